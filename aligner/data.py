@@ -1,0 +1,124 @@
+"""Plain frozen data passed between the stages.
+
+read -> ``Text`` (paragraphs of one language) -> segment -> ``Side``
+(sentences) -> embed -> arrays -> align -> ``Bead`` tuples -> score ->
+``Bead`` with flags -> ``Alignment`` -> report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How much a flag matters; ordered info < warning < error."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of one language as read from the input.
+
+    ``text`` is the original text (lines of the paragraph joined by "\\n");
+    ``line`` is the 1-based line number of its first line in the input file.
+    """
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Text:
+    """The paragraphs of one language taken from one input file."""
+
+    lang: str  # "zh" or "en"
+    path: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence, in its original text.
+
+    ``id`` is 0-based within its side; ``para`` the 0-based paragraph index;
+    ``line`` the 1-based input line where the sentence starts.
+    """
+
+    id: int
+    text: str
+    para: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Side:
+    """The segmented sentences of one language."""
+
+    lang: str  # "zh" or "en"
+    path: str
+    sentences: tuple[Sentence, ...]
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A QA finding on a bead: a code, a severity and a one-line reason."""
+
+    code: str
+    severity: Severity
+    reason: str
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One alignment unit: consecutive source ids paired with consecutive target ids.
+
+    ``score`` is a similarity in [0, 1], ``None`` when one side is empty.
+    """
+
+    src_ids: tuple[int, ...]
+    tgt_ids: tuple[int, ...]
+    score: float | None = None
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """Bead type as ``"a-b"`` (e.g. ``"1-2"``)."""
+        return f"{len(self.src_ids)}-{len(self.tgt_ids)}"
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A whole aligned document: both sides, the beads in order, how it was made."""
+
+    src: Side
+    tgt: Side
+    beads: tuple[Bead, ...]
+    signature: str
+    layout: str = "pair"
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def bead_key(src_texts: list[str] | tuple[str, ...], tgt_texts: list[str] | tuple[str, ...]) -> str:
+    """Stable 16-hex key of a bead's text (not its ids), so review decisions survive re-alignment."""
+    import hashlib
+
+    h = hashlib.sha1()
+    h.update("\x1f".join(" ".join(t.split()) for t in src_texts).encode("utf-8"))
+    h.update(b"\x1e")
+    h.update("\x1f".join(" ".join(t.split()) for t in tgt_texts).encode("utf-8"))
+    return h.hexdigest()[:16]
