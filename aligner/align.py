@@ -1,0 +1,392 @@
+"""Align stage: dynamic programming over beads, on arrays only (no model).
+
+``align(src_vecs, tgt_vecs, ...)`` takes embeddings, like vecalign's
+``vecalign(vecs0, vecs1, ...)``, so it is tested with hand-made vectors.
+
+Bead types: 1-0, 0-1 and every a-b with 1 <= a, b <= ``max_bead`` and
+a + b <= ``max_bead_total`` (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 2-3, 3-2, 1-4, 4-1
+by default). The cost of an a-b bead is::
+
+    dist * (a + b) / 2 + merge_cost * (a + b - 2)
+        + length_weight * log((lt + 10) / (ratio * ls + 10)) ** 2
+        + para_break_cost * (paragraph breaks inside the bead)
+
+where ``dist = (1 - cos) / norm`` is the cosine distance of the bead's merged
+sides normalised by each side's mean distance to random sentences of the
+other text (vecalign's normalisation: a sentence similar to everything is not
+evidence), ``ls``/``lt`` are the bead's source/target lengths in characters
+and ``ratio`` is the document's own target/source length ratio. A 1-0 or 0-1
+bead costs ``skip_cost``.
+
+Search: a full DP when n * m is small; otherwise vecalign-style
+coarse-to-fine: halve both sides (averaging neighbouring vectors) until small,
+align there, then at each finer level search only a band of
+``search_window`` sentences around the upsampled path. Time and memory are
+linear in the document length for a fixed window.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+
+from .config import AlignConfig
+from .data import Bead
+
+log = logging.getLogger(__name__)
+
+#: Random sentences of the other side used to normalise each vector's distances.
+NORM_SAMPLES = 128
+#: Fixed seed: the same input always gives the same alignment.
+NORM_SEED = 1234
+#: Additive smoothing of bead lengths (characters) in the length prior.
+LENGTH_SMOOTHING = 10.0
+#: Bead types searched at coarse levels (vectors there are averages of two sentences).
+COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1))
+
+
+def bead_types(max_bead: int, max_total: int) -> list[tuple[int, int]]:
+    """All (a, b) bead shapes searched: 1-0, 0-1 and a-b with a, b <= max_bead, a + b <= max_total."""
+    out = [(1, 0), (0, 1)]
+    for a in range(1, max_bead + 1):
+        for b in range(1, max_bead + 1):
+            if a + b <= max_total:
+                out.append((a, b))
+    return out
+
+
+# --------------------------------------------------------------------------
+# numba kernels (compiled on first call, cached on disk)
+# --------------------------------------------------------------------------
+def _kernels():
+    global _KERNELS
+    if _KERNELS is not None:
+        return _KERNELS
+    import numba
+
+    @numba.njit(cache=True, fastmath=True)
+    def band_dots(S, T, base, width):
+        """dots[x, y - base[x]] = S[x] . T[y] for y in [base[x], base[x] + width), 0 outside T."""
+        n = S.shape[0]
+        m = T.shape[0]
+        d = S.shape[1]
+        out = np.zeros((n, width), np.float32)
+        for x in range(n):
+            for k in range(width):
+                y = base[x] + k
+                if y < 0 or y >= m:
+                    continue
+                acc = np.float32(0.0)
+                for z in range(d):
+                    acc += S[x, z] * T[y, z]
+                out[x, k] = acc
+        return out
+
+    @numba.njit(cache=True, fastmath=True)
+    def window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
+        """Cosine of merged sides src[pi:pi+a] vs tgt[pj:pj+b]."""
+        if use_win:
+            acc = np.float32(0.0)
+            d = SW.shape[2]
+            for z in range(d):
+                acc += SW[a - 1, pi, z] * TW[b - 1, pj, z]
+            return acc
+        acc = 0.0
+        for r in range(a):
+            x = pi + r
+            for q in range(b):
+                acc += dots[x, pj + q - base[x]]
+        den = s_wn[a - 1, pi] * t_wn[b - 1, pj]
+        if den <= 0.0:
+            return 0.0
+        return acc / den
+
+    @numba.njit(cache=True)
+    def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
+           cs_len, ct_len, s_para, t_para, skip, para_w, len_w, merge_w, ratio, smooth):
+        """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers."""
+        row_start = np.zeros(n + 2, np.int64)
+        for i in range(n + 1):
+            row_start[i + 1] = row_start[i] + (hi[i] - lo[i] + 1)
+        total = row_start[n + 1]
+        D = np.full(total, np.inf)
+        BP = np.full(total, -1, np.int8)
+        D[0] = 0.0  # (0, 0): lo[0] must be 0
+        nt = ta.shape[0]
+        for i in range(n + 1):
+            for j in range(lo[i], hi[i] + 1):
+                if i == 0 and j == 0:
+                    continue
+                best = np.inf
+                bt = -1
+                for t in range(nt):
+                    a = ta[t]
+                    b = tb[t]
+                    pi = i - a
+                    pj = j - b
+                    if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
+                        continue
+                    prev = D[row_start[pi] + pj - lo[pi]]
+                    if prev == np.inf:
+                        continue
+                    if a == 0 or b == 0:
+                        c = skip
+                    else:
+                        sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
+                        norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
+                        dist = (1.0 - sim) / norm
+                        c = dist * (a + b) * 0.5 + merge_w * (a + b - 2)
+                        ls = cs_len[i] - cs_len[pi]
+                        lt = ct_len[j] - ct_len[pj]
+                        lr = math.log((lt + smooth) / (ratio * ls + smooth))
+                        c += len_w * lr * lr
+                        c += para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj]))
+                    if prev + c < best:
+                        best = prev + c
+                        bt = t
+                k = row_start[i] + j - lo[i]
+                D[k] = best
+                BP[k] = bt
+        return BP, row_start
+
+    _KERNELS = (band_dots, window_sim, dp)
+    return _KERNELS
+
+
+_KERNELS = None
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+def _as_windows(vecs: np.ndarray) -> np.ndarray:
+    v = np.asarray(vecs, dtype=np.float32)
+    if v.ndim == 2:
+        return v[None]
+    if v.ndim != 3:
+        raise ValueError(f"embeddings must be (n, dim) or (k, n, dim), got shape {v.shape}")
+    return v
+
+
+def _window_norms(S: np.ndarray, K: int) -> np.ndarray:
+    """(K, n) float32: |S[i] + ... + S[i+a-1]| for averaged windows (0 past the end)."""
+    n = S.shape[0]
+    out = np.zeros((K, n), np.float32)
+    acc = np.zeros_like(S)
+    for a in range(1, K + 1):
+        if a > n:
+            break
+        acc[: n - a + 1] += S[a - 1:]
+        out[a - 1, : n - a + 1] = np.linalg.norm(acc[: n - a + 1], axis=1)
+    return out
+
+
+def _random_norms(W: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(K, n) float32: 1 - mean cosine of each window vector with random sentences of the other side."""
+    K, n, _ = W.shape
+    m = other.shape[0]
+    if n == 0 or m == 0:
+        return np.ones((K, n), np.float32)
+    idx = rng.integers(0, m, size=min(NORM_SAMPLES, max(m, 1)))
+    sample = other[idx]
+    out = np.empty((K, n), np.float32)
+    for k in range(K):
+        out[k] = 1.0 - (W[k] @ sample.T).mean(axis=1)
+    return np.maximum(out, 0.05)
+
+
+def _averaged_norms(S: np.ndarray, T: np.ndarray, K: int, rng) -> np.ndarray:
+    """(K, n): window distance norms as the mean of the sentence norms in the window."""
+    base = _random_norms(S[None], T, rng)[0]
+    n = S.shape[0]
+    out = np.ones((K, n), np.float32)
+    cs = np.concatenate([[0.0], np.cumsum(base, dtype=np.float64)])
+    for a in range(1, K + 1):
+        if a > n:
+            break
+        out[a - 1, : n - a + 1] = (cs[a:] - cs[:-a]) / a
+    return out
+
+
+def _downsample(S: np.ndarray) -> np.ndarray:
+    """Halve: each vector is the normalised sum of two neighbours (the last may be single)."""
+    n = S.shape[0]
+    h = (n + 1) // 2
+    out = S[0: 2 * (n // 2): 2].copy() if n >= 2 else np.zeros((0, S.shape[1]), np.float32)
+    if n >= 2:
+        out += S[1: 2 * (n // 2): 2]
+    if n % 2:
+        out = np.concatenate([out, S[-1:]], axis=0)
+    nrm = np.linalg.norm(out, axis=1, keepdims=True)
+    nrm[nrm == 0] = 1.0
+    return (out / nrm).astype(np.float32)[:h]
+
+
+def _sum_pairs(x: np.ndarray) -> np.ndarray:
+    n = x.shape[0]
+    out = x[0: 2 * (n // 2): 2] + x[1: 2 * (n // 2): 2]
+    if n % 2:
+        out = np.concatenate([out, x[-1:]])
+    return out
+
+
+def _band_from_beads(beads, n: int, m: int, scale: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row column bounds around a coarse path upsampled by ``scale``."""
+    lo = np.full(n + 1, m, np.int64)
+    hi = np.zeros(n + 1, np.int64)
+    x, y = 0, 0
+    for a, b in beads:
+        x1 = min(n, x + a * scale) if a else x
+        y1 = min(m, y + b * scale) if b else y
+        for i in range(x, x1 + 1):
+            lo[i] = min(lo[i], y)
+            hi[i] = max(hi[i], y1)
+        x, y = x1, y1
+    # the coarse path ends at the coarse corner; the fine one must reach (n, m)
+    for i in range(x, n + 1):
+        lo[i] = min(lo[i], y)
+        hi[i] = max(hi[i], m)
+    lo = np.maximum(lo - window, 0)
+    hi = np.minimum(hi + window, m)
+    # rows must be reachable: lo non-decreasing, hi non-decreasing
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0] = 0
+    hi[n] = m
+    lo = np.minimum(lo, hi)
+    return lo, hi
+
+
+def _traceback(BP, row_start, lo, ta, tb, n, m) -> list[tuple[int, int]]:
+    """Bead shapes (a, b) from (0, 0) to (n, m)."""
+    out = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = int(BP[row_start[i] + j - lo[i]])
+        if t < 0:
+            raise RuntimeError("alignment search found no path (band too narrow)")
+        a, b = int(ta[t]), int(tb[t])
+        out.append((a, b))
+        i -= a
+        j -= b
+    out.reverse()
+    return out
+
+
+# --------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------
+def align(
+    src_vecs: np.ndarray,
+    tgt_vecs: np.ndarray,
+    *,
+    src_lens=None,
+    tgt_lens=None,
+    src_paras=None,
+    tgt_paras=None,
+    config: AlignConfig = AlignConfig(),
+) -> list[Bead]:
+    """Align two embedded texts; every sentence appears in exactly one bead, in order.
+
+    ``src_vecs``: (n_src, dim) float32 sentence vectors, L2-normalised; or
+    (k, n_src, dim) bead-window vectors where row ``a-1`` embeds sentences
+    ``i .. i+a-1`` joined (row 0 = the sentences). With 2-D input, merged sides
+    are scored by the normalised sum of their sentence vectors.
+    ``tgt_vecs`` likewise. ``src_lens``/``tgt_lens``: (n,) lengths in
+    characters (default 1 each). ``src_paras``/``tgt_paras``: (n,)
+    non-decreasing paragraph indices (default 0). Returns beads in document
+    order with ``score`` = cosine of the merged sides, clipped to [0, 1]
+    (``None`` for 1-0 and 0-1 beads).
+    """
+    SW = _as_windows(src_vecs)
+    TW = _as_windows(tgt_vecs)
+    n, m = SW.shape[1], TW.shape[1]
+    if SW.shape[2] != TW.shape[2] and n and m:
+        raise ValueError(f"embedding dimensions differ: {SW.shape[2]} vs {TW.shape[2]}")
+    if n == 0 or m == 0:
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    s_len = np.ones(n) if src_lens is None else np.asarray(src_lens, np.float64)
+    t_len = np.ones(m) if tgt_lens is None else np.asarray(tgt_lens, np.float64)
+    s_para = np.zeros(n, np.int64) if src_paras is None else np.asarray(src_paras, np.int64)
+    t_para = np.zeros(m, np.int64) if tgt_paras is None else np.asarray(tgt_paras, np.int64)
+    for name, arr, size in (("src_lens", s_len, n), ("tgt_lens", t_len, m),
+                            ("src_paras", s_para, n), ("tgt_paras", t_para, m)):
+        if arr.shape != (size,):
+            raise ValueError(f"{name} must have shape ({size},), got {arr.shape}")
+    K = config.max_bead
+    types = bead_types(K, config.max_bead_total)
+    shapes = _search(SW, TW, s_len, t_len, s_para, t_para, types, config)
+    return _to_beads(shapes, SW, TW)
+
+
+def _search(SW, TW, s_len, t_len, s_para, t_para, types, config) -> list[tuple[int, int]]:
+    n, m = SW.shape[1], TW.shape[1]
+    if n * m <= config.full_dp_max_cells:
+        lo = np.zeros(n + 1, np.int64)
+        hi = np.full(n + 1, m, np.int64)
+        return _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config)
+    # coarse level: halve both sides, align single vectors with few bead types
+    cS, cT = _downsample(SW[0]), _downsample(TW[0])
+    coarse_cfg = config.with_(para_break_cost=0.0)
+    coarse = _search(cS[None], cT[None], _sum_pairs(s_len), _sum_pairs(t_len),
+                     np.zeros(cS.shape[0], np.int64), np.zeros(cT.shape[0], np.int64),
+                     list(COARSE_TYPES), coarse_cfg)
+    lo, hi = _band_from_beads(coarse, n, m, 2, config.search_window)
+    return _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config)
+
+
+def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list[tuple[int, int]]:
+    band_dots, _, dp = _kernels()
+    n, m = SW.shape[1], TW.shape[1]
+    K = max(a for a, _ in types)
+    Kb = max(b for _, b in types)
+    rng = np.random.default_rng(NORM_SEED)
+    use_win = SW.shape[0] >= K and TW.shape[0] >= Kb and K > 1
+    S, T = SW[0], TW[0]
+    if use_win:
+        s_norm = _random_norms(SW[:K], T, rng)
+        t_norm = _random_norms(TW[:Kb], S, rng)
+        dots = np.zeros((1, 1), np.float32)
+        base = np.zeros(1, np.int64)
+        s_wn = t_wn = np.zeros((1, 1), np.float32)
+        SWk, TWk = SW, TW
+    else:
+        Km = max(K, Kb)
+        s_norm = _averaged_norms(S, T, Km, rng)
+        t_norm = _averaged_norms(T, S, Km, rng)
+        base = lo[:n] - Km
+        width = int((hi[:n] - lo[:n]).max()) + 2 * Km + 1
+        dots = band_dots(S, T, base, width)
+        s_wn = _window_norms(S, Km)
+        t_wn = _window_norms(T, Km)
+        SWk = TWk = np.zeros((1, 1, 1), np.float32)
+    ta = np.array([a for a, _ in types], np.int64)
+    tb = np.array([b for _, b in types], np.int64)
+    cs = np.concatenate([[0.0], np.cumsum(s_len)])
+    ct = np.concatenate([[0.0], np.cumsum(t_len)])
+    ratio = max(ct[-1], 1.0) / max(cs[-1], 1.0)
+    BP, row_start = dp(n, m, lo, hi, ta, tb, use_win, SWk, TWk, dots, base, s_wn, t_wn,
+                       s_norm, t_norm, cs, ct, s_para, t_para, float(config.skip_cost),
+                       float(config.para_break_cost), float(config.length_weight),
+                       float(config.merge_cost), float(ratio), LENGTH_SMOOTHING)
+    return _traceback(BP, row_start, lo, ta, tb, n, m)
+
+
+def _to_beads(shapes, SW, TW) -> list[Bead]:
+    out: list[Bead] = []
+    i = j = 0
+    for a, b in shapes:
+        src = tuple(range(i, i + a))
+        tgt = tuple(range(j, j + b))
+        score = None
+        if a and b:
+            sv = SW[a - 1, i] if SW.shape[0] >= a else SW[0, i:i + a].sum(0)
+            tv = TW[b - 1, j] if TW.shape[0] >= b else TW[0, j:j + b].sum(0)
+            den = float(np.linalg.norm(sv) * np.linalg.norm(tv)) or 1.0
+            score = round(min(1.0, max(0.0, float(sv @ tv) / den)), 6)
+        out.append(Bead(src, tgt, score))
+        i += a
+        j += b
+    return out

@@ -1,0 +1,96 @@
+"""The typer app and what every command shares: error mapping, logging, progress, output."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import typer
+
+from ..errors import AlignerError
+
+app = typer.Typer(
+    name="aligner",
+    help="Align Chinese-English parallel texts sentence by sentence and check the translation (offline).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+#: Exit code for an unexpected internal error (a bug: please report it).
+EXIT_INTERNAL = 70
+#: Exit code after Ctrl-C.
+EXIT_INTERRUPTED = 130
+
+
+def setup_logging(verbose: bool, quiet: bool) -> None:
+    level = logging.DEBUG if verbose else (logging.ERROR if quiet else logging.WARNING)
+    logging.basicConfig(level=level, format="aligner: %(levelname)s: %(message)s", stream=sys.stderr,
+                        force=True)
+    if verbose:
+        logging.getLogger("aligner").setLevel(logging.INFO)
+    for noisy in ("jieba", "numba", "distributed", "urllib3", "sentence_transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"aligner: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def guarded(verbose: bool = False) -> Iterator[None]:
+    """Turn library exceptions into one line on stderr and a documented exit code."""
+    try:
+        yield
+    except AlignerError as e:
+        raise fail(str(e), e.exit_code) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; no output written", EXIT_INTERRUPTED) from None
+    except MemoryError:
+        raise fail("out of memory (input too large for this machine)", 4) from None
+    except typer.Exit:
+        raise
+    except Exception as e:  # a bug: say so in one line, traceback only with --verbose
+        if verbose:
+            raise
+        raise fail(f"internal error ({type(e).__name__}: {e}); rerun with --verbose and report it",
+                   EXIT_INTERNAL) from None
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool):
+    """A rich progress bar on stderr; yields a callback ``(stage, done, total)`` or None."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as prog:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = prog.add_task(stage, total=total)
+            prog.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def emit(data: str | bytes, output: Path) -> None:
+    """Write to stdout for ``-``, else atomically to ``output``."""
+    from ..output import write_atomic
+
+    if str(output) == "-":
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, data)

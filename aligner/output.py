@@ -1,0 +1,45 @@
+"""Atomic output: a file is either complete or absent, never half-written."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8") -> None:
+    """Write to a temporary file beside ``path``, fsync, then rename over ``path``.
+
+    Raises ``OutputError`` (naming the path) when the directory is missing or
+    unwritable or the disk is full; the temporary file is removed.
+    """
+    p = Path(path)
+    blob = data.encode(encoding) if isinstance(data, str) else data
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise OutputError("is a directory; give a file name", path=str(p))
+    if not parent.is_dir():
+        raise OutputError(f"directory {parent} does not exist", path=str(p))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+        tmp = None
+    except PermissionError:
+        raise OutputError("permission denied", path=str(p)) from None
+    except OSError as e:
+        why = "disk full" if e.errno in (errno.ENOSPC, errno.EDQUOT) else (e.strerror or str(e))
+        raise OutputError(f"cannot write: {why}", path=str(p)) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -1,0 +1,186 @@
+"""The whole path for one document pair: read -> segment -> embed -> align -> score.
+
+Library entry points (the CLI, batch runner and benchmarks call these):
+
+* ``load_sides(paths, ...)`` -> ``Loaded`` (the two segmented sides + layout)
+* ``align_sides(src, tgt, ...)`` -> ``Alignment``
+* ``align_files(paths, ...)`` -> ``Alignment`` (both of the above)
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import __version__
+from .align import align
+from .config import AlignConfig
+from .data import Alignment, Side
+from .embed import Embedder, get_encoder
+from .errors import InputError, NotParallelError
+from .read import Layout, read_document
+from .segment import SEGMENTER_ID, Segmenter, presplit
+
+log = logging.getLogger(__name__)
+
+#: Progress callback: (stage, done, total).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Both sides of a pair, segmented, and how the input was laid out."""
+
+    src: Side
+    tgt: Side
+    layout: str  # "pair" for two files, else the single file's layout kind
+    notes: tuple[str, ...] = ()
+
+
+def sentence_lengths(side: Side) -> np.ndarray:
+    """(n,) float64: non-space characters per sentence."""
+    return np.array([sum(1 for c in s.text if not c.isspace()) for s in side.sentences], np.float64)
+
+
+def signature(config: AlignConfig, model: str, presplit_input: bool) -> str:
+    """How an output was made, sacrebleu-style: version, model, segmenter, main parameters."""
+    seg = "presplit" if presplit_input else SEGMENTER_ID
+    return (
+        f"aligner:{__version__}|model:{model}|t2s:{'yes' if config.t2s else 'no'}|seg:{seg}"
+        f"|beads:{config.max_bead}/{config.max_bead_total}|skip:{config.skip_cost:g}"
+        f"|para:{config.para_break_cost:g}|len:{config.length_weight:g}|merge:{config.merge_cost:g}"
+        f"|win:{config.search_window}"
+    )
+
+
+def _dominant(layout: Layout) -> str:
+    if layout.kind == "zh-only":
+        return "zh"
+    if layout.kind == "en-only":
+        return "en"
+    zh = sum(len(p.text) for p in layout.zh.paragraphs) if layout.zh else 0
+    en = sum(len(p.text) for p in layout.en.paragraphs) / 3 if layout.en else 0
+    return "zh" if zh >= en else "en"
+
+
+def load_sides(
+    paths: Sequence[str | Path],
+    *,
+    src_lang: str | None = None,
+    presplit_input: bool = False,
+    config: AlignConfig = AlignConfig(),
+) -> Loaded:
+    """Read and segment one bilingual file or a pair of files.
+
+    One file: its layout is detected; the source side is Chinese unless
+    ``src_lang == "en"``. Two files: the first is the source. Raises
+    ``NotParallelError`` when there is nothing to align against.
+    """
+    seg = Segmenter()
+    cut = presplit if presplit_input else seg.segment
+    if len(paths) == 1:
+        path = str(paths[0])
+        lay = read_document(path, config.max_input_bytes)
+        if lay.kind in ("zh-only", "en-only", "empty") or lay.zh is None or lay.en is None:
+            only = {"zh-only": "Chinese", "en-only": "English"}.get(lay.kind, "no")
+            raise NotParallelError(
+                f"{only} text only ({lay.describe()}): nothing to align against; "
+                "give the other language as a second file",
+                path=path,
+            )
+        first = src_lang or "zh"
+        a, b = (lay.zh, lay.en) if first == "zh" else (lay.en, lay.zh)
+        notes = (lay.describe(),)
+        if lay.kind == "mixed":
+            notes += ("mixed layout: paragraphs of each language do not pair up; "
+                      "aligning all Chinese against all English",)
+        return Loaded(cut(a), cut(b), lay.kind, notes)
+    if len(paths) != 2:
+        raise InputError(f"expected one bilingual file or two files, got {len(paths)}")
+    p1, p2 = str(paths[0]), str(paths[1])
+    if Path(p1).resolve() == Path(p2).resolve():
+        raise InputError(f"the same file is given as source and target: {p2}", path=p1)
+    l1 = read_document(p1, config.max_input_bytes)
+    l2 = read_document(p2, config.max_input_bytes)
+    g1, g2 = src_lang or _dominant(l1), _dominant(l2)
+    if src_lang and g2 == src_lang:
+        g2 = "en" if src_lang == "zh" else "zh"
+    if g1 == g2:
+        name = {"zh": "Chinese", "en": "English"}[g1]
+        raise NotParallelError(f"both files are {name}; nothing to align against", path=p2)
+    t1 = l1.zh if g1 == "zh" else l1.en
+    t2 = l2.zh if g2 == "zh" else l2.en
+    if t1 is None:
+        raise NotParallelError(f"has no {g1} text", path=p1)
+    if t2 is None:
+        raise NotParallelError(f"has no {g2} text", path=p2)
+    notes = tuple(f"{p}: {lay.describe()}" for p, lay in ((p1, l1), (p2, l2)))
+    return Loaded(cut(t1), cut(t2), "pair", notes)
+
+
+def align_sides(
+    src: Side,
+    tgt: Side,
+    *,
+    config: AlignConfig = AlignConfig(),
+    embedder: Embedder | None = None,
+    presplit_input: bool = False,
+    layout: str = "pair",
+    progress: Progress | None = None,
+) -> Alignment:
+    """Embed, align and score two segmented sides."""
+    from .qa import score as qa_score
+
+    if len(src) == 0 or len(tgt) == 0:
+        empty = src.path if len(src) == 0 else tgt.path
+        raise NotParallelError("no sentences to align on one side", path=empty)
+    embedder = embedder or Embedder(get_encoder(config.model), config)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    cb = (lambda lang: (lambda d, t: progress(f"embed {lang}", d, t))) if progress else (lambda lang: None)
+    S = embedder.windows(src.texts, src.lang, config.max_bead, cb(src.lang))
+    T = embedder.windows(tgt.texts, tgt.lang, config.max_bead, cb(tgt.lang))
+    timings["embed"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    beads = align(
+        S, T,
+        src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
+        src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
+        config=config,
+    )
+    timings["align"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0])
+    timings["score"] = time.perf_counter() - t0
+    log.info("timings (s): %s; embedded %d texts, %d from cache",
+             {k: round(v, 3) for k, v in timings.items()},
+             embedder.stats["embedded"], embedder.stats["cached"])
+    sig = signature(config, embedder.encoder.name, presplit_input)
+    return Alignment(src, tgt, tuple(beads), sig, layout, meta={"timings": timings})
+
+
+def align_files(
+    paths: Sequence[str | Path],
+    *,
+    config: AlignConfig = AlignConfig(),
+    src_lang: str | None = None,
+    presplit_input: bool = False,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> Alignment:
+    """Read, segment, embed, align and score one bilingual file or a pair of files."""
+    t0 = time.perf_counter()
+    loaded = load_sides(paths, src_lang=src_lang, presplit_input=presplit_input, config=config)
+    t_seg = time.perf_counter() - t0
+    for note in loaded.notes:
+        log.info("%s", note)
+    al = align_sides(loaded.src, loaded.tgt, config=config, embedder=embedder,
+                     presplit_input=presplit_input, layout=loaded.layout, progress=progress)
+    al.meta["timings"] = {"read+segment": t_seg, **al.meta.get("timings", {})}
+    al.meta["notes"] = list(loaded.notes)
+    return al

@@ -1,0 +1,414 @@
+"""Read stage: bytes -> decoded text -> paragraphs -> per-language ``Text``.
+
+Handles UTF-8 (with or without BOM), UTF-16/32 (with or without BOM),
+GB18030/GBK, Big5, CRLF and CR line ends, paragraphs separated by blank lines
+or by single newlines, and bilingual files in several layouts:
+
+``zh-only`` / ``en-only``
+    one language (nothing to align against inside the file);
+``blocks``
+    a Chinese block then an English block (or the reverse), as seed 000;
+``alternating``
+    Chinese and English paragraphs alternate, as seed 004;
+``mixed``
+    runs of each language that do not pair up, as seed 002.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import MAX_INPUT_BYTES
+from .data import Paragraph, Text
+from .errors import DecodeError, InputError, InputTooLargeError
+
+log = logging.getLogger(__name__)
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_TERMINAL = tuple("。！？!?；;…」』”’\"'）)】》.:：")
+
+#: A paragraph needs this many letters (Han count 1, Latin letters 1/3) to have a language.
+MIN_LANG_WEIGHT = 2.0
+
+
+#: Median length (characters) of the lines of a hard-wrapped paragraph, at least.
+WRAPPED_LINE_MIN = 30
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded file text with the encoding that was used."""
+
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a single input file is laid out, and its paragraphs per language.
+
+    ``kind`` is one of ``zh-only``, ``en-only``, ``blocks``, ``alternating``,
+    ``mixed``, ``empty``; ``zh`` and ``en`` hold the paragraphs of each language
+    (``None`` when the language is absent).
+    """
+
+    kind: str
+    zh: Text | None
+    en: Text | None
+    encoding: str
+    n_paragraphs: int
+
+    def describe(self) -> str:
+        nz = len(self.zh.paragraphs) if self.zh else 0
+        ne = len(self.en.paragraphs) if self.en else 0
+        return f"layout {self.kind}: {nz} Chinese and {ne} English paragraphs ({self.encoding})"
+
+
+# --------------------------------------------------------------------------
+# bytes -> str
+# --------------------------------------------------------------------------
+def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a whole input file, refusing directories, missing files and oversize input."""
+    p = Path(path)
+    if str(path) == "-":
+        raise InputError("reading from standard input is not supported; give a file path", path="-")
+    if not p.exists():
+        raise InputError("no such file", path=str(path))
+    if p.is_dir():
+        raise InputError("is a directory, not a file", path=str(path))
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputTooLargeError(
+                f"file is {size / 2**20:.1f} MiB, above the {max_bytes / 2**20:.0f} MiB input limit "
+                "(split it, or raise --max-input-mb)",
+                path=str(path),
+            )
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise InputError("permission denied", path=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=str(path)) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", path=str(path)) from None
+    if len(data) > max_bytes:
+        raise InputTooLargeError(f"file is above the {max_bytes / 2**20:.0f} MiB input limit", path=str(path))
+    return data
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Guess UTF-16 without BOM from the NUL pattern of mostly-ASCII or CJK text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even = data[0::2]
+    odd = data[1::2]
+    n = len(even)
+    z_even = even.count(0) / n
+    z_odd = odd.count(0) / n
+    if z_odd > 0.3 and z_even < 0.05:
+        return "utf-16-le"
+    if z_even > 0.3 and z_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes, path: str = "<bytes>") -> Decoded:
+    """Decode input bytes; raise ``DecodeError`` naming the file and byte offset.
+
+    Order: BOM; strict UTF-8; UTF-16 without BOM (NUL pattern); then the
+    legacy Chinese encodings GB18030 and Big5, chosen by charset-normalizer
+    where both decode.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom):].decode(enc), enc + " (BOM)")
+            except UnicodeDecodeError as e:
+                raise DecodeError(
+                    f"starts with a {enc} byte-order mark but is not valid {enc} at byte offset "
+                    f"{e.start + len(bom)}",
+                    path=path,
+                ) from None
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    enc16 = _utf16_without_bom(data)
+    if enc16:
+        try:
+            return Decoded(data.decode(enc16), enc16)
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise DecodeError(
+            f"binary data (NUL byte at offset {data.index(0)}): not a text file", path=path
+        )
+    candidates = []
+    for enc in ("gb18030", "big5"):
+        try:
+            candidates.append((enc, data.decode(enc)))
+        except UnicodeDecodeError:
+            continue
+    if len(candidates) == 2:
+        candidates.sort(key=lambda c: -_legacy_plausibility(c[1]))
+    if candidates:
+        enc, text = candidates[0]
+        if _legacy_plausibility(text) < 0.5:
+            raise DecodeError(
+                f"not valid UTF-8 at byte offset {utf8_error.start}, and not plausible "
+                "GB18030 or Big5 text either",
+                path=path,
+            )
+        return Decoded(text, enc)
+    raise DecodeError(
+        f"cannot decode: not valid UTF-8 at byte offset {utf8_error.start} "
+        "(nor UTF-16, GB18030 or Big5); convert the file to UTF-8",
+        path=path,
+    )
+
+
+def _legacy_plausibility(text: str) -> float:
+    """Share of characters that are common text (Han in the common blocks, ASCII, CJK punctuation)."""
+    if not text:
+        return 0.0
+    good = 0
+    for ch in text:
+        o = ord(ch)
+        if o < 0x80 or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
+            good += 1
+    # Big5 text read as GB18030 (and the reverse) gives rare Han: weigh by frequency.
+    return good / len(text) * _common_han_share(text)
+
+
+def _common_han_share(text: str) -> float:
+    """Fraction of Han characters that are among the most frequent (jieba's dictionary chars)."""
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return 1.0
+    common = _common_chars()
+    return sum(1 for c in han if c in common) / len(han)
+
+
+def _common_chars() -> frozenset[str]:
+    # Characters of CJK words frequent in jieba's dictionary plus their Traditional forms.
+    return _COMMON_CHARS_CACHE.get()
+
+
+class _CommonChars:
+    """Lazily built set of frequent Han characters (Simplified and Traditional)."""
+
+    def __init__(self) -> None:
+        self._value: frozenset[str] | None = None
+
+    def get(self) -> frozenset[str]:
+        if self._value is None:
+            import jieba
+            import opencc
+
+            dict_path = Path(jieba.__file__).parent / "dict.txt"
+            counts: dict[str, int] = {}
+            with open(dict_path, encoding="utf-8") as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) < 2:
+                        continue
+                    f = int(parts[1])
+                    for ch in parts[0]:
+                        counts[ch] = counts.get(ch, 0) + f
+            top = sorted(counts, key=counts.get, reverse=True)[:4000]
+            simp = "".join(top)
+            trad = opencc.OpenCC("s2t").convert(simp)
+            self._value = frozenset(simp) | frozenset(trad)
+        return self._value
+
+
+_COMMON_CHARS_CACHE = _CommonChars()
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR become LF; a leading BOM character is dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.lstrip("\ufeff")
+
+
+def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Decoded:
+    """Read and decode one file, newlines normalised to LF."""
+    d = decode(read_bytes(path, max_bytes), str(path))
+    text = normalize_newlines(d.text)
+    if not text.strip():
+        raise InputError("file is empty (no text after decoding)", path=str(path))
+    return Decoded(text, d.encoding)
+
+
+# --------------------------------------------------------------------------
+# paragraphs and languages
+# --------------------------------------------------------------------------
+def split_paragraphs(text: str) -> list[Paragraph]:
+    """Split decoded text into paragraphs with their 1-based first line.
+
+    Every non-empty line is a paragraph, unless the text is hard-wrapped
+    (blank-line separated blocks whose lines mostly stop without sentence-final
+    punctuation), in which case each block is one paragraph.
+    """
+    lines = text.split("\n")
+    blocks: list[list[tuple[int, str]]] = []
+    cur: list[tuple[int, str]] = []
+    for no, line in enumerate(lines, 1):
+        if line.strip():
+            cur.append((no, line))
+        elif cur:
+            blocks.append(cur)
+            cur = []
+    if cur:
+        blocks.append(cur)
+    inner = [ln for b in blocks if len(b) > 1 for _, ln in b[:-1]]
+    hard_wrapped = (
+        len(blocks) > 1
+        and len(inner) >= 3
+        and sum(ln.rstrip().endswith(_TERMINAL) for ln in inner) < 0.3 * len(inner)
+        # wrapped lines are long; short lines (metadata, verse, lists) are paragraphs of their own
+        and sorted(len(ln.strip()) for ln in inner)[len(inner) // 2] >= WRAPPED_LINE_MIN
+    )
+    if hard_wrapped:
+        return [Paragraph("\n".join(ln.strip() for _, ln in b), b[0][0]) for b in blocks]
+    return [Paragraph(ln.strip(), no) for b in blocks for no, ln in b]
+
+
+def lang_weights(text: str) -> tuple[float, float]:
+    """(Chinese weight, English weight): Han characters, and Latin letters / 3."""
+    return float(len(_HAN.findall(text))), len(_LATIN.findall(text)) / 3.0
+
+
+def paragraph_lang(text: str) -> str | None:
+    """``"zh"``, ``"en"`` or ``None`` (too little text to tell: numbers, punctuation)."""
+    zh, en = lang_weights(text)
+    if zh + en < MIN_LANG_WEIGHT:
+        return None
+    return "zh" if zh >= en else "en"
+
+
+def detect_layout(text: str, path: str = "<text>", encoding: str = "utf-8") -> Layout:
+    """Split a file's text into its Chinese and English paragraphs and name the layout.
+
+    Paragraphs with no clear language (dates, numbers, punctuation) join the
+    language of the paragraph before them (or after, at the start).
+    """
+    paras = split_paragraphs(text)
+    langs = [paragraph_lang(p.text) for p in paras]
+    # Neutral paragraphs take the language of a neighbour.
+    filled: list[str | None] = list(langs)
+    last = None
+    for i, lg in enumerate(filled):
+        if lg is None:
+            filled[i] = last
+        else:
+            last = lg
+    nxt = None
+    for i in range(len(filled) - 1, -1, -1):
+        if filled[i] is None:
+            filled[i] = nxt
+        else:
+            nxt = filled[i]
+    if len(set(filled) - {None}) == 2 and _bilingual_kind(paras, filled) == "blocks":
+        filled = _absorb_stray_lines(paras, filled)
+    zh = [p for p, lg in zip(paras, filled) if lg == "zh"]
+    en = [p for p, lg in zip(paras, filled) if lg == "en"]
+    wz = sum(lang_weights(p.text)[0] for p in zh)
+    we = sum(lang_weights(p.text)[1] for p in en)
+    total = wz + we
+    if total == 0:
+        kind = "empty"
+    elif we < 0.05 * total or not en:
+        kind = "zh-only"
+    elif wz < 0.05 * total or not zh:
+        kind = "en-only"
+    else:
+        kind = _bilingual_kind(paras, filled)
+    log.info("%s: %s", path, kind)
+    return Layout(
+        kind=kind,
+        zh=Text("zh", path, tuple(zh)) if zh and kind != "en-only" else None,
+        en=Text("en", path, tuple(en)) if en and kind != "zh-only" else None,
+        encoding=encoding,
+        n_paragraphs=len(paras),
+    )
+
+
+#: Paragraphs lighter than this (Han chars, or Latin letters / 3) don't define the layout.
+SUBSTANTIVE_WEIGHT = 8.0
+
+
+def _weight(text: str, lang: str | None) -> float:
+    zw, ew = lang_weights(text)
+    return zw if lang == "zh" else ew
+
+
+def _absorb_stray_lines(paras: list[Paragraph], langs: list[str | None]) -> list[str | None]:
+    """In a blocks layout, a short line inside a block belongs to that block ("guancha")."""
+    subst = [i for i, (p, lg) in enumerate(zip(paras, langs)) if _weight(p.text, lg) >= SUBSTANTIVE_WEIGHT]
+    out = list(langs)
+    for i, p in enumerate(paras):
+        if _weight(p.text, langs[i]) >= SUBSTANTIVE_WEIGHT:
+            continue
+        before = [j for j in subst if j < i]
+        after = [j for j in subst if j > i]
+        if before and after and langs[before[-1]] == langs[after[0]]:
+            out[i] = langs[before[-1]]
+    return out
+
+
+def _bilingual_kind(paras: list[Paragraph], langs: list[str | None]) -> str:
+    """Blocks, alternating or mixed, from the runs of substantial paragraphs."""
+    runs: list[tuple[str, float]] = []  # (lang, weight) of runs of substantive paragraphs
+    for p, lg in zip(paras, langs):
+        w = _weight(p.text, lg)
+        if w < SUBSTANTIVE_WEIGHT:  # short lines (titles, names, bylines) don't define the layout
+            continue
+        if runs and runs[-1][0] == lg:
+            runs[-1] = (lg, runs[-1][1] + w)
+        else:
+            runs.append((lg, w))
+    if len(runs) <= 1:
+        return "mixed"
+    if len(runs) == 2:
+        return "blocks"
+    total = sum(w for _, w in runs)
+    # Runs after the first two: in a blocks layout they are stray lines only.
+    big = sorted(runs, key=lambda r: -r[1])[:2]
+    if big[0][0] != big[1][0] and (big[0][1] + big[1][1]) >= 0.9 * total:
+        return "blocks"
+    n_zh = sum(1 for lg, _ in runs if lg == "zh")
+    n_en = len(runs) - n_zh
+    # Alternating: many short runs, switching language nearly every paragraph.
+    n_par = sum(1 for p, lg in zip(paras, langs) if lg is not None)
+    if min(n_zh, n_en) >= 2 and len(runs) >= 0.6 * n_par * 0.5 and len(runs) >= 4:
+        longest_share = max(w for _, w in runs) / total
+        if longest_share < 0.25:
+            return "alternating"
+    return "mixed"
+
+
+def read_document(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Layout:
+    """Read one file and detect its layout (one file may hold both languages)."""
+    d = read_text(path, max_bytes)
+    return detect_layout(d.text, str(path), d.encoding)
+
+
+def text_of(layout: Layout, lang: str) -> Text | None:
+    return layout.zh if lang == "zh" else layout.en

@@ -1,0 +1,178 @@
+"""TSV and ladder formats, and the TSV reader.
+
+TSV contract (UTF-8, LF): one ``# `` comment line with the signature, then a
+header row, then one row per bead in document order::
+
+    src_ids  tgt_ids  src  tgt  score  flags  severity  reason
+
+* ``src_ids``/``tgt_ids``: comma-separated 0-based sentence ids, empty on a
+  side with nothing;
+* ``src``/``tgt``: the bead's sentences, original text, joined by one space;
+  tab, newline and backslash written as ``\\t``, ``\\n``, ``\\\\``;
+* ``score``: similarity in [0, 1] with 3 decimals, empty for 1-0 and 0-1;
+* ``flags``: comma-separated codes, empty when clean; ``severity``: the
+  flags' severities in the same order; ``reason``: their reasons joined by
+  `` | ``.
+
+Ladder (MAC-Test's gold format plus a score): ``[0]:[0, 1]:0.812`` per bead.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..data import Alignment, Bead, Flag, Sentence, Severity, Side
+from ..errors import InputError
+
+COLUMNS = ("src_ids", "tgt_ids", "src", "tgt", "score", "flags", "severity", "reason")
+REASON_SEP = " | "
+
+
+def escape(text: str) -> str:
+    """Make a cell value tab- and newline-free (reversible with ``unescape``)."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def unescape(text: str) -> str:
+    out = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            out.append({"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}.get(nxt, "\\" + nxt))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def bead_texts(al: Alignment, bead: Bead) -> tuple[str, str]:
+    """The bead's source and target text, sentences joined by one space."""
+    src = " ".join(al.src.sentences[i].text for i in bead.src_ids)
+    tgt = " ".join(al.tgt.sentences[j].text for j in bead.tgt_ids)
+    return src, tgt
+
+
+def to_tsv(al: Alignment) -> str:
+    """The alignment as TSV text (see module docstring)."""
+    buf = io.StringIO()
+    buf.write(f"# {al.signature}\n")
+    buf.write("\t".join(COLUMNS) + "\n")
+    for b in al.beads:
+        src, tgt = bead_texts(al, b)
+        row = (
+            ",".join(map(str, b.src_ids)),
+            ",".join(map(str, b.tgt_ids)),
+            escape(src),
+            escape(tgt),
+            "" if b.score is None else f"{b.score:.3f}",
+            ",".join(f.code for f in b.flags),
+            ",".join(f.severity.value for f in b.flags),
+            escape(REASON_SEP.join(f.reason.replace(REASON_SEP, " / ") for f in b.flags)),
+        )
+        buf.write("\t".join(row) + "\n")
+    return buf.getvalue()
+
+
+def to_ladder(al: Alignment) -> str:
+    """``[src ids]:[tgt ids]:score`` per bead (score 0.000 on 1-0 / 0-1 beads)."""
+    lines = []
+    for b in al.beads:
+        s = ", ".join(map(str, b.src_ids))
+        t = ", ".join(map(str, b.tgt_ids))
+        lines.append(f"[{s}]:[{t}]:{(b.score or 0.0):.3f}")
+    return "\n".join(lines) + "\n"
+
+
+def _ids(cell: str, path: str, lineno: int) -> tuple[int, ...]:
+    cell = cell.strip()
+    if not cell:
+        return ()
+    try:
+        return tuple(int(x) for x in cell.split(","))
+    except ValueError:
+        raise InputError(f"line {lineno}: bad sentence ids {cell!r}", path=path) from None
+
+
+def read_tsv(path: str | Path, text: str | None = None) -> Alignment:
+    """Read an alignment TSV back (sentences rebuilt from the bead rows).
+
+    Paragraph and line numbers are not in the TSV: sentences come back with
+    ``para = 0`` and ``line = 0``. Raises ``InputError`` on a malformed file.
+    """
+    path = str(path)
+    if text is None:
+        from ..read import read_text
+
+        text = read_text(path).text
+    signature = ""
+    header = None
+    beads: list[Bead] = []
+    src_txt: dict[int, str] = {}
+    tgt_txt: dict[int, str] = {}
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line:
+            continue
+        if header is None and line.startswith("#"):
+            signature = signature or line[1:].strip()
+            continue
+        cells = line.split("\t")
+        if header is None:
+            if tuple(cells[:6]) != COLUMNS[:6]:
+                raise InputError(f"line {lineno}: not an aligner TSV header (expected {' '.join(COLUMNS[:6])})",
+                                 path=path)
+            header = cells
+            continue
+        if len(cells) < 6:
+            raise InputError(f"line {lineno}: expected at least 6 tab-separated columns, got {len(cells)}",
+                             path=path)
+        cells += [""] * (len(COLUMNS) - len(cells))
+        si, ti = _ids(cells[0], path, lineno), _ids(cells[1], path, lineno)
+        _spread(si, unescape(cells[2]), src_txt)
+        _spread(ti, unescape(cells[3]), tgt_txt)
+        score = float(cells[4]) if cells[4].strip() else None
+        codes = [c for c in cells[5].split(",") if c]
+        sevs = [s for s in cells[6].split(",") if s]
+        reasons = unescape(cells[7]).split(REASON_SEP) if cells[7] else []
+        flags = []
+        for k, code in enumerate(codes):
+            try:
+                sev = Severity(sevs[k]) if k < len(sevs) else Severity.WARNING
+            except ValueError:
+                raise InputError(f"line {lineno}: unknown severity {sevs[k]!r}", path=path) from None
+            flags.append(Flag(code, sev, reasons[k] if k < len(reasons) else ""))
+        beads.append(Bead(si, ti, score, tuple(flags)))
+    if header is None:
+        raise InputError("no TSV header row: not an aligner TSV", path=path)
+    src = _side(src_txt, "src", path)
+    tgt = _side(tgt_txt, "tgt", path)
+    return Alignment(src, tgt, tuple(beads), signature, layout="tsv")
+
+
+def _spread(ids: tuple[int, ...], text: str, into: dict[int, str]) -> None:
+    """Give a bead's joined text back to its sentences (one space joins them)."""
+    if not ids:
+        return
+    if len(ids) == 1:
+        into[ids[0]] = text
+        return
+    # Sentences were joined by one space; without sentence boundaries we keep
+    # the whole text on the first id and empty strings on the rest.
+    into[ids[0]] = text
+    for i in ids[1:]:
+        into[i] = ""
+
+
+def _side(texts: dict[int, str], name: str, path: str) -> Side:
+    n = max(texts) + 1 if texts else 0
+    missing = [i for i in range(n) if i not in texts]
+    if missing:
+        raise InputError(f"{name} sentence ids missing from the TSV: {missing[:5]}", path=path)
+    lang = "zh"
+    sample = "".join(list(texts.values())[:20])
+    if sum("\u4e00" <= c <= "\u9fff" for c in sample) < len(sample) / 10:
+        lang = "en"
+    return Side(lang, path, tuple(Sentence(i, texts[i], 0, 0) for i in range(n)))
