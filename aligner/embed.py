@@ -88,7 +88,13 @@ class SentenceTransformerEncoder:
         self.path = path
         self.device = device
         self._model = None
-        self.dim = 0
+        self._dim = 0
+
+    @property
+    def dim(self) -> int:
+        """Embedding dimension (loads the model)."""
+        self._load()
+        return self._dim
 
     def _load(self):
         if self._model is None:
@@ -109,13 +115,15 @@ class SentenceTransformerEncoder:
                     f"{self.path} is not a loadable sentence-transformers model "
                     f"({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})"
                 ) from None
-            self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+            get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+                self._model.get_sentence_embedding_dimension
+            self._dim = int(get_dim() or 0)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         model = self._load()
         if not texts:
-            return np.zeros((0, self.dim), np.float32)
+            return np.zeros((0, self._dim), np.float32)
         v = model.encode(list(texts), batch_size=64, convert_to_numpy=True,
                          normalize_embeddings=True, show_progress_bar=False)
         return _normalise(v)

@@ -51,8 +51,9 @@ def unescape(text: str) -> str:
 
 def bead_texts(al: Alignment, bead: Bead) -> tuple[str, str]:
     """The bead's source and target text, sentences joined by one space."""
-    src = " ".join(al.src.sentences[i].text for i in bead.src_ids)
-    tgt = " ".join(al.tgt.sentences[j].text for j in bead.tgt_ids)
+    # (empty texts only occur in sides rebuilt by read_tsv from merged beads)
+    src = " ".join(t for t in (al.src.sentences[i].text for i in bead.src_ids) if t)
+    tgt = " ".join(t for t in (al.tgt.sentences[j].text for j in bead.tgt_ids) if t)
     return src, tgt
 
 

@@ -1,0 +1,151 @@
+"""The DP aligner on hand-made vectors: shapes found, invariants, banded search."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.align import align, bead_types
+from aligner.config import AlignConfig
+
+
+def unit(rng, n, d=32):
+    v = rng.normal(size=(n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def noisy(v, rng, eps):
+    w = v + eps * unit(rng, len(v), v.shape[1])
+    return (w / np.linalg.norm(w, axis=1, keepdims=True)).astype(np.float32)
+
+
+def check_invariants(beads, n, m):
+    src = [i for b in beads for i in b.src_ids]
+    tgt = [j for b in beads for j in b.tgt_ids]
+    assert src == list(range(n)), "every source id exactly once, in order"
+    assert tgt == list(range(m)), "every target id exactly once, in order"
+    for b in beads:
+        assert b.src_ids or b.tgt_ids
+        assert (b.score is None) == (not b.src_ids or not b.tgt_ids)
+        if b.score is not None:
+            assert 0.0 <= b.score <= 1.0
+
+
+def test_bead_types_default():
+    types = bead_types(4, 5)
+    for shape in [(1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (1, 4), (4, 1), (2, 3)]:
+        assert shape in types
+    assert (4, 4) not in types and (3, 3) not in types
+
+
+def test_identity_gives_all_one_to_one():
+    rng = np.random.default_rng(0)
+    S = unit(rng, 40)
+    beads = align(S, noisy(S, rng, 0.2))
+    assert [b.kind for b in beads] == ["1-1"] * 40
+
+
+# (how the target is built from the source, expected non-1-1 beads)
+def _split(S, rng, k):
+    """Target sentence k is split in two halves whose sum points to S[k]."""
+    d = S.shape[1]
+    r = unit(rng, 1, d)[0] * 0.5
+    parts = np.stack([S[k] + r, S[k] - r])
+    parts /= np.linalg.norm(parts, axis=1, keepdims=True)
+    return np.concatenate([S[:k], parts, S[k + 1:]]).astype(np.float32)
+
+
+def test_split_sentence_is_a_one_to_two_bead():
+    rng = np.random.default_rng(1)
+    S = unit(rng, 30)
+    T = _split(S, rng, 10)
+    beads = align(S, T)
+    odd = [(b.src_ids, b.tgt_ids) for b in beads if b.kind != "1-1"]
+    assert odd == [((10,), (10, 11))]
+
+
+def test_merged_sentences_are_a_two_to_one_bead():
+    rng = np.random.default_rng(2)
+    T = unit(rng, 30)
+    S = _split(T, rng, 7)
+    beads = align(S, T)
+    assert [(b.src_ids, b.tgt_ids) for b in beads if b.kind != "1-1"] == [((7, 8), (7,))]
+
+
+def test_extra_source_block_is_left_unaligned():
+    rng = np.random.default_rng(3)
+    S = unit(rng, 30)
+    extra = unit(rng, 4)
+    S2 = np.concatenate([extra, S])  # an intro with no counterpart (like seed 000's editor's note)
+    beads = align(S2, noisy(S, rng, 0.2))
+    assert [b.src_ids for b in beads if not b.tgt_ids] == [(0,), (1,), (2,), (3,)]
+
+
+def test_paragraph_breaks_are_preferred_bead_boundaries():
+    rng = np.random.default_rng(4)
+    S = unit(rng, 6)
+    T = noisy(S, rng, 0.1)
+    beads = align(S, T, src_paras=[0, 0, 0, 1, 1, 1], tgt_paras=[0, 0, 0, 1, 1, 1])
+    for b in beads:
+        assert len({p for p in ([0, 0, 0, 1, 1, 1][i] for i in b.src_ids)}) <= 1
+
+
+def test_banded_search_matches_full_dp_on_easy_input():
+    rng = np.random.default_rng(5)
+    S = unit(rng, 300)
+    T = _split(S, rng, 150)
+    full = align(S, T)
+    banded = align(S, T, config=AlignConfig(full_dp_max_cells=1000))
+    assert [(b.src_ids, b.tgt_ids) for b in banded] == [(b.src_ids, b.tgt_ids) for b in full]
+
+
+def test_window_embeddings_are_accepted():
+    rng = np.random.default_rng(6)
+    S = unit(rng, 10)
+    K = 4
+    W = np.zeros((K, 10, S.shape[1]), np.float32)
+    for k in range(1, K + 1):
+        for i in range(10 - k + 1):
+            v = S[i:i + k].sum(0)
+            W[k - 1, i] = v / np.linalg.norm(v)
+    beads = align(W, W.copy())
+    assert [b.kind for b in beads] == ["1-1"] * 10
+
+
+@pytest.mark.parametrize("n,m", [(0, 3), (3, 0), (0, 0)])
+def test_empty_sides(n, m):
+    rng = np.random.default_rng(7)
+    beads = align(unit(rng, n) if n else np.zeros((0, 32), np.float32),
+                  unit(rng, m) if m else np.zeros((0, 32), np.float32))
+    check_invariants(beads, n, m)
+
+
+def test_bad_shapes_raise():
+    rng = np.random.default_rng(8)
+    with pytest.raises(ValueError):
+        align(unit(rng, 3, 16), unit(rng, 3, 32))
+    with pytest.raises(ValueError):
+        align(unit(rng, 3), unit(rng, 3), src_lens=[1, 2])
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 25), m=st.integers(0, 25), seed=st.integers(0, 2**16),
+       small=st.booleans())
+def test_invariants_random(n, m, seed, small):
+    """Monotone, every sentence exactly once, for any sizes, full DP and banded search."""
+    rng = np.random.default_rng(seed)
+    S = unit(rng, n) if n else np.zeros((0, 32), np.float32)
+    T = unit(rng, m) if m else np.zeros((0, 32), np.float32)
+    cfg = AlignConfig(full_dp_max_cells=20 if small else AlignConfig().full_dp_max_cells)
+    beads = align(S, T, src_lens=rng.integers(1, 80, n), tgt_lens=rng.integers(1, 200, m),
+                  src_paras=np.sort(rng.integers(0, 3, n)), tgt_paras=np.sort(rng.integers(0, 3, m)),
+                  config=cfg)
+    check_invariants(beads, n, m)
+
+
+def test_deterministic():
+    rng = np.random.default_rng(9)
+    S, T = unit(rng, 50), unit(rng, 60)
+    assert align(S, T) == align(S, T)

