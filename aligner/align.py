@@ -358,7 +358,8 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
         t_norm = _averaged_norms(T, S, Km, rng)
         base = lo[:n] - Km
         width = int((hi[:n] - lo[:n]).max()) + 2 * Km + 1
-        dots = band_dots(S, T, base, width)
+        dots = band_dots(np.ascontiguousarray(S), np.ascontiguousarray(T),
+                         np.ascontiguousarray(base, dtype=np.int64), int(width))
         s_wn = _window_norms(S, Km)
         t_wn = _window_norms(T, Km)
         SWk = TWk = np.zeros((1, 1, 1), np.float32)
@@ -367,8 +368,13 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
     cs = np.concatenate([[0.0], np.cumsum(s_len)])
     ct = np.concatenate([[0.0], np.cumsum(t_len)])
     ratio = max(ct[-1], 1.0) / max(cs[-1], 1.0)
-    BP, row_start = dp(n, m, lo, hi, ta, tb, use_win, SWk, TWk, dots, base, s_wn, t_wn,
-                       s_norm, t_norm, cs, ct, s_para, t_para, float(config.skip_cost),
+    # One dtype and layout per argument: each distinct signature costs a numba compile.
+    c32 = lambda a: np.ascontiguousarray(a, dtype=np.float32)  # noqa: E731
+    c64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
+    i64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
+    BP, row_start = dp(int(n), int(m), i64(lo), i64(hi), i64(ta), i64(tb), bool(use_win), c32(SWk), c32(TWk),
+                       c32(dots), i64(base), c32(s_wn), c32(t_wn), c32(s_norm), c32(t_norm), c64(cs), c64(ct),
+                       i64(s_para), i64(t_para), float(config.skip_cost),
                        float(config.para_break_cost), float(config.length_weight),
                        float(config.merge_cost), float(ratio), LENGTH_SMOOTHING)
     return _traceback(BP, row_start, lo, ta, tb, n, m)

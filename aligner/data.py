@@ -114,11 +114,18 @@ class Alignment:
 
 
 def bead_key(src_texts: list[str] | tuple[str, ...], tgt_texts: list[str] | tuple[str, ...]) -> str:
-    """Stable 16-hex key of a bead's text (not its ids), so review decisions survive re-alignment."""
+    """Stable 16-hex key of a bead's text (not its ids), so review decisions survive re-alignment.
+
+    Independent of how the text is split into sentences: each side is joined
+    by single spaces with whitespace collapsed, as the TSV writes it.
+    """
     import hashlib
 
+    def norm(texts) -> str:
+        return " ".join(" ".join(texts).split())
+
     h = hashlib.sha1()
-    h.update("\x1f".join(" ".join(t.split()) for t in src_texts).encode("utf-8"))
+    h.update(norm(src_texts).encode("utf-8"))
     h.update(b"\x1e")
-    h.update("\x1f".join(" ".join(t.split()) for t in tgt_texts).encode("utf-8"))
+    h.update(norm(tgt_texts).encode("utf-8"))
     return h.hexdigest()[:16]

@@ -242,17 +242,24 @@ class EmbeddingCache:
     def __init__(self, directory: Path, model: str) -> None:
         self.path = Path(directory) / f"embeddings-{_slug(model)}.sqlite"
         self._db: sqlite3.Connection | None = None
+        self._disabled = False  # set once the cache proved unusable: warn once, not per batch
 
     def _conn(self) -> sqlite3.Connection | None:
-        if self._db is not None:
+        if self._db is not None or self._disabled:
             return self._db
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=30)
             db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
-            db.execute("SELECT count(*) FROM emb LIMIT 1").fetchone()
+            db.execute("SELECT k, v FROM emb LIMIT 1").fetchall()  # wrong schema counts as corrupt
             self._db = db
         except sqlite3.DatabaseError as e:
+            if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+                # another run holds the cache: not corruption, never move it aside
+                log.warning("embedding cache %s is busy (%s); running without it", self.path, e)
+                self._db = None
+                self._disabled = True
+                return None
             bad = self.path.with_suffix(f".corrupt-{int(time.time())}")
             log.warning("embedding cache %s is corrupt (%s); moved to %s and rebuilt", self.path, e, bad)
             try:
@@ -262,9 +269,11 @@ class EmbeddingCache:
             except (OSError, sqlite3.Error) as e2:
                 log.warning("embedding cache disabled: %s", e2)
                 self._db = None
+                self._disabled = True
         except OSError as e:
             log.warning("embedding cache disabled (%s): %s", self.path, e)
             self._db = None
+            self._disabled = True
         return self._db
 
     def get(self, keys: list[str], dim: int) -> dict[str, np.ndarray]:

@@ -25,7 +25,16 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "ut
         raise OutputError(f"directory {parent} does not exist", path=str(p))
     tmp = None
     try:
+        if p.exists() and not p.is_file():
+            # /dev/null, /dev/stdout, a FIFO: write through; renaming over a device (as root) replaces it
+            with open(p, "wb") as fh:
+                fh.write(blob)
+                fh.flush()
+            return
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=parent)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs get the usual mode
         with os.fdopen(fd, "wb") as fh:
             fh.write(blob)
             fh.flush()

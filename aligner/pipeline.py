@@ -132,9 +132,14 @@ def align_sides(
     presplit_input: bool = False,
     layout: str = "pair",
     progress: Progress | None = None,
+    lexicon=None,
 ) -> Alignment:
-    """Embed, align and score two segmented sides."""
-    from .qa import score as qa_score
+    """Embed, align and score two segmented sides.
+
+    ``embedder`` and ``lexicon`` (an ``aligner.qa.Lexicon``) are built when not
+    given; pass them to reuse a loaded model and dictionary across documents.
+    """
+    from .qa import Lexicon, score as qa_score
 
     if len(src) == 0 or len(tgt) == 0:
         empty = src.path if len(src) == 0 else tgt.path
@@ -155,7 +160,7 @@ def align_sides(
     )
     timings["align"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0])
+    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon or Lexicon())
     timings["score"] = time.perf_counter() - t0
     log.info("timings (s): %s; embedded %d texts, %d from cache",
              {k: round(v, 3) for k, v in timings.items()},
@@ -172,6 +177,7 @@ def align_files(
     presplit_input: bool = False,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    lexicon=None,
 ) -> Alignment:
     """Read, segment, embed, align and score one bilingual file or a pair of files."""
     t0 = time.perf_counter()
@@ -180,7 +186,8 @@ def align_files(
     for note in loaded.notes:
         log.info("%s", note)
     al = align_sides(loaded.src, loaded.tgt, config=config, embedder=embedder,
-                     presplit_input=presplit_input, layout=loaded.layout, progress=progress)
+                     presplit_input=presplit_input, layout=loaded.layout, progress=progress,
+                     lexicon=lexicon)
     al.meta["timings"] = {"read+segment": t_seg, **al.meta.get("timings", {})}
     al.meta["notes"] = list(loaded.notes)
     return al

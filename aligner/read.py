@@ -73,6 +73,16 @@ class Layout:
 # --------------------------------------------------------------------------
 # bytes -> str
 # --------------------------------------------------------------------------
+def _mib(n: int) -> str:
+    """A size for messages: "64 MiB", "47.7 MiB", "105 KiB", "99 bytes" (never a misleading "0 MiB")."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 2**20:
+        return f"{n / 1024:.0f} KiB"
+    m = n / 2**20
+    return f"{m:.0f} MiB" if m == int(m) else f"{m:.1f} MiB"
+
+
 def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     """Read a whole input file, refusing directories, missing files and oversize input."""
     p = Path(path)
@@ -86,7 +96,7 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> byt
         size = p.stat().st_size
         if size > max_bytes:
             raise InputTooLargeError(
-                f"file is {size / 2**20:.1f} MiB, above the {max_bytes / 2**20:.0f} MiB input limit "
+                f"file is {_mib(size)}, above the {_mib(max_bytes)} input limit "
                 "(split it, or raise --max-input-mb)",
                 path=str(path),
             )
@@ -99,7 +109,7 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> byt
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}", path=str(path)) from None
     if len(data) > max_bytes:
-        raise InputTooLargeError(f"file is above the {max_bytes / 2**20:.0f} MiB input limit", path=str(path))
+        raise InputTooLargeError(f"file is above the {_mib(max_bytes)} input limit", path=str(path))
     return data
 
 
@@ -125,6 +135,10 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return "utf-16-le"
     if z_even > 0.3 and z_odd < 0.05:
         return "utf-16-be"
+    # Chinese text has no NULs in UTF-16: accept an endianness that gives common text.
+    for enc in ("utf-16-le", "utf-16-be"):  # judged on a sample; decode() checks the whole
+        if _legacy_plausibility(data[:200_000].decode(enc, "replace")) >= 0.9:
+            return enc
     return None
 
 
@@ -146,9 +160,24 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
                     path=path,
                 ) from None
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        text = data.decode("utf-8")
+        if "\x00" not in text:
+            return Decoded(text, "utf-8")
+        # NULs: UTF-16 without BOM (ASCII-heavy text is valid UTF-8), else binary.
+        utf8_error = UnicodeDecodeError("utf-8", data, data.index(0), data.index(0) + 1, "NUL byte")
     except UnicodeDecodeError as e:
         utf8_error = e
+        if e.end == len(data) and e.reason == "unexpected end of data" and len(data) - e.start < 4:
+            # A file cut off in the middle of its last character (a truncated download).
+            try:
+                text = data[:e.start].decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                if "\x00" not in text:
+                    log.warning("%s: ends in the middle of a UTF-8 character (truncated file?); "
+                                "the incomplete last character is dropped", path)
+                    return Decoded(text, "utf-8")
     enc16 = _utf16_without_bom(data)
     if enc16:
         try:
@@ -241,6 +270,11 @@ class _CommonChars:
 _COMMON_CHARS_CACHE = _CommonChars()
 
 
+#: Whitespace plus the invisible characters (BOM/ZWNBSP, zero-width space/joiners) that make no text.
+_INVISIBLE = " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+    "\u2028\u2029\u202f\u205f\u3000\x1c\x1d\x1e\x1f\x85\ufeff\u200b\u200c\u200d\u2060"
+
+
 def normalize_newlines(text: str) -> str:
     """CRLF and lone CR become LF; a leading BOM character is dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -251,7 +285,7 @@ def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Deco
     """Read and decode one file, newlines normalised to LF."""
     d = decode(read_bytes(path, max_bytes), str(path))
     text = normalize_newlines(d.text)
-    if not text.strip():
+    if not text.strip(_INVISIBLE):
         raise InputError("file is empty (no text after decoding)", path=str(path))
     return Decoded(text, d.encoding)
 

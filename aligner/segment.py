@@ -23,6 +23,15 @@ from .data import Paragraph, Sentence, Side, Text
 #: Name of the segmenter, written into every output's signature.
 SEGMENTER_ID = "zh-rules+en-punkt"
 
+#: Punkt sees at most this many characters per call: it costs ~4 us/char and nltk's
+#: ReDoS guard aborts one call after 5 s (a 1 MB paragraph), so long paragraphs are
+#: cut first at a sentence end (else a space) before this limit.
+PUNKT_CHUNK_CHARS = 100_000
+#: A "sentence" longer than this (a page without end marks, a 50 MB single line) is cut
+#: at the last comma/space before the limit (else hard): encoder time is linear in
+#: length (~1 s per 10,000 characters) and a sentence is embedded in up to 10 windows.
+MAX_SENTENCE_CHARS = 2_000
+
 _ZH_END = "。！？；!?;"
 _CLOSERS = "”’」』）)】》〉\"'"
 # A Chinese sentence: as little as possible up to an end mark (or ellipsis run),
@@ -67,11 +76,25 @@ class Segmenter:
 
     def _split_en(self, text: str) -> list[str]:
         out: list[str] = []
-        for start, end in self._punkt.span_tokenize(text):
-            piece = text[start:end].strip()
-            if piece:
-                out.append(piece)
-        return _merge_fragments(out)
+        pos, n = 0, len(text)
+        while pos < n:  # Punkt on windows of PUNKT_CHUNK_CHARS; the last sentence of a window is redone
+            end = min(n, pos + PUNKT_CHUNK_CHARS)
+            if end < n:  # end the window at whitespace, not inside a word
+                ws = max(text.rfind(" ", pos, end), text.rfind("\n", pos, end))
+                if ws > pos:
+                    end = ws + 1
+            chunk = text[pos:end]
+            spans = list(self._punkt.span_tokenize(chunk))
+            nxt = end
+            if end < n and len(spans) > 1:
+                nxt = pos + spans[-1][0]
+                spans = spans[:-1]
+            for start, stop in spans:
+                piece = chunk[start:stop].strip()
+                if piece:
+                    out.append(piece)
+            pos = nxt
+        return _cap_length(_merge_fragments(out))
 
     def segment(self, text: Text) -> Side:
         """Segment every paragraph of a ``Text`` into a ``Side``."""
@@ -98,7 +121,30 @@ def split_zh(text: str) -> list[str]:
         piece = m.group(0).strip()
         if piece:
             out.append(piece)
-    return _merge_fragments(out)
+    return _cap_length(_merge_fragments(out))
+
+
+_SOFT_BREAK = re.compile(r"[，,、；;：:\s]")
+
+
+def _cap_length(pieces: list[str], limit: int | None = None) -> list[str]:
+    """Cut pieces longer than ``limit`` after the last comma/space before it (else at it)."""
+    limit = limit or MAX_SENTENCE_CHARS
+    if all(len(p) <= limit for p in pieces):
+        return pieces
+    out: list[str] = []
+    for p in pieces:
+        while len(p) > limit:
+            cut = 0
+            for m in _SOFT_BREAK.finditer(p, limit // 2, limit):
+                cut = m.end()
+            cut = cut or limit
+            head, p = p[:cut].strip(), p[cut:].strip()
+            if head:
+                out.append(head)
+        if p:
+            out.append(p)
+    return out
 
 
 _ONLY_PUNCT = re.compile(r"^[\W_]+$")

@@ -87,10 +87,21 @@ def emit(data: str | bytes, output: Path) -> None:
     from ..output import write_atomic
 
     if str(output) == "-":
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
-        sys.stdout.flush()
+        try:
+            if isinstance(data, bytes):
+                sys.stdout.buffer.write(data)
+            else:
+                sys.stdout.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `aligner ... | head`: the reader left; no flush error at exit either
+            import os
+
+            from ..errors import OutputError
+
+            try:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
+            raise OutputError("standard output was closed by the reader (broken pipe)", path="-") from None
     else:
         write_atomic(output, data)

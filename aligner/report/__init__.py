@@ -1,40 +1,30 @@
 """Report stage: an ``Alignment`` rendered in the output formats.
 
-``render(alignment, fmt)`` returns the text (or bytes) of one format; the
-formats are registered in ``FORMATS``.
+``render(alignment, fmt)`` returns the text (or bytes) of one format. Each
+format lives in its own module, imported only when used.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import importlib
 
 from ..data import Alignment
-from .tsv import to_ladder, to_tsv
 
-#: Output format name -> renderer. Other modules add theirs on import.
-FORMATS: dict[str, Callable[[Alignment], str | bytes]] = {
-    "tsv": to_tsv,
-    "ladder": to_ladder,
+#: Output format name -> "module:function" in this package.
+FORMATS: dict[str, str] = {
+    "tsv": "tsv:to_tsv",
+    "ladder": "tsv:to_ladder",
+    "html": "html:to_html",
+    "tmx": "tmx:to_tmx",
+    "xliff": "xliff:to_xliff",
+    "jsonl": "jsonl:to_jsonl",
 }
 
 
 def render(alignment: Alignment, fmt: str) -> str | bytes:
-    """Render an alignment in format ``fmt`` (see ``FORMATS``)."""
-    _load_optional_formats()
+    """Render an alignment in format ``fmt`` (a key of ``FORMATS``)."""
     try:
-        fn = FORMATS[fmt]
+        module, func = FORMATS[fmt].split(":")
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(sorted(FORMATS))}") from None
-    return fn(alignment)
-
-
-def _load_optional_formats() -> None:
-    """Import the renderers that live in their own modules (html, tmx, xliff, jsonl)."""
-    import importlib
-
-    for mod in ("html", "tmx", "xliff", "jsonl"):
-        try:
-            importlib.import_module(f"{__name__}.{mod}")
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{mod}":
-                raise
+    return getattr(importlib.import_module(f"{__name__}.{module}"), func)(alignment)

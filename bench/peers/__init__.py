@@ -1,0 +1,1 @@
+"""Runners for peer aligners, all fed the same sentences (and, where they use them, the same embeddings)."""

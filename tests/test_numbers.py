@@ -1,0 +1,159 @@
+"""Number normaliser: table of zh/en cases (Traditional and Simplified), comparison, properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.numbers import compare_numbers, extract_numbers
+
+
+def strong(text: str, lang: str) -> list[tuple[float, str]]:
+    """(value, kind) of the non-vague, non-weak mentions, sorted."""
+    return sorted((m.value, m.kind) for m in extract_numbers(text, lang) if not m.vague and not m.weak)
+
+
+def all_values(text: str, lang: str) -> list[tuple[float, str, bool, bool]]:
+    return sorted((m.value, m.kind, m.vague, m.weak) for m in extract_numbers(text, lang))
+
+
+# (text, lang, expected sorted [(value, kind, vague, weak)]) -- each row says where the value comes from.
+CASES = [
+    # --- Chinese, Simplified and Traditional --------------------------------------------
+    ("3000億美元", "zh", [(3e11, "number", False, False)]),  # 3000億 = 3000 x 10^8, by definition of 億
+    ("3000亿美元", "zh", [(3e11, "number", False, False)]),  # 亿 = 10^8 (Simplified form of 億)
+    ("三千", "zh", [(3000.0, "number", False, False)]),  # 三 x 千 = 3 x 1000
+    ("三千億", "zh", [(3e11, "number", False, False)]),  # 3 x 1000 x 10^8
+    ("1.5萬人", "zh", [(15000.0, "number", False, False)]),  # 萬 = 10^4, 1.5 x 10^4
+    ("两千", "zh", [(2000.0, "number", False, False)]),  # 两 = 2 (counting form), 千 = 1000
+    ("一百零五", "zh", [(105.0, "number", False, False)]),  # 一百 + 零 + 五 = 105
+    ("1945年6月26日", "zh", [(6.0, "month", False, True), (26.0, "day", False, False),
+                          (1945.0, "year", False, False)]),  # Y年M月D日 date order
+    ("70週年", "zh", [(70.0, "number", False, False)]),  # 70 anniversary (週 = 周, Traditional)
+    ("百分之五", "zh", [(5.0, "percent", False, False)]),  # 百分之N = N per hundred
+    ("百分之五十", "zh", [(50.0, "percent", False, False)]),  # 五十 = 5 x 10
+    ("增長5%", "zh", [(5.0, "percent", False, False)]),  # % sign in Chinese text
+    ("第二", "zh", [(2.0, "ordinal", False, True)]),  # 第N = N-th; spelled <= 10 is weak
+    ("第21屆", "zh", [(21.0, "ordinal", False, False)]),  # 第 + Arabic digits: strong ordinal
+    ("十餘個國家", "zh", [(10.0, "number", True, False)]),  # 餘 = "more than": vague
+    ("数百万", "zh", [(1e6, "number", True, False)]),  # 数 = "several": vague, magnitude 百万 = 10^6
+    ("數百萬烏克蘭人", "zh", [(1e6, "number", True, False)]),  # Traditional of the row above
+    ("數千億美元", "zh", [(1e11, "number", True, False)]),  # 数千亿: vague, magnitude 10^11
+    ("100多个国家", "zh", [(100.0, "number", True, False)]),  # N多 = "over N": vague
+    ("１９９７年", "zh", [(1997.0, "year", False, False)]),  # full-width digits U+FF10-FF19
+    ("２０２２年３月", "zh", [(3.0, "month", False, True), (2022.0, "year", False, False)]),  # full-width date
+    ("上世紀90年代", "zh", [(1990.0, "decade", False, False)]),  # 上世纪 = 20th century: 1900 + 90
+    ("20世纪60年代", "zh", [(1960.0, "decade", False, False)]),  # explicit century
+    ("1952-1953年", "zh", [(1952.0, "year", False, False), (1953.0, "year", False, False)]),  # range
+    ("2016年至2017年", "zh", [(2016.0, "year", False, False), (2017.0, "year", False, False)]),  # 至 = to
+    ("3月2日", "zh", [(2.0, "day", False, False), (3.0, "month", False, True)]),  # M月D日
+    ("美俄10日在日內瓦會談", "zh", [(10.0, "day", False, False)]),  # N日 = day of month
+    ("特朗普2.0時代", "zh", [(2.0, "number", False, False)]),  # "2.0" kept as 2.0
+    ("二〇二二年", "zh", [(2022.0, "year", False, False)]),  # digit-by-digit year, 〇 = 0
+    ("三個月", "zh", [(3.0, "number", False, True)]),  # 三 + classifier 个: spelled <= 10, weak
+    ("一些國家", "zh", []),  # 一些 = "some": no number
+    ("三亞", "zh", []),  # Sanya (a city): 三 without a classifier is not a number
+    ("萬斯", "zh", []),  # Vance: a lone 萬 with no digit is not a number
+    ("统一", "zh", []),  # 统一 = unify
+    ("202112 月中旬", "zh", [(202112.0, "number", False, False)]),  # seed 001 damage: glued 2021年12月
+    # --- English -----------------------------------------------------------------------------
+    ("300 billion", "en", [(3e11, "number", False, False)]),  # short-scale billion = 10^9
+    ("30,000", "en", [(30000.0, "number", False, False)]),  # thousands separator
+    ("1.5 million", "en", [(1.5e6, "number", False, False)]),  # million = 10^6
+    ("$300bn", "en", [(3e11, "number", False, False)]),  # bn = billion
+    ("5%", "en", [(5.0, "percent", False, False)]),  # per cent sign
+    ("five percent", "en", [(5.0, "percent", False, False)]),  # number word + percent
+    ("3.5 per cent", "en", [(3.5, "percent", False, False)]),  # British spelling
+    ("five", "en", [(5.0, "number", False, True)]),  # number word <= 10: weak
+    ("twenty-five", "en", [(25.0, "number", False, False)]),  # 20 + 5
+    ("the 25th of April", "en", [(4.0, "month", False, True), (25.0, "day", False, False)]),  # D of M
+    ("26 June 1945", "en", [(6.0, "month", False, True), (26.0, "day", False, False),
+                            (1945.0, "year", False, False)]),  # D M Y
+    ("June 26, 1945", "en", [(6.0, "month", False, True), (26.0, "day", False, False),
+                             (1945.0, "year", False, False)]),  # M D, Y
+    ("on January 10", "en", [(1.0, "month", False, True), (10.0, "day", False, False)]),  # M D
+    ("in January 2015", "en", [(1.0, "month", False, True), (2015.0, "year", False, False)]),  # M Y
+    ("1952-1953", "en", [(1952.0, "year", False, False), (1953.0, "year", False, False)]),  # range
+    ("1952–53", "en", [(1952.0, "year", False, False), (1953.0, "year", False, False)]),  # en dash, 53 -> 1953
+    ("the 1990s", "en", [(1990.0, "decade", False, False)]),  # decade = its first year
+    ("the '90s", "en", [(1990.0, "decade", False, False)]),  # two-digit decade, 20th century
+    ("Trump 2.0", "en", [(2.0, "number", False, False)]),  # version-like "2.0"
+    ("70th anniversary", "en", [(70.0, "ordinal", False, False)]),  # digit ordinal
+    ("the second time", "en", [(2.0, "ordinal", False, True)]),  # ordinal word: weak
+    ("millions of people", "en", [(1e6, "number", True, False)]),  # plural scale word: vague
+    ("billions and billions", "en", [(1e9, "number", True, False)]),  # vague (seed 000)
+    ("several hundred", "en", [(100.0, "number", True, False)]),  # several = vague
+    ("2022-01-12", "en", [(1.0, "month", False, True), (12.0, "day", False, False),
+                          (2022.0, "year", False, False)]),  # ISO 8601 date
+    ("SALT[8] I", "en", []),  # [8] is a footnote marker, not a number
+]
+
+
+@pytest.mark.parametrize("text,lang,expected", CASES, ids=[f"{c[1]}:{c[0]}" for c in CASES])
+def test_extract_table(text, lang, expected):
+    assert all_values(text, lang) == sorted(expected)
+
+
+def test_table_size():
+    assert len(CASES) >= 50
+
+
+# (src zh, tgt en, consistent?) -- why the pair is or is not consistent.
+PAIRS = [
+    ("凍結俄羅斯3000億美元資產", "the freeze of 300 billion US dollars", True),  # 3000億 = 3x10^11
+    ("凍結俄羅斯3000億美元資產", "the freeze of 30 billion US dollars", False),  # 3x10^11 != 3x10^10
+    ("1945年6月26日", "on 26 June 1945", True),  # same date, other order
+    ("1945年6月26日", "on June 26, 1945", True),
+    ("1945年6月26日", "on June 25, 1945", False),  # day differs
+    ("俄罗斯与美国10日在瑞士日内瓦举行对话", "in Geneva, Switzerland on January 10", True),  # month added: weak
+    ("數百萬烏克蘭人已逃往俄羅斯", "Millions of Ukrainians have fled to Russia", True),  # vague both
+    ("繼續浪費數千億美元", "to waste billions and billions of US dollars", True),  # vague both
+    ("十餘個歐洲國家", "more than 10 European countries", True),  # 10 matches vague 十餘
+    ("增長百分之五", "grew by 5%", True),
+    ("增長百分之五", "grew by 6%", False),
+    ("自上世紀90年代起", "Starting from the 1990s", True),
+    ("1952-1953年", "in 1952-1953", True),
+    ("在特朗普2.0時代", "in Trump 2.0", True),
+    ("慶祝70週年", "celebrated the 70th anniversary", True),
+    ("第二任期", "his second term", True),  # weak ordinals on both sides
+    ("在過去三年中", "In the last 3 years", True),  # 三 weak, 3 matches it
+    ("1997年", "in 1997", True),
+    ("1997年", "in 1999", False),
+    ("他在1936年獲得博士學位", "In the 1936, he defended his PhD thesis", True),
+]
+
+
+@pytest.mark.parametrize("zh,en,ok", PAIRS, ids=[f"{p[0]}|{p[1]}" for p in PAIRS])
+def test_compare_pairs(zh, en, ok):
+    why = compare_numbers(zh, "zh", en, "en")
+    assert (why is None) == ok, why
+
+
+def test_reason_names_both_sides():
+    why = compare_numbers("凍結3000億美元", "zh", "freeze 30 billion dollars", "en")
+    assert why == "Chinese has 3000億 = 300 billion; English has 30 billion"
+
+
+def test_reason_one_side():
+    why = compare_numbers("1997年", "zh", "in that year", "en")
+    assert why == "Chinese has 1997年; not in English"
+
+
+def test_bad_lang():
+    with pytest.raises(ValueError):
+        extract_numbers("5", "fr")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60), st.sampled_from(["zh", "en"]))
+def test_never_raises(text, lang):
+    for m in extract_numbers(text, lang):
+        assert isinstance(m.value, float)
+        assert m.surface
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="0123456789０１２３４５６７８９一二三四五六七八九十百千萬億万亿年月日%.,-第數餘多 abc", max_size=30))
+def test_compare_with_itself_is_consistent(text):
+    assert compare_numbers(text, "zh", text, "zh") is None

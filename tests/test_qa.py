@@ -1,0 +1,253 @@
+"""Score stage: flags on hand-made sides and beads (no model, no CC-CEDICT load)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.data import Bead, Sentence, Severity, Side
+from aligner.qa import CODES, Lexicon, classify_line, damage_flags, score, summarize
+from aligner.qa_config import QAConfig
+
+#: A tiny stand-in for CC-CEDICT: pinyin of the characters used below and two glosses.
+MINI = [
+    {"simplified": c, "pinyin": p, "definitions": ["x"]}
+    for c, p in [("葛", "ge3"), ("罗", "luo2"), ("米", "mi3"), ("柯", "ke1"), ("普", "pu3"), ("京", "jing1"),
+                 ("万", "wan4"), ("斯", "si1")]
+] + [
+    {"simplified": "北约", "pinyin": "Bei3 yue1", "definitions": ["NATO (North Atlantic Treaty Organization)"]},
+    {"simplified": "联合国", "pinyin": "Lian2 he2 guo2", "definitions": ["United Nations"]},
+]
+
+
+def side(lang: str, texts: list[str], paras: list[int] | None = None, lines: list[int] | None = None) -> Side:
+    paras = paras or list(range(len(texts)))
+    lines = lines or [p + 1 for p in paras]
+    return Side(lang, f"<{lang}>", tuple(Sentence(i, t, paras[i], lines[i]) for i, t in enumerate(texts)))
+
+
+def flags_of(bead: Bead, code: str):
+    return [f for f in bead.flags if f.code == code]
+
+
+FILLER_ZH = [f"这是第{i}句正常的中文句子，内容普通。" for i in range(12)]
+FILLER_EN = [f"This is normal English sentence number {i}, with ordinary content." for i in range(12)]
+
+
+def doc(extra_zh: list[str], extra_en: list[str], extra_beads_shape: list[tuple[int, int]], score_of=0.7):
+    """12 ordinary 1-1 beads followed by the given extra sentences and bead shapes."""
+    src = side("zh", FILLER_ZH + extra_zh)
+    tgt = side("en", FILLER_EN + extra_en)
+    beads = [Bead((i,), (i,), 0.7 + 0.01 * (i % 3)) for i in range(12)]
+    i = j = 12
+    for a, b in extra_beads_shape:
+        sc = score_of if a and b else None
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), sc))
+        i += a
+        j += b
+    return src, tgt, beads
+
+
+LEX = Lexicon(MINI)
+
+
+def run(src, tgt, beads, **kw):
+    return score(src, tgt, beads, lexicon=LEX, **kw)
+
+
+# --- omission / addition -----------------------------------------------------------------
+LINE_CLASSES = [
+    ("阿列克謝·葛羅米柯在三亞接受北京對話專訪 (圖源:北京對話)", "photo caption/credit"),  # seed 000 caption
+    ("翻譯|李澤西核譯|韓樺", "credit line"),  # seed 000 last line
+    ("By Huang He and Deng Xianlai", "byline"),  # seed 004
+    ("黄河 邓仙来", "byline"),  # seed 004, Chinese names only
+    ("Source", "metadata"),  # seed 004 header field
+    ("2022-01-12 17:21:00", "metadata"),  # seed 004 time stamp
+    ("以下為採訪原文:", "editor's note"),  # seed 000 "the original interview follows"
+    ("IMAGE: Deputy Minister of Foreign Affairs (Source: TASS)", "photo caption/credit"),  # seed 003
+    ("俄罗斯与美国10日在瑞士日内瓦举行新一轮战略稳定对话。", None),  # body text
+]
+
+
+@pytest.mark.parametrize("text,cls", LINE_CLASSES)
+def test_classify_line(text, cls):
+    got = classify_line(text)
+    assert (got[0] if got else None) == cls
+
+
+def test_omission_body_is_error_caption_is_info():
+    src, tgt, beads = doc(["美方在对话中断然拒绝了俄方提出的一系列安全提议。", "会场外景 (圖源:北京對話)", "俄方认为应首先达成新的协议。"],
+                          ["Russia believes a new agreement should come first."],
+                          [(1, 0), (1, 0), (1, 1)])
+    out = run(src, tgt, beads)
+    body, caption = out[12], out[13]
+    assert [f.severity for f in flags_of(body, "omission")] == [Severity.ERROR]
+    assert [f.severity for f in flags_of(caption, "omission")] == [Severity.INFO]
+    assert "圖源" in flags_of(caption, "omission")[0].reason
+
+
+def test_addition_and_edge_runs():
+    src = side("zh", FILLER_ZH)
+    tgt = side("en", ["Source", "China Military Online", "An unexplained lead sentence that has no counterpart here."]
+               + FILLER_EN)
+    beads = [Bead((), (0,)), Bead((), (1,)), Bead((), (2,))] + [Bead((i,), (i + 3,), 0.7) for i in range(12)]
+    out = run(src, tgt, beads)
+    sev = [flags_of(b, "addition")[0].severity for b in out[:3]]
+    assert sev == [Severity.INFO, Severity.INFO, Severity.WARNING]  # label, its value, header body line
+
+
+# --- low_similarity / partial -----------------------------------------------------------------
+def test_low_similarity_calibrated():
+    src, tgt, beads = doc(["今天天气很好。"], ["The treaty was signed in London."], [(1, 1)], score_of=0.05)
+    out = run(src, tgt, beads)
+    assert flags_of(out[12], "low_similarity")
+    assert not any(flags_of(b, "low_similarity") for b in out[:12])
+
+
+def test_low_similarity_uses_default_with_few_beads():
+    src, tgt = side("zh", ["今天天气很好。"]), side("en", ["The weather is fine today."])
+    out = run(src, tgt, [Bead((0,), (0,), 0.30)])
+    assert "default" in flags_of(out[0], "low_similarity")[0].reason  # 0.30 < LOW_SIM_DEFAULT 0.35
+
+
+def test_partial_by_length_ratio():
+    long_en = ("Russia and the US started a new round of strategic stability dialogue in Geneva, and it can be seen "
+               "that there is no substantial progress based on the information released by both sides after it.")
+    src, tgt, beads = doc(["俄美开始对话。"], [long_en], [(1, 1)])
+    out = run(src, tgt, beads)
+    reasons = [f.reason for f in flags_of(out[12], "partial")]
+    assert reasons and "Chinese side" in reasons[0]
+
+
+def test_partial_merged_sentence_from_vectors():
+    rng = np.random.default_rng(0)
+    dim = 16
+    n = 14
+    S = rng.normal(size=(n, dim)).astype(np.float32)
+    S /= np.linalg.norm(S, axis=1, keepdims=True)
+    T = S[:12].copy()
+    unrelated = -S[12]  # the second English sentence points away from everything Chinese
+    T = np.vstack([T, S[12:13], unrelated[None]]).astype(np.float32)
+    src, tgt, beads = doc(["俄美开始新一轮战略稳定对话。"], ["Russia and the US started talks.", "An unrelated sentence about weather."],
+                          [(1, 2)])
+    out = run(src, tgt, beads, src_vecs=S[:13], tgt_vecs=T)
+    assert any("sentence 2 of 2" in f.reason for f in flags_of(out[12], "partial"))
+
+
+# --- number_mismatch / untranslated / entity_mismatch ----------------------------------------------
+def test_number_mismatch_error_when_both_sides_differ():
+    src, tgt, beads = doc(["西欧领导人提议冻结俄罗斯3000亿美元资产。"], ["Leaders proposed to freeze 30 billion US dollars."],
+                          [(1, 1)])
+    f = flags_of(run(src, tgt, beads)[12], "number_mismatch")
+    assert f[0].severity == Severity.ERROR
+    assert f[0].reason == "Chinese has 3000亿 = 300 billion; English has 30 billion"
+
+
+def test_number_mismatch_warning_when_one_side_only():
+    src, tgt, beads = doc(["他在1957年成为外交部长。"], ["He became foreign minister."], [(1, 1)])
+    f = flags_of(run(src, tgt, beads)[12], "number_mismatch")
+    assert f[0].severity == Severity.WARNING
+
+
+@pytest.mark.parametrize("tgt_text,expect", [
+    ("俄方认为应首先在政治领域达成新的基本协议。", True),  # target left in Chinese
+    ("Russia believes that a new basic agreement should come first.", False),
+])
+def test_untranslated(tgt_text, expect):
+    src, tgt, beads = doc(["俄方认为应首先在政治领域达成新的基本协议。"], [tgt_text], [(1, 1)])
+    assert bool(flags_of(run(src, tgt, beads)[12], "untranslated")) == expect
+
+
+def test_entity_latin_token_on_one_side():
+    src, tgt, beads = doc(["俄罗斯科学院欧洲研究所(IE RAS)所长发表讲话。"], ["The director of the institute spoke."], [(1, 1)])
+    f = flags_of(run(src, tgt, beads)[12], "entity_mismatch")
+    assert f and "IE RAS" in f[0].reason
+
+
+def test_entity_acronym_glossed_by_cedict():
+    src, tgt, beads = doc(["北约不是一个非政府组织。", "它是一个军事集团。"],
+                          ["NATO is not an NGO.", "NATO is a military bloc."], [(1, 1), (1, 1)])
+    out = run(src, tgt, beads)
+    assert not [f for f in flags_of(out[12], "entity_mismatch") if "NATO" in f.reason]  # 北约 glosses NATO
+    assert [f for f in flags_of(out[13], "entity_mismatch") if "NATO" in f.reason]  # no 北约 here
+
+
+def test_transliteration_learned_from_confident_beads():
+    zh = ["安德烈·葛罗米柯最初是科学家。", "葛罗米柯后来成为外交官。", "他写了很多书。"]
+    en = ["Andrei Gromyko started as a scientist.", "Later Gromyko became a diplomat.", "They say Gromyko wrote many books."]
+    src, tgt, beads = doc(zh, en, [(1, 1), (1, 1), (1, 1)], score_of=0.8)
+    out = run(src, tgt, beads)
+    assert not flags_of(out[12], "entity_mismatch")
+    f = flags_of(out[14], "entity_mismatch")
+    assert f and "Gromyko" in f[0].reason and "葛罗米柯" in f[0].reason
+
+
+# --- damage ----------------------------------------------------------------------------------------
+def test_damage_glued_dates_seed_001():
+    s = side("zh", ["202112 月中旬我们提交了提议。", "我们于今年 121 日在日内瓦会谈。"])
+    d = damage_flags(s)
+    assert "2021年12月" in d[0][0].reason
+    assert "1月21日" in d[1][0].reason
+
+
+def test_damage_line_break_mid_sentence_seed_002():
+    s = side("en", ["We discussed a lot of things, including", "issues.", "We also talked about Ukraine."],
+             paras=[0, 1, 1], lines=[2, 3, 3])
+    d = damage_flags(s)
+    assert set(d) == {0, 1}
+    assert "words may be missing" in d[0][0].reason
+
+
+def test_damage_cut_off_at_end():
+    s = side("zh", ["您是否已经有了回复草案?", "谢尔盖·拉夫罗夫:已经制定出来了,共10"])
+    assert "ends mid-sentence" in damage_flags(s)[1][0].reason
+
+
+def test_damage_clean_text():
+    s = side("en", ["A complete sentence.", "Another one."])
+    assert damage_flags(s) == {}
+
+
+# --- invariants and summary -------------------------------------------------------------------------
+def test_score_deterministic_and_shape():
+    src, tgt, beads = doc(["冻结3000亿美元。"], ["Freeze 30 billion dollars."], [(1, 1)])
+    a = run(src, tgt, beads)
+    b = run(src, tgt, beads)
+    assert a == b
+    assert [(x.src_ids, x.tgt_ids, x.score) for x in a] == [(x.src_ids, x.tgt_ids, x.score) for x in beads]
+    assert {f.code for x in a for f in x.flags} <= set(CODES)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)).filter(lambda t: t != (0, 0)), min_size=1, max_size=8),
+       st.lists(st.text(min_size=1, max_size=20), min_size=16, max_size=16))
+def test_score_keeps_ids(shapes, pool):
+    n = sum(a for a, _ in shapes)
+    m = sum(b for _, b in shapes)
+    src = side("zh", [pool[i % 16] for i in range(n)])
+    tgt = side("en", [pool[(i + 5) % 16] for i in range(m)])
+    beads, i, j = [], 0, 0
+    for a, b in shapes:
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), 0.5 if a and b else None))
+        i += a
+        j += b
+    out = run(src, tgt, beads)
+    assert [(x.src_ids, x.tgt_ids, x.score) for x in out] == [(x.src_ids, x.tgt_ids, x.score) for x in beads]
+
+
+def test_checks_subset():
+    src, tgt, beads = doc(["冻结3000亿美元。"], ["Freeze 30 billion dollars."], [(1, 1)])
+    out = run(src, tgt, beads, config=QAConfig(checks=("partial",)))
+    assert not flags_of(out[12], "number_mismatch")
+
+
+def test_summarize():
+    src, tgt, beads = doc(["多出来的一句正文内容在这里。"], [], [(1, 0)])
+    out = run(src, tgt, beads)
+    s = summarize(out, len(src), len(tgt))
+    assert s["beads"] == 13
+    assert s["coverage"] == {"src": round(100 * 12 / 13, 1), "tgt": 100.0}
+    assert s["by_code"]["omission"] == 1
+    assert s["by_severity"]["warning"] == 1  # a trailing line: after the last aligned bead
