@@ -140,6 +140,8 @@ def _is_short_line(text: str) -> bool:
 # damage
 # --------------------------------------------------------------------------
 _GLUED_YM = re.compile(r"(?<!\d)((?:19|20)\d{2})(0?[1-9]|1[0-2])\s*月")
+# A footnote marker glued to a word ("SALT[8] I"): a reference whose note was not carried over.
+_FOOTNOTE = re.compile(r"(?<=[^\s\[])[\[［]([0-9０-９]{1,3})[\]］]")
 _GLUED_MD = re.compile(r"(?<![\d月])\s(\d{3,4})\s*[日号號]|(?<![\d月])(\d{3,4})\s+[日号號]")
 _ZH_STOP_END = set("的了在和与與及对對把被从從向以为為是将將或而但并並且也都就着著之于於给給让讓由包括")
 _EN_FUNCTION_END = {
@@ -181,7 +183,8 @@ def damage_flags(side: Side) -> dict[int, list[Flag]]:
 
     Finds: a line that stops mid-sentence and goes on in the next line (words
     may be missing at the break), digits glued where 年/月/日 were lost
-    ("202112 月中旬", "121 日"), and a document cut off mid-sentence.
+    ("202112 月中旬", "121 日"), stray footnote markers with no note
+    ("SALT[8] I"), and a document cut off mid-sentence.
     """
     out: dict[int, list[Flag]] = defaultdict(list)
     sents = side.sentences
@@ -201,6 +204,12 @@ def damage_flags(side: Side) -> dict[int, list[Flag]]:
                                               f"digits glued where 月 was lost: '{m.group(0).strip()}' reads as "
                                               f"{mo}月{day}日"))
                         break
+        for m in _FOOTNOTE.finditer(s.text):
+            if not any(o.text.lstrip().startswith(m.group(0)) for o in sents):
+                before = s.text[max(0, m.start() - 12):m.start()]
+                out[s.id].append(Flag("damage", Severity.WARNING,
+                                      f"stray footnote marker '{m.group(0)}' after '…{before}': the note itself "
+                                      "is not in the text; delete the marker or restore the note"))
         nxt = sents[k + 1] if k + 1 < len(sents) else None
         if nxt is not None and nxt.para != s.para and nxt.line == s.line + _line_span(s.text) \
                 and _ends_open(s.text, lang) and _continues(nxt.text, lang):

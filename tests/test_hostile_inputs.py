@@ -799,6 +799,7 @@ def test_e2e_unwritable_output_after_a_real_run(cli, tmp_path):
     assert not out.parent.exists()
 
 
+@pytest.mark.slow
 @needs_qa
 def test_e2e_languages_swapped(cli, tmp_path):
     """English given first: it becomes the source; the TSV is complete and in order."""
@@ -815,11 +816,11 @@ def test_e2e_languages_swapped(cli, tmp_path):
 
 @needs_qa
 def test_e2e_same_input_byte_identical_output(cli, tmp_path):
-    """Cold cache, warm cache and no cache give byte-identical TSV."""
+    """A cold-cache run (vectors from the encoder) and a warm one (from sqlite) give byte-identical TSV."""
     outs = []
-    for k, extra in enumerate((["--cache-dir", tmp_path / "c"], ["--cache-dir", tmp_path / "c"], ["--no-cache"])):
+    for k, extra in enumerate((["--cache-dir", tmp_path / "c"], ["--cache-dir", tmp_path / "c"])):
         out = tmp_path / f"out{k}.tsv"
         res = cli("align", HOSTILE / "zh.txt", HOSTILE / "en.txt", "-o", out, "-q", *extra)
         assert res.exit_code == 0, res.output
         outs.append(out.read_bytes())
-    assert outs[0] == outs[1] == outs[2]
+    assert outs[0] == outs[1]

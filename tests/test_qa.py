@@ -251,3 +251,27 @@ def test_summarize():
     assert s["coverage"] == {"src": round(100 * 12 / 13, 1), "tgt": 100.0}
     assert s["by_code"]["omission"] == 1
     assert s["by_severity"]["warning"] == 1  # a trailing line: after the last aligned bead
+
+
+# Stray footnote marker: seed 000's English has "SALT[8] I" with no note [8] anywhere.
+@pytest.mark.parametrize("text,flagged", [
+    ("Non-Proliferation Treaty or SALT[8] I, SALT II, the ABM Treaty.", True),
+    ("See the list [8] below.", False),  # a bracketed number after a space is a reference, not glued
+    ("这是条约［３］的内容。", True),
+])
+def test_stray_footnote_marker(text, flagged):
+    from aligner.data import Sentence, Side
+    from aligner.qa import damage_flags
+
+    lang = "zh" if "条约" in text else "en"
+    side = Side(lang, "x.txt", (Sentence(0, text, 0, 1), Sentence(1, "The end." if lang == "en" else "完。", 1, 3)))
+    flags = damage_flags(side).get(0, [])
+    assert any("footnote" in f.reason for f in flags) == flagged
+
+
+def test_footnote_with_its_note_is_not_flagged():
+    from aligner.data import Sentence, Side
+    from aligner.qa import damage_flags
+
+    side = Side("en", "x.txt", (Sentence(0, "SALT[8] I was signed.", 0, 1), Sentence(1, "[8] Strategic Arms Limitation Talks.", 1, 3)))
+    assert not any("footnote" in f.reason for f in damage_flags(side).get(0, []))
