@@ -16,7 +16,8 @@ sides normalised by each side's mean distance to random sentences of the
 other text (vecalign's normalisation: a sentence similar to everything is not
 evidence), ``ls``/``lt`` are the bead's source/target lengths in characters
 and ``ratio`` is the document's own target/source length ratio. A 1-0 or 0-1
-bead costs ``skip_cost``.
+bead costs ``skip_cost``, or ``edge_skip_cost`` before the first or after the
+last sentence of the other side (an intro, header or trailer with no counterpart).
 
 Search: a full DP when n * m is small; otherwise vecalign-style
 coarse-to-fine: halve both sides (averaging neighbouring vectors) until small,
@@ -105,7 +106,7 @@ def _kernels():
 
     @numba.njit(cache=True)
     def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
-           cs_len, ct_len, s_para, t_para, skip, para_w, len_w, merge_w, ratio, smooth):
+           cs_len, ct_len, s_para, t_para, skip, edge_skip, para_w, len_w, merge_w, ratio, smooth):
         """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers."""
         row_start = np.zeros(n + 2, np.int64)
         for i in range(n + 1):
@@ -132,7 +133,12 @@ def _kernels():
                     if prev == np.inf:
                         continue
                     if a == 0 or b == 0:
-                        c = skip
+                        # unaligned text before the first or after the last bead of the
+                        # other side (intros, headers, trailers) is common: cheaper there
+                        if (b == 0 and (pj == 0 or pj == m)) or (a == 0 and (pi == 0 or pi == n)):
+                            c = edge_skip
+                        else:
+                            c = skip
                     else:
                         sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
                         norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
@@ -374,7 +380,7 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
     i64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
     BP, row_start = dp(int(n), int(m), i64(lo), i64(hi), i64(ta), i64(tb), bool(use_win), c32(SWk), c32(TWk),
                        c32(dots), i64(base), c32(s_wn), c32(t_wn), c32(s_norm), c32(t_norm), c64(cs), c64(ct),
-                       i64(s_para), i64(t_para), float(config.skip_cost),
+                       i64(s_para), i64(t_para), float(config.skip_cost), float(config.edge_skip_cost),
                        float(config.para_break_cost), float(config.length_weight),
                        float(config.merge_cost), float(ratio), LENGTH_SMOOTHING)
     return _traceback(BP, row_start, lo, ta, tb, n, m)

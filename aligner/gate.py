@@ -158,6 +158,7 @@ class Verdict:
     expected: str | None = None
     error_code: int = 0  #: exit code of an input/model error, 0 when none
     notes: tuple[str, ...] = ()
+    damage: tuple[tuple[str, str, str], ...] = ()  #: damage flags (code, severity, reason), for every verdict
 
     @property
     def as_expected(self) -> bool:
@@ -190,6 +191,10 @@ def _gate_flags(beads: Sequence[Bead], src: Side, tgt: Side, review_path: Path |
     fails = tuple((f.code, f.severity.value, f.reason) for _, f in failing(reviewed, fail_on))
     n_acc = sum(1 for i, b in enumerate(beads) for f in b.flags if reviewed.is_accepted(i, f))
     return fails, n_acc, len(reviewed.stale)
+
+
+def _damage(beads: Sequence[Bead]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((f.code, f.severity.value, f.reason) for b in beads for f in b.flags if f.code == "damage")
 
 
 def _only(beads: Sequence[Bead], code: str) -> tuple[Bead, ...]:
@@ -238,7 +243,7 @@ def judge(
             return Verdict(verdict="monolingual", layout=lay.kind,
                            reason=f"{lang} only ({len(side)} sentences): nothing to align against",
                            summary=summarize(beads, len(side), 0), failing=fails, accepted=acc, stale=stale,
-                           gated="damage", **common)
+                           gated="damage", damage=_damage(beads), **common)
         layout = lay.kind
     else:
         layout = "pair"
@@ -258,14 +263,15 @@ def judge(
         return Verdict(verdict="mixed", layout=layout,
                        reason="paragraphs of each language do not pair up (some only in one language): "
                               "not a parallel text", summary=summary, evidence=ev, failing=fails,
-                       accepted=acc, stale=stale, gated="damage", notes=notes, **common)
+                       accepted=acc, stale=stale, gated="damage", notes=notes, damage=_damage(beads), **common)
     if not ev.parallel:
         return Verdict(verdict="not-parallel", layout=layout,
                        reason=f"not translations of each other: {ev.describe()}", summary=summary,
                        evidence=ev, gated="none", notes=notes, **common)
     fails, acc, stale = _gate_flags(al.beads, al.src, al.tgt, review_path, fail_on)
     return Verdict(verdict="parallel", layout=layout, reason=ev.describe(), summary=summary, evidence=ev,
-                   failing=fails, accepted=acc, stale=stale, gated="all", notes=notes, **common)
+                   failing=fails, accepted=acc, stale=stale, gated="all", notes=notes,
+                   damage=_damage(al.beads), **common)
 
 
 def check_entry(entry, *, config: AlignConfig = AlignConfig(), embedder: Embedder | None = None,

@@ -251,13 +251,15 @@ def main(argv=None) -> int:
     ap.add_argument("--texts", default="", help="comma-separated text ids, e.g. 001,002 (default all)")
     ap.add_argument("--systems", default="ours,sentalign,nltk_gc,bertalign",
                     help="live systems to run (default: %(default)s)")
+    ap.add_argument("--ours-config", type=json.loads, default=None,
+                    help='AlignConfig overrides for the ours row, JSON, e.g. \'{"skip_cost": 0.8}\'')
     ap.add_argument("--no-published", action="store_true", help="leave out the stored peer outputs")
     ap.add_argument("--presplit", action="store_true", default=True,
                     help="input is one sentence per line (always true for MAC-Test)")
     ap.add_argument("--embed-only", action="store_true", help="fill the embedding cache and stop")
     ap.add_argument("--threads", type=int, default=2, help="encoder threads")
-    ap.add_argument("--save-aligns", type=Path, default=OUT / "aligns",
-                    help="write each live system's beads here as SYSTEM/NNN.align")
+    ap.add_argument("--save-aligns", default=str(OUT / "aligns"),
+                    help="write each live system's beads here as SYSTEM/NNN.align ('' = don't)")
     ap.add_argument("--json", type=Path, help="write all results here")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -303,6 +305,12 @@ def main(argv=None) -> int:
         if name not in SYSTEMS:
             ap.error(f"unknown system {name!r}; known: {', '.join(SYSTEMS)}, bertalign")
         label, fn = SYSTEMS[name]
+        if name == "ours" and args.ours_config:
+            from aligner.config import AlignConfig
+
+            cfg = AlignConfig().with_(**args.ours_config)
+            label = f"{label} {json.dumps(args.ours_config)}"
+            fn = lambda d, _c=cfg: run_ours(d, _c)  # noqa: E731
         preds, secs = {}, 0.0
         try:
             if docs:
@@ -348,9 +356,10 @@ def provenance() -> dict:
     return out
 
 
-def _save(d: Path | None, name: str, preds: dict[str, list[Bead]]) -> None:
-    if not d:
+def _save(d: str | Path | None, name: str, preds: dict[str, list[Bead]]) -> None:
+    if not d or not str(d).strip():
         return
+    d = Path(d)
     (d / name).mkdir(parents=True, exist_ok=True)
     for tid, beads in preds.items():
         (d / name / f"{tid}.align").write_text(M.format_align(beads), encoding="utf-8")

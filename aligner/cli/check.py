@@ -55,7 +55,7 @@ def render_verdict(v, *, max_failing: int = 5) -> str:
     exp = "" if v.expected is None else (f" (expected {v.expected})" if not v.as_expected else " (as expected)")
     lines = [f"{mark:5} {v.name}: {v.verdict}{exp} [{v.layout}]"]
     s = v.summary
-    if s:
+    if s and v.gated != "none":
         cov = s.get("coverage", {})
         if v.verdict == "monolingual":
             lines.append(f"      {s.get('src_sentences', 0)} sentences; monolingual: only damage flags are checked")
@@ -67,6 +67,12 @@ def render_verdict(v, *, max_failing: int = 5) -> str:
     lines.append(f"      {v.reason}")
     for n in v.notes:
         lines.append(f"      note: {n}")
+    if v.damage and v.verdict in ("monolingual", "mixed") and not (v.failing and v.as_expected):
+        lines.append(f"      text-extraction damage ({len(v.damage)} flags):")
+        for _, sev, reason in v.damage[:max_failing]:
+            lines.append(f"        {sev} damage: {reason}")
+        if len(v.damage) > max_failing:
+            lines.append(f"        ... and {len(v.damage) - max_failing} more")
     if v.accepted or v.stale:
         lines.append(f"      review: {v.accepted} flags accepted" + (f", {v.stale} stale entries" if v.stale else ""))
     if v.failing and v.as_expected:

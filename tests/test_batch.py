@@ -1,0 +1,180 @@
+"""``aligner batch``: process pool, Dask LocalCluster, resuming, kill safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aligner.batch import plan, run_batch, stamp_path, up_to_date
+from aligner.cli import app
+from aligner.config import AlignConfig
+from aligner.report.tsv import read_tsv
+
+PAIRS = [
+    ("今天天气很好。", "The weather is fine today."),
+    ("我们去公园散步吧。", "Let's go for a walk in the park."),
+    ("他昨天买了一本新书。", "He bought a new book yesterday."),
+    ("这家餐厅的饺子非常好吃。", "The dumplings at this restaurant are delicious."),
+    ("火车晚点了两个小时。", "The train was two hours late."),
+    ("她每天早上六点起床。", "She gets up at six every morning."),
+    ("会议将在下周三举行。", "The meeting will be held next Wednesday."),
+    ("孩子们在院子里踢足球。", "The children are playing football in the yard."),
+    ("请把窗户关上，外面很冷。", "Please close the window, it is cold outside."),
+    ("这座桥是一百年前建的。", "This bridge was built a hundred years ago."),
+    ("我的电脑昨天坏了。", "My computer broke down yesterday."),
+    ("河边有很多老树。", "There are many old trees by the river."),
+]
+
+
+def make_corpus(root: Path, n: int, size: int = 6) -> Path:
+    """``n`` small zh/en pairs (rotations of PAIRS) and a manifest; returns the manifest path."""
+    root.mkdir(parents=True, exist_ok=True)
+    docs = []
+    for k in range(n):
+        rows = [PAIRS[(k + i) % len(PAIRS)] for i in range(size)]
+        (root / f"d{k:03d}.zh.txt").write_text("\n".join(z for z, _ in rows) + "\n", encoding="utf-8")
+        (root / f"d{k:03d}.en.txt").write_text("\n".join(e for _, e in rows) + "\n", encoding="utf-8")
+        docs.append({"id": f"d{k:03d}", "files": [f"d{k:03d}.zh.txt", f"d{k:03d}.en.txt"],
+                     "languages": ["zh", "en"], "layout": "pair", "status": ["bilingual"]})
+    docs.append({"id": "mono", "files": ["d000.zh.txt"], "languages": ["zh"], "layout": "zh-only",
+                 "status": ["zh-only"]})  # not bilingual: batch leaves it alone
+    m = root / "manifest.json"
+    m.write_text(json.dumps({"aligner_corpus": 1, "documents": docs}), encoding="utf-8")
+    return m
+
+
+@pytest.fixture
+def cfg(cache_dir) -> AlignConfig:
+    return replace(AlignConfig(), cache_dir=cache_dir)
+
+
+def test_local_run_then_resume(tmp_path, cfg):
+    m = make_corpus(tmp_path / "c", 3)
+    out = tmp_path / "out"
+    s = run_batch(m, out, config=cfg, workers=1)
+    assert s.counts == {"done": 3, "skipped": 0, "failed": 0} and s.exit_code == 0
+    for k in range(3):
+        al = read_tsv(out / f"d{k:03d}.tsv")
+        assert [(b.src_ids, b.tgt_ids) for b in al.beads] == [((i,), (i,)) for i in range(6)]
+    assert not (out / "mono.tsv").exists()
+    # second run: everything up to date
+    s2 = run_batch(m, out, config=cfg, workers=1)
+    assert s2.counts["skipped"] == 3 and s2.counts["done"] == 0
+    # an input changes: only that entry is redone; a deleted output is redone too
+    with open(tmp_path / "c" / "d001.en.txt", "a", encoding="utf-8") as fh:
+        fh.write("An extra sentence.\n")
+    (out / "d002.tsv").unlink()
+    s3 = run_batch(m, out, config=cfg, workers=1)
+    assert {r.id: r.status for r in s3.results} == {"d000": "skipped", "d001": "done", "d002": "done"}
+    # another signature (config) makes every output stale
+    jobs = plan(m, out, config=cfg.with_(skip_cost=0.5))
+    assert not any(up_to_date(j) for j in jobs)
+
+
+def test_tampered_output_is_redone(tmp_path, cfg):
+    m = make_corpus(tmp_path / "c", 1)
+    out = tmp_path / "out"
+    run_batch(m, out, config=cfg, workers=1)
+    (out / "d000.tsv").write_text("half", encoding="utf-8")
+    assert run_batch(m, out, config=cfg, workers=1).counts["done"] == 1
+    assert read_tsv(out / "d000.tsv").beads
+
+
+def test_failed_entry_is_reported_not_raised(tmp_path, cfg):
+    m = make_corpus(tmp_path / "c", 2)
+    # d001 becomes two Chinese files: nothing to align against (exit 2), d000 still done
+    (tmp_path / "c" / "d001.en.txt").write_text("这不是英文。\n", encoding="utf-8")
+    s = run_batch(m, tmp_path / "out", config=cfg, workers=1)
+    assert s.counts == {"done": 1, "skipped": 0, "failed": 1} and s.exit_code == 2
+    assert not (tmp_path / "out" / "d001.tsv").exists()
+
+
+def test_dask_local_cluster(tmp_path, cfg):
+    distributed = pytest.importorskip("distributed")
+    m = make_corpus(tmp_path / "c", 4)
+    ref = run_batch(m, tmp_path / "ref", config=cfg, workers=1)
+    assert ref.counts["done"] == 4
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        s = run_batch(m, tmp_path / "out", config=cfg, scheduler=cluster.scheduler_address)
+        assert s.counts["done"] == 4 and s.exit_code == 0
+        assert s.scheduler == cluster.scheduler_address
+        # the encoder is loaded once per worker: at most one Embedder per worker, shared by its tasks
+        used = {(r.worker, r.embedder) for r in s.results}
+        assert len({w for w, _ in used}) <= 2 and len(used) == len({w for w, _ in used})
+        # resumable on the cluster too
+        assert run_batch(m, tmp_path / "out", config=cfg, scheduler=cluster.scheduler_address).counts["skipped"] == 4
+    for k in range(4):
+        assert (tmp_path / "out" / f"d{k:03d}.tsv").read_bytes() == (tmp_path / "ref" / f"d{k:03d}.tsv").read_bytes()
+
+
+def test_cli_batch(tmp_path, cache_dir):
+    m = make_corpus(tmp_path / "c", 2)
+    r = CliRunner().invoke(app, ["batch", str(m.parent), "-o", str(tmp_path / "o"), "--workers", "1",
+                                 "--cache-dir", str(cache_dir)])
+    assert r.exit_code == 0, r.output
+    assert "2 aligned, 0 up to date" in r.output
+    r = CliRunner().invoke(app, ["batch", str(m), "-o", str(tmp_path / "o"), "-j", "1", "--cache-dir", str(cache_dir)])
+    assert r.exit_code == 0 and "0 aligned, 2 up to date" in r.output
+    r = CliRunner().invoke(app, ["batch", str(tmp_path / "nothing"), "-o", str(tmp_path / "o")])
+    assert r.exit_code == 3
+
+
+@pytest.mark.slow
+def test_process_pool_two_workers(tmp_path, cfg):
+    m = make_corpus(tmp_path / "c", 4)
+    s = run_batch(m, tmp_path / "out", config=cfg, workers=2)
+    assert s.counts["done"] == 4 and s.workers == 2
+    assert len({r.worker for r in s.results}) <= 2
+    assert all(read_tsv(tmp_path / "out" / f"d{k:03d}.tsv").beads for k in range(4))
+
+
+def test_killed_batch_resumes_without_redoing(tmp_path):
+    """SIGKILL a real ``aligner batch`` midway; the rerun does only the rest, no half-written file."""
+    m = make_corpus(tmp_path / "c", 14, size=12)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-c", "from aligner.cli import app; app()", "batch", str(m), "-o", str(out),
+           "--workers", "1", "--no-cache", "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if list(out.glob("*.done")):
+                break
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.glob("*.done")}
+    if not stamps or len(stamps) == 14:
+        pytest.skip(f"the kill did not land midway ({len(stamps)} of 14 done)")
+    # no output is half-written: each TSV present is complete (stamped, or readable to the end)
+    for tsv in out.glob("*.tsv"):
+        if stamp_path(tsv).name in stamps:
+            assert up_to_date_file(tsv)
+    r = subprocess.run(cmd[:-1], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert f"{14 - len(stamps)} aligned, {len(stamps)} up to date" in r.stdout
+    for name, mtime in stamps.items():
+        assert (out / name).stat().st_mtime_ns == mtime  # done entries were not redone
+    assert len(list(out.glob("*.done"))) == 14
+    assert not list(out.glob(".*.part"))
+    for k in range(14):
+        assert len(read_tsv(out / f"d{k:03d}.tsv").beads) == 12
+
+
+def up_to_date_file(tsv: Path) -> bool:
+    import hashlib
+
+    stamp = json.loads(stamp_path(tsv).read_text(encoding="utf-8"))
+    return hashlib.sha256(tsv.read_bytes()).hexdigest() == stamp["output_sha256"]
