@@ -34,6 +34,7 @@ Values are floats in natural units: a percentage ``5%`` is 5.0 (kind
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -161,7 +162,7 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
         return not any(taken[a:b])
 
     def add(value, kind, a, b, vague=False, weak=False):
-        if value is None:
+        if value is None or not math.isfinite(float(value)):  # 300-digit runs are not quantities
             return
         out.append(NumberMention(float(value), kind, orig[a:b].strip(), vague, weak))
 
@@ -347,7 +348,7 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
     taken = [False] * len(t)
 
     def add(value, kind, a, b, vague=False, weak=False):
-        if value is None:
+        if value is None or not math.isfinite(float(value)):  # 300-digit runs are not quantities
             return
         out.append(NumberMention(float(value), kind, orig[a:b].strip(), vague, weak))
 

@@ -52,3 +52,15 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "ut
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Fail early (``OutputError``) when ``path`` cannot be written: before hours of work, not after."""
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise OutputError("is a directory; give a file name", path=str(p))
+    if not parent.is_dir():
+        raise OutputError(f"directory {parent} does not exist", path=str(p))
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise OutputError("permission denied", path=str(p))

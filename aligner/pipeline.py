@@ -87,7 +87,9 @@ def load_sides(
         path = str(paths[0])
         lay = read_document(path, config.max_input_bytes)
         if lay.kind in ("zh-only", "en-only", "empty") or lay.zh is None or lay.en is None:
-            only = {"zh-only": "Chinese", "en-only": "English"}.get(lay.kind, "no")
+            if lay.kind == "empty":
+                raise NotParallelError("no Chinese or English text: nothing to align against", path=path)
+            only = {"zh-only": "Chinese", "en-only": "English"}[lay.kind]
             raise NotParallelError(
                 f"{only} text only ({lay.describe()}): nothing to align against; "
                 "give the other language as a second file",
@@ -107,6 +109,9 @@ def load_sides(
         raise InputError(f"the same file is given as source and target: {p2}", path=p1)
     l1 = read_document(p1, config.max_input_bytes)
     l2 = read_document(p2, config.max_input_bytes)
+    for p, lay in ((p1, l1), (p2, l2)):
+        if lay.kind == "empty":
+            raise NotParallelError("no Chinese or English text: nothing to align against", path=p)
     g1, g2 = src_lang or _dominant(l1), _dominant(l2)
     if src_lang and g2 == src_lang:
         g2 = "en" if src_lang == "zh" else "zh"
@@ -115,10 +120,11 @@ def load_sides(
         raise NotParallelError(f"both files are {name}; nothing to align against", path=p2)
     t1 = l1.zh if g1 == "zh" else l1.en
     t2 = l2.zh if g2 == "zh" else l2.en
+    names = {"zh": "Chinese", "en": "English"}
     if t1 is None:
-        raise NotParallelError(f"has no {g1} text", path=p1)
+        raise NotParallelError(f"has no {names[g1]} text (--src-lang {g1})", path=p1)
     if t2 is None:
-        raise NotParallelError(f"has no {g2} text", path=p2)
+        raise NotParallelError(f"has no {names[g2]} text", path=p2)
     notes = tuple(f"{p}: {lay.describe()}" for p, lay in ((p1, l1), (p2, l2)))
     return Loaded(cut(t1), cut(t2), "pair", notes)
 
@@ -166,7 +172,9 @@ def align_sides(
              {k: round(v, 3) for k, v in timings.items()},
              embedder.stats["embedded"], embedder.stats["cached"])
     sig = signature(config, embedder.encoder.name, presplit_input)
-    return Alignment(src, tgt, tuple(beads), sig, layout, meta={"timings": timings})
+    # sentence vectors, (n, dim) float32 L2-normalised: for the gate's evidence, not written out
+    return Alignment(src, tgt, tuple(beads), sig, layout,
+                     meta={"timings": timings, "src_vecs": S[0], "tgt_vecs": T[0]})
 
 
 def align_files(

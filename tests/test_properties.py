@@ -24,7 +24,7 @@ from aligner.config import AlignConfig
 from aligner.data import Alignment, Bead, Flag, Sentence, Severity, Side
 from aligner.errors import DecodeError
 from aligner.read import decode, detect_layout, split_paragraphs
-from aligner.report.tsv import REASON_SEP, read_tsv, to_tsv
+from aligner.report.tsv import read_tsv, to_tsv
 from aligner.segment import MAX_SENTENCE_CHARS, Segmenter, _cap_length, split_zh
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -178,8 +178,7 @@ def test_tsv_round_trip(al):
     for b0, b1 in zip(al.beads, back.beads):
         assert b1.score == (None if b0.score is None else float(f"{b0.score:.3f}"))
         assert [(f.code, f.severity) for f in b1.flags] == [(f.code, f.severity) for f in b0.flags]
-        if not any(f.reason.startswith("| ") or f.reason.endswith(" |") for f in b0.flags):  # see xfail below
-            assert [f.reason for f in b1.flags] == [f.reason.replace(REASON_SEP, " / ") for f in b0.flags]
+        assert [f.reason for f in b1.flags] == [f.reason for f in b0.flags]
     # single-sentence beads give their text back exactly
     for b in al.beads:
         if len(b.src_ids) == 1:
@@ -190,8 +189,6 @@ def test_tsv_round_trip(al):
     assert to_tsv(al) == text  # same input, byte-identical output
 
 
-@pytest.mark.xfail(reason="tsv.py: a reason ending ' |' (or starting '| ') merges with the ' | ' separator; "
-                          "reported to the lead", strict=False)
 def test_tsv_reason_next_to_separator_round_trips():
     src = Side("zh", "a.txt", (Sentence(0, "甲。", 0, 1),))
     tgt = Side("en", "b.txt", (Sentence(0, "A.", 0, 1),))
@@ -266,7 +263,8 @@ def test_utf8_round_trip(text):
 
 
 @settings(max_examples=200, **SETTINGS)
-@given(st.text(st.characters(blacklist_categories=("Cs",))), st.sampled_from(["utf-8-sig", "utf-16", "utf-32"]))
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),  # NUL = binary, by design
+       st.sampled_from(["utf-8-sig", "utf-16", "utf-32"]))
 def test_bom_round_trip(text, enc):
     assert decode(text.encode(enc)).text == text
 

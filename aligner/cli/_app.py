@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import typer
 
+from ..config import AlignConfig
 from ..errors import AlignerError
 
 app = typer.Typer(
@@ -105,3 +107,16 @@ def emit(data: str | bytes, output: Path) -> None:
             raise OutputError("standard output was closed by the reader (broken pipe)", path="-") from None
     else:
         write_atomic(output, data)
+
+
+def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: bool,
+                 max_input_mb: Optional[float], **dp) -> AlignConfig:
+    """AlignConfig from CLI options (``None`` keeps the default)."""
+    cfg = AlignConfig().with_(model=model, t2s=t2s, **dp)
+    if no_cache:
+        cfg = dataclasses.replace(cfg, cache_dir=None)
+    elif cache_dir is not None:
+        cfg = cfg.with_(cache_dir=cache_dir)
+    if max_input_mb is not None:
+        cfg = cfg.with_(max_input_bytes=int(max_input_mb * 2**20))
+    return cfg

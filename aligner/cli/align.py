@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -10,7 +9,7 @@ from typing import Optional
 import typer
 
 from ..config import AlignConfig
-from ._app import app, emit, guarded, progress_bar, setup_logging
+from ._app import app, build_config, emit, guarded, progress_bar, setup_logging
 
 _D = AlignConfig()
 
@@ -27,19 +26,6 @@ class Fmt(str, Enum):
 class Lang(str, Enum):
     zh = "zh"
     en = "en"
-
-
-def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: bool,
-                 max_input_mb: Optional[float], **dp) -> AlignConfig:
-    """AlignConfig from CLI options (``None`` keeps the default)."""
-    cfg = _D.with_(model=model, t2s=t2s, **dp)
-    if no_cache:
-        cfg = dataclasses.replace(cfg, cache_dir=None)
-    elif cache_dir is not None:
-        cfg = cfg.with_(cache_dir=cache_dir)
-    if max_input_mb is not None:
-        cfg = cfg.with_(max_input_bytes=int(max_input_mb * 2**20))
-    return cfg
 
 
 @app.command()
@@ -68,8 +54,12 @@ def align(
     """Align SRC with TGT (or a bilingual SRC) and write one row per bead."""
     setup_logging(verbose, quiet)
     with guarded(verbose):
+        from ..output import check_writable
         from ..pipeline import align_files
         from ..report import render
+
+        if str(output) != "-":
+            check_writable(output)
 
         cfg = build_config(model, cache_dir, no_cache, t2s, max_input_mb, max_bead=max_bead,
                            skip_cost=skip_cost)

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..config import AlignConfig
-from ._app import app, guarded, progress_bar, setup_logging
+from ._app import app, build_config, guarded, progress_bar, setup_logging
 
 _D = AlignConfig()
 
@@ -42,7 +42,6 @@ def batch(
     setup_logging(verbose, quiet)
     with guarded(verbose):
         from ..batch import run_batch
-        from ..cli.align import build_config
 
         cfg = build_config(model, cache_dir, no_cache, _D.t2s, None)
         with progress_bar(not quiet) as cb:

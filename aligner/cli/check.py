@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from ..config import AlignConfig
-from ._app import app, guarded, progress_bar, setup_logging
+from ._app import app, build_config, guarded, progress_bar, setup_logging
 
 _D = AlignConfig()
 
@@ -119,7 +119,6 @@ def check(
     """
     setup_logging(verbose, quiet)
     with guarded(verbose):
-        from ..cli.align import build_config
         from ..errors import InputError
         from ..gate import check_corpus, judge, overall_exit
 

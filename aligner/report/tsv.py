@@ -12,7 +12,7 @@ header row, then one row per bead in document order::
 * ``score``: similarity in [0, 1] with 3 decimals, empty for 1-0 and 0-1;
 * ``flags``: comma-separated codes, empty when clean; ``severity``: the
   flags' severities in the same order; ``reason``: their reasons joined by
-  `` | ``.
+  `` | `` (a ``|`` inside a reason is written ``\\|``).
 
 Ladder (MAC-Test's gold format plus a score): ``[0]:[0, 1]:0.812`` per bead.
 """
@@ -49,6 +49,32 @@ def unescape(text: str) -> str:
     return "".join(out)
 
 
+def join_reasons(reasons: list[str]) -> str:
+    """Reasons joined by `` | ``; a ``|`` or ``\\`` inside a reason is backslash-escaped."""
+    return REASON_SEP.join(r.replace("\\", "\\\\").replace("|", "\\|") for r in reasons)
+
+
+def split_reasons(cell: str) -> list[str]:
+    """Inverse of ``join_reasons``."""
+    if not cell:
+        return []
+    out, cur, i = [], [], 0
+    while i < len(cell):
+        c = cell[i]
+        if c == "\\" and i + 1 < len(cell):
+            cur.append(cell[i + 1])
+            i += 2
+        elif cell.startswith(REASON_SEP, i):
+            out.append("".join(cur))
+            cur = []
+            i += len(REASON_SEP)
+        else:
+            cur.append(c)
+            i += 1
+    out.append("".join(cur))
+    return out
+
+
 def bead_texts(al: Alignment, bead: Bead) -> tuple[str, str]:
     """The bead's source and target text, sentences joined by one space."""
     # (empty texts only occur in sides rebuilt by read_tsv from merged beads)
@@ -72,7 +98,7 @@ def to_tsv(al: Alignment) -> str:
             "" if b.score is None else f"{b.score:.3f}",
             ",".join(f.code for f in b.flags),
             ",".join(f.severity.value for f in b.flags),
-            escape(REASON_SEP.join(f.reason.replace(REASON_SEP, " / ") for f in b.flags)),
+            escape(join_reasons([f.reason for f in b.flags])),
         )
         buf.write("\t".join(row) + "\n")
     return buf.getvalue()
@@ -93,9 +119,25 @@ def _ids(cell: str, path: str, lineno: int) -> tuple[int, ...]:
     if not cell:
         return ()
     try:
-        return tuple(int(x) for x in cell.split(","))
+        ids = tuple(int(x) for x in cell.split(","))
     except ValueError:
         raise InputError(f"line {lineno}: bad sentence ids {cell!r}", path=path) from None
+    if any(i < 0 for i in ids):
+        raise InputError(f"line {lineno}: negative sentence id in {cell!r}", path=path)
+    return ids
+
+
+def _score(cell: str, path: str, lineno: int) -> float | None:
+    cell = cell.strip()
+    if not cell:
+        return None
+    try:
+        v = float(cell)
+    except ValueError:
+        v = float("nan")
+    if not 0.0 <= v <= 1.0:  # also rejects nan and inf
+        raise InputError(f"line {lineno}: score {cell!r} is not a number in [0, 1]", path=path)
+    return v
 
 
 def read_tsv(path: str | Path, text: str | None = None) -> Alignment:
@@ -134,10 +176,10 @@ def read_tsv(path: str | Path, text: str | None = None) -> Alignment:
         si, ti = _ids(cells[0], path, lineno), _ids(cells[1], path, lineno)
         _spread(si, unescape(cells[2]), src_txt)
         _spread(ti, unescape(cells[3]), tgt_txt)
-        score = float(cells[4]) if cells[4].strip() else None
+        score = _score(cells[4], path, lineno)
         codes = [c for c in cells[5].split(",") if c]
         sevs = [s for s in cells[6].split(",") if s]
-        reasons = unescape(cells[7]).split(REASON_SEP) if cells[7] else []
+        reasons = split_reasons(unescape(cells[7]))
         flags = []
         for k, code in enumerate(codes):
             try:
@@ -168,10 +210,10 @@ def _spread(ids: tuple[int, ...], text: str, into: dict[int, str]) -> None:
 
 
 def _side(texts: dict[int, str], name: str, path: str) -> Side:
-    n = max(texts) + 1 if texts else 0
-    missing = [i for i in range(n) if i not in texts]
-    if missing:
-        raise InputError(f"{name} sentence ids missing from the TSV: {missing[:5]}", path=path)
+    n = len(texts)
+    if texts and max(texts) != n - 1:  # ids must be exactly 0 .. n-1 (never build range(max id))
+        missing = [i for i in range(n + 1) if i not in texts][:5]
+        raise InputError(f"{name} sentence ids missing from the TSV: {missing}", path=path)
     lang = "zh"
     sample = "".join(list(texts.values())[:20])
     if sum("\u4e00" <= c <= "\u9fff" for c in sample) < len(sample) / 10:
