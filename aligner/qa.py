@@ -509,17 +509,41 @@ def _robust(x: np.ndarray) -> tuple[float, float]:
     return med, float(1.4826 * np.median(np.abs(x - med)))
 
 
+#: Pairs sampled for the null (unaligned-pair) cosine distribution: exact below this many pairs.
+NULL_SAMPLE_PAIRS = 50_000
+#: Fixed seed: the same document always gives the same thresholds.
+NULL_SAMPLE_SEED = 7
+
+
 def _null_cosines(src_vecs: np.ndarray, tgt_vecs: np.ndarray, beads: Sequence[Bead]) -> np.ndarray | None:
-    """Cosines of source sentences with target sentences not aligned to them (flattened)."""
+    """Cosines of source sentences with target sentences not aligned to them (flattened).
+
+    All pairs when n_src * n_tgt <= ``NULL_SAMPLE_PAIRS``, else that many random
+    pairs (fixed seed): memory and time stay linear in the document length.
+    """
     if src_vecs is None or tgt_vecs is None or len(src_vecs) == 0 or len(tgt_vecs) == 0:
         return None
-    C = np.asarray(src_vecs, np.float32) @ np.asarray(tgt_vecs, np.float32).T
-    mask = np.ones(C.shape, bool)
+    S = np.asarray(src_vecs, np.float32)
+    T = np.asarray(tgt_vecs, np.float32)
+    n, m = len(S), len(T)
+    partner = {}
     for b in beads:
         if b.src_ids and b.tgt_ids:
-            mask[np.ix_(list(b.src_ids), list(b.tgt_ids))] = False
-    vals = C[mask]
-    return vals if vals.size else None
+            for i in b.src_ids:
+                partner[i] = (b.tgt_ids[0], b.tgt_ids[-1])
+    if n * m <= NULL_SAMPLE_PAIRS:
+        ii, jj = np.divmod(np.arange(n * m), m)
+    else:
+        rng = np.random.default_rng(NULL_SAMPLE_SEED)
+        ii = rng.integers(0, n, NULL_SAMPLE_PAIRS)
+        jj = rng.integers(0, m, NULL_SAMPLE_PAIRS)
+    lo = np.array([partner.get(i, (-1, -2))[0] for i in range(n)])[ii]
+    hi = np.array([partner.get(i, (-1, -2))[1] for i in range(n)])[ii]
+    keep = ~((jj >= lo) & (jj <= hi))
+    ii, jj = ii[keep], jj[keep]
+    if not ii.size:
+        return None
+    return np.einsum("ij,ij->i", S[ii], T[jj])
 
 
 def _script_share(text: str, lang: str) -> tuple[float, int]:

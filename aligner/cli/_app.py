@@ -22,6 +22,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+_D = AlignConfig()
+
+# Options shared by several commands (one definition, defaults from AlignConfig).
+MODEL_OPTION = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory.")
+CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
+                                show_default=False)
+NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")
+PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
+
 #: Exit code for an unexpected internal error (a bug: please report it).
 EXIT_INTERNAL = 70
 #: Exit code after Ctrl-C.

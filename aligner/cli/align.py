@@ -9,7 +9,18 @@ from typing import Optional
 import typer
 
 from ..config import AlignConfig
-from ._app import app, build_config, emit, guarded, progress_bar, setup_logging
+from ._app import (
+    CACHE_DIR_OPTION,
+    MODEL_OPTION,
+    NO_CACHE_OPTION,
+    PRESPLIT_OPTION,
+    app,
+    build_config,
+    emit,
+    guarded,
+    progress_bar,
+    setup_logging,
+)
 
 _D = AlignConfig()
 
@@ -35,13 +46,12 @@ def align(
                                          show_default=False),
     output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
     fmt: Fmt = typer.Option(Fmt.tsv, "--format", "-f", help="Output format."),
-    presplit: bool = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation."),
+    presplit: bool = PRESPLIT_OPTION,
     src_lang: Optional[Lang] = typer.Option(None, "--src-lang",
                                             help="Source language of a bilingual file (default zh)."),
-    model: str = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
-                                             show_default=False),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    model: str = MODEL_OPTION,
+    cache_dir: Optional[Path] = CACHE_DIR_OPTION,
+    no_cache: bool = NO_CACHE_OPTION,
     t2s: bool = typer.Option(_D.t2s, "--t2s/--no-t2s", help="Convert Traditional to Simplified for matching."),
     max_bead: int = typer.Option(_D.max_bead, "--max-bead", min=1, max=8, help="Widest side of a bead."),
     skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", help="Cost of an unaligned sentence."),

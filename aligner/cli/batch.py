@@ -8,7 +8,17 @@ from typing import Optional
 import typer
 
 from ..config import AlignConfig
-from ._app import app, build_config, guarded, progress_bar, setup_logging
+from ._app import (
+    CACHE_DIR_OPTION,
+    MODEL_OPTION,
+    NO_CACHE_OPTION,
+    PRESPLIT_OPTION,
+    app,
+    build_config,
+    guarded,
+    progress_bar,
+    setup_logging,
+)
 
 _D = AlignConfig()
 
@@ -25,11 +35,10 @@ def batch(
                                             help="Run on this Dask distributed scheduler instead of local processes.",
                                             show_default=False),
     force: bool = typer.Option(False, "--force", help="Redo entries whose output is up to date."),
-    presplit: bool = typer.Option(False, "--presplit", help="Inputs are one sentence per line: no segmentation."),
-    model: str = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
-                                             show_default=False),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    presplit: bool = PRESPLIT_OPTION,
+    model: str = MODEL_OPTION,
+    cache_dir: Optional[Path] = CACHE_DIR_OPTION,
+    no_cache: bool = NO_CACHE_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each entry."),
 ) -> None:

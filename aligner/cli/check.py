@@ -11,7 +11,17 @@ from typing import List, Optional
 import typer
 
 from ..config import AlignConfig
-from ._app import app, build_config, guarded, progress_bar, setup_logging
+from ._app import (
+    CACHE_DIR_OPTION,
+    MODEL_OPTION,
+    NO_CACHE_OPTION,
+    PRESPLIT_OPTION,
+    app,
+    build_config,
+    guarded,
+    progress_bar,
+    setup_logging,
+)
 
 _D = AlignConfig()
 
@@ -103,11 +113,10 @@ def check(
                                             show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every verdict."),
     src_lang: Optional[Lang] = typer.Option(None, "--src-lang", help="Source language of a bilingual file."),
-    presplit: bool = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation."),
-    model: str = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
-                                             show_default=False),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache."),
+    presplit: bool = PRESPLIT_OPTION,
+    model: str = MODEL_OPTION,
+    cache_dir: Optional[Path] = CACHE_DIR_OPTION,
+    no_cache: bool = NO_CACHE_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; only failing documents."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
 ) -> None:
