@@ -17,7 +17,10 @@ other text (vecalign's normalisation: a sentence similar to everything is not
 evidence), ``ls``/``lt`` are the bead's source/target lengths in characters
 and ``ratio`` is the document's own target/source length ratio. A 1-0 or 0-1
 bead costs ``skip_cost``, or ``edge_skip_cost`` before the first or after the
-last sentence of the other side (an intro, header or trailer with no counterpart).
+last sentence of the other side (an intro, header or trailer with no counterpart),
+and, for a short line that is a paragraph of its own (byline, metadata,
+caption), scaled by ``length / skip_full_chars`` (target characters), at
+least ``skip_floor``.
 
 Search: a full DP when n * m is small; otherwise vecalign-style
 coarse-to-fine: halve both sides (averaging neighbouring vectors) until small,
@@ -106,7 +109,8 @@ def _kernels():
 
     @numba.njit(cache=True)
     def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
-           cs_len, ct_len, s_para, t_para, skip, edge_skip, para_w, len_w, merge_w, ratio, smooth):
+           cs_len, ct_len, s_para, t_para, s_alone, t_alone, skip, edge_skip, skip_full, skip_floor, para_w, len_w,
+           merge_w, ratio, smooth):
         """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers."""
         row_start = np.zeros(n + 2, np.int64)
         for i in range(n + 1):
@@ -139,6 +143,12 @@ def _kernels():
                             c = edge_skip
                         else:
                             c = skip
+                            # a short line that is a paragraph of its own (byline, metadata,
+                            # caption) is cheaper to leave out
+                            if b == 0 and s_alone[pi]:
+                                c *= min(1.0, max(skip_floor, (cs_len[i] - cs_len[pi]) * ratio / skip_full))
+                            elif a == 0 and t_alone[pj]:
+                                c *= min(1.0, max(skip_floor, (ct_len[j] - ct_len[pj]) / skip_full))
                     else:
                         sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
                         norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
@@ -265,6 +275,15 @@ def _band_from_beads(beads, n: int, m: int, scale: int, window: int) -> tuple[np
     return lo, hi
 
 
+def _alone(paras: np.ndarray) -> np.ndarray:
+    """(n,) bool: the sentence is the only one of its paragraph (a standalone line)."""
+    p = np.asarray(paras, np.int64)
+    if p.size == 0:
+        return np.zeros(0, np.bool_)
+    _, inv, counts = np.unique(p, return_inverse=True, return_counts=True)
+    return np.ascontiguousarray(counts[inv] == 1)
+
+
 def _traceback(BP, row_start, lo, ta, tb, n, m) -> list[tuple[int, int]]:
     """Bead shapes (a, b) from (0, 0) to (n, m)."""
     out = []
@@ -380,7 +399,8 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
     i64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
     BP, row_start = dp(int(n), int(m), i64(lo), i64(hi), i64(ta), i64(tb), bool(use_win), c32(SWk), c32(TWk),
                        c32(dots), i64(base), c32(s_wn), c32(t_wn), c32(s_norm), c32(t_norm), c64(cs), c64(ct),
-                       i64(s_para), i64(t_para), float(config.skip_cost), float(config.edge_skip_cost),
+                       i64(s_para), i64(t_para), _alone(s_para), _alone(t_para), float(config.skip_cost), float(config.edge_skip_cost),
+                       float(config.skip_full_chars), float(config.skip_floor),
                        float(config.para_break_cost), float(config.length_weight),
                        float(config.merge_cost), float(ratio), LENGTH_SMOOTHING)
     return _traceback(BP, row_start, lo, ta, tb, n, m)

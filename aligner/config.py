@@ -32,6 +32,10 @@ MAX_BEAD_TOTAL = 5
 SKIP_COST = 0.8
 #: Cost of an unaligned sentence before/after all of the other side (intros, headers): seeds 000/004, MAC CV.
 EDGE_SKIP_COST = 0.55
+#: One-line paragraphs shorter than this (target chars) cost less to skip: metadata, bylines (seed 004).
+SKIP_FULL_CHARS = 20.0
+#: The least fraction of the skip cost a line pays, however short.
+SKIP_FLOOR = 0.25
 #: Extra cost when a bead spans a paragraph break on one side: paragraphs rarely split.
 PARA_BREAK_COST = 0.4
 #: Weight of the length prior against the embedding cost: leave-one-book-out CV on MAC-Test.
@@ -60,6 +64,8 @@ class AlignConfig:
     max_bead_total: int = MAX_BEAD_TOTAL
     skip_cost: float = SKIP_COST
     edge_skip_cost: float = EDGE_SKIP_COST
+    skip_full_chars: float = SKIP_FULL_CHARS
+    skip_floor: float = SKIP_FLOOR
     para_break_cost: float = PARA_BREAK_COST
     length_weight: float = LENGTH_WEIGHT
     merge_cost: float = MERGE_COST

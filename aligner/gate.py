@@ -196,7 +196,9 @@ def _gate_flags(beads: Sequence[Bead], src: Side, tgt: Side, review_path: Path |
 
 
 def _damage(beads: Sequence[Bead]) -> tuple[tuple[str, str, str], ...]:
-    return tuple((f.code, f.severity.value, f.reason) for b in beads for f in b.flags if f.code == "damage")
+    # one entry per problem: a line break damages the sentences on both sides of it
+    return tuple(dict.fromkeys((f.code, f.severity.value, f.reason) for b in beads for f in b.flags
+                               if f.code == "damage"))
 
 
 def _only(beads: Sequence[Bead], code: str) -> tuple[Bead, ...]:

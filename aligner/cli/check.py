@@ -78,7 +78,7 @@ def render_verdict(v, *, max_failing: int = 5) -> str:
     for n in v.notes:
         lines.append(f"      note: {n}")
     if v.damage and v.verdict in ("monolingual", "mixed") and not (v.failing and v.as_expected):
-        lines.append(f"      text-extraction damage ({len(v.damage)} flags):")
+        lines.append(f"      text-extraction damage ({len(v.damage)} places):")
         for _, sev, reason in v.damage[:max_failing]:
             lines.append(f"        {sev} damage: {reason}")
         if len(v.damage) > max_failing:
