@@ -52,7 +52,7 @@ def signature(config: AlignConfig, model: str, presplit_input: bool) -> str:
     seg = "presplit" if presplit_input else SEGMENTER_ID
     return (
         f"aligner:{__version__}|model:{model}|t2s:{'yes' if config.t2s else 'no'}|seg:{seg}"
-        f"|beads:{config.max_bead}/{config.max_bead_total}|skip:{config.skip_cost:g}"
+        f"|beads:{config.max_bead}/{config.max_bead_total}|skip:{config.skip_cost:g}/{config.edge_skip_cost:g}"
         f"|para:{config.para_break_cost:g}|len:{config.length_weight:g}|merge:{config.merge_cost:g}"
         f"|win:{config.search_window}"
     )
