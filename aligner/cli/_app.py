@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import logging
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -23,6 +24,14 @@ app = typer.Typer(
 )
 
 _D = AlignConfig()
+
+
+class Lang(str, Enum):
+    """A side's language, as the CLI accepts it."""
+
+    zh = "zh"
+    en = "en"
+
 
 # Options shared by several commands (one definition, defaults from AlignConfig).
 MODEL_OPTION = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory.")

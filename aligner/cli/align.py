@@ -11,6 +11,7 @@ import typer
 from ..config import AlignConfig
 from ._app import (
     CACHE_DIR_OPTION,
+    Lang,
     MODEL_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
@@ -32,11 +33,6 @@ class Fmt(str, Enum):
     tmx = "tmx"
     xliff = "xliff"
     jsonl = "jsonl"
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
 
 
 @app.command()

@@ -13,6 +13,7 @@ import typer
 from ..config import AlignConfig
 from ._app import (
     CACHE_DIR_OPTION,
+    Lang,
     MODEL_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
@@ -30,11 +31,6 @@ class FailOn(str, Enum):
     info = "info"
     warning = "warning"
     error = "error"
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
 
 
 def _is_corpus(path: Path) -> bool:
