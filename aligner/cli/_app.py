@@ -127,8 +127,8 @@ def emit(data: str | bytes, output: Path) -> None:
         write_atomic(output, data)
 
 
-def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: bool,
-                 max_input_mb: Optional[float], **dp) -> AlignConfig:
+def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Optional[bool] = None,
+                 max_input_mb: Optional[float] = None, **dp) -> AlignConfig:
     """AlignConfig from CLI options (``None`` keeps the default)."""
     cfg = AlignConfig().with_(model=model, t2s=t2s, **dp)
     if no_cache:

@@ -7,7 +7,6 @@ from typing import Optional
 
 import typer
 
-from ..config import AlignConfig
 from ._app import (
     CACHE_DIR_OPTION,
     MODEL_OPTION,
@@ -19,8 +18,6 @@ from ._app import (
     progress_bar,
     setup_logging,
 )
-
-_D = AlignConfig()
 
 
 @app.command()
@@ -52,7 +49,7 @@ def batch(
     with guarded(verbose):
         from ..batch import run_batch
 
-        cfg = build_config(model, cache_dir, no_cache, _D.t2s, None)
+        cfg = build_config(model, cache_dir, no_cache)
         with progress_bar(not quiet) as cb:
             s = run_batch(corpus, outdir, config=cfg, workers=workers, scheduler=scheduler, force=force,
                           presplit=presplit, progress=cb)

@@ -10,7 +10,6 @@ from typing import List, Optional
 
 import typer
 
-from ..config import AlignConfig
 from ._app import (
     CACHE_DIR_OPTION,
     Lang,
@@ -23,8 +22,6 @@ from ._app import (
     progress_bar,
     setup_logging,
 )
-
-_D = AlignConfig()
 
 
 class FailOn(str, Enum):
@@ -127,7 +124,7 @@ def check(
         from ..errors import InputError
         from ..gate import check_corpus, judge, overall_exit
 
-        cfg = build_config(model, cache_dir, no_cache, _D.t2s, None)
+        cfg = build_config(model, cache_dir, no_cache)
         corpus_mode = tgt is None and _is_corpus(src)
         if not corpus_mode and (changed_since or ids):
             raise InputError("--changed-since and --id apply to a corpus (a directory or manifest.json)")

@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from common import to_front_padded  # run as a script: this folder is on sys.path
+
 
 def _stub(name: str, **attrs) -> None:
     mod = types.ModuleType(name)
@@ -76,16 +78,6 @@ def find_top_k_sents_numpy(src_vecs, tgt_vecs, k=3):
     return scores.astype(np.float32), idx.astype(np.int64)
 
 
-def front_padded(vecs: np.ndarray, K: int) -> np.ndarray:
-    """Our layout (row k-1, col i = sentences i..i+k-1) -> Bertalign's (col i = sentences i-k+1..i)."""
-    _, n, d = vecs.shape
-    out = np.zeros((K, n, d), np.float32)
-    for k in range(1, K + 1):
-        if n - k + 1 > 0:
-            out[k - 1, k - 1:] = vecs[k - 1, : n - k + 1]
-    return out
-
-
 def main(argv: list[str]) -> int:
     workdir, ids = Path(argv[1]), [x for x in argv[2].split(",") if x]
     _install_stubs()
@@ -109,7 +101,7 @@ def main(argv: list[str]) -> int:
             vecs = self.table[tuple(sents)]
             if vecs.shape[0] < num_overlaps:
                 raise ValueError(f"need {num_overlaps} window rows, have {vecs.shape[0]}")
-            sent_vecs = front_padded(vecs, num_overlaps)
+            sent_vecs = to_front_padded(vecs[:num_overlaps])
             overlaps = list(yield_overlaps(sents, num_overlaps))
             len_vecs = np.array([len(s.encode("utf-8")) for s in overlaps], dtype=np.int64)
             return sent_vecs, len_vecs.reshape(num_overlaps, len(sents))
