@@ -248,7 +248,10 @@ _STOP_CAPS = {
     "Saturday", "Sunday", "Spring", "Summer", "Autumn", "Winter", "Helen", "Online", "Related",
     "News", "Continue", "Office", "House", "Crisis", "System", "Act", "Founding", "Organization",
 }
-_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic)$")
+#: Words of a CC-CEDICT definition that make the headword a place, not a person.
+_PLACE = re.compile(r"\b(?:capital|city|country|province|state|republic|kingdom|river|county|district|island|"
+                    r"mountain|region|town|prefecture|continent|ocean|sea|lake|empire|dynasty)\b", re.I)
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic)s?$")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z.'\-]*(?:[ \u00a0]+[A-Za-z][A-Za-z.'\-]*)*")
@@ -259,7 +262,7 @@ _TRANSLIT = set(
     "盖甘冈高戈格根古圭哈海汉豪赫亨洪胡华怀霍基吉加贾杰金卡凯坎康考柯科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎里利莉"
     "连林琳留柳隆卢鲁路伦罗洛马玛迈麦曼梅蒙米明莫默姆穆纳奈南内尼涅宁纽努诺欧帕潘庞佩彭皮平珀普奇齐乔切钦琼"
     "丘萨塞赛桑瑟森沙莎善尚舍绍申什施史舒斯松苏索塔泰坦汤唐特滕提廷通图托瓦万旺威韦维温文沃乌伍西希锡谢辛休"
-    "许雅亚扬耶叶伊因尤约泽扎詹兹佐卓茨契楚娃娜琴葛蒂黑"
+    "许雅亚扬耶叶伊因尤约泽扎詹兹佐卓茨契楚娃娜琴葛蒂黑季欣"
 )
 _PINYIN_INITIALS = [("zh", "s"), ("ch", "s"), ("sh", "s"), ("b", "b"), ("p", "b"), ("m", "m"), ("f", "f"),
                     ("d", "d"), ("t", "d"), ("n", "n"), ("l", "l"), ("g", "g"), ("k", "g"), ("h", "h"),
@@ -267,9 +270,15 @@ _PINYIN_INITIALS = [("zh", "s"), ("ch", "s"), ("sh", "s"), ("b", "b"), ("p", "b"
                     ("w", "f"), ("y", "")]
 
 
-def _skeleton_en(name: str) -> str:
-    """Consonant skeleton of an English/Russian name in broad classes (Gromyko -> glmg)."""
+def _skeleton_en(name: str, palatal: bool = False) -> str:
+    """Consonant skeleton of an English/Russian name in broad classes (Gromyko -> glmg).
+
+    ``palatal``: read k, g, t, d, kh before i/y as Chinese j/q/x (Russian
+    Timofeev -> 季莫费耶夫, Lukyanov -> 卢基扬诺夫, Mukhin -> 穆欣).
+    """
     s = name.lower()
+    if palatal:
+        s = re.sub(r"(?:kh|[kgtd])(?=[iy])", "j", s)
     for a, b in (("ph", "f"), ("ck", "k"), ("sch", "s"), ("sh", "s"), ("ch", "s"), ("zh", "s"),
                  ("th", "t"), ("kh", "h"), ("ts", "s"), ("tz", "s"), ("x", "ks"), ("q", "k")):
         s = s.replace(a, b)
@@ -320,6 +329,18 @@ class Lexicon:
         log.debug("loading CC-CEDICT")
         return CcCedict().get_entries()
 
+    @property
+    def entries(self) -> list[dict]:
+        """The dictionary entries (``simplified``, ``pinyin``, ``definitions``), loaded on first use."""
+        return self._entries
+
+    @cached_property
+    def matcher(self):
+        """A ``aligner.lexical.Matcher`` over these entries (gloss index built on first use)."""
+        from .lexical import Matcher
+
+        return Matcher(self)
+
     @cached_property
     def acronyms(self) -> dict[str, frozenset[str]]:
         """Acronym -> Simplified headwords glossing it (exact definition, "(NATO)", or initials)."""
@@ -355,14 +376,58 @@ class Lexicon:
         return {k: frozenset(v) for k, v in idx.items()}
 
     @cached_property
-    def char_pinyin(self) -> dict[str, str]:
-        """Simplified character -> its first CC-CEDICT reading."""
-        out: dict[str, str] = {}
+    def person_names(self) -> dict[str, frozenset[str]]:
+        """Name -> headwords of entries that are one person or place by that name.
+
+        The first definition is the bare name ("Gorbachev"), "X (name)", or a
+        person with life dates ("Donald Trump (1946-), ..."): the name is the
+        last word of its leading capitalised run. Entries such as 中欧
+        "Central Europe" or 黄河 "Huang He or Yellow River" are left out, and so
+        are places (a definition says capital, city, country, ...): a capital
+        standing for its country (莫斯科 for Russia) is not a swapped name.
+        """
+        idx: dict[str, set[str]] = defaultdict(set)
         for e in self._entries:
-            hw = e["simplified"]
-            if len(hw) == 1 and hw not in out:
-                out[hw] = e["pinyin"]
-        return out
+            hw, py = e["simplified"], e["pinyin"]
+            if len(hw) < 2 or not py[:1].isupper() or not e["definitions"]:
+                continue
+            if any(_PLACE.search(x) for x in e["definitions"]):
+                continue
+            d = e["definitions"][0].strip()
+            m = (re.match(r"^((?:[A-Z][a-z]+[ \-]){0,2}[A-Z][a-z]+)\s*\((?:name|\d{3,4}-[^)]*)\)", d)
+                 or re.match(r"^([A-Z][a-z]+)$", d))
+            if m:
+                w = re.split(r"[ \-]", m.group(1))[-1]
+                if w not in _STOP_CAPS:
+                    idx[w].add(hw)
+        return {k: frozenset(v) for k, v in idx.items()}
+
+    @cached_property
+    def bare_names(self) -> frozenset[str]:
+        """Names that a CC-CEDICT proper-noun entry glosses with the bare word alone ("Moscow", "Russia").
+
+        Countries, capitals and the most famous people: translations drop, add
+        and swap them freely (莫斯科 or 俄方 for Russia), so name checks leave them out.
+        """
+        return frozenset(e["definitions"][0].strip() for e in self._entries
+                         if e["pinyin"][:1].isupper() and e["definitions"]
+                         and re.fullmatch(r"[A-Z][a-z]+", e["definitions"][0].strip()))
+
+    @cached_property
+    def char_pinyin(self) -> dict[str, str]:
+        """Simplified character -> its most used CC-CEDICT reading (lower-case, with tone number).
+
+        The reading is the one the character has in most headwords: 万 reads
+        wan4, not mo4 (only in the surname 万俟) that CC-CEDICT lists first.
+        """
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for e in self._entries:
+            hw, syl = e["simplified"], e["pinyin"].lower().split()
+            if len(syl) != len(hw):
+                continue
+            for c, p in zip(hw, syl):
+                counts[c][p] += 1
+        return {c: cnt.most_common(1)[0][0] for c, cnt in counts.items()}
 
     def pinyin(self, text: str) -> str | None:
         """Space-separated pinyin of ``text`` (Simplified), or None if a character is unknown."""
@@ -391,7 +456,7 @@ def _names_in(en: str) -> list[str]:
     for m in _CAP_WORD.finditer(en):
         w = m.group(0)
         before = en[: m.start()].rstrip(" *“\"'‘(")
-        if not before or before[-1] in ".!?:…":
+        if not before or (before[-1] in ".!?:…" and not re.search(r"(?:\b[A-Z]\.)+$|\b(?:Mr|Mrs|Ms|Dr|St)\.$", before)):
             continue
         if w in _STOP_CAPS or len(w) < 3:
             continue
@@ -400,40 +465,68 @@ def _names_in(en: str) -> list[str]:
 
 
 def _learn_transliterations(texts: list[_BeadText], lexicon: Lexicon, names: set[str]) -> dict[str, frozenset[str]]:
-    """English name -> Chinese transliterations learned from (confident) bead texts.
+    """English name -> its Chinese rendering, learned from the bead texts where the name occurs.
 
-    A candidate is a 2-6 character string of transliteration characters in the
-    Chinese side of a bead where the name occurs; it is taken when its pinyin
-    consonant skeleton matches the name's (ratio >= 0.85; name skeleton >= 3 classes, candidate >= 3 characters).
+    Three sources, tried in order for each name:
+
+    1. CC-CEDICT: a proper-noun headword glossed with the name (特朗普 "Donald
+       Trump") that occurs in the Chinese of a bead holding the name;
+    2. pinyin: a 2-3 character string whose toneless pinyin spells the name
+       (永辉 = Yonghui);
+    3. transliteration: a 2-6 character run of transliteration characters whose
+       pinyin consonant skeleton matches the name's (葛罗米柯 ~ Gromyko; ratio
+       >= 0.85, name skeleton >= 3 classes).
     """
-    best: dict[str, tuple[float, int, str]] = {}
+    by_name: dict[str, list[str]] = defaultdict(list)
     for bt in texts:
-        ens = set(_names_in(bt.en)) & names
-        if not ens:
+        for w in set(_names_in(bt.en)) & names:
+            by_name[w].append(bt.zh)
+    out: dict[str, frozenset[str]] = {}
+    for w, zhs in by_name.items():
+        heads = [h for h in lexicon.person_names.get(w, ()) if any(h in z for z in zhs)]
+        if heads:
+            out[w] = frozenset(heads)
             continue
-        runs = re.findall(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}", bt.zh)
-        cands: set[str] = set()
-        for r in runs:
-            for i in range(len(r)):
-                for j in range(i + 2, min(len(r), i + 6) + 1):
-                    cands.add(r[i:j])
-        sk = {}
-        for c in cands:
-            py = lexicon.pinyin(c)
-            if py:
-                sk[c] = _skeleton_pinyin(py)
-        for w in ens:
-            sw = _skeleton_en(w)
-            if len(sw) < 3:
-                continue
-            for c, sc in sk.items():
-                if len(c) < 3:
-                    continue
-                r = SequenceMatcher(None, sw, sc, autojunk=False).ratio()
-                key = (r, len(c), c)
-                if r >= 0.85 and (w not in best or key > best[w]):
-                    best[w] = key
-    return {w: frozenset([c]) for w, (_, _, c) in best.items()}
+        py_hits = set()
+        if len(w) >= 4 and w.isalpha():
+            target = w.lower()
+            for z in zhs:
+                for n in (2, 3):
+                    for i in range(len(z) - n + 1):
+                        c = z[i:i + n]
+                        py = lexicon.pinyin(c) if all("\u4e00" <= ch <= "\u9fff" for ch in c) else None
+                        if py and re.sub(r"[^a-z]", "", py.lower()) == target:
+                            py_hits.add(c)
+        if py_hits:
+            out[w] = frozenset(py_hits)
+            continue
+        sws = {sk for sk in (_skeleton_en(w), _skeleton_en(w, palatal=True)) if len(sk) >= 3}
+        if not sws:
+            continue
+        best: tuple[float, int, str] | None = None
+        for z in zhs:
+            for r in re.findall(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}", z):
+                for i in range(len(r)):
+                    for j in range(i + 2, min(len(r), i + 6) + 1):
+                        c = r[i:j]
+                        py = lexicon.pinyin(c)
+                        if not py:
+                            continue
+                        sc = _skeleton_pinyin(py)
+                        if len(sc) < 3:
+                            continue
+                        ratio = max(SequenceMatcher(None, sw, sc, autojunk=False).ratio() for sw in sws)
+                        key = (ratio, len(c), c)
+                        if ratio >= 0.85 and (best is None or key > best):
+                            best = key
+        if best:
+            out[w] = frozenset([best[2]])
+    # a rendering claimed by two names (Andrei, Anatoly -> 阿纳托利) says nothing about either
+    owners: dict[str, set[str]] = defaultdict(set)
+    for w, cs in out.items():
+        for c in cs:
+            owners[c].add(w)
+    return {w: cs for w, cs in out.items() if all(len(owners[c]) == 1 for c in cs)}
 
 
 def _present_latin(token: str, text: str) -> bool:
@@ -448,7 +541,7 @@ class _Entities:
     def __init__(self, texts: list[_BeadText], confident: list[_BeadText], lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         en_names = {w for t in texts for w in _names_in(t.en) if not _DEMONYM.search(w)}
-        self.name_map: dict[str, frozenset[str]] = _learn_transliterations(confident, lexicon, en_names)
+        self.name_map: dict[str, frozenset[str]] = _learn_transliterations(texts, lexicon, en_names)
         if self.name_map:
             log.debug("learned transliterations: %s", {w: sorted(c) for w, c in self.name_map.items()})
 
@@ -482,22 +575,123 @@ class _Entities:
             else:
                 flags.append(Flag("entity_mismatch", Severity.INFO,
                                   f"{en_name} has {a}; not in {zh_name} (no CC-CEDICT rendering known)"))
-        # Names with a learned transliteration on one side only.
-        en_names = set(_names_in(bt.en))
-        for w in sorted(en_names):
-            cs = self.name_map.get(w)
-            if cs and not any(c in bt.zh for c in cs):
-                flags.append(Flag("entity_mismatch", Severity.INFO,
-                                  f"{en_name} has {w}; {zh_name} has no {'/'.join(sorted(cs))}"))
+        # Names with a known rendering on one side only; a name in the English where the Chinese
+        # has another known name instead is a swap (warning), otherwise a hint (info).
         en_low = bt.en.lower()
+        # A known name counts at the start of a sentence too ("Ryabkov said ..."). Countries, capitals
+        # and the most famous names (CC-CEDICT's bare-word entries: Russia, Moscow) are left out:
+        # translations drop, add and swap them freely (俄方 for "Moscow"), so they are noise here.
+        bare = self.lexicon.bare_names
+        missing = [w for w in sorted(set(_CAP_WORD.findall(bt.en)))
+                   if w not in bare and self.name_map.get(w) and not any(c in bt.zh for c in self.name_map[w])]
+        extra = []
         for w, cs in sorted(self.name_map.items()):
+            if w in bare:
+                continue
             if w.lower()[: max(4, len(w) - 2)] in en_low:  # Ukraine ~ Ukrainian
                 continue
             hit = [c for c in cs if c in bt.zh]
             if hit:
-                flags.append(Flag("entity_mismatch", Severity.INFO,
-                                  f"{zh_name} has {hit[0]} ({w}); not in {en_name}"))
+                extra.append((w, hit[0]))
+        swap = bool(missing and extra)
+        for w in missing:
+            cs = "/".join(sorted(self.name_map[w]))
+            if swap:
+                others = ", ".join(f"{c} ({o})" for o, c in extra)
+                flags.append(Flag("entity_mismatch", Severity.WARNING,
+                                  f"{en_name} has {w} where {zh_name} has {others}; {w} is {cs} elsewhere in this document"))
+            else:
+                flags.append(Flag("entity_mismatch", Severity.INFO, f"{en_name} has {w}; {zh_name} has no {cs}"))
+        for w, c in extra if not swap else ():  # a swap names them in its warning
+            flags.append(Flag("entity_mismatch", Severity.INFO, f"{zh_name} has {c} ({w}); not in {en_name}"))
         return flags
+
+
+class _LexicalCheck:
+    """Dictionary coverage of single sentences inside merged beads (``aligner.lexical``).
+
+    Coverage of a Chinese sentence: the share of its content words with an
+    English rendering in the bead; of an English sentence: the share of its
+    content words that some Chinese word of the bead glosses. Calibrated on the
+    document's confident 1-1 beads (median per side).
+    """
+
+    def __init__(self, src: Side, tgt: Side, confident: Sequence[Bead], lexicon: Lexicon, config: QAConfig) -> None:
+        self.src, self.tgt, self.config = src, tgt, config
+        self.m = lexicon.matcher
+        self.zh_side = src if src.lang == "zh" else tgt
+        self._words: dict[int, list] = {}
+        self._keys: dict[int, frozenset[str]] = {}
+        zh_cov, en_cov = [], []
+        for b in confident:
+            if len(b.src_ids) == 1 and len(b.tgt_ids) == 1:
+                zi, ei = self._ids(b)
+                z, e = self._cov_zh(zi[0], ei), self._cov_en(ei[0], zi)
+                if z is not None:
+                    zh_cov.append(z[0])
+                if e is not None:
+                    en_cov.append(e[0])
+        self.median = {"zh": float(np.median(zh_cov)) if len(zh_cov) >= config.min_calibration_beads else None,
+                       "en": float(np.median(en_cov)) if len(en_cov) >= config.min_calibration_beads else None}
+
+    def _ids(self, b: Bead) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(zh ids, en ids) of a bead."""
+        return (b.src_ids, b.tgt_ids) if self.src.lang == "zh" else (b.tgt_ids, b.src_ids)
+
+    def words(self, i: int) -> list:
+        if i not in self._words:
+            self._words[i] = self.m.words(_t2s().convert(self.zh_side.sentences[i].text))
+        return self._words[i]
+
+    def keys(self, j: int) -> frozenset[str]:
+        if j not in self._keys:
+            en_side = self.tgt if self.src.lang == "zh" else self.src
+            self._keys[j] = self.m.keys(en_side.sentences[j].text)
+        return self._keys[j]
+
+    def _cov_zh(self, i: int, en_ids) -> tuple[float, int, list] | None:
+        """(coverage, words, unmatched words) of zh sentence i against the English ids."""
+        keys = frozenset().union(*(self.keys(j) for j in en_ids))
+        ws = [w for w in self.words(i) if not w.name or w.keys & keys]  # an unmatched name is no evidence
+        if len(ws) < self.config.lex_min_words:
+            return None
+        miss = [w for w in ws if not (w.keys & keys)]
+        return 1.0 - len(miss) / len(ws), len(ws), miss
+
+    def _cov_en(self, j: int, zh_ids) -> tuple[float, int, list] | None:
+        ks = self.keys(j)
+        if len(ks) < self.config.lex_min_words:
+            return None
+        gl = frozenset().union(*(w.keys for i in zh_ids for w in self.words(i)))
+        miss = sorted(ks - gl)
+        return 1.0 - len(miss) / len(ks), len(ks), miss
+
+    def orphan(self, b: Bead, on_src: bool, sims: list[float]) -> str | None:
+        """A reason when one sentence of the bead's merged side has almost no rendering, else None.
+
+        ``sims``: cosine of each sentence of that side with the other side (same order).
+        """
+        zh_ids, en_ids = self._ids(b)
+        side_is_zh = (self.src.lang == "zh") == on_src
+        ids = zh_ids if side_is_zh else en_ids
+        lang = "zh" if side_is_zh else "en"
+        med = self.median[lang]
+        if med is None or len(ids) < 2:
+            return None
+        covs = [self._cov_zh(i, en_ids) if side_is_zh else self._cov_en(i, zh_ids) for i in ids]
+        for pos, (c, sim) in enumerate(zip(covs, sims)):
+            if c is None or c[0] > self.config.lex_orphan_factor * med:
+                continue
+            if max(sims) - sim < self.config.lex_sim_gap:
+                continue
+            side = self.zh_side if side_is_zh else (self.tgt if self.src.lang == "zh" else self.src)
+            other = "en" if side_is_zh else "zh"
+            shown = ", ".join((w.text if side_is_zh else w) for w in c[2][:5])
+            return (f"{_lang_name(lang)} sentence {pos + 1} of {len(ids)} in this bead "
+                    f"('{_short(side.sentences[ids[pos]].text, 30)}') has almost no rendering in the "
+                    f"{_lang_name(other)}: {round(c[0] * c[1])} of {c[1]} content words found (usual here "
+                    f"{med:.0%}); none for {shown}")
+        return None
 
 
 # --------------------------------------------------------------------------
@@ -682,6 +876,10 @@ def score(
                                      f"the {_lang_name(short_side.lang)} side is {math.exp(abs(d)):.1f}x shorter "
                                      f"than this document's usual length ratio ({math.exp(mu):.2f} "
                                      f"{_lang_name(tgt.lang)} chars per {_lang_name(src.lang)} char)"))
+        lexical = None
+        if {src.lang, tgt.lang} == {"zh", "en"} and any(
+                len(beads[k].src_ids) + len(beads[k].tgt_ids) > 2 for k in two):
+            lexical = _LexicalCheck(src, tgt, [beads[k] for k in confident], lexicon, config)
         if src_vecs is not None and tgt_vecs is not None and null is not None:
             floor = float(np.quantile(null, config.merged_null_quantile))
             S = np.asarray(src_vecs, np.float32)
@@ -702,6 +900,11 @@ def score(
                                              f"{_lang_name(side.lang)} sentence {lo + 1} of {len(ids)} in this bead "
                                              f"('{_short(side.sentences[sid].text, 30)}') matches the other side "
                                              f"much worse ({sims[lo]:.2f}) than its neighbours ({max(sims):.2f})"))
+                        continue
+                    if lexical is not None:
+                        why = lexical.orphan(b, ids is b.src_ids, sims)
+                        if why:
+                            flags[k].append(Flag("partial", Severity.WARNING, why))
 
     # --- number_mismatch -------------------------------------------------------------------
     if "number_mismatch" in checks:

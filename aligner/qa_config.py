@@ -46,6 +46,13 @@ MERGED_GAP = 0.4
 MERGED_NULL_QUANTILE = 0.5
 #: Sentences shorter than this (non-space characters) are never judged alone: too little signal.
 MERGED_MIN_CHARS = 8
+#: Dictionary check of merged beads: sentences with fewer content words than this are never judged.
+LEX_MIN_WORDS = 5
+#: A sentence is unrendered when its dictionary coverage is at most this share of the document's
+#: median 1-1 coverage (000: zh 0.59; planted orphans 0.05-0.22); 0.5 added a false alarm on 000, same recall...
+LEX_ORPHAN_FACTOR = 0.4
+#: ...and its embedding similarity to the other side is this much below its best sibling's.
+LEX_SIM_GAP = 0.2
 
 # --- untranslated ----------------------------------------------------------------
 #: Share of a target's letters in the source script above which it is "in the source language".
@@ -78,6 +85,9 @@ class QAConfig:
     merged_gap: float = MERGED_GAP
     merged_null_quantile: float = MERGED_NULL_QUANTILE
     merged_min_chars: int = MERGED_MIN_CHARS
+    lex_min_words: int = LEX_MIN_WORDS
+    lex_orphan_factor: float = LEX_ORPHAN_FACTOR
+    lex_sim_gap: float = LEX_SIM_GAP
     untranslated_share: float = UNTRANSLATED_SHARE
     untranslated_min_letters: int = UNTRANSLATED_MIN_LETTERS
     edge_run_is_warning: bool = EDGE_RUN_IS_WARNING

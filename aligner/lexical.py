@@ -1,0 +1,174 @@
+"""Dictionary evidence for the score stage: which Chinese words have an English rendering.
+
+A bilingual dictionary (CC-CEDICT, through ``aligner.qa.Lexicon``) turns each
+Chinese content word into a set of English *keys* (Snowball stems of its
+glosses, plus its toneless pinyin for names such as 王琦瑶 -> wangqiyao); an
+English text becomes the set of stems of its content words (and of its
+capitalised name pairs, "Wang Qiyao" -> wangqiyao). A Chinese word is
+*matched* in an English text when one of its keys is there.
+
+This is the signal the embedding alone misses inside a bead: a clause or a
+sentence whose words have no rendering on the other side. Only the score
+stage (``aligner.qa``) uses it; nothing here loads a model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable, Protocol
+
+#: English words that carry no content for matching (function words, and words glosses use as scaffolding).
+STOPWORDS = frozenset("""
+a an the of to in on at by for from with and or but not no nor is are was were be been being am do does did
+have has had having it its this that these those he she they we you i me him her them us my your his our their
+as if than then so such there here what which who whom whose when where why how all any some each every one
+used also etc sth sb something someone somebody oneself abbr cl variant see old pr surname esp
+can could will would shall should may might must just very too more most much many up down out over into about
+""".split())
+#: Two-character Chinese function words: their glosses are English function words or too broad to count.
+ZH_STOPWORDS = frozenset("""
+我们 你们 他们 她们 它们 咱们 我的 你的 他的 这个 那个 这些 那些 其他 其它 这种 那种 这样 那样 这里 那里 因为 所以 但是 可是
+而且 并且 如果 虽然 已经 可以 可能 一个 一些 没有 什么 怎么 自己 现在 还是 或者 就是 也是 不是 然后 其中 以及 通过
+对于 关于 由于 之后 之前 以后 以前 时候 这么 那么 非常 特别 一样 一直 其实 当然 只是 只有 不过 还有 甚至 即使
+""".split())
+#: Gloss lines that are cross-references or classifiers, not renderings.
+_SKIP_DEF = ("CL:", "variant of", "old variant", "surname ", "see ", "used in", "abbr. for", "also written")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+#: Capitalised pairs written as one name: "Wang Qiyao", "Bao-yu".
+_NAME_PAIR = re.compile(r"\b[A-Z][a-z]+(?:-[a-z]+|[ \u00a0-][A-Z][a-z]+)")
+#: Stems longer than this also match by their first letters: europ(e) ~ european, nation ~ nationwid(e).
+PREFIX = 5
+#: Longest Chinese word looked up when splitting an out-of-dictionary token.
+_MAX_WORD = 4
+
+
+class _HasEntries(Protocol):
+    entries: list[dict]
+
+    def pinyin(self, text: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Word:
+    """A Chinese content word: its text (Simplified) and its English keys.
+
+    ``name``: keyed by pinyin only (no dictionary word inside); a transliterated
+    foreign name (葛罗米柯) never matches, so an unmatched name is no evidence.
+    """
+
+    text: str
+    keys: frozenset[str]
+    name: bool = False
+
+
+class Matcher:
+    """Chinese words and English keys from a CC-CEDICT ``Lexicon``; built on first use."""
+
+    def __init__(self, lexicon: _HasEntries) -> None:
+        self.lexicon = lexicon
+
+    @cached_property
+    def _stem(self):
+        from functools import lru_cache
+
+        from nltk.stem import SnowballStemmer
+
+        return lru_cache(maxsize=200_000)(SnowballStemmer("english").stem)
+
+    def _stems(self, text: str) -> set[str]:
+        """Stems of the content words, plus the first ``PREFIX`` letters of long ones (Europe ~ European)."""
+        stem = self._stem
+        out = {stem(w) for w in _WORD.findall(text.lower().replace("-", "")) if len(w) > 1 and w not in STOPWORDS}
+        return out | {w[:PREFIX] for w in out if len(w) > PREFIX}
+
+    @cached_property
+    def glosses(self) -> dict[str, frozenset[str]]:
+        """Simplified headword -> stems of its English glosses (content words only)."""
+        acc: dict[str, set[str]] = {}
+        for e in self.lexicon.entries:
+            for d in e["definitions"]:
+                if d.startswith(_SKIP_DEF):
+                    continue
+                d = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", d)
+                st = self._stems(d)
+                if st:
+                    acc.setdefault(e["simplified"], set()).update(st)
+        return {k: frozenset(v) for k, v in acc.items()}
+
+    @cached_property
+    def _jieba(self):
+        import jieba
+
+        jieba.setLogLevel(60)
+        return jieba
+
+    def _split(self, token: str) -> list[str]:
+        """An out-of-dictionary token as the longest dictionary words, left to right."""
+        out, i = [], 0
+        g = self.glosses
+        while i < len(token):
+            for k in range(min(_MAX_WORD, len(token) - i), 0, -1):
+                if token[i:i + k] in g or k == 1:
+                    out.append(token[i:i + k])
+                    i += k
+                    break
+        return out
+
+    def _name_keys(self, tok: str) -> set[str]:
+        """Toneless pinyin of a name, whole and without a one-character surname."""
+        out = set()
+        for part in (tok, tok[1:] if len(tok) == 3 else ""):
+            py = self.lexicon.pinyin(part) if part else None
+            if py:
+                out.add(re.sub(r"[^a-z]", "", py.lower()))
+        return out
+
+    def words(self, zh: str) -> list[Word]:
+        """Content words of a Simplified Chinese text, in order.
+
+        Words of two or more characters (and Latin-script tokens); one-character
+        words, ``ZH_STOPWORDS`` and words with no key are left out.
+        """
+        out: list[Word] = []
+        g = self.glosses
+        for tok in self._jieba.cut(zh):
+            if not _HAN.search(tok):
+                w = tok.strip().lower()
+                if re.fullmatch(r"[a-z]{2,}", w):
+                    out.append(Word(tok.strip(), frozenset([self._stem(w), w])))
+                continue
+            if tok in g:
+                parts = [tok]
+            else:
+                parts = [p for p in self._split(tok) if len(p) >= 2 and p in g]
+                if not parts and len(tok) >= 2:
+                    # no dictionary word inside: a name (王琦瑶 -> wangqiyao, qiyao), matched by pinyin
+                    nk = self._name_keys(tok)
+                    if nk:
+                        out.append(Word(tok, frozenset(nk), name=True))
+                    continue
+            for p in parts:
+                # one character (在, 下, 了, a syllable of a split name) glosses too broadly to count
+                if len(p) < 2 or p in ZH_STOPWORDS:
+                    continue
+                keys = set(g.get(p, ()))
+                if p == tok and len(tok) <= 3:  # a word that is also a name: 宝玉 "precious jade", Bao-yu
+                    keys |= self._name_keys(tok)
+                if keys:
+                    out.append(Word(p, frozenset(keys)))
+        return out
+
+    def keys(self, en: str) -> frozenset[str]:
+        """English content keys: stems of the words, and joined name pairs ("Wang Qiyao" -> wangqiyao)."""
+        out = self._stems(en)
+        for m in _NAME_PAIR.finditer(en):
+            out.add(re.sub(r"[^a-z]", "", m.group(0).lower()))
+        return frozenset(out)
+
+
+def matched(words: Iterable[Word], keys: frozenset[str]) -> list[bool]:
+    """For each Chinese word, whether one of its keys is among the English ``keys``."""
+    return [bool(w.keys & keys) for w in words]

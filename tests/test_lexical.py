@@ -1,0 +1,155 @@
+"""Dictionary evidence (``aligner.lexical``) and the QA checks built on it, with a tiny CC-CEDICT stand-in.
+
+Expected values come from the glosses given in ``ENTRIES`` below (copied from
+CC-CEDICT's entries for these words) and from the seeds: 里亚布科夫/Ryabkov,
+季莫费耶夫/Timofeev, 穆欣/Mukhin and 李勇慧/Li Yonghui are seed 004's, 万斯/Vance
+and 特朗普/Trump seed 000's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.data import Bead, Sentence, Side
+from aligner.lexical import Matcher, matched
+from aligner.qa import Lexicon, _learn_transliterations, _BeadText, _skeleton_en, _skeleton_pinyin, score
+
+_PY = {"里": "li3", "亚": "ya4", "布": "bu4", "科": "ke1", "夫": "fu1", "季": "ji4", "莫": "mo4", "费": "fei4",
+       "耶": "ye1", "穆": "mu4", "欣": "xin1", "李": "li3", "勇": "yong3", "慧": "hui4", "万": "wan4", "斯": "si1",
+       "特": "te4", "朗": "lang3", "普": "pu3", "王": "wang2", "琦": "qi2", "瑶": "yao2", "拜": "bai4", "登": "deng1",
+       "俄": "e2", "罗": "luo2", "莫斯科": None}
+ENTRIES = [{"simplified": c, "pinyin": p, "definitions": ["x"]} for c, p in _PY.items() if p] + [
+    {"simplified": "尿布", "pinyin": "niao4 bu4", "definitions": ["diaper"]},
+    {"simplified": "手枪", "pinyin": "shou3 qiang1", "definitions": ["pistol", "CL:把[ba3]"]},
+    {"simplified": "其余", "pinyin": "qi2 yu2", "definitions": ["the rest", "the others", "remaining"]},
+    {"simplified": "欧洲", "pinyin": "Ou1 zhou1", "definitions": ["Europe", "European"]},
+    {"simplified": "专家", "pinyin": "zhuan1 jia1", "definitions": ["expert", "specialist"]},
+    {"simplified": "安全", "pinyin": "an1 quan2", "definitions": ["safe", "secure", "safety", "security"]},
+    {"simplified": "协议", "pinyin": "xie2 yi4", "definitions": ["agreement", "pact", "protocol"]},
+    {"simplified": "美国", "pinyin": "Mei3 guo2", "definitions": ["United States", "USA", "US"]},
+    {"simplified": "需要", "pinyin": "xu1 yao4", "definitions": ["to need", "needs"]},
+    {"simplified": "达成", "pinyin": "da2 cheng2", "definitions": ["to reach (an agreement)", "to accomplish"]},
+    {"simplified": "我们", "pinyin": "wo3 men5", "definitions": ["we", "us", "ourselves", "our"]},
+    {"simplified": "特朗普", "pinyin": "Te4 lang3 pu3",
+     "definitions": ["Donald Trump (1946-), American business magnate, US president 2017-2021"]},
+    {"simplified": "拜登", "pinyin": "Bai4 deng1", "definitions": ["Biden (name)", "Joe Biden (1942-), US president"]},
+    {"simplified": "俄罗斯", "pinyin": "E2 luo2 si1", "definitions": ["Russia"]},
+    {"simplified": "莫斯科", "pinyin": "Mo4 si1 ke1", "definitions": ["Moscow, capital of Russia"]},
+]
+LEX = Lexicon(ENTRIES)
+M = Matcher(LEX)
+
+
+def test_gloss_stems_drop_classifiers_and_function_words():
+    assert "pistol" in M.glosses["手枪"] and "ba" not in M.glosses["手枪"]  # "CL:把[ba3]" is a classifier line
+    assert {"rest", "remain"} <= M.glosses["其余"] and "the" not in M.glosses["其余"]
+
+
+@pytest.mark.parametrize("zh,en,expect", [
+    ("尿布", "Hand me a clean diaper.", [True]),  # MAC-Test 019, sentence 97 / 138
+    ("手枪", "He spun the cylinder of his pistols.", [True]),  # stems: pistols -> pistol
+    ("欧洲专家", "a renowned expert on European studies", [True, True]),  # seed 000 zh 14 / en 0: Europe ~ European
+    ("其余", "He had a dozen stars.", [False]),
+])
+def test_words_matched_in_english(zh, en, expect):
+    assert matched(M.words(zh), M.keys(en)) == expect
+
+
+def test_one_character_and_function_words_do_not_count():
+    assert [w.text for w in M.words("我们在美国需要达成协议")] == ["美国", "需要", "达成", "协议"]
+
+
+def test_pinyin_name_key_matches_romanised_name():
+    keys = M.keys("Wang Qiyao asked Kang Mingxun for a diaper.")  # MAC-Test 019
+    w = [x for x in M.words("王琦瑶") if x.text == "王琦瑶"]
+    assert w and w[0].keys & keys  # wangqiyao / qiyao
+
+
+@pytest.mark.parametrize("name,zh,palatal", [
+    ("Ryabkov", "里亚布科夫", False),  # seed 004
+    ("Timofeev", "季莫费耶夫", True),  # Ti -> ji
+    ("Mukhin", "穆欣", True),  # khi -> xin
+    ("Vance", "万斯", False),  # seed 000; 万 reads wan4 here, not mo4
+])
+def test_name_skeletons(name, zh, palatal):
+    assert _skeleton_en(name, palatal=palatal) == _skeleton_pinyin(LEX.pinyin(zh))
+
+
+def test_learned_renderings_from_three_sources():
+    texts = [
+        _BeadText("", "", "特朗普总统和万斯副总统发表讲话。", "President Trump and Vice President Vance spoke."),
+        _BeadText("", "", "俄罗斯副外长里亚布科夫说。", "Deputy Foreign Minister Sergey Ryabkov said so."),
+        _BeadText("", "", "研究员李勇慧认为。", "Researcher Li Yonghui believes so."),
+    ]
+    names = {"Trump", "Vance", "Ryabkov", "Yonghui", "Sergey"}
+    got = _learn_transliterations(texts, LEX, names)
+    assert got["Trump"] == {"特朗普"}  # CC-CEDICT person entry (life dates)
+    assert got["Yonghui"] == {"勇慧"}  # toneless pinyin spells the name
+    assert got["Ryabkov"] == {"里亚布科夫"} and got["Vance"] == {"万斯"}  # consonant skeleton
+    assert "Sergey" not in got
+
+
+def test_places_are_not_person_names():
+    assert "特朗普" in LEX.person_names["Trump"]
+    assert "Moscow" not in LEX.person_names  # "capital of Russia"
+    assert "Russia" in LEX.bare_names
+
+
+def _side(lang, texts):
+    return Side(lang, f"<{lang}>", tuple(Sentence(i, t, i, i + 1) for i, t in enumerate(texts)))
+
+
+FILL_ZH = [f"美国需要与俄罗斯达成安全协议第{i}号。" for i in range(10)]
+FILL_EN = [f"The US needs to reach security agreement number {i} with Russia." for i in range(10)]
+
+
+def _score(zh, en, shapes, en_vec=None):
+    """10 filler 1-1 beads, then the given ones; ``en_vec``: (dim,) vector per extra English sentence."""
+    src, tgt = _side("zh", FILL_ZH + zh), _side("en", FILL_EN + en)
+    beads = [Bead((i,), (i,), 0.8) for i in range(10)]
+    i = j = 10
+    for a, b in shapes:
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), 0.7))
+        i, j = i + a, j + b
+    kw = {}
+    if en_vec is not None:
+        # hand-made 16-d embeddings: each filler pair shares a random direction, the extra Chinese
+        # sentence and the first extra English one share e0; unrelated pairs score about 0
+        rng = np.random.default_rng(0)
+        V = rng.standard_normal((10, 16))
+        e0 = np.eye(16)[0]
+        S = np.vstack([V, np.tile(e0, (len(src.sentences) - 10, 1))])
+        T = np.vstack([V, en_vec])
+        kw = {"src_vecs": (S / np.linalg.norm(S, axis=1, keepdims=True)).astype(np.float32),
+              "tgt_vecs": (T / np.linalg.norm(T, axis=1, keepdims=True)).astype(np.float32)}
+    return score(src, tgt, beads, lexicon=LEX, **kw)
+
+
+def test_swapped_person_is_a_warning_and_metonymy_is_not():
+    out = _score(["特朗普说美国需要安全协议。", "拜登也说美国需要安全协议。", "拜登说美国需要安全协议。",
+                  "莫斯科说需要安全协议。"],
+                 ["President Trump said the US needs a security agreement.",
+                  "Then President Biden said the US needs a security pact.",
+                  "President Trump said the US needs a security pact.",  # planted: Biden -> Trump
+                  "Russia said it needs a security agreement."], [(1, 1)] * 4)
+    assert not [f for f in out[10].flags + out[11].flags if f.code == "entity_mismatch"]
+    swap = [f for f in out[12].flags if f.code == "entity_mismatch"]
+    assert swap and swap[0].severity.value == "warning" and "拜登 (Biden)" in swap[0].reason
+    # Moscow standing for Russia: at most a hint, never a warning
+    assert all(f.severity.value == "info" for f in out[13].flags if f.code == "entity_mismatch")
+
+
+def test_unrendered_sentence_in_merged_bead_is_partial():
+    # the second English sentence has no counterpart: its words are glossed by nothing on the Chinese side
+    # its embedding is only somewhat worse (cos 0.6 vs 1.0): the embedding check alone lets it pass
+    out = _score(["美国需要与俄罗斯达成安全协议。"],
+                 ["The US needs a security agreement with Russia.",
+                  "Meanwhile the orchestra rehearsed symphonies beside glittering fountains."], [(1, 2)],
+                 en_vec=np.eye(16)[[0, 0]] * [[1.0], [0.6]] + np.eye(16)[[1, 1]] * [[0.0], [0.8]])
+    part = [f for f in out[10].flags if f.code == "partial"]
+    assert part and "English sentence 2 of 2" in part[0].reason and "rendering" in part[0].reason
+    clean = _score(["美国需要与俄罗斯达成安全协议。"],
+                   ["The US needs a security agreement", "with Russia, reached soon and kept safe."], [(1, 2)],
+                   en_vec=np.eye(16)[[0, 0]] * [[1.0], [0.6]] + np.eye(16)[[1, 1]] * [[0.0], [0.8]])
+    assert not [f for f in clean[10].flags if f.code == "partial" and "rendering" in f.reason]
