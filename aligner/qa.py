@@ -362,20 +362,6 @@ class Lexicon:
         return {k: frozenset(v) for k, v in idx.items()}
 
     @cached_property
-    def names(self) -> dict[str, frozenset[str]]:
-        """Capitalised word of a proper-noun entry's first definition -> Simplified headwords."""
-        idx: dict[str, set[str]] = defaultdict(set)
-        for e in self._entries:
-            hw, py = e["simplified"], e["pinyin"]
-            if len(hw) < 2 or not py[:1].isupper() or not e["definitions"]:
-                continue
-            first = re.split(r"[(,;]", e["definitions"][0])[0]
-            for w in _CAP_WORD.findall(first):
-                if w not in _STOP_CAPS:
-                    idx[w].add(hw)
-        return {k: frozenset(v) for k, v in idx.items()}
-
-    @cached_property
     def person_names(self) -> dict[str, frozenset[str]]:
         """Name -> headwords of entries that are one person or place by that name.
 
@@ -619,7 +605,7 @@ class _LexicalCheck:
     def __init__(self, src: Side, tgt: Side, confident: Sequence[Bead], lexicon: Lexicon, config: QAConfig) -> None:
         self.src, self.tgt, self.config = src, tgt, config
         self.m = lexicon.matcher
-        self.zh_side = src if src.lang == "zh" else tgt
+        self.zh_side, self.en_side = (src, tgt) if src.lang == "zh" else (tgt, src)
         self._words: dict[int, list] = {}
         self._keys: dict[int, frozenset[str]] = {}
         zh_cov, en_cov = [], []
@@ -645,8 +631,7 @@ class _LexicalCheck:
 
     def keys(self, j: int) -> frozenset[str]:
         if j not in self._keys:
-            en_side = self.tgt if self.src.lang == "zh" else self.src
-            self._keys[j] = self.m.keys(en_side.sentences[j].text)
+            self._keys[j] = self.m.keys(self.en_side.sentences[j].text)
         return self._keys[j]
 
     def _cov_zh(self, i: int, en_ids) -> tuple[float, int, list] | None:
@@ -684,7 +669,7 @@ class _LexicalCheck:
                 continue
             if max(sims) - sim < self.config.lex_sim_gap:
                 continue
-            side = self.zh_side if side_is_zh else (self.tgt if self.src.lang == "zh" else self.src)
+            side = self.zh_side if side_is_zh else self.en_side
             other = "en" if side_is_zh else "zh"
             shown = ", ".join((w.text if side_is_zh else w) for w in c[2][:5])
             return (f"{_lang_name(lang)} sentence {pos + 1} of {len(ids)} in this bead "
@@ -876,12 +861,12 @@ def score(
                                      f"the {_lang_name(short_side.lang)} side is {math.exp(abs(d)):.1f}x shorter "
                                      f"than this document's usual length ratio ({math.exp(mu):.2f} "
                                      f"{_lang_name(tgt.lang)} chars per {_lang_name(src.lang)} char)"))
-        lexical = None
-        if {src.lang, tgt.lang} == {"zh", "en"} and any(
-                len(beads[k].src_ids) + len(beads[k].tgt_ids) > 2 for k in two):
-            lexical = _LexicalCheck(src, tgt, [beads[k] for k in confident], lexicon, config)
         if src_vecs is not None and tgt_vecs is not None and null is not None:
             floor = float(np.quantile(null, config.merged_null_quantile))
+            lexical = None
+            if {src.lang, tgt.lang} == {"zh", "en"} and any(
+                    len(beads[k].src_ids) + len(beads[k].tgt_ids) > 2 for k in two):
+                lexical = _LexicalCheck(src, tgt, [beads[k] for k in confident], lexicon, config)
             S = np.asarray(src_vecs, np.float32)
             T = np.asarray(tgt_vecs, np.float32)
             for k in two:
