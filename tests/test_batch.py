@@ -57,6 +57,7 @@ def cfg(cache_dir) -> AlignConfig:
     return replace(AlignConfig(), cache_dir=cache_dir)
 
 
+@pytest.mark.slow  # real model, end to end
 def test_local_run_then_resume(tmp_path, cfg):
     m = make_corpus(tmp_path / "c", 3)
     out = tmp_path / "out"
@@ -98,6 +99,7 @@ def test_failed_entry_is_reported_not_raised(tmp_path, cfg):
     assert not (tmp_path / "out" / "d001.tsv").exists()
 
 
+@pytest.mark.slow  # real model, end to end
 def test_dask_local_cluster(tmp_path, cfg):
     distributed = pytest.importorskip("distributed")
     m = make_corpus(tmp_path / "c", 4)
@@ -138,6 +140,7 @@ def test_process_pool_two_workers(tmp_path, cfg):
     assert all(read_tsv(tmp_path / "out" / f"d{k:03d}.tsv").beads for k in range(4))
 
 
+@pytest.mark.slow  # real model, end to end
 def test_killed_batch_resumes_without_redoing(tmp_path):
     """SIGKILL a real ``aligner batch`` midway; the rerun does only the rest, no half-written file."""
     m = make_corpus(tmp_path / "c", 14, size=12)

@@ -22,6 +22,7 @@ def run(*args, cache_dir=None):
     return runner.invoke(app, [*map(str, args), *extra])
 
 
+@pytest.mark.slow  # real model, end to end
 def test_check_bilingual_seed_is_parallel(seed, cache_dir):
     r = run("check", seed("004"), cache_dir=cache_dir)
     assert r.exit_code == 0, r.output
@@ -29,6 +30,7 @@ def test_check_bilingual_seed_is_parallel(seed, cache_dir):
     assert "anchored coverage" in r.output and "flags: error 0" in r.output
 
 
+@pytest.mark.slow  # real model, end to end
 def test_check_not_parallel_pair_exits_2(seed, cache_dir):
     r = run("check", seed("001"), seed("003"), cache_dir=cache_dir)
     assert r.exit_code == 2, r.output
@@ -45,6 +47,7 @@ def test_check_monolingual_reports_damage(seed, cache_dir):
     assert "monolingual" in r.output and "damage" in r.output and "202112" in r.output
 
 
+@pytest.mark.slow  # real model, end to end
 def test_fail_on_and_review_baseline(tmp_path, seed, cache_dir):
     """Flags at or above --fail-on fail (exit 1) until the reviewer accepts them in a baseline."""
     r = run("check", seed("004"), "--fail-on", "info", "--json", cache_dir=cache_dir)

@@ -156,6 +156,7 @@ def _one_language(src: Path, lang: str, dest: Path) -> Path:
     return dest
 
 
+@pytest.mark.slow  # real model, end to end
 def test_seed_004_is_parallel(seed, cfg, embedder):
     v = judge([seed("004")], config=cfg, embedder=embedder)
     assert v.verdict == "parallel" and v.exit_code == 0, v.reason
@@ -163,6 +164,7 @@ def test_seed_004_is_parallel(seed, cfg, embedder):
     assert v.summary["coverage"]["src"] >= 90 and v.summary["coverage"]["tgt"] >= 70
 
 
+@pytest.mark.slow  # real model, end to end
 def test_seed_001_vs_003_is_not_parallel(seed, cfg, embedder):
     v = judge([seed("001"), seed("003")], config=cfg, embedder=embedder)
     assert v.verdict == "not-parallel" and v.exit_code == 2
@@ -170,6 +172,7 @@ def test_seed_001_vs_003_is_not_parallel(seed, cfg, embedder):
 
 
 @pytest.mark.parametrize("zh, en", [("004", "000"), ("000", "004"), ("001", "004")])
+@pytest.mark.slow  # real model, end to end
 def test_unrelated_pairs_are_not_parallel(tmp_path, seed, cfg, embedder, zh, en):
     a = _one_language(seed(zh), "zh", tmp_path / f"{zh}.zh.txt") if zh != "001" else seed(zh)
     b = _one_language(seed(en), "en", tmp_path / f"{en}.en.txt")
@@ -178,6 +181,7 @@ def test_unrelated_pairs_are_not_parallel(tmp_path, seed, cfg, embedder, zh, en)
     assert v.evidence.anchored_coverage < ANCHOR_MIN / 2 and v.evidence.lift < LIFT_MIN - 0.1
 
 
+@pytest.mark.slow  # real model, end to end
 def test_split_seed_004_is_parallel_as_a_pair(tmp_path, seed, cfg, embedder):
     a = _one_language(seed("004"), "zh", tmp_path / "004.zh.txt")
     b = _one_language(seed("004"), "en", tmp_path / "004.en.txt")
@@ -185,6 +189,7 @@ def test_split_seed_004_is_parallel_as_a_pair(tmp_path, seed, cfg, embedder):
     assert v.verdict == "parallel" and v.layout == "pair", v.reason
 
 
+@pytest.mark.slow  # real model, end to end
 def test_seed_002_is_mixed_and_001_monolingual_with_damage(seed, cfg, embedder):
     v = judge([seed("002")], config=cfg, embedder=embedder)
     assert v.verdict == "mixed" and v.exit_code == 2 and v.gated == "damage"
@@ -195,6 +200,7 @@ def test_seed_002_is_mixed_and_001_monolingual_with_damage(seed, cfg, embedder):
     assert m.expected is None and "Chinese only" in m.reason
 
 
+@pytest.mark.slow  # real model, end to end
 def test_mislabelled_pair_fails_the_gate(tmp_path, seed, cfg, embedder):
     """A pair of unrelated articles declared bilingual: the corpus gate fails it (exit 2)."""
     e = add_document(tmp_path, [seed("001"), seed("003")], entry_id="bad-pair", title="mislabelled")

@@ -115,6 +115,7 @@ def test_sentence_transformers_loads_packaged_model_offline():
 
 
 @pytest.mark.skipif(ST_MISSING, reason="sentence-transformers extra not installed (pip install 'aligner[st]')")
+@pytest.mark.slow  # real model, end to end
 def test_sentence_transformers_rejects_a_directory_that_is_not_a_model(tmp_path):
     (tmp_path / "readme.txt").write_text("not a model")
     with pytest.raises(ModelError, match="not a loadable"):

@@ -255,6 +255,7 @@ def test_h10e_2mb_english_paragraph_segments():
     assert len(Segmenter().split(text, "en")) == 90_000
 
 
+@pytest.mark.slow  # real model, end to end
 def test_h11_million_one_character_lines(cli, tmp_path):
     f = write(tmp_path / "million.txt", "a\n" * 1_000_000)
     t0 = time.perf_counter()
@@ -800,6 +801,7 @@ def test_h34c_report_huge_sentence_id(tmp_path):
 # End to end with the real default encoder (few, tiny inputs)
 # ---------------------------------------------------------------------------
 @needs_qa
+@pytest.mark.slow  # real model, end to end
 def test_e2e_kitchen_sink_pair_aligns(cli, tmp_path):
     """Emoji/ZWJ, Hebrew, Traditional + Simplified, a date: aligned 1-1, complete TSV."""
     from aligner.report.tsv import read_tsv
@@ -814,6 +816,7 @@ def test_e2e_kitchen_sink_pair_aligns(cli, tmp_path):
 
 
 @needs_qa
+@pytest.mark.slow  # real model, end to end
 def test_e2e_corrupt_cache_through_cli(cli, tmp_path):
     cache = tmp_path / "c"
     cache.mkdir()
@@ -862,6 +865,7 @@ def test_e2e_languages_swapped(cli, tmp_path):
 
 
 @needs_qa
+@pytest.mark.slow  # real model, end to end
 def test_e2e_same_input_byte_identical_output(cli, tmp_path):
     """A cold-cache run (vectors from the encoder) and a warm one (from sqlite) give byte-identical TSV."""
     outs = []
