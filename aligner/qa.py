@@ -33,7 +33,10 @@ Calibration (all from the document itself, falling back to priors in
   embeddings), clipped to [``low_sim_floor``, ``low_sim_ceiling``]. The first
   term says "unusually low for this document", the second "no better than
   chance"; taking the lower keeps flags to beads that are both. On seed 000
-  (USE-m3) this gives 0.37; on 004, 0.45.
+  (USE-m3) this gives 0.37; on 004, 0.45. When one side of a low bead would
+  raise a neighbour's cosine by ``shift_gain`` if moved there, the reason says
+  so: the other side's sentence may have lost its counterpart (a deletion the
+  aligner papered over by pairing it with its neighbour's translation).
 * ``partial`` (length) compares each bead's log length ratio
   log((target chars + 10) / (source chars + 10)) with the median over the
   document's confident beads (score at or above the median); an outlier is
@@ -679,6 +682,61 @@ class _LexicalCheck:
         return None
 
 
+def _lexical_check(src: Side, tgt: Side, confident: Sequence[Bead], lexicon: Lexicon,
+                   config: QAConfig) -> "_LexicalCheck | None":
+    """A dictionary check for a Chinese-English pair, None for other pairs."""
+    if {src.lang, tgt.lang} != {"zh", "en"}:
+        return None
+    return _LexicalCheck(src, tgt, confident, lexicon, config)
+
+
+def _shifted(beads: Sequence[Bead], k: int, src: Side, tgt: Side, src_vecs, tgt_vecs,
+             config: QAConfig) -> str | None:
+    """Why bead ``k`` (a low-similarity two-sided bead) looks shifted, else None.
+
+    One side of bead ``k`` "belongs" to a two-sided neighbour when adding it to
+    that neighbour raises the neighbour's cosine by at least ``shift_gain``:
+    the aligner then paired a sentence whose counterpart is missing with text
+    that translates its neighbour (a deleted sentence on the other side).
+    ``src_vecs`` / ``tgt_vecs``: (n, dim) float32 sentence vectors, L2-normalised.
+    """
+    if src_vecs is None or tgt_vecs is None:
+        return None
+    b = beads[k]
+
+    def cos(s_ids, t_ids) -> float:
+        u = np.asarray(src_vecs, np.float32)[list(s_ids)].sum(0)
+        v = np.asarray(tgt_vecs, np.float32)[list(t_ids)].sum(0)
+        den = float(np.linalg.norm(u) * np.linalg.norm(v)) or 1.0
+        return float(u @ v) / den
+
+    best = None
+    for nk, where in ((k - 1, "previous"), (k + 1, "next")):
+        if not 0 <= nk < len(beads) or not (beads[nk].src_ids and beads[nk].tgt_ids):
+            continue
+        nb = beads[nk]
+        base = cos(nb.src_ids, nb.tgt_ids)
+        for moved, side, other in (("tgt", tgt, src), ("src", src, tgt)):
+            if moved == "tgt":
+                ids = b.tgt_ids
+                got = cos(nb.src_ids, sorted(nb.tgt_ids + ids))
+            else:
+                ids = b.src_ids
+                got = cos(sorted(nb.src_ids + ids), nb.tgt_ids)
+            gain = got - base
+            if gain >= config.shift_gain and (best is None or gain > best[0]):
+                best = (gain, moved, side, other, where, got, base, ids)
+    if best is None:
+        return None
+    gain, moved, side, other, where, got, base, ids = best
+    stay = other.sentences[(b.src_ids if moved == "tgt" else b.tgt_ids)[0]].text
+    text = side.sentences[ids[0]].text
+    return (f"the {_lang_name(side.lang)} here ('{_short(text, 30)}') reads as part of the {where} bead's "
+            f"translation (similarity there {base:.2f} -> {got:.2f} with it), so the "
+            f"{_lang_name(other.lang)} here ('{_short(stay, 20)}') may have no {_lang_name(side.lang)} "
+            f"counterpart ({'omission' if moved == 'tgt' else 'addition'})")
+
+
 # --------------------------------------------------------------------------
 # calibration helpers
 # --------------------------------------------------------------------------
@@ -835,8 +893,9 @@ def score(
         for k in two:
             sc = beads[k].score
             if sc is not None and sc < thr:
-                flags[k].append(Flag("low_similarity", Severity.WARNING,
-                                     f"similarity {sc:.2f} is below this document's threshold {thr:.2f} ({how})"))
+                why = f"similarity {sc:.2f} is below this document's threshold {thr:.2f} ({how})"
+                shift = _shifted(beads, k, src, tgt, src_vecs, tgt_vecs, config)
+                flags[k].append(Flag("low_similarity", Severity.WARNING, f"{why}; {shift}" if shift else why))
 
     # --- partial -----------------------------------------------------------------------
     if "partial" in checks and two:
@@ -864,9 +923,8 @@ def score(
         if src_vecs is not None and tgt_vecs is not None and null is not None:
             floor = float(np.quantile(null, config.merged_null_quantile))
             lexical = None
-            if {src.lang, tgt.lang} == {"zh", "en"} and any(
-                    len(beads[k].src_ids) + len(beads[k].tgt_ids) > 2 for k in two):
-                lexical = _LexicalCheck(src, tgt, [beads[k] for k in confident], lexicon, config)
+            if any(len(beads[k].src_ids) + len(beads[k].tgt_ids) > 2 for k in two):
+                lexical = _lexical_check(src, tgt, [beads[k] for k in confident], lexicon, config)
             S = np.asarray(src_vecs, np.float32)
             T = np.asarray(tgt_vecs, np.float32)
             for k in two:

@@ -26,6 +26,10 @@ LOW_SIM_FLOOR = 0.25
 LOW_SIM_CEILING = 0.45
 #: Threshold when a document has too few beads to calibrate on.
 LOW_SIM_DEFAULT = 0.35
+#: A low-similarity bead looks shifted (a deleted counterpart) when one of its sides raises a neighbour's
+#: cosine by this much: planted deletions in 000/004 gain 0.12-0.15, a clean 000 bead 0.07; on MAC-Test's
+#: 198 low-similarity beads 0.1 names 7 misaligned and 9 correct ones (bench/shift_check.py).
+SHIFT_GAIN = 0.1
 
 # --- partial -------------------------------------------------------------------
 #: Characters added to both lengths before the log ratio (as the aligner's length prior does).
@@ -76,6 +80,7 @@ class QAConfig:
     low_sim_floor: float = LOW_SIM_FLOOR
     low_sim_ceiling: float = LOW_SIM_CEILING
     low_sim_default: float = LOW_SIM_DEFAULT
+    shift_gain: float = SHIFT_GAIN
     length_smoothing: float = LENGTH_SMOOTHING
     partial_sigmas: float = PARTIAL_SIGMAS
     partial_min_factor: float = PARTIAL_MIN_FACTOR

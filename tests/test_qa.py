@@ -136,6 +136,36 @@ def test_partial_merged_sentence_from_vectors():
     assert any("sentence 2 of 2" in f.reason for f in flags_of(out[12], "partial"))
 
 
+def _unit(v):
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+@pytest.mark.parametrize("e13_belongs_to_next,expect_shift", [
+    (True, True),    # English 13 is the first half of zh 14's translation: zh 13's English was deleted
+    (False, False),  # English 13 is unrelated to both neighbours: a plain low-similarity pair
+])
+def test_low_similarity_names_a_shifted_bead(e13_belongs_to_next, expect_shift):
+    """Hand-made 16-d vectors: the gain of the next bead's cosine when English 13 joins it decides."""
+    rng = np.random.default_rng(1)
+    dim = 16
+    Z = np.stack([_unit(rng.normal(size=dim)) for _ in range(15)])
+    p, q = _unit(rng.normal(size=dim)), _unit(rng.normal(size=dim))
+    Z[14] = _unit(p + q)  # zh 14 is rendered by two English sentences, p and q
+    E = Z[:13].copy()
+    e13 = p if e13_belongs_to_next else _unit(rng.normal(size=dim))
+    E = np.vstack([E, e13[None], q[None]]).astype(np.float32)
+    src, tgt, beads = doc(["俄方认为应首先达成协议。", "目前俄罗斯愿意先与美国稳定关系。", "会谈在日内瓦举行，持续了八个小时。"],
+                          ["Russia believes an agreement should come first.", "The talks were held in Geneva.",
+                           "They lasted eight hours."], [(1, 1), (1, 1), (1, 1)], score_of=0.7)
+    beads[13] = Bead((13,), (13,), 0.05)
+    out = run(src, tgt, beads, src_vecs=Z, tgt_vecs=E)
+    f = flags_of(out[13], "low_similarity")
+    assert f and f[0].severity == Severity.WARNING
+    assert ("may have no English counterpart (omission)" in f[0].reason) == expect_shift
+    if expect_shift:
+        assert "next bead" in f[0].reason
+
+
 # --- number_mismatch / untranslated / entity_mismatch ----------------------------------------------
 def test_number_mismatch_error_when_both_sides_differ():
     src, tgt, beads = doc(["西欧领导人提议冻结俄罗斯3000亿美元资产。"], ["Leaders proposed to freeze 30 billion US dollars."],
