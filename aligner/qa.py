@@ -682,15 +682,7 @@ class _LexicalCheck:
         return None
 
 
-def _lexical_check(src: Side, tgt: Side, confident: Sequence[Bead], lexicon: Lexicon,
-                   config: QAConfig) -> "_LexicalCheck | None":
-    """A dictionary check for a Chinese-English pair, None for other pairs."""
-    if {src.lang, tgt.lang} != {"zh", "en"}:
-        return None
-    return _LexicalCheck(src, tgt, confident, lexicon, config)
-
-
-def _shifted(beads: Sequence[Bead], k: int, src: Side, tgt: Side, src_vecs, tgt_vecs,
+def _shifted(beads: Sequence[Bead], k: int, src: Side, tgt: Side, S: np.ndarray | None, T: np.ndarray | None,
              config: QAConfig) -> str | None:
     """Why bead ``k`` (a low-similarity two-sided bead) looks shifted, else None.
 
@@ -698,43 +690,34 @@ def _shifted(beads: Sequence[Bead], k: int, src: Side, tgt: Side, src_vecs, tgt_
     that neighbour raises the neighbour's cosine by at least ``shift_gain``:
     the aligner then paired a sentence whose counterpart is missing with text
     that translates its neighbour (a deleted sentence on the other side).
-    ``src_vecs`` / ``tgt_vecs``: (n, dim) float32 sentence vectors, L2-normalised.
+    ``S`` / ``T``: (n_src, dim) / (n_tgt, dim) float32 sentence vectors, L2-normalised.
     """
-    if src_vecs is None or tgt_vecs is None:
+    if S is None or T is None:
         return None
     b = beads[k]
 
     def cos(s_ids, t_ids) -> float:
-        u = np.asarray(src_vecs, np.float32)[list(s_ids)].sum(0)
-        v = np.asarray(tgt_vecs, np.float32)[list(t_ids)].sum(0)
-        den = float(np.linalg.norm(u) * np.linalg.norm(v)) or 1.0
-        return float(u @ v) / den
+        u, v = S[list(s_ids)].sum(0), T[list(t_ids)].sum(0)
+        return float(u @ v) / (float(np.linalg.norm(u) * np.linalg.norm(v)) or 1.0)
 
-    best = None
+    best = None  # (gain, moved side is the target?, where, cosine with it, without it)
     for nk, where in ((k - 1, "previous"), (k + 1, "next")):
         if not 0 <= nk < len(beads) or not (beads[nk].src_ids and beads[nk].tgt_ids):
             continue
         nb = beads[nk]
         base = cos(nb.src_ids, nb.tgt_ids)
-        for moved, side, other in (("tgt", tgt, src), ("src", src, tgt)):
-            if moved == "tgt":
-                ids = b.tgt_ids
-                got = cos(nb.src_ids, sorted(nb.tgt_ids + ids))
-            else:
-                ids = b.src_ids
-                got = cos(sorted(nb.src_ids + ids), nb.tgt_ids)
-            gain = got - base
-            if gain >= config.shift_gain and (best is None or gain > best[0]):
-                best = (gain, moved, side, other, where, got, base, ids)
+        for moved_tgt in (True, False):
+            got = cos(nb.src_ids, nb.tgt_ids + b.tgt_ids) if moved_tgt else cos(nb.src_ids + b.src_ids, nb.tgt_ids)
+            if got - base >= config.shift_gain and (best is None or got - base > best[0]):
+                best = (got - base, moved_tgt, where, got, base)
     if best is None:
         return None
-    gain, moved, side, other, where, got, base, ids = best
-    stay = other.sentences[(b.src_ids if moved == "tgt" else b.tgt_ids)[0]].text
-    text = side.sentences[ids[0]].text
-    return (f"the {_lang_name(side.lang)} here ('{_short(text, 30)}') reads as part of the {where} bead's "
-            f"translation (similarity there {base:.2f} -> {got:.2f} with it), so the "
-            f"{_lang_name(other.lang)} here ('{_short(stay, 20)}') may have no {_lang_name(side.lang)} "
-            f"counterpart ({'omission' if moved == 'tgt' else 'addition'})")
+    _, moved_tgt, where, got, base = best
+    side, ids, other, stay = (tgt, b.tgt_ids, src, b.src_ids) if moved_tgt else (src, b.src_ids, tgt, b.tgt_ids)
+    return (f"the {_lang_name(side.lang)} here ('{_short(side.sentences[ids[0]].text, 30)}') reads as part of the "
+            f"{where} bead's translation (similarity there {base:.2f} -> {got:.2f} with it), so the "
+            f"{_lang_name(other.lang)} here ('{_short(other.sentences[stay[0]].text, 20)}') may have no "
+            f"{_lang_name(side.lang)} counterpart ({'omission' if moved_tgt else 'addition'})")
 
 
 # --------------------------------------------------------------------------
@@ -835,6 +818,8 @@ def score(
     scores = np.array([beads[k].score if beads[k].score is not None else np.nan for k in two], float)
     calibrated = len(two) >= config.min_calibration_beads and not np.isnan(scores).all()
     null = _null_cosines(src_vecs, tgt_vecs, beads) if src_vecs is not None and tgt_vecs is not None else None
+    S = np.asarray(src_vecs, np.float32) if src_vecs is not None else None
+    T = np.asarray(tgt_vecs, np.float32) if tgt_vecs is not None else None
 
     # confident beads: score at or above the document's quantile
     if calibrated:
@@ -894,7 +879,7 @@ def score(
             sc = beads[k].score
             if sc is not None and sc < thr:
                 why = f"similarity {sc:.2f} is below this document's threshold {thr:.2f} ({how})"
-                shift = _shifted(beads, k, src, tgt, src_vecs, tgt_vecs, config)
+                shift = _shifted(beads, k, src, tgt, S, T, config)
                 flags[k].append(Flag("low_similarity", Severity.WARNING, f"{why}; {shift}" if shift else why))
 
     # --- partial -----------------------------------------------------------------------
@@ -923,10 +908,9 @@ def score(
         if src_vecs is not None and tgt_vecs is not None and null is not None:
             floor = float(np.quantile(null, config.merged_null_quantile))
             lexical = None
-            if any(len(beads[k].src_ids) + len(beads[k].tgt_ids) > 2 for k in two):
-                lexical = _lexical_check(src, tgt, [beads[k] for k in confident], lexicon, config)
-            S = np.asarray(src_vecs, np.float32)
-            T = np.asarray(tgt_vecs, np.float32)
+            if {src.lang, tgt.lang} == {"zh", "en"} and any(
+                    len(beads[k].src_ids) + len(beads[k].tgt_ids) > 2 for k in two):
+                lexical = _LexicalCheck(src, tgt, [beads[k] for k in confident], lexicon, config)
             for k in two:
                 b = beads[k]
                 for ids, V, oids, OV, side in ((b.src_ids, S, b.tgt_ids, T, src), (b.tgt_ids, T, b.src_ids, S, tgt)):
