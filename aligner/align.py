@@ -8,6 +8,7 @@ a + b <= ``max_bead_total`` (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 2-3, 3-2, 1-4, 4-1
 by default). The cost of an a-b bead is::
 
     dist * (a + b) / 2 + merge_cost * (a + b - 2)
+        + member_weight * (gap_src + gap_tgt)
         + length_weight * log((lt + 10) / (ratio * ls + 10)) ** 2
         + para_break_cost * (paragraph breaks inside the bead)
 
@@ -15,7 +16,12 @@ where ``dist = (1 - cos) / norm`` is the cosine distance of the bead's merged
 sides normalised by each side's mean distance to random sentences of the
 other text (vecalign's normalisation: a sentence similar to everything is not
 evidence), ``ls``/``lt`` are the bead's source/target lengths in characters
-and ``ratio`` is the document's own target/source length ratio. A 1-0 or 0-1
+and ``ratio`` is the document's own target/source length ratio. On a merged
+side (two sentences or more), ``gap`` is how far its worst member falls
+below the bead: ``max(0, cos(merged sides) - min over members of
+cos(member, other merged side))``, 0 for a single sentence. A merge that
+takes in a sentence belonging to a neighbour pays for it even when the
+window as a whole still reads like the other side. A 1-0 or 0-1
 bead costs ``skip_cost``, or ``edge_skip_cost`` before the first or after the
 last sentence of the other side (an intro, header or trailer with no counterpart),
 and, for a short line that is a paragraph of its own (byline, metadata,
@@ -47,6 +53,10 @@ NORM_SAMPLES = 128
 NORM_SEED = 1234
 #: Additive smoothing of bead lengths (characters) in the length prior.
 LENGTH_SMOOTHING = 10.0
+#: Fewer first-pass 1-1 beads than this: no second, adapted pass (too little evidence for a map).
+ADAPT_MIN_PAIRS = 8
+#: Pairs per chunk when accumulating the map's normal equations.
+ADAPT_CHUNK = 8192
 #: Bead types searched at coarse levels (vectors there are averages of two sentences).
 COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1))
 
@@ -107,10 +117,55 @@ def _kernels():
             return 0.0
         return acc / den
 
+    @numba.njit(cache=True, fastmath=True)
+    def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
+        """Sum over merged sides of max(0, sim - least cosine of a member with the other side)."""
+        gap = 0.0
+        if a >= 2:
+            worst = np.inf
+            for r in range(a):
+                x = pi + r
+                if use_win:
+                    acc = np.float32(0.0)
+                    for z in range(SW.shape[2]):
+                        acc += SW[0, x, z] * TW[b - 1, pj, z]
+                    c = acc
+                else:
+                    acc = 0.0
+                    for q in range(b):
+                        acc += dots[x, pj + q - base[x]]
+                    den = s_wn[0, x] * t_wn[b - 1, pj]
+                    c = acc / den if den > 0.0 else 0.0
+                if c < worst:
+                    worst = c
+            if sim > worst:
+                gap += sim - worst
+        if b >= 2:
+            worst = np.inf
+            for q in range(b):
+                y = pj + q
+                if use_win:
+                    acc = np.float32(0.0)
+                    for z in range(TW.shape[2]):
+                        acc += TW[0, y, z] * SW[a - 1, pi, z]
+                    c = acc
+                else:
+                    acc = 0.0
+                    for r in range(a):
+                        x = pi + r
+                        acc += dots[x, y - base[x]]
+                    den = t_wn[0, y] * s_wn[a - 1, pi]
+                    c = acc / den if den > 0.0 else 0.0
+                if c < worst:
+                    worst = c
+            if sim > worst:
+                gap += sim - worst
+        return gap
+
     @numba.njit(cache=True)
     def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
            cs_len, ct_len, s_para, t_para, s_alone, t_alone, skip, edge_skip, skip_full, skip_floor, para_w, len_w,
-           merge_w, ratio, smooth):
+           merge_w, member_w, ratio, smooth):
         """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers."""
         row_start = np.zeros(n + 2, np.int64)
         for i in range(n + 1):
@@ -154,6 +209,9 @@ def _kernels():
                         norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
                         dist = (1.0 - sim) / norm
                         c = dist * (a + b) * 0.5 + merge_w * (a + b - 2)
+                        if member_w != 0.0 and a + b > 2:
+                            c += member_w * member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base,
+                                                       s_wn, t_wn)
                         ls = cs_len[i] - cs_len[pi]
                         lt = ct_len[j] - ct_len[pj]
                         lr = math.log((lt + smooth) / (ratio * ls + smooth))
@@ -343,7 +401,48 @@ def align(
     K = config.max_bead
     types = bead_types(K, config.max_bead_total)
     shapes = _search(SW, TW, s_len, t_len, s_para, t_para, types, config)
+    if config.adapt_ridge > 0:
+        adapted = _adapt(SW, TW, shapes, config.adapt_ridge)
+        if adapted is not None:
+            shapes = _search(adapted, TW, s_len, t_len, s_para, t_para, types, config)
     return _to_beads(shapes, SW, TW)
+
+
+def _adapt(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> np.ndarray | None:
+    """Source vectors mapped towards this document's target space, or None when too few pairs.
+
+    Self-training, as in two-pass aligners: the 1-1 beads of a first pass are
+    pairs (x_k, y_k) of source and target sentence vectors; a linear map
+    ``W = argmin |X W - Y|^2 + lam |W - I|^2`` with ``lam = ridge * pairs``
+    (ridge towards the identity, proportionate to the evidence) learns how
+    this text's names and terms sit in the two languages. Returns ``SW @ W``
+    re-normalised, (k, n_src, dim) float32; the caller realigns with it.
+    Bead scores are still computed from the original vectors.
+    """
+    pairs, i, j = [], 0, 0
+    for a, b in shapes:
+        if a == 1 and b == 1:
+            pairs.append((i, j))
+        i += a
+        j += b
+    if len(pairs) < ADAPT_MIN_PAIRS:
+        return None
+    idx = np.array(pairs)
+    dim = SW.shape[2]
+    XX = np.zeros((dim, dim))
+    XY = np.zeros((dim, dim))
+    for c in range(0, len(idx), ADAPT_CHUNK):  # chunks: memory stays O(dim^2), not O(pairs * dim)
+        X = SW[0, idx[c:c + ADAPT_CHUNK, 0]].astype(np.float64)
+        Y = TW[0, idx[c:c + ADAPT_CHUNK, 1]].astype(np.float64)
+        XX += X.T @ X
+        XY += X.T @ Y
+    lam = ridge * len(pairs)
+    W = np.linalg.solve(XX + lam * np.eye(dim), XY + lam * np.eye(dim)).astype(np.float32)
+    out = np.asarray(SW, np.float32) @ W
+    nrm = np.linalg.norm(out, axis=-1, keepdims=True)
+    nrm[nrm == 0] = 1.0
+    out /= nrm
+    return out
 
 
 def _search(SW, TW, s_len, t_len, s_para, t_para, types, config) -> list[tuple[int, int]]:
@@ -402,7 +501,7 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
                        i64(s_para), i64(t_para), _alone(s_para), _alone(t_para), float(config.skip_cost), float(config.edge_skip_cost),
                        float(config.skip_full_chars), float(config.skip_floor),
                        float(config.para_break_cost), float(config.length_weight),
-                       float(config.merge_cost), float(ratio), LENGTH_SMOOTHING)
+                       float(config.merge_cost), float(config.member_weight), float(ratio), LENGTH_SMOOTHING)
     return _traceback(BP, row_start, lo, ta, tb, n, m)
 
 

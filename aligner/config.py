@@ -45,7 +45,11 @@ SEARCH_WINDOW = 12
 #: Above this many cells a full DP is replaced by coarse-to-fine search (same beads on MAC-Test, 30x faster).
 FULL_DP_MAX_CELLS = 50_000
 #: Extra cost per additional sentence in a bead (merged beads must earn their width): CV on MAC-Test.
-MERGE_COST = 0.3
+MERGE_COST = 0.25
+#: Weight of a merged side's worst member falling below the bead's cosine (a stray neighbour): CV on MAC-Test.
+MEMBER_WEIGHT = 0.2
+#: Second pass on source vectors mapped by a ridge fit on the first pass's 1-1 beads (0: off); CV on MAC-Test.
+ADAPT_RIDGE = 0.08
 
 # --- input limits ------------------------------------------------------------
 #: Inputs above this size are refused with a message, never loaded whole.
@@ -69,6 +73,8 @@ class AlignConfig:
     para_break_cost: float = PARA_BREAK_COST
     length_weight: float = LENGTH_WEIGHT
     merge_cost: float = MERGE_COST
+    member_weight: float = MEMBER_WEIGHT
+    adapt_ridge: float = ADAPT_RIDGE
     search_window: int = SEARCH_WINDOW
     full_dp_max_cells: int = FULL_DP_MAX_CELLS
     max_input_bytes: int = MAX_INPUT_BYTES

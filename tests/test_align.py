@@ -149,3 +149,76 @@ def test_deterministic():
     rng = np.random.default_rng(9)
     S, T = unit(rng, 50), unit(rng, 60)
     assert align(S, T) == align(S, T)
+
+
+# --- the member term: a merged side whose worst member does not match ----------------
+def _stray_doc(windows: bool):
+    """21 matching pairs e_k <-> e_k, and a stray target e_31 inserted after target 10.
+
+    Without the member term a 1-2 bead (e_10; e_10 + e_31) costs
+    dist 0.31 * 1.5 + merge 0.25 ~ 0.71, less than a 1-1 plus a skip (0.8);
+    the stray's cosine with the source is 0, 0.71 below the bead's, so
+    member_weight 0.2 adds 0.14 and the skip wins.
+    """
+    eye = np.eye(32, dtype=np.float32)
+    S = eye[:21]
+    T = np.concatenate([eye[:11], eye[31:32], eye[11:21]])
+    if not windows:
+        return S, T
+
+    def win(V):
+        out = np.zeros((4, len(V), V.shape[1]), np.float32)
+        for a in range(1, 5):
+            for i in range(len(V) - a + 1):
+                v = V[i:i + a].sum(0)
+                out[a - 1, i] = v / np.linalg.norm(v)
+        return out
+    return win(S), win(T)
+
+
+@pytest.mark.parametrize("windows", [False, True], ids=["sentence-vectors", "window-vectors"])
+@pytest.mark.parametrize("member_weight, merged", [
+    (0.0, True),    # no member term: the stray is merged into a neighbour (cost ~0.71 < 0.8)
+    (0.2, False),   # member term: 0.71 + 0.14 > 0.8, the stray stays unaligned
+])
+def test_member_weight_keeps_a_stray_sentence_out_of_a_merge(windows, member_weight, merged):
+    S, T = _stray_doc(windows)
+    cfg = AlignConfig(member_weight=member_weight, merge_cost=0.25, skip_cost=0.8, length_weight=0.0,
+                      adapt_ridge=0.0)
+    beads = align(S, T, config=cfg)
+    check_invariants(beads, 21, 22)
+    stray = next(b for b in beads if 11 in b.tgt_ids)
+    if merged:
+        assert len(stray.src_ids) == 1 and len(stray.tgt_ids) == 2
+    else:
+        assert (stray.src_ids, stray.tgt_ids) == ((), (11,))
+    assert sum(b.kind == "1-1" for b in beads) == (20 if merged else 21)
+
+
+def test_adapt_maps_source_towards_the_documents_target_space():
+    """A document whose source is a fixed distortion of its target: the map undoes part of it."""
+    from aligner.align import ADAPT_MIN_PAIRS, _adapt
+
+    rng = np.random.default_rng(3)
+    T = unit(rng, 80, 32)
+    M = np.eye(32, dtype=np.float32) + 0.6 * rng.normal(size=(32, 32)).astype(np.float32) / np.sqrt(32)
+    S = noisy(T @ M, rng, 0.1)
+    before = float(np.mean(np.sum(S * T, axis=1)))
+    A = _adapt(S[None], T[None], [(1, 1)] * 80, ridge=0.08)
+    after = float(np.mean(np.sum(A[0] * T, axis=1)))
+    assert A.shape == (1, 80, 32)
+    assert np.allclose(np.linalg.norm(A[0], axis=1), 1.0, atol=1e-5)
+    assert after > before + 0.05, (before, after)
+    # too few 1-1 beads: no map
+    few = [(1, 1)] * (ADAPT_MIN_PAIRS - 1) + [(2, 1)] * 30
+    assert _adapt(S[None], T[None], few, ridge=0.08) is None
+
+
+def test_adapted_pass_keeps_scores_from_the_original_vectors():
+    rng = np.random.default_rng(4)
+    S = unit(rng, 30)
+    T = noisy(S, rng, 0.3)
+    on = align(S, T, config=AlignConfig(adapt_ridge=0.08))
+    off = align(S, T, config=AlignConfig(adapt_ridge=0.0))
+    assert [(b.src_ids, b.tgt_ids) for b in on] == [(b.src_ids, b.tgt_ids) for b in off]
+    assert [b.score for b in on] == [b.score for b in off]
