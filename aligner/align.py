@@ -118,44 +118,40 @@ def _kernels():
         return acc / den
 
     @numba.njit(cache=True, fastmath=True)
+    def member_cos(side, r, a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
+        """Cosine of member r of one side (0: source, 1: target) with the other merged side."""
+        if use_win:
+            acc = np.float32(0.0)
+            for z in range(SW.shape[2]):
+                if side == 0:
+                    acc += SW[0, pi + r, z] * TW[b - 1, pj, z]
+                else:
+                    acc += TW[0, pj + r, z] * SW[a - 1, pi, z]
+            return acc
+        acc = 0.0
+        if side == 0:
+            x = pi + r
+            for q in range(b):
+                acc += dots[x, pj + q - base[x]]
+            den = s_wn[0, x] * t_wn[b - 1, pj]
+        else:
+            y = pj + r
+            for p in range(a):
+                acc += dots[pi + p, y - base[pi + p]]
+            den = t_wn[0, y] * s_wn[a - 1, pi]
+        return acc / den if den > 0.0 else 0.0
+
+    @numba.njit(cache=True, fastmath=True)
     def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
         """Sum over merged sides of max(0, sim - least cosine of a member with the other side)."""
         gap = 0.0
-        if a >= 2:
+        for side in range(2):
+            count = a if side == 0 else b
+            if count < 2:
+                continue
             worst = np.inf
-            for r in range(a):
-                x = pi + r
-                if use_win:
-                    acc = np.float32(0.0)
-                    for z in range(SW.shape[2]):
-                        acc += SW[0, x, z] * TW[b - 1, pj, z]
-                    c = acc
-                else:
-                    acc = 0.0
-                    for q in range(b):
-                        acc += dots[x, pj + q - base[x]]
-                    den = s_wn[0, x] * t_wn[b - 1, pj]
-                    c = acc / den if den > 0.0 else 0.0
-                if c < worst:
-                    worst = c
-            if sim > worst:
-                gap += sim - worst
-        if b >= 2:
-            worst = np.inf
-            for q in range(b):
-                y = pj + q
-                if use_win:
-                    acc = np.float32(0.0)
-                    for z in range(TW.shape[2]):
-                        acc += TW[0, y, z] * SW[a - 1, pi, z]
-                    c = acc
-                else:
-                    acc = 0.0
-                    for r in range(a):
-                        x = pi + r
-                        acc += dots[x, y - base[x]]
-                    den = t_wn[0, y] * s_wn[a - 1, pi]
-                    c = acc / den if den > 0.0 else 0.0
+            for r in range(count):
+                c = member_cos(side, r, a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
                 if c < worst:
                     worst = c
             if sim > worst:
