@@ -61,11 +61,38 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+class Guard:
+    """What ``guarded`` yields: ``check()`` before writing output re-raises a Ctrl-C seen earlier.
+
+    A KeyboardInterrupt raised while Python runs a finalizer is printed as
+    "Exception ignored" and lost, and the run would go on to write its output
+    and exit 0; the SIGINT handler also records the signal so it is not lost.
+    """
+
+    def __init__(self) -> None:
+        self.interrupted = False
+
+    def on_sigint(self, signum, frame) -> None:
+        self.interrupted = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.interrupted:
+            raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
-def guarded(verbose: bool = False) -> Iterator[None]:
+def guarded(verbose: bool = False) -> Iterator[Guard]:
     """Turn library exceptions into one line on stderr and a documented exit code."""
+    import signal
+    import threading
+
+    guard = Guard()
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, guard.on_sigint) if main else None
     try:
-        yield
+        yield guard
+        guard.check()
     except AlignerError as e:
         raise fail(str(e), e.exit_code) from None
     except KeyboardInterrupt:
@@ -79,6 +106,9 @@ def guarded(verbose: bool = False) -> Iterator[None]:
             raise
         raise fail(f"internal error ({type(e).__name__}: {e}); rerun with --verbose and report it",
                    EXIT_INTERNAL) from None
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager

@@ -59,7 +59,7 @@ def align(
 ) -> None:
     """Align SRC with TGT (or a bilingual SRC) and write one row per bead."""
     setup_logging(verbose, quiet)
-    with guarded(verbose):
+    with guarded(verbose) as guard:
         from ..output import check_writable
         from ..pipeline import align_files
         from ..report import render
@@ -73,4 +73,5 @@ def align(
         with progress_bar(not quiet) as cb:
             al = align_files(paths, config=cfg, src_lang=src_lang.value if src_lang else None,
                              presplit_input=presplit, progress=cb)
+        guard.check()
         emit(render(al, fmt.value), output)

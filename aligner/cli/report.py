@@ -44,9 +44,10 @@ def report(
 ) -> None:
     """Render ALIGNMENT (TSV) as an HTML review page, TMX, XLIFF or JSONL, without aligning again."""
     setup_logging(verbose, quiet)
-    with guarded(verbose):
+    with guarded(verbose) as guard:
         from ..report import render
         from ..report.tsv import read_tsv
 
         al = read_tsv(alignment)
+        guard.check()
         emit(render(al, format_for(output, fmt)), output)
