@@ -166,7 +166,7 @@ def align_sides(
     )
     timings["align"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon or Lexicon())
+    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon or Lexicon(), embed=embedder.embed)
     timings["score"] = time.perf_counter() - t0
     log.info("timings (s): %s; embedded %d texts, %d from cache",
              {k: round(v, 3) for k, v in timings.items()},

@@ -8,7 +8,7 @@ code              severity                  when
 ================= ========================= ==================================================
 omission          error / warning / info    a source sentence with no target (1-0 bead)
 addition          error / warning / info    a target sentence with no source (0-1 bead)
-partial           warning                   one side carries markedly less content
+partial           warning / info            one side carries markedly less content
 low_similarity    warning                   a two-sided bead scores below the document's threshold
 number_mismatch   error / warning           numbers differ (error when both sides have numbers
                                             the other lacks, warning when only one side does)
@@ -41,6 +41,12 @@ Calibration (all from the document itself, falling back to priors in
   log((target chars + 10) / (source chars + 10)) with the median over the
   document's confident beads (score at or above the median); an outlier is
   beyond ``partial_sigmas`` robust sds *and* a factor ``partial_min_factor``.
+* ``partial`` (clause) leaves each clause, and each two adjacent clauses, of
+  one side out in turn (``aligner.clauses``); evidence = the best rise in
+  cosine without it + ``clause_slope`` x how many robust sds shorter than usual
+  the other side is. Warning / info at ``clause_warning`` / ``clause_info``,
+  set on MAC-Test's gold beads so that 1% / 5% of them are flagged
+  (``bench/clause_calibrate.py``). Needs ``embed``.
 * ``partial`` (merged bead) flags a sentence inside a many-sentence bead whose
   cosine with the other side is below the ``merged_null_quantile`` of
   unrelated pairs while a sibling is at least ``merged_gap`` higher.
@@ -61,13 +67,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
 from .data import Bead, Flag, Severity, Side
 from .numbers import LANG_NAMES, compare_numbers
 from .qa_config import QAConfig
+
+if TYPE_CHECKING:
+    from .clauses import Embed
 
 log = logging.getLogger(__name__)
 
@@ -720,6 +729,51 @@ def _shifted(beads: Sequence[Bead], k: int, src: Side, tgt: Side, S: np.ndarray 
             f"{_lang_name(side.lang)} counterpart ({'omission' if moved_tgt else 'addition'})")
 
 
+def _clause_flags(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, sd: float,
+                  src: Side, tgt: Side, embed: Embed, config: QAConfig) -> dict[int, Flag]:
+    """``partial`` flags from clause leave-outs (``aligner.clauses``), at most one per bead.
+
+    ``d``: (len(two),) robust z-scores of the beads' log length ratios (target
+    over source), ``sd`` the robust sd of those ratios. For each side, evidence = best leave-out gain (or
+    ``clause_no_candidate``) + ``clause_slope`` x how many sds shorter than usual
+    the other side is (a longer one counts down to ``-clause_longer_clip``);
+    warning / info at ``clause_warning`` / ``clause_info`` for the tested side's
+    language (Chinese, English; other languages use the Chinese values).
+    """
+    from .clauses import leave_out
+
+    out: dict[int, Flag] = {}
+    sides = ((src, tgt, [texts[k].src for k in two], [texts[k].tgt for k in two], -d),
+             (tgt, src, [texts[k].tgt for k in two], [texts[k].src for k in two], d))
+    best: dict[int, tuple[int, float, Severity, str]] = {}
+    for side, other, mine, theirs, shorter in sides:
+        got = leave_out([(a, side.lang, b, other.lang) for a, b in zip(mine, theirs)], embed,
+                        min_share=config.clause_min_share)
+        li = 1 if side.lang == "en" else 0
+        for k, g, sh in zip(two, got, shorter):
+            gain = g.gain if g is not None else config.clause_no_candidate
+            ev = gain + config.clause_slope * max(float(sh), -config.clause_longer_clip)
+            sev = (Severity.WARNING if ev >= config.clause_warning[li]
+                   else Severity.INFO if ev >= config.clause_info[li] else None)
+            if sev is None or (k in best and best[k][:2] >= (sev.rank, ev)):
+                continue
+            short_side = _lang_name(other.lang)
+            factor = math.exp(float(sh) * sd)
+            length = (f"the {short_side} is {factor:.1f}x shorter than this document's usual length ratio"
+                      if factor >= 1.1 else f"the {short_side} is about as long as usual")
+            if g is None:
+                why = (f"the {short_side} may leave part of the {_lang_name(side.lang)} untranslated: {length} "
+                       f"(length evidence only: no clause to single out)")
+            else:
+                how = "better" if g.gain >= 0.01 else "almost as well"
+                why = (f"{_lang_name(side.lang)} clause '{_short(g.left_out, 36)}' may have no {short_side} "
+                       f"counterpart: the bead matches {how} without it ({g.whole:.2f} -> {g.rest:.2f}); {length}")
+            best[k] = (sev.rank, ev, sev, why)
+    for k, (_, _, sev, why) in best.items():
+        out[k] = Flag("partial", sev, why)
+    return out
+
+
 # --------------------------------------------------------------------------
 # calibration helpers
 # --------------------------------------------------------------------------
@@ -733,6 +787,29 @@ def _robust(x: np.ndarray) -> tuple[float, float]:
 NULL_SAMPLE_PAIRS = 50_000
 #: Fixed seed: the same document always gives the same thresholds.
 NULL_SAMPLE_SEED = 7
+
+
+def length_model(src_texts: Sequence[str], tgt_texts: Sequence[str], confident: Sequence[bool] | None,
+                 src_lang: str, tgt_lang: str, config: QAConfig = QAConfig()) -> tuple[np.ndarray, float, float]:
+    """(log ratios, mu, sd) of the two-sided beads' lengths; a bead's residual is (ratio - mu) / sd.
+
+    Log ratio = log((target chars + s) / (source chars + s)), s = ``length_smoothing``, non-space
+    characters. ``mu`` / ``sd``: median and robust sd (at least ``partial_min_sd``) over the
+    ``confident`` beads, or the zh/en priors when fewer than ``min_calibration_beads`` are
+    confident (or ``confident`` is None).
+    """
+    sm = config.length_smoothing
+    ls = np.array([_nchars(t) for t in src_texts], float)
+    lt = np.array([_nchars(t) for t in tgt_texts], float)
+    lr = np.log((lt + sm) / (ls + sm))
+    conf_lr = lr[np.asarray(confident, bool)] if confident is not None and len(lr) else np.zeros(0)
+    if conf_lr.size >= config.min_calibration_beads:
+        mu, sd = _robust(conf_lr)
+    else:
+        prior = config.default_en_per_zh
+        mu = {("zh", "en"): math.log(prior), ("en", "zh"): -math.log(prior)}.get((src_lang, tgt_lang), 0.0)
+        sd = config.default_log_ratio_sd
+    return lr, mu, max(sd, config.partial_min_sd)
 
 
 def _null_cosines(src_vecs: np.ndarray, tgt_vecs: np.ndarray, beads: Sequence[Bead]) -> np.ndarray | None:
@@ -792,6 +869,7 @@ def score(
     tgt_vecs: np.ndarray | None = None,
     config: QAConfig = QAConfig(),
     lexicon: Lexicon | None = None,
+    embed: Embed | None = None,
 ) -> tuple[Bead, ...]:
     """The beads with ``flags`` filled (same order, ids and score); deterministic.
 
@@ -800,6 +878,9 @@ def score(
     skipped and the similarity threshold uses the bead scores only).
     ``lexicon``: a CC-CEDICT ``Lexicon`` to reuse across calls (one is made,
     and loaded only if needed, when None).
+    ``embed``: ``embed(texts, lang)`` -> (len(texts), dim) float32,
+    L2-normalised, the encoder of ``src_vecs`` (``Embedder.embed``); without
+    it the clause check of ``partial`` is skipped.
     """
     checks = set(config.checks or CODES)
     lexicon = lexicon or Lexicon()
@@ -884,19 +965,9 @@ def score(
 
     # --- partial -----------------------------------------------------------------------
     if "partial" in checks and two:
-        sm = config.length_smoothing
-        ls = np.array([_nchars(texts[k].src) for k in two], float)
-        lt = np.array([_nchars(texts[k].tgt) for k in two], float)
-        lr = np.log((lt + sm) / (ls + sm))
         conf_set = set(confident)
-        conf_lr = np.array([r for k, r in zip(two, lr) if k in conf_set])
-        if calibrated and conf_lr.size >= config.min_calibration_beads:
-            mu, sd = _robust(conf_lr)
-        else:
-            prior = config.default_en_per_zh
-            mu = {("zh", "en"): math.log(prior), ("en", "zh"): -math.log(prior)}.get((src.lang, tgt.lang), 0.0)
-            sd = config.default_log_ratio_sd
-        sd = max(sd, config.partial_min_sd)
+        lr, mu, sd = length_model([texts[k].src for k in two], [texts[k].tgt for k in two],
+                                  [k in conf_set for k in two] if calibrated else None, src.lang, tgt.lang, config)
         for k, r in zip(two, lr):
             d = r - mu
             if abs(d) > config.partial_sigmas * sd and abs(d) > math.log(config.partial_min_factor):
@@ -932,6 +1003,12 @@ def score(
                         why = lexical.orphan(b, ids is b.src_ids, sims)
                         if why:
                             flags[k].append(Flag("partial", Severity.WARNING, why))
+
+        if embed is not None and config.clause_check:
+            d = (lr - mu) / sd
+            for k, fl in _clause_flags(two, texts, d, sd, src, tgt, embed, config).items():
+                if not any(f.code == "partial" for f in flags[k]):
+                    flags[k].append(fl)
 
     # --- number_mismatch -------------------------------------------------------------------
     if "number_mismatch" in checks:

@@ -58,6 +58,23 @@ LEX_ORPHAN_FACTOR = 0.4
 #: ...and its embedding similarity to the other side is this much below its best sibling's.
 LEX_SIM_GAP = 0.2
 
+#: Clause check (aligner/clauses.py): run it (it embeds every clause leave-out of every two-sided bead).
+CLAUSE_CHECK = True
+#: A left-out run of clauses must hold at least this share of its side's characters.
+CLAUSE_MIN_SHARE = 0.15
+#: Evidence = leave-out gain + this x how many sds shorter than usual the other side is (bench/clause_calibrate.py
+#: on MAC-Test picks 0.06 of 0-0.08: best mean recall of planted clause drops at 1% and 5% of clean beads).
+CLAUSE_SLOPE = 0.06
+#: A side longer than usual counts against the evidence by at most this many sds.
+CLAUSE_LONGER_CLIP = 3.0
+#: Gain used for a side with fewer than two clauses (no clause to single out: length evidence only).
+CLAUSE_NO_CANDIDATE = -0.1
+#: Warning at or above this evidence, (Chinese clauses, English clauses): together 1% of MAC-Test's clean
+#: gold beads (80% of that budget to Chinese clauses, MAC-Test's source side).
+CLAUSE_WARNING = (0.271, 0.256)
+#: Info at or above this evidence: together 5% of MAC-Test's clean gold beads.
+CLAUSE_INFO = (0.128, 0.201)
+
 # --- untranslated ----------------------------------------------------------------
 #: Share of a target's letters in the source script above which it is "in the source language".
 UNTRANSLATED_SHARE = 0.6
@@ -93,6 +110,13 @@ class QAConfig:
     lex_min_words: int = LEX_MIN_WORDS
     lex_orphan_factor: float = LEX_ORPHAN_FACTOR
     lex_sim_gap: float = LEX_SIM_GAP
+    clause_check: bool = CLAUSE_CHECK
+    clause_min_share: float = CLAUSE_MIN_SHARE
+    clause_slope: float = CLAUSE_SLOPE
+    clause_longer_clip: float = CLAUSE_LONGER_CLIP
+    clause_no_candidate: float = CLAUSE_NO_CANDIDATE
+    clause_warning: tuple[float, float] = CLAUSE_WARNING
+    clause_info: tuple[float, float] = CLAUSE_INFO
     untranslated_share: float = UNTRANSLATED_SHARE
     untranslated_min_letters: int = UNTRANSLATED_MIN_LETTERS
     edge_run_is_warning: bool = EDGE_RUN_IS_WARNING
