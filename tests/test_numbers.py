@@ -87,6 +87,30 @@ CASES = [
     ("2022-01-12", "en", [(1.0, "month", False, True), (12.0, "day", False, False),
                           (2022.0, "year", False, False)]),  # ISO 8601 date
     ("SALT[8] I", "en", []),  # [8] is a footnote marker, not a number
+    # approximate pairs of adjacent digits (MAC-Test sentences): "two or three", either value, neither required
+    ("你两三个月", "zh", [(2.0, "number", True, False), (3.0, "number", True, False)]),  # 两三 = 2 or 3 (book 003)
+    ("十五六岁的丫头", "zh", [(15.0, "number", True, False), (16.0, "number", True, False)]),  # 十 + 五/六 (book 003)
+    ("方谈得三五句话", "zh", [(3.0, "number", True, False), (5.0, "number", True, False)]),  # 三五 = 3 to 5 (book 003)
+    ("二三十个人", "zh", [(20.0, "number", True, False), (30.0, "number", True, False)]),  # 二/三 x 十
+    ("三四十萬", "zh", [(3e5, "number", True, False), (4e5, "number", True, False)]),  # 三/四 x 十 x 萬, Traditional
+    ("二十三四歲", "zh", [(23.0, "number", True, False), (24.0, "number", True, False)]),  # 二十 + 三/四
+    ("一九四五年", "zh", [(1945.0, "year", False, False)]),  # a year digit by digit, not the pair 四五
+    ("一萬兩千", "zh", [(12000.0, "number", False, False)]),  # 兩 before 千 is 2: 12,000
+    ("一万两银子", "zh", [(10000.0, "number", False, False)]),  # 两 after 万 with no digit after: the unit tael (book 002)
+    ("a twenty-one-year-old", "en", [(21.0, "number", False, True)]),  # "a" is an article here, not 1 (book 001)
+    ("in the eighties", "en", [(1980.0, "decade", False, False)]),  # decade word = 八十年代 (book 005)
+    ("in his sixties or seventies", "en", []),  # an age, not the 1960s: no "the" (book 006)
+    ("the fifties and sixties", "en", [(1950.0, "decade", False, False), (1960.0, "decade", False, False)]),  # 005
+    ("五十和六十年代", "zh", [(1950.0, "decade", False, False), (1960.0, "decade", False, False)]),  # both decades (005)
+    ("一九六○年", "zh", [(1960.0, "year", False, False)]),  # ○ (U+25CB) typeset as 〇 (book 004)
+    ("八月初九", "zh", [(8.0, "month", False, True), (9.0, "day", False, False)]),  # 初九 = the 9th (book 004)
+    ("nine thirty every morning", "en", []),  # a time of day, not 39 (book 005: 九点半)
+    ("one hundred and twenty-five", "en", [(125.0, "number", False, False)]),  # 100 + 20 + 5
+    ("between two and three hundred", "en", [(200.0, "number", True, False), (300.0, "number", True, False)]),  # 002
+    ("三三两两的汉子", "zh", []),  # CC-CEDICT set phrase "in twos and threes" (book 002)
+    ("八九不离十", "zh", []),  # CC-CEDICT set phrase "pretty close"
+    ("四十二章经", "zh", [(42.0, "number", False, False)]),  # CC-CEDICT gloss has "Forty-two": kept a number
+    ("百分之百的天然橡胶", "zh", [(100.0, "percent", False, False)]),  # 百分之百 = 100% (book 001)
 ]
 
 
@@ -121,6 +145,18 @@ PAIRS = [
     ("1997年", "in 1997", True),
     ("1997年", "in 1999", False),
     ("他在1936年獲得博士學位", "In the 1936, he defended his PhD thesis", True),
+    # MAC-Test gold pairs that the normaliser misread before (MAC-Test book id noted); consistent translations
+    ("从镜后转出两个一对儿十五六岁的丫头来", "two girls now emerged, both about fifteen or sixteen years old", True),  # 003
+    ("我怎么就忘了你两三个月！", "It must be two or three months since I first forgot our appointment!", True),  # 003
+    ("人家欠了你们一万两银子不还吗？", "someone had borrowed ten thousand taels off you", True),  # 002
+    ("忽然间我感到很烦很累，不像二十一岁的人。", "nothing like a twenty-one-year-old.", True),  # 001
+    ("到八十年代，几乎绝迹", "By the eighties, people ... were virtually extinct", True),  # 005
+    ("只见二三百人八字排开", "between two and three hundred of them, spread out in V-shaped formation", True),  # 002
+    ("上午九点半到中餐馆排队等吃饭", "I get in line at nine thirty every morning", True),  # 005
+    ("尤以五十和六十年代盛行", "active during the fifties and sixties", True),  # 005
+    ("那是百分之百的天然橡胶。", "They were made of 100 percent natural rubber.", True),  # 001
+    # and a real discrepancy in the same book (Three-Body: 191 rounds vs 184) stays a mismatch
+    ("而汪淼经历的是一百九十一轮", "but Wang had only experienced 184", False),  # 006
 ]
 
 

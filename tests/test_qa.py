@@ -181,6 +181,22 @@ def test_number_mismatch_warning_when_one_side_only():
     assert f[0].severity == Severity.WARNING
 
 
+@pytest.mark.parametrize("name_beads, flagged", [(3, 0), (2, 2)])
+def test_numeral_in_a_recurring_name_is_learned(name_beads, flagged):
+    """茅十八 is a person ("Whiskers" in MAC-Test's Deer and the Cauldron): unmatched in every bead it is in.
+
+    With ``number_name_beads`` beads or more it is read as a name and no bead is flagged; below that each
+    bead keeps its flag. A real mismatch in the same document (1957 vs 1958) is flagged either way.
+    """
+    zh = [f"茅十八第{'一二三'[i]}次站起来说话。" for i in range(name_beads)] + ["他在1957年回到北京。"]
+    en = [f"Whiskers stood up and spoke, time {i + 1}." for i in range(name_beads)] + ["He came back in 1958."]
+    src, tgt, beads = doc(zh, en, [(1, 1)] * (name_beads + 1))
+    out = run(src, tgt, beads)
+    named = [b for b in out[12:12 + name_beads] if flags_of(b, "number_mismatch")]
+    assert len(named) == flagged
+    assert "1957" in flags_of(out[-1], "number_mismatch")[0].reason
+
+
 @pytest.mark.parametrize("tgt_text,expect", [
     ("俄方认为应首先在政治领域达成新的基本协议。", True),  # target left in Chinese
     ("Russia believes that a new basic agreement should come first.", False),
