@@ -27,6 +27,9 @@ have has had having it its this that these those he she they we you i me him her
 as if than then so such there here what which who whom whose when where why how all any some each every one
 used also etc sth sb something someone somebody oneself abbr cl variant see old pr surname esp
 can could will would shall should may might must just very too more most much many up down out over into about
+himself herself itself themselves myself yourself ourselves only even after before while across away again still yet
+though although because since until upon within without through during never ever always quite rather perhaps
+can't don't didn't won't wasn't isn't aren't couldn't wouldn't shouldn't it's that's i'm i've i'd he's she's
 """.split())
 #: Two-character Chinese function words: their glosses are English function words or too broad to count.
 ZH_STOPWORDS = frozenset("""
@@ -139,6 +142,8 @@ class Matcher:
                 if re.fullmatch(r"[a-z]{2,}", w):
                     out.append(Word(tok.strip(), frozenset([self._stem(w), w])))
                 continue
+            if tok in ZH_STOPWORDS:
+                continue
             if tok in g:
                 parts = [tok]
             else:
@@ -159,6 +164,23 @@ class Matcher:
                 if keys:
                     out.append(Word(p, frozenset(keys)))
         return out
+
+    def content(self, en: str) -> list[tuple[str, frozenset[str]]]:
+        """English content words, each once: (stem, its keys: the stem and, for a long one, its prefix).
+
+        What the coverage of an English sentence counts: one entry per word, so
+        a long word's prefix key helps it match but is not a second word.
+        """
+        stem = self._stem
+        out: dict[str, frozenset[str]] = {}
+        for w in _WORD.findall(en.lower().replace("-", "")):
+            if len(w) > 1 and w not in STOPWORDS:
+                st = stem(w)
+                out.setdefault(st, frozenset([st, st[:PREFIX]]) if len(st) > PREFIX else frozenset([st]))
+        for m in _NAME_PAIR.finditer(en):
+            name = re.sub(r"[^a-z]", "", m.group(0).lower())
+            out.setdefault(name, frozenset([name]))
+        return list(out.items())
 
     def keys(self, en: str) -> frozenset[str]:
         """English content keys: stems of the words, and joined name pairs ("Wang Qiyao" -> wangqiyao)."""

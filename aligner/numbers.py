@@ -120,8 +120,9 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("time", re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")),
     ("vague", re.compile(rf"数以?[{_CN_MAG}]+计?|[几上][{_CN_MAG}]+|成千上万|千千万万|成百上千|千百万|亿万")),
     ("vague_more", re.compile(rf"(?<![\d{_CN_ALL}])({_ANY})(余|多|几)([{_CN_MAG}]*)")),
+    ("enum", re.compile(r"^\s*(\d{1,3})\s*[.、](?![\d\s]*$)(?!\d)")),
     ("approx", re.compile(rf"(?<![\d{_CN_ALL}])((?:[{_CN_DIGIT}]?十)?)([{_APPROX}])([{_APPROX}])([{_CN_MAG}]*)"
-                          rf"(?![\d{_CN_DIGIT}])")),
+                          rf"(?![\d零〇一二三四五六七八九]|两[{_CN_ALL}])")),
     ("percent", re.compile(rf"百分之({_ANY})|({_NUM})\s*%|({_ANY})\s*个百分点")),
     ("decade", re.compile(rf"(上个?世纪|二十世纪|20世纪|本世纪|二十一世纪|21世纪)?\s*(\d{{2}}|\d{{4}}|[{_CN_DIGIT}十]{{2,3}})\s*年代")),
     ("ymd", re.compile(rf"(?<!\d)({_CN_YEAR})\s*年\s*({_CN_DAYNUM})\s*月\s*({_CN_DAYNUM})\s*[日号]")),
@@ -169,7 +170,9 @@ def _cn_value(s: str) -> float | None:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return float(s)
-    if all(c in _CN_DIGIT for c in s) and len(s) > 1:  # 二〇二二: digit by digit
+    if all(c in _CN_DIGIT for c in s) and len(s) == 2:  # 一一 "one by one", 六六(粉), 五四: not a quantity
+        return None
+    if all(c in _CN_DIGIT for c in s) and len(s) > 2:  # 二〇二二, 九一一: digit by digit
         return float("".join(str("零一二三四五六七八九".find(c)) if c not in "〇两" else ("0" if c == "〇" else "2")
                              for c in s))
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]+)", s)
@@ -244,6 +247,8 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 for c in g[2]:
                     base *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}[c]
                 add(base, "number", a, b, vague=True)
+            elif name == "enum":  # "2．流言": a heading's section number, often left out of a translation
+                add(int(g[0]), "number", a, b, weak=True)
             elif name == "approx":
                 d1, d2 = _APPROX_VALUE[g[1]], _APPROX_VALUE[g[2]]
                 if not (d2 == d1 + 1 or (d1, d2) == (3, 5)):
@@ -361,6 +366,7 @@ _SMALL = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen
 
 _EN_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("footnote", re.compile(r"\[\d{1,3}\]")),
+    ("enum", re.compile(r"^\s*(\d{1,3})\s*[.)](?=\s+[A-Z])")),
     ("iso", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
     ("time", re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")),
     ("vague", re.compile(
@@ -373,6 +379,7 @@ _EN_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("md", re.compile(rf"({_MONTH})\s+{_DAY}(?![\d,.]\d)(?!\d)")),
     ("month", re.compile(rf"\b({_MONTH})")),
     ("decade", re.compile(r"(?:\bthe\s+)?['’]?(?<!\d)(\d{2}|\d{4})['’]?s\b")),
+    ("age", re.compile(rf"(?i:\b(?:his|her|their|my|your|our|its|early|mid|late)[\s-]+({_DECADE_WORD})\b)")),
     ("decade_word", re.compile(rf"(?i:\bthe\s+(?:nineteen[\s-]?)?({_DECADE_WORD})(?:\s+(?:and|or|to)\s+({_DECADE_WORD}))?\b)")),
     ("percent", re.compile(rf"(?i:(?<![\d.])({_NUM})\s*(?:%|percent\b|per\s+cent\b)"
                            rf"|\b({_WORDNUM})\s+(?:percent|per\s+cent)\b)")),
@@ -486,6 +493,10 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
                         continue
                     d += 1900
                 add(d, "decade", a, b)
+            elif name == "enum":  # "2. Gossip": a heading's section number
+                add(int(g[0]), "number", a, b, weak=True)
+            elif name == "age":  # "in his thirties" = 三十多岁: about 30
+                add(float(_UNITS[g[0].lower()[:-3] + "y"]), "number", a, b, vague=True)
             elif name == "decade_word":  # the eighties = the 1980s (as 八十年代 reads); "in his sixties" is an age
                 for x in g:
                     if x:

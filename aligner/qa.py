@@ -620,6 +620,7 @@ class _LexicalCheck:
         self.zh_side, self.en_side = (src, tgt) if src.lang == "zh" else (tgt, src)
         self._words: dict[int, list] = {}
         self._keys: dict[int, frozenset[str]] = {}
+        self._content: dict[int, list[tuple[str, frozenset[str]]]] = {}
         zh_cov, en_cov = [], []
         for b in confident:
             if len(b.src_ids) == 1 and len(b.tgt_ids) == 1:
@@ -656,12 +657,15 @@ class _LexicalCheck:
         return 1.0 - len(miss) / len(ws), len(ws), miss
 
     def _cov_en(self, j: int, zh_ids) -> tuple[float, int, list] | None:
-        ks = self.keys(j)
-        if len(ks) < self.config.lex_min_words:
+        """(coverage, words, unmatched stems) of English sentence j against the Chinese ids."""
+        if j not in self._content:
+            self._content[j] = self.m.content(self.en_side.sentences[j].text)
+        ws = self._content[j]
+        if len(ws) < self.config.lex_min_words:
             return None
         gl = frozenset().union(*(w.keys for i in zh_ids for w in self.words(i)))
-        miss = sorted(ks - gl)
-        return 1.0 - len(miss) / len(ks), len(ks), miss
+        miss = sorted(st for st, keys in ws if not (keys & gl))
+        return 1.0 - len(miss) / len(ws), len(ws), miss
 
     def orphan(self, b: Bead, on_src: bool, sims: list[float]) -> str | None:
         """A reason when one sentence of the bead's merged side has almost no rendering, else None.

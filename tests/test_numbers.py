@@ -99,7 +99,14 @@ CASES = [
     ("一万两银子", "zh", [(10000.0, "number", False, False)]),  # 两 after 万 with no digit after: the unit tael (book 002)
     ("a twenty-one-year-old", "en", [(21.0, "number", False, True)]),  # "a" is an article here, not 1 (book 001)
     ("in the eighties", "en", [(1980.0, "decade", False, False)]),  # decade word = 八十年代 (book 005)
-    ("in his sixties or seventies", "en", []),  # an age, not the 1960s: no "the" (book 006)
+    ("in his sixties or seventies", "en", [(60.0, "number", True, False)]),  # an age (about 60), not the 1960s (006)
+    ("a man in his thirties", "en", [(30.0, "number", True, False)]),  # = 三十岁出头 (book 004)
+    ("2．流言", "zh", [(2.0, "number", False, True)]),  # a heading's section number: weak (book 005: "Gossip")
+    ("1. Introduction", "en", [(1.0, "number", False, True)]),  # the same in English
+    ("或一二两，三四两", "zh", [(1.0, "number", True, False), (2.0, "number", True, False), (3.0, "number", True, False),
+                         (4.0, "number", True, False)]),  # 一二两 = one or two taels (book 003)
+    ("一一", "zh", []),  # "one by one", not 11 (book 006)
+    ("九一一事件", "zh", [(911.0, "number", False, False)]),  # three digits still read digit by digit
     ("the fifties and sixties", "en", [(1950.0, "decade", False, False), (1960.0, "decade", False, False)]),  # 005
     ("五十和六十年代", "zh", [(1950.0, "decade", False, False), (1960.0, "decade", False, False)]),  # both decades (005)
     ("一九六○年", "zh", [(1960.0, "year", False, False)]),  # ○ (U+25CB) typeset as 〇 (book 004)
