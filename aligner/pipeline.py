@@ -139,11 +139,13 @@ def align_sides(
     layout: str = "pair",
     progress: Progress | None = None,
     lexicon=None,
+    qa_config=None,
 ) -> Alignment:
     """Embed, align and score two segmented sides.
 
     ``embedder`` and ``lexicon`` (an ``aligner.qa.Lexicon``) are built when not
     given; pass them to reuse a loaded model and dictionary across documents.
+    ``qa_config``: an ``aligner.qa_config.QAConfig`` for the score stage (its defaults when None).
     """
     from .qa import Lexicon, score as qa_score
 
@@ -166,7 +168,8 @@ def align_sides(
     )
     timings["align"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon or Lexicon(), embed=embedder.embed)
+    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon or Lexicon(), embed=embedder.embed,
+                     **({"config": qa_config} if qa_config is not None else {}))
     timings["score"] = time.perf_counter() - t0
     log.info("timings (s): %s; embedded %d texts, %d from cache",
              {k: round(v, 3) for k, v in timings.items()},

@@ -167,3 +167,28 @@ def test_leave_out_in_chunks_gives_the_same_answers(monkeypatch):
     whole = leave_out(items, toy_embed)
     monkeypatch.setattr(C, "CHUNK", 5)
     assert leave_out(items, toy_embed) == whole
+
+
+class ToyEncoder:
+    """``toy_embed`` as an encoder (concepts shared by Chinese words and their English renderings)."""
+
+    name = "toy"
+    dim = DIM
+
+    def encode(self, texts):
+        return toy_embed(texts, "")
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_align_sides_passes_the_qa_config(on):
+    """The pipeline embeds clause leave-outs with its own embedder; ``qa_config`` reaches the score stage."""
+    from aligner.config import AlignConfig
+    from aligner.embed import Embedder
+    from aligner.pipeline import align_sides
+
+    src, tgt, _ = _doc("北约继续扩张，俄罗斯愿意谈判，各方都盼望达成和平协议。", "NATO expansion goes on, and Russia is ready for talks.")
+    emb = Embedder(ToyEncoder(), AlignConfig(cache_dir=None, t2s=False))
+    al = align_sides(src, tgt, embedder=emb, lexicon=Lexicon([]),
+                     qa_config=TOY.with_(checks=("partial",), clause_check=on))
+    last = [b for b in al.beads if 12 in b.src_ids]
+    assert bool([f for b in last for f in b.flags if "各方都盼望" in f.reason]) == on
