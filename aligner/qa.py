@@ -268,6 +268,8 @@ _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z.'\-]*(?:[ \u00a0]+[A-Za-z][A-Za-z.'\-]*)*")
 _CAP_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w-])")
+#: Forms of address after a name (程先生, 林兄, 王太太): the English may keep only the surname, or a pronoun.
+_ZH_TITLE = re.compile(r"(?:先生|太太|小姐|夫人|老爷|老爺|大人|师父|師父|兄|弟|爷|爺|哥|姐|嫂|公|君|氏)$")
 #: Characters of the Xinhua transliteration tables: candidate name strings are runs of these.
 _TRANSLIT = set(
     "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜敦多厄恩尔法凡范菲费芬丰冯佛弗福伏夫"
@@ -410,6 +412,20 @@ class Lexicon:
         return frozenset(e["definitions"][0].strip() for e in self._entries
                          if e["pinyin"][:1].isupper() and e["definitions"]
                          and re.fullmatch(r"[A-Z][a-z]+", e["definitions"][0].strip()))
+
+    @cached_property
+    def english_vocab(self) -> frozenset[str]:
+        """Lower-case English words of CC-CEDICT's glosses: "History", "Town", "Helmsman" are words, not names."""
+        out: set[str] = set()
+        for e in self._entries:
+            for d in e["definitions"]:
+                out.update(re.findall(r"\b[a-z]{3,}\b", d))
+        return frozenset(out)
+
+    @cached_property
+    def common_words(self) -> frozenset[str]:
+        """Headwords with a common-noun entry (lower-case pinyin): 屈服 "to yield" is no name."""
+        return frozenset(e["simplified"] for e in self._entries if e["pinyin"][:1].islower())
 
     @cached_property
     def char_pinyin(self) -> dict[str, str]:
@@ -580,8 +596,11 @@ class _Entities:
         # and the most famous names (CC-CEDICT's bare-word entries: Russia, Moscow) are left out:
         # translations drop, add and swap them freely (俄方 for "Moscow"), so they are noise here.
         bare = self.lexicon.bare_names
+        vocab = self.lexicon.english_vocab
         missing = [w for w in sorted(set(_CAP_WORD.findall(bt.en)))
-                   if w not in bare and self.name_map.get(w) and not any(c in bt.zh for c in self.name_map[w])]
+                   if w not in bare and self.name_map.get(w) and not any(c in bt.zh for c in self.name_map[w])
+                   # "She" opening a sentence is the pronoun, not 老舍 (Lao She)
+                   and not (w.lower() in vocab and w not in _names_in(bt.en))]
         extra = []
         for w, cs in sorted(self.name_map.items()):
             if w in bare:
@@ -592,9 +611,21 @@ class _Entities:
             if hit:
                 extra.append((w, hit[0]))
         swap = bool(missing and extra)
+        strays = [] if swap or not missing else self._unrendered_persons(bt)
+        strays_en = [] if swap or missing or not extra else self._unrendered_english(bt)
+        if strays_en:
+            for w, c in extra:
+                flags.append(Flag("entity_mismatch", Severity.WARNING,
+                                  f"{zh_name} has {c} ({w}) where {en_name} has {', '.join(strays_en)}, which nothing "
+                                  f"in the {zh_name} renders"))
+            extra = []
         for w in missing:
             cs = "/".join(sorted(self.name_map[w]))
-            if swap:
+            if strays:
+                flags.append(Flag("entity_mismatch", Severity.WARNING,
+                                  f"{en_name} has {w} where {zh_name} has {', '.join(strays)}, which no name in the "
+                                  f"{en_name} renders; {w} is {cs} elsewhere in this document"))
+            elif swap:
                 others = ", ".join(f"{c} ({o})" for o, c in extra)
                 flags.append(Flag("entity_mismatch", Severity.WARNING,
                                   f"{en_name} has {w} where {zh_name} has {others}; {w} is {cs} elsewhere in this document"))
@@ -603,6 +634,85 @@ class _Entities:
         for w, c in extra if not swap else ():  # a swap names them in its warning
             flags.append(Flag("entity_mismatch", Severity.INFO, f"{zh_name} has {c} ({w}); not in {en_name}"))
         return flags
+
+
+    def _unrendered_english(self, bt: _BeadText) -> list[str]:
+        """Names of the English (not sentence-initial, not a country or capital) that nothing in the Chinese renders.
+
+        Rendered: a learned or CC-CEDICT rendering in the Chinese, its spelling
+        as the toneless pinyin of 2-3 characters there, or its consonant
+        skeleton matching a run of transliteration characters there.
+        """
+        bare = self.lexicon.bare_names
+        out = []
+        runs = re.findall(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}", bt.zh)
+        for w in dict.fromkeys(_names_in(bt.en)):
+            if w in bare or _DEMONYM.search(w) or w in _STOP_CAPS or w.lower() in self.lexicon.english_vocab:
+                continue
+            cs = self.name_map.get(w, frozenset()) | self.lexicon.person_names.get(w, frozenset())
+            if any(c in bt.zh for c in cs):
+                continue
+            low = w.lower()
+            if any(re.sub(r"[^a-z]", "", (self.lexicon.pinyin(bt.zh[i:i + n]) or "").lower()) == low
+                   for n in (1, 2, 3) for i in range(len(bt.zh) - n + 1) if _HAN.match(bt.zh[i])):
+                continue
+            sws = {sk for sk in (_skeleton_en(w), _skeleton_en(w, palatal=True)) if len(sk) >= 2}
+            if any(SequenceMatcher(None, sw, _skeleton_pinyin(py), autojunk=False).ratio() >= 0.75
+                   for r in runs for i in range(len(r)) for j in range(i + 2, min(len(r), i + 6) + 1)
+                   for py in [self.lexicon.pinyin(r[i:j])] if py for sw in sws):
+                continue
+            out.append(w)
+        return out
+
+    def _unrendered_persons(self, bt: _BeadText) -> list[str]:
+        """Person names of the Chinese (jieba's nr/nrt tags, adjacent ones joined) that no English name renders.
+
+        Rendered: a learned or CC-CEDICT rendering of a capitalised English word
+        of the bead, its toneless pinyin spelled there (李勇慧 = Li Yonghui), or
+        its consonant skeleton matching an English word's (卢基扬诺夫 ~ Lukyanov).
+        """
+        import jieba.posseg as pseg
+
+        names, cur = [], ""
+        for tok in pseg.cut(bt.zh):
+            if tok.flag in ("nr", "nrt") and _HAN.search(tok.word):
+                cur += tok.word
+            else:
+                if len(cur) >= 2:
+                    names.append(cur)
+                cur = ""
+        if len(cur) >= 2:
+            names.append(cur)
+        if not names:
+            return []
+        words = set(_CAP_WORD.findall(bt.en))
+        joined = {re.sub(r"[^a-z]", "", m.group(0).lower()) for m in re.finditer(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+", bt.en)}
+        shown = set().union(*(self.name_map.get(w, frozenset()) | self.lexicon.person_names.get(w, frozenset())
+                              for w in words)) if words else set()
+        skels = {sk for w in words for sk in (_skeleton_en(w), _skeleton_en(w, palatal=True)) if len(sk) >= 2}
+        out = []
+        common = self.lexicon.common_words
+        lower = {w.lower() for w in words}
+        for y in dict.fromkeys(names):
+            if y in common or (len(y) >= 3 and y[-1] in "于了的着过" and y[:-1] in common) \
+                    or any(c in y or y in c for c in shown) or len(y) > 5:
+                continue
+            m = _ZH_TITLE.search(y)
+            if m:  # 程先生 "Mr Cheng", 林兄: a form of address; the surname may be all the English keeps
+                sur = self.lexicon.pinyin(y[:m.start()]) if m.start() else None
+                if not m.start() or (sur and re.sub(r"[^a-z]", "", sur.lower()) in lower):
+                    continue
+            py = self.lexicon.pinyin(y)
+            flat = re.sub(r"[^a-z]", "", py.lower()) if py else ""
+            given = self.lexicon.pinyin(y[1:]) if len(y) == 3 else None
+            flat_given = re.sub(r"[^a-z]", "", given.lower()) if given else ""
+            if flat and (flat in joined or flat in lower or flat_given in lower):
+                continue
+            sc = _skeleton_pinyin(py) if py else ""
+            if sc and any(SequenceMatcher(None, sw, sc, autojunk=False).ratio() >= 0.75 for sw in skels):
+                continue
+            out.append(y)
+        return out
 
 
 class _LexicalCheck:

