@@ -9,7 +9,8 @@ code              severity                  when
 omission          error / warning / info    a source sentence with no target (1-0 bead)
 addition          error / warning / info    a target sentence with no source (0-1 bead)
 partial           warning / info            one side carries markedly less content
-low_similarity    warning                   a two-sided bead scores below the document's threshold
+low_similarity    warning / info            a two-sided bead scores below the document's threshold
+                                            (info when not far below its median and not shifted)
 number_mismatch   error / warning           numbers differ (error when both sides have numbers
                                             the other lacks, warning when only one side does)
 entity_mismatch   warning / info            a Latin-script token or a name on one side only
@@ -37,6 +38,9 @@ Calibration (all from the document itself, falling back to priors in
   raise a neighbour's cosine by ``shift_gain`` if moved there, the reason says
   so: the other side's sentence may have lost its counterpart (a deletion the
   aligner papered over by pairing it with its neighbour's translation).
+  Severity: warning when shifted, or at least ``low_sim_warning_sigmas``
+  robust sds below the median (or uncalibrated); otherwise info (a free
+  rendering is as likely: MAC-Test, ``bench/qa_mactest.py``).
 * ``partial`` (length) compares each bead's log length ratio
   log((target chars + 10) / (source chars + 10)) with the median over the
   document's confident beads (score at or above the median); an outlier is
@@ -1095,6 +1099,7 @@ def score(
     # --- low_similarity ------------------------------------------------------------------
     if "low_similarity" in checks and two:
         valid = scores[~np.isnan(scores)]
+        med = sd = None
         if calibrated and valid.size:
             med, sd = _robust(valid)
             thr_doc = med - config.low_sim_sigmas * sd
@@ -1111,7 +1116,14 @@ def score(
             if sc is not None and sc < thr:
                 why = f"similarity {sc:.2f} is below this document's threshold {thr:.2f} ({how})"
                 shift = _shifted(beads, k, src, tgt, S, T, config)
-                flags[k].append(Flag("low_similarity", Severity.WARNING, f"{why}; {shift}" if shift else why))
+                if shift:
+                    flags[k].append(Flag("low_similarity", Severity.WARNING, f"{why}; {shift}"))
+                elif med is None or not sd or med - sc >= config.low_sim_warning_sigmas * sd:
+                    flags[k].append(Flag("low_similarity", Severity.WARNING, why))
+                else:
+                    flags[k].append(Flag("low_similarity", Severity.INFO,
+                                         f"{why}, but only {(med - sc) / sd:.1f} sd below its median: as likely a free "
+                                         f"rendering as a wrong pair"))
 
     # --- partial -----------------------------------------------------------------------
     if "partial" in checks and two:

@@ -20,6 +20,9 @@ CONFIDENT_QUANTILE = 0.5
 LOW_SIM_SIGMAS = 3.0
 #: Quantile of unrelated-pair cosines taken as "as similar as chance" (000: 0.43, 004: 0.54).
 LOW_SIM_NULL_QUANTILE = 0.99
+#: Below the threshold, a bead is a warning only this many robust sds below the median (or shifted); else info.
+#: On MAC-Test's correct pairs: 3 sd -> 45 warnings of 4,084, 3.5 -> 27, 4 -> 15 (0.4%, half the 1-in-100 budget).
+LOW_SIM_WARNING_SIGMAS = 4.0
 #: The threshold never goes below this: USE-m3 gives correct short paraphrases ~0.25.
 LOW_SIM_FLOOR = 0.25
 #: The threshold never goes above this: 004's correct short headings score 0.45-0.50.
@@ -98,6 +101,7 @@ class QAConfig:
     confident_quantile: float = CONFIDENT_QUANTILE
     low_sim_sigmas: float = LOW_SIM_SIGMAS
     low_sim_null_quantile: float = LOW_SIM_NULL_QUANTILE
+    low_sim_warning_sigmas: float = LOW_SIM_WARNING_SIGMAS
     low_sim_floor: float = LOW_SIM_FLOOR
     low_sim_ceiling: float = LOW_SIM_CEILING
     low_sim_default: float = LOW_SIM_DEFAULT

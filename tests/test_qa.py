@@ -106,6 +106,18 @@ def test_low_similarity_calibrated():
     assert not any(flags_of(b, "low_similarity") for b in out[:12])
 
 
+@pytest.mark.parametrize("score_of, severity", [
+    (0.05, Severity.WARNING),  # (0.7 - 0.05) / 0.148 = 4.4 sd below the median
+    (0.20, Severity.INFO),  # 3.4 sd: below the threshold 0.255, not 4 sd below the median
+])
+def test_low_similarity_severity_by_distance_from_the_median(score_of, severity):
+    """Scores 0.6/0.7/0.8 x 4: median 0.7, robust sd 1.4826 x 0.1 = 0.148, threshold 0.7 - 3 sd = 0.255."""
+    src, tgt, beads = doc(["今天天气很好。"], ["The treaty was signed in London."], [(1, 1)], score_of=score_of)
+    beads = [Bead(b.src_ids, b.tgt_ids, (0.6, 0.7, 0.8)[i % 3]) for i, b in enumerate(beads[:12])] + beads[12:]
+    [f] = flags_of(run(src, tgt, beads)[12], "low_similarity")
+    assert f.severity == severity
+
+
 def test_low_similarity_uses_default_with_few_beads():
     src, tgt = side("zh", ["今天天气很好。"]), side("en", ["The weather is fine today."])
     out = run(src, tgt, [Bead((0,), (0,), 0.30)])
