@@ -53,10 +53,7 @@ Calibration (all from the document itself, falling back to priors in
   (``bench/clause_calibrate.py``). Needs ``embed``.
 * ``partial`` (merged bead) flags a sentence inside a many-sentence bead whose
   cosine with the other side is below the ``merged_null_quantile`` of
-  unrelated pairs while a sibling is at least ``merged_gap`` higher (or whose
-  content words have almost no dictionary rendering there). With ``embed``,
-  it is a warning only when leaving the sentence out raises the bead's cosine
-  by ``merged_min_gain``; otherwise info.
+  unrelated pairs while a sibling is at least ``merged_gap`` higher.
 
 Entities: CC-CEDICT (``Lexicon``, loaded lazily once per ``Lexicon`` object)
 glosses acronyms (by definition, parentheses and initials: "United Nations"
@@ -784,8 +781,8 @@ class _LexicalCheck:
         miss = sorted(st for st, keys in ws if not (keys & gl))
         return 1.0 - len(miss) / len(ws), len(ws), miss
 
-    def orphan(self, b: Bead, on_src: bool, sims: list[float]) -> tuple[int, str] | None:
-        """(position, reason) when one sentence of the bead's merged side has almost no rendering, else None.
+    def orphan(self, b: Bead, on_src: bool, sims: list[float]) -> str | None:
+        """A reason when one sentence of the bead's merged side has almost no rendering, else None.
 
         ``sims``: cosine of each sentence of that side with the other side (same order).
         """
@@ -805,7 +802,7 @@ class _LexicalCheck:
             side = self.zh_side if side_is_zh else self.en_side
             other = "en" if side_is_zh else "zh"
             shown = ", ".join((w.text if side_is_zh else w) for w in c[2][:5])
-            return pos, (f"{_lang_name(lang)} sentence {pos + 1} of {len(ids)} in this bead "
+            return (f"{_lang_name(lang)} sentence {pos + 1} of {len(ids)} in this bead "
                     f"('{_short(side.sentences[ids[pos]].text, 30)}') has almost no rendering in the "
                     f"{_lang_name(other)}: {round(c[0] * c[1])} of {c[1]} content words found (usual here "
                     f"{med:.0%}); none for {shown}")
@@ -848,29 +845,6 @@ def _shifted(beads: Sequence[Bead], k: int, src: Side, tgt: Side, S: np.ndarray 
             f"{where} bead's translation (similarity there {base:.2f} -> {got:.2f} with it), so the "
             f"{_lang_name(other.lang)} here ('{_short(other.sentences[stay[0]].text, 20)}') may have no "
             f"{_lang_name(side.lang)} counterpart ({'omission' if moved_tgt else 'addition'})")
-
-
-def _member_gains(pending, embed: Embed) -> list[float]:
-    """For each (bead, side, ids, position, other side, other ids, ...): the rise in cosine of the side
-    with the other when the sentence at ``position`` is left out (``embed``: the pipeline's encoder)."""
-    by_lang: dict[str, list[str]] = defaultdict(list)
-    refs = []
-    for _, side, ids, pos, oside, oids, _why in pending:
-        j = "" if side.lang == "zh" else " "
-        oj = "" if oside.lang == "zh" else " "
-        texts = [side.sentences[i].text for i in ids]
-        slots = []
-        for lang, t in ((side.lang, j.join(texts)), (side.lang, j.join(texts[:pos] + texts[pos + 1:])),
-                        (oside.lang, oj.join(oside.sentences[i].text for i in oids))):
-            by_lang[lang].append(t)
-            slots.append((lang, len(by_lang[lang]) - 1))
-        refs.append(slots)
-    vecs = {lang: embed(ts, lang) for lang, ts in by_lang.items()}
-    out = []
-    for (wl, wi), (rl, ri), (ol, oi) in refs:
-        o = vecs[ol][oi]
-        out.append(float(vecs[rl][ri] @ o) - float(vecs[wl][wi] @ o))
-    return out
 
 
 def _number_flags(two: Sequence[int], texts: Sequence[_BeadText], src_lang: str, tgt_lang: str,
@@ -1170,11 +1144,9 @@ def score(
             if {src.lang, tgt.lang} == {"zh", "en"} and any(
                     len(beads[k].src_ids) + len(beads[k].tgt_ids) > 2 for k in two):
                 lexical = _LexicalCheck(src, tgt, [beads[k] for k in confident], lexicon, config)
-            pending: list[tuple[int, Side, tuple[int, ...], int, Side, tuple[int, ...], str]] = []
             for k in two:
                 b = beads[k]
-                for ids, V, oids, OV, side, oside in ((b.src_ids, S, b.tgt_ids, T, src, tgt),
-                                                      (b.tgt_ids, T, b.src_ids, S, tgt, src)):
+                for ids, V, oids, OV, side in ((b.src_ids, S, b.tgt_ids, T, src), (b.tgt_ids, T, b.src_ids, S, tgt)):
                     if len(ids) < 2:
                         continue
                     o = OV[list(oids)].sum(0)
@@ -1184,22 +1156,15 @@ def score(
                     sid = ids[lo]
                     if (sims[lo] < floor and max(sims) - sims[lo] >= config.merged_gap
                             and _nchars(side.sentences[sid].text) >= config.merged_min_chars):
-                        pending.append((k, side, ids, lo, oside, oids,
-                                        f"{_lang_name(side.lang)} sentence {lo + 1} of {len(ids)} in this bead "
-                                        f"('{_short(side.sentences[sid].text, 30)}') matches the other side "
-                                        f"much worse ({sims[lo]:.2f}) than its neighbours ({max(sims):.2f})"))
+                        flags[k].append(Flag("partial", Severity.WARNING,
+                                             f"{_lang_name(side.lang)} sentence {lo + 1} of {len(ids)} in this bead "
+                                             f"('{_short(side.sentences[sid].text, 30)}') matches the other side "
+                                             f"much worse ({sims[lo]:.2f}) than its neighbours ({max(sims):.2f})"))
                         continue
                     if lexical is not None:
-                        got = lexical.orphan(b, ids is b.src_ids, sims)
-                        if got:
-                            pending.append((k, side, ids, got[0], oside, oids, got[1]))
-            gains = _member_gains(pending, embed) if embed is not None else [None] * len(pending)
-            for (k, *_, why), g in zip(pending, gains):
-                if g is None or g >= config.merged_min_gain:
-                    flags[k].append(Flag("partial", Severity.WARNING, why))
-                else:
-                    flags[k].append(Flag("partial", Severity.INFO,
-                                         f"{why}; but the bead matches about as well with it ({g:+.2f} without it)"))
+                        why = lexical.orphan(b, ids is b.src_ids, sims)
+                        if why:
+                            flags[k].append(Flag("partial", Severity.WARNING, why))
 
         if embed is not None and config.clause_check:
             d = (lr - mu) / sd

@@ -53,10 +53,6 @@ MERGED_GAP = 0.4
 MERGED_NULL_QUANTILE = 0.5
 #: Sentences shorter than this (non-space characters) are never judged alone: too little signal.
 MERGED_MIN_CHARS = 8
-#: A flagged sentence of a merged bead is a warning only when leaving it out raises the bead's cosine this much
-#: (else info). MAC-Test's "much worse" flags: correct pairs' median rise 0.016, 1 of 40 >= 0.05, misaligned 4 of
-#: 23; with it the dictionary flags on correct pairs go 69 -> 12 warnings (bench/qa_mactest.py).
-MERGED_MIN_GAIN = 0.05
 #: Dictionary check of merged beads: sentences with fewer content words than this are never judged.
 LEX_MIN_WORDS = 5
 #: A sentence is unrendered when its dictionary coverage is at most this share of the document's
@@ -119,7 +115,6 @@ class QAConfig:
     merged_gap: float = MERGED_GAP
     merged_null_quantile: float = MERGED_NULL_QUANTILE
     merged_min_chars: int = MERGED_MIN_CHARS
-    merged_min_gain: float = MERGED_MIN_GAIN
     lex_min_words: int = LEX_MIN_WORDS
     lex_orphan_factor: float = LEX_ORPHAN_FACTOR
     lex_sim_gap: float = LEX_SIM_GAP

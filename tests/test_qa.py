@@ -145,31 +145,7 @@ def test_partial_merged_sentence_from_vectors():
     src, tgt, beads = doc(["俄美开始新一轮战略稳定对话。"], ["Russia and the US started talks.", "An unrelated sentence about weather."],
                           [(1, 2)])
     out = run(src, tgt, beads, src_vecs=S[:13], tgt_vecs=T)
-    assert any("sentence 2 of 2" in f.reason and f.severity == Severity.WARNING for f in flags_of(out[12], "partial"))
-
-
-@pytest.mark.parametrize("whole_matches, severity", [
-    (False, Severity.WARNING),  # the bead matches much better without the sentence: a stray
-    (True, Severity.INFO),  # leaving it out changes nothing: part of a free rendering
-])
-def test_merged_sentence_severity_from_its_leave_out(whole_matches, severity):
-    """Same bead as above; ``embed`` gives the cosine of the English with and without sentence 2 (gain 0 or ~1)."""
-    rng = np.random.default_rng(0)
-    S = rng.normal(size=(14, 16)).astype(np.float32)
-    S /= np.linalg.norm(S, axis=1, keepdims=True)
-    T = np.vstack([S[:13], -S[12:13]]).astype(np.float32)
-    src, tgt, beads = doc(["俄美开始新一轮战略稳定对话。"], ["Russia and the US started talks.", "An unrelated sentence about weather."],
-                          [(1, 2)])
-    both = "Russia and the US started talks. An unrelated sentence about weather."
-    whole = S[12] if whole_matches else _unit(S[12] + 3 * S[13])
-
-    def embed(texts, lang):
-        table = {"俄美开始新一轮战略稳定对话。": S[12], "Russia and the US started talks.": S[12], both: whole}
-        return np.stack([table[t] for t in texts]).astype(np.float32)
-
-    out = run(src, tgt, beads, src_vecs=S[:13], tgt_vecs=T, embed=embed, config=QAConfig(clause_check=False))
-    [f] = [f for f in flags_of(out[12], "partial") if "sentence 2 of 2" in f.reason]
-    assert f.severity == severity
+    assert any("sentence 2 of 2" in f.reason for f in flags_of(out[12], "partial"))
 
 
 def _unit(v):
