@@ -802,8 +802,8 @@ class _LexicalCheck:
         miss = sorted(st for st, keys in ws if not (keys & gl))
         return 1.0 - len(miss) / len(ws), len(ws), miss
 
-    def orphan(self, b: Bead, on_src: bool, sims: list[float]) -> str | None:
-        """A reason when one sentence of the bead's merged side has almost no rendering, else None.
+    def orphan(self, b: Bead, on_src: bool, sims: list[float]) -> tuple[int, str] | None:
+        """(position, reason) when one sentence of the bead's merged side has almost no rendering, else None.
 
         ``sims``: cosine of each sentence of that side with the other side (same order).
         """
@@ -823,10 +823,10 @@ class _LexicalCheck:
             side = self.zh_side if side_is_zh else self.en_side
             other = "en" if side_is_zh else "zh"
             shown = ", ".join((w.text if side_is_zh else w) for w in c[2][:5])
-            return (f"{_lang_name(lang)} sentence {pos + 1} of {len(ids)} in this bead "
-                    f"('{_short(side.sentences[ids[pos]].text, 30)}') has almost no rendering in the "
-                    f"{_lang_name(other)}: {round(c[0] * c[1])} of {c[1]} content words found (usual here "
-                    f"{med:.0%}); none for {shown}")
+            return pos, (f"{_lang_name(lang)} sentence {pos + 1} of {len(ids)} in this bead "
+                         f"('{_short(side.sentences[ids[pos]].text, 30)}') has almost no rendering in the "
+                         f"{_lang_name(other)}: {round(c[0] * c[1])} of {c[1]} content words found (usual here "
+                         f"{med:.0%}); none for {shown}")
         return None
 
 
@@ -866,6 +866,30 @@ def _shifted(beads: Sequence[Bead], k: int, src: Side, tgt: Side, S: np.ndarray 
             f"{where} bead's translation (similarity there {base:.2f} -> {got:.2f} with it), so the "
             f"{_lang_name(other.lang)} here ('{_short(other.sentences[stay[0]].text, 20)}') may have no "
             f"{_lang_name(side.lang)} counterpart ({'omission' if moved_tgt else 'addition'})")
+
+
+def _boundary(beads: Sequence[Bead], k: int, on_src: bool, pos: int, own: float, S: np.ndarray, T: np.ndarray,
+              config: QAConfig) -> str | None:
+    """Why sentence ``pos`` of bead ``k``'s merged side looks misplaced rather than untranslated, else None.
+
+    Only the first sentence of a side can belong to the previous bead and only
+    the last to the next. It does when its cosine with that two-sided
+    neighbour's other side (summed sentence vectors) is at least
+    ``boundary_margin`` above ``own``, its cosine with its own bead's other side.
+    ``S`` / ``T``: (n_src, dim) / (n_tgt, dim) float32, L2-normalised.
+    """
+    b = beads[k]
+    ids = b.src_ids if on_src else b.tgt_ids
+    V, OV = (S, T) if on_src else (T, S)
+    for nk, where, ok in ((k - 1, "previous", pos == 0), (k + 1, "next", pos == len(ids) - 1)):
+        if not ok or not 0 <= nk < len(beads) or not (beads[nk].src_ids and beads[nk].tgt_ids):
+            continue
+        o = OV[list(beads[nk].tgt_ids if on_src else beads[nk].src_ids)].sum(0)
+        sim = float(V[ids[pos]] @ o) / (float(np.linalg.norm(o)) or 1.0)
+        if sim - own >= config.boundary_margin:
+            return (f"but it matches the {where} bead's other side well ({sim:.2f}): more likely a bead boundary "
+                    f"to move than an omission")
+    return None
 
 
 def _number_flags(two: Sequence[int], texts: Sequence[_BeadText], src_lang: str, tgt_lang: str,
@@ -1172,17 +1196,18 @@ def score(
                     sims = [float(V[i] @ o) / n for i in ids]
                     lo = int(np.argmin(sims))
                     sid = ids[lo]
+                    why = None
                     if (sims[lo] < floor and max(sims) - sims[lo] >= config.merged_gap
                             and _nchars(side.sentences[sid].text) >= config.merged_min_chars):
-                        flags[k].append(Flag("partial", Severity.WARNING,
-                                             f"{_lang_name(side.lang)} sentence {lo + 1} of {len(ids)} in this bead "
-                                             f"('{_short(side.sentences[sid].text, 30)}') matches the other side "
-                                             f"much worse ({sims[lo]:.2f}) than its neighbours ({max(sims):.2f})"))
-                        continue
-                    if lexical is not None:
-                        why = lexical.orphan(b, ids is b.src_ids, sims)
-                        if why:
-                            flags[k].append(Flag("partial", Severity.WARNING, why))
+                        why = (f"{_lang_name(side.lang)} sentence {lo + 1} of {len(ids)} in this bead "
+                               f"('{_short(side.sentences[sid].text, 30)}') matches the other side "
+                               f"much worse ({sims[lo]:.2f}) than its neighbours ({max(sims):.2f})")
+                    elif lexical is not None:
+                        lo, why = lexical.orphan(b, ids is b.src_ids, sims) or (lo, None)
+                    if why:
+                        edge = _boundary(beads, k, ids is b.src_ids, lo, sims[lo], S, T, config)
+                        flags[k].append(Flag("partial", Severity.INFO, f"{why}; {edge}") if edge
+                                        else Flag("partial", Severity.WARNING, why))
 
         if embed is not None and config.clause_check:
             d = (lr - mu) / sd

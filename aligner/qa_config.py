@@ -53,6 +53,10 @@ MERGED_GAP = 0.4
 MERGED_NULL_QUANTILE = 0.5
 #: Sentences shorter than this (non-space characters) are never judged alone: too little signal.
 MERGED_MIN_CHARS = 8
+#: A merged bead's weak first/last sentence that is at least this much more similar to the adjacent
+#: bead's other side than to its own is a bead boundary to check (info), not an omission: 000's
+#: "This is not just a factor of Trump personally." 0.09 with its own Chinese, 0.55 with the next.
+BOUNDARY_MARGIN = 0.3
 #: Dictionary check of merged beads: sentences with fewer content words than this are never judged.
 LEX_MIN_WORDS = 5
 #: A sentence is unrendered when its dictionary coverage is at most this share of the document's
@@ -115,6 +119,7 @@ class QAConfig:
     merged_gap: float = MERGED_GAP
     merged_null_quantile: float = MERGED_NULL_QUANTILE
     merged_min_chars: int = MERGED_MIN_CHARS
+    boundary_margin: float = BOUNDARY_MARGIN
     lex_min_words: int = LEX_MIN_WORDS
     lex_orphan_factor: float = LEX_ORPHAN_FACTOR
     lex_sim_gap: float = LEX_SIM_GAP

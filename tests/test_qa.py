@@ -152,6 +152,30 @@ def _unit(v):
     return (v / np.linalg.norm(v)).astype(np.float32)
 
 
+@pytest.mark.parametrize("weak_matches_next,severity,boundary", [
+    # seed 000, zh 20 / en 6-7: "This is not just a factor of Trump personally." (0.09 with its own
+    # Chinese) renders the next bead's Chinese (0.55): a boundary to move, not an omission
+    (True, Severity.INFO, True),
+    # an orphan that matches nothing near it (a deleted Chinese sentence): the warning stays
+    (False, Severity.WARNING, False),
+])
+def test_merged_weak_sentence_that_belongs_to_the_next_bead(weak_matches_next, severity, boundary):
+    """Hand-made 16-d vectors: bead 12 is 1-2, its last English sentence is weak; bead 13 is 1-1."""
+    rng = np.random.default_rng(2)
+    dim = 16
+    Z = np.stack([_unit(rng.normal(size=dim)) for _ in range(14)])
+    weak = Z[13] if weak_matches_next else _unit(rng.normal(size=dim))
+    weak = _unit(weak - (weak @ Z[12]) * Z[12] - 0.3 * Z[12])  # well below its own bead's Chinese
+    E = np.vstack([Z[:13], weak[None], Z[13:14]]).astype(np.float32)
+    src, tgt, beads = doc(["俄美开始新一轮战略稳定对话。", "会谈在日内瓦举行，持续了八个小时。"],
+                          ["Russia and the US started talks.", "This is not just a factor of the talks.",
+                           "The talks were held in Geneva and lasted eight hours."], [(1, 2), (1, 1)])
+    out = run(src, tgt, beads, src_vecs=Z, tgt_vecs=E)
+    f = [x for x in flags_of(out[12], "partial") if "sentence 2 of 2" in x.reason]
+    assert f and f[0].severity == severity
+    assert ("next bead" in f[0].reason) == boundary
+
+
 @pytest.mark.parametrize("e13_belongs_to_next,expect_shift", [
     (True, True),    # English 13 is the first half of zh 14's translation: zh 13's English was deleted
     (False, False),  # English 13 is unrelated to both neighbours: a plain low-similarity pair
