@@ -80,7 +80,7 @@ from .numbers import LANG_NAMES
 from .qa_config import QAConfig
 
 if TYPE_CHECKING:
-    from .clauses import Embed
+    from .clauses import Embed, LeaveOut
 
 log = logging.getLogger(__name__)
 
@@ -928,45 +928,59 @@ def _number_flags(two: Sequence[int], texts: Sequence[_BeadText], src_lang: str,
     return out
 
 
-def _clause_flags(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, sd: float,
-                  src: Side, tgt: Side, embed: Embed, config: QAConfig) -> dict[int, Flag]:
-    """``partial`` flags from clause leave-outs (``aligner.clauses``), at most one per bead.
+def clause_evidence(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, src: Side, tgt: Side,
+                    embed: Embed, config: QAConfig) -> list[tuple[int, Side, Side, float, LeaveOut | None, float]]:
+    """(bead, tested side, other side, evidence, best leave-out, z) for each two-sided bead and each side.
 
     ``d``: (len(two),) robust z-scores of the beads' log length ratios (target
-    over source), ``sd`` the robust sd of those ratios. For each side, evidence = best leave-out gain (or
-    ``clause_no_candidate``) + ``clause_slope`` x how many sds shorter than usual
-    the other side is (a longer one counts down to ``-clause_longer_clip``);
-    warning / info at ``clause_warning`` / ``clause_info`` for the tested side's
-    language (Chinese, English; other languages use the Chinese values).
+    over source); ``z`` is how many sds shorter than usual the *other* side
+    is. Evidence = best leave-out gain (or ``clause_no_candidate``) +
+    ``clause_slope`` x z (a longer other side counts down to
+    ``-clause_longer_clip``). Unitless, compared with ``clause_warning`` /
+    ``clause_info`` of the tested side's language.
     """
     from .clauses import leave_out
 
     sides = ((src, tgt, [texts[k].src for k in two], [texts[k].tgt for k in two], -d),
              (tgt, src, [texts[k].tgt for k in two], [texts[k].src for k in two], d))
-    best: dict[int, tuple[int, float, Severity, str]] = {}
+    out = []
     for side, other, mine, theirs, shorter in sides:
         got = leave_out([(a, side.lang, b, other.lang) for a, b in zip(mine, theirs)], embed,
                         min_share=config.clause_min_share)
-        li = 1 if side.lang == "en" else 0
         for k, g, sh in zip(two, got, shorter):
             gain = g.gain if g is not None else config.clause_no_candidate
             ev = gain + config.clause_slope * max(float(sh), -config.clause_longer_clip)
-            sev = (Severity.WARNING if ev >= config.clause_warning[li]
-                   else Severity.INFO if ev >= config.clause_info[li] else None)
-            if sev is None or (k in best and best[k][:2] >= (sev.rank, ev)):
-                continue
-            short_side = _lang_name(other.lang)
-            factor = math.exp(float(sh) * sd)
-            length = (f"the {short_side} is {factor:.1f}x shorter than this document's usual length ratio"
-                      if factor >= 1.1 else f"the {short_side} is about as long as usual")
-            if g is None:
-                why = (f"the {short_side} may leave part of the {_lang_name(side.lang)} untranslated: {length} "
-                       f"(length evidence only: no clause to single out)")
-            else:
-                how = "better" if g.gain >= 0.01 else "almost as well"
-                why = (f"{_lang_name(side.lang)} clause '{_short(g.left_out, 36)}' may have no {short_side} "
-                       f"counterpart: the bead matches {how} without it ({g.whole:.2f} -> {g.rest:.2f}); {length}")
-            best[k] = (sev.rank, ev, sev, why)
+            out.append((k, side, other, ev, g, float(sh)))
+    return out
+
+
+def _clause_flags(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, sd: float,
+                  src: Side, tgt: Side, embed: Embed, config: QAConfig) -> dict[int, Flag]:
+    """``partial`` flags from clause leave-outs (``clause_evidence``), at most one per bead.
+
+    ``sd``: the robust sd of the log length ratios (for the reason's "x times
+    shorter"); warning / info at ``clause_warning`` / ``clause_info`` for the
+    tested side's language (Chinese, English; other languages use the Chinese values).
+    """
+    best: dict[int, tuple[int, float, Severity, str]] = {}
+    for k, side, other, ev, g, sh in clause_evidence(two, texts, d, src, tgt, embed, config):
+        li = 1 if side.lang == "en" else 0
+        sev = (Severity.WARNING if ev >= config.clause_warning[li]
+               else Severity.INFO if ev >= config.clause_info[li] else None)
+        if sev is None or (k in best and best[k][:2] >= (sev.rank, ev)):
+            continue
+        short_side = _lang_name(other.lang)
+        factor = math.exp(sh * sd)
+        length = (f"the {short_side} is {factor:.1f}x shorter than this document's usual length ratio"
+                  if factor >= 1.1 else f"the {short_side} is about as long as usual")
+        if g is None:
+            why = (f"the {short_side} may leave part of the {_lang_name(side.lang)} untranslated: {length} "
+                   f"(length evidence only: no clause to single out)")
+        else:
+            how = "better" if g.gain >= 0.01 else "almost as well"
+            why = (f"{_lang_name(side.lang)} clause '{_short(g.left_out, 36)}' may have no {short_side} "
+                   f"counterpart: the bead matches {how} without it ({g.whole:.2f} -> {g.rest:.2f}); {length}")
+        best[k] = (sev.rank, ev, sev, why)
     return {k: Flag("partial", sev, why) for k, (_, _, sev, why) in best.items()}
 
 
@@ -1056,6 +1070,53 @@ def _norm_text(text: str) -> str:
 # --------------------------------------------------------------------------
 # score
 # --------------------------------------------------------------------------
+def _prepare(src: Side, tgt: Side, beads: Sequence[Bead], config: QAConfig):
+    """(bead texts, two-sided bead indices, their scores, calibrated?, confident bead indices).
+
+    Confident beads: two-sided beads scoring at or above the document's
+    ``confident_quantile`` (all of them when there are too few to calibrate).
+    """
+    sep_s = "" if src.lang == "zh" else " "
+    sep_t = "" if tgt.lang == "zh" else " "
+    texts: list[_BeadText] = []
+    for b in beads:
+        s = sep_s.join(src.sentences[i].text for i in b.src_ids)
+        t = sep_t.join(tgt.sentences[j].text for j in b.tgt_ids)
+        zh = s if src.lang == "zh" else t
+        en = t if src.lang == "zh" else s
+        texts.append(_BeadText(s, t, _t2s().convert(zh) if zh else "", en))
+    two = [k for k, b in enumerate(beads) if b.src_ids and b.tgt_ids]
+    scores = np.array([beads[k].score if beads[k].score is not None else np.nan for k in two], float)
+    calibrated = len(two) >= config.min_calibration_beads and not np.isnan(scores).all()
+    if calibrated:
+        cut = float(np.nanquantile(scores, config.confident_quantile))
+        confident = [k for k, sc in zip(two, scores) if not np.isnan(sc) and sc >= cut]
+    else:
+        confident = list(two)
+    return texts, two, scores, calibrated, confident
+
+
+def clause_margins(src: Side, tgt: Side, beads: Sequence[Bead], embed: Embed,
+                   config: QAConfig = QAConfig()) -> dict[int, float]:
+    """Bead index -> how far its clause evidence is above the warning threshold (max over both sides).
+
+    The quantity ``score`` thresholds for a clause ``partial`` warning
+    (positive: warned), for every two-sided bead, whatever the other checks
+    say. For benchmarks: ``bench/planted.py --clause-oracle``.
+    """
+    texts, two, _, calibrated, confident = _prepare(src, tgt, list(beads), config)
+    if not two:
+        return {}
+    conf = set(confident)
+    lr, mu, sd = length_model([texts[k].src for k in two], [texts[k].tgt for k in two],
+                              [k in conf for k in two] if calibrated else None, src.lang, tgt.lang, config)
+    out: dict[int, float] = {}
+    for k, side, _, ev, _, _ in clause_evidence(two, texts, (lr - mu) / sd, src, tgt, embed, config):
+        m = ev - config.clause_warning[1 if side.lang == "en" else 0]
+        out[k] = max(out.get(k, -math.inf), m)
+    return out
+
+
 def score(
     src: Side,
     tgt: Side,
@@ -1081,29 +1142,11 @@ def score(
     checks = set(config.checks or CODES)
     lexicon = lexicon or Lexicon()
     beads = list(beads)
-    sep_s = "" if src.lang == "zh" else " "
-    sep_t = "" if tgt.lang == "zh" else " "
-    texts: list[_BeadText] = []
-    for b in beads:
-        s = sep_s.join(src.sentences[i].text for i in b.src_ids)
-        t = sep_t.join(tgt.sentences[j].text for j in b.tgt_ids)
-        zh = s if src.lang == "zh" else t
-        en = t if src.lang == "zh" else s
-        texts.append(_BeadText(s, t, _t2s().convert(zh) if zh else "", en))
+    texts, two, scores, calibrated, confident = _prepare(src, tgt, beads, config)
     flags: list[list[Flag]] = [[] for _ in beads]
-    two = [k for k, b in enumerate(beads) if b.src_ids and b.tgt_ids]
-    scores = np.array([beads[k].score if beads[k].score is not None else np.nan for k in two], float)
-    calibrated = len(two) >= config.min_calibration_beads and not np.isnan(scores).all()
     null = _null_cosines(src_vecs, tgt_vecs, beads) if src_vecs is not None and tgt_vecs is not None else None
     S = np.asarray(src_vecs, np.float32) if src_vecs is not None else None
     T = np.asarray(tgt_vecs, np.float32) if tgt_vecs is not None else None
-
-    # confident beads: score at or above the document's quantile
-    if calibrated:
-        cut = float(np.nanquantile(scores, config.confident_quantile))
-        confident = [k for k, sc in zip(two, scores) if not np.isnan(sc) and sc >= cut]
-    else:
-        confident = list(two)
 
     # --- omission / addition -------------------------------------------------------
     if {"omission", "addition"} & checks:

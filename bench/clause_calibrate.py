@@ -17,8 +17,8 @@ median), and the best leave-out gain of a side (``clauses.leave_out``). The evid
 both for the Chinese (source) side against the English and the other way
 round. For each slope the script sets the warning and info thresholds so that
 1% and 5% of clean beads are flagged (80% of that budget for source clauses,
-omissions) and prints the recall of the drops; it picks the slope with the best
-mean of the four recalls.
+omissions) and prints the recall of the drops; it picks the smallest slope whose
+sum of the four recalls is within ``PICK_TOLERANCE`` of the best.
 
     .venv/bin/python bench/clause_calibrate.py [--json bench/out/clause_calibrate.json]
 """
@@ -45,6 +45,8 @@ from aligner.qa import length_model  # noqa: E402
 from aligner.qa_config import QAConfig  # noqa: E402
 
 SLOPES = (0.0, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08)
+#: Sums of the four recalls this close to the best are a tie (0.01: about 5 of the 3,105 drops per recall).
+PICK_TOLERANCE = 0.01
 #: Share of the flag budget given to source clauses missing from the target (omissions, the defect that
 #: translation QA is for); the rest goes to target clauses with no source (additions).
 SRC_SHARE = 0.8
@@ -133,8 +135,11 @@ def main() -> None:
         print(f"| {r['slope']:g} | {w['src_thr']:.3f} | {w['tgt_thr']:.3f} | {w['fpr']:.3f} | {w['en_drop']:.2f} | "
               f"{w['zh_drop']:.2f} | {i['src_thr']:.3f} | {i['tgt_thr']:.3f} | {i['fpr']:.3f} | {i['en_drop']:.2f} | "
               f"{i['zh_drop']:.2f} |")
-    # the slope with the best mean of the four recalls (two directions, warning and info)
-    best = max(rows, key=lambda r: round(sum(r[n][k] for n in ("warning", "info") for k in ("en_drop", "zh_drop")), 3))
+    # the smallest slope whose sum of the four recalls (two directions, warning and info) is within
+    # PICK_TOLERANCE of the best: a few of 3,105 planted drops is noise, not a reason for more length weight
+    total = {r["slope"]: sum(r[n][k] for n in ("warning", "info") for k in ("en_drop", "zh_drop")) for r in rows}
+    top = max(total.values())
+    best = min((r for r in rows if total[r["slope"]] >= top - PICK_TOLERANCE), key=lambda r: r["slope"])
     print(f"\nbest: slope {best['slope']:g}; warning at {best['warning']['src_thr']:.3f} (source clauses) / "
           f"{best['warning']['tgt_thr']:.3f} (target clauses), info at {best['info']['src_thr']:.3f} / "
           f"{best['info']['tgt_thr']:.3f}")

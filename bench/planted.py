@@ -10,7 +10,7 @@ hold the damaged sentence carry the expected flag:
 | delete_src | a Chinese body sentence deleted | `addition` or `partial` on its English, or a shifted `low_similarity` |
 | delete_tgt | an English body sentence deleted | `omission` or `partial` on its Chinese, or a shifted `low_similarity` |
 | delete_paragraph | a whole English body paragraph (2+ sentences) deleted | `omission` or `partial` on its Chinese, or a shifted `low_similarity` |
-| drop_clause | the longest comma clause (>= 25% of the sentence) cut from an English sentence | `partial` or `low_similarity` |
+| drop_clause | the longest comma clause (>= 25% of the sentence) cut from an English sentence, which keeps its end punctuation | `partial` or `low_similarity` |
 | change_number | a number in an English sentence changed | `number_mismatch` |
 | change_date | a year or day in an English sentence changed | `number_mismatch` |
 | swap_name | a person's name in an English sentence swapped for another person of the document (`PERSONS`) | `entity_mismatch` |
@@ -31,7 +31,10 @@ more than once: `--per-kind 16` holds 12 distinct drop_clause cases). For
 dropped clauses, ``--clause-population`` instead takes *every* eligible case
 of both seeds once (the longest comma clause, >= 25% of the sentence, of each
 two-sided 1-1 body bead whose English has 3+ comma clauses) and reports its
-recall with the clause check of ``partial`` on and off.
+recall with the clause check of ``partial`` on and off. ``--clause-oracle``
+gives the most the clause check could find on those cases for 0-15 flagged
+clean beads of 000, with its threshold chosen on the test itself: an upper
+bound of the method, not a result.
 """
 
 from __future__ import annotations
@@ -84,7 +87,11 @@ def drop_longest_clause(text: str, sep: str = ", ") -> tuple[str, str] | None:
     k = max(range(1, len(parts)), key=lambda x: len(parts[x]))
     if len(parts[k]) < 0.25 * len(text):
         return None
-    return sep.join(parts[:k] + parts[k + 1:]), parts[k]
+    kept = parts[:k] + parts[k + 1:]
+    if k == len(parts) - 1:  # the sentence keeps its end ("... a shock." not "... a shock"): an omission, not a cut
+        end = re.search(r"[.?!…:;\"'”’)\]。？！；：」』）]*$", parts[k]).group(0)
+        kept[-1] = kept[-1].rstrip() + end
+    return sep.join(kept), parts[k]
 
 
 def rebuild(side: Side, sentences: list[tuple[str, int, int]]) -> Side:
@@ -225,6 +232,44 @@ def clause_population(clean: dict, cfg, emb, lex) -> None:
         print(f"| {'on' if on else 'off'} | {n} | {hit} | {hit / max(n, 1):.0%} | {strong} ({strong / max(n, 1):.0%}) |")
 
 
+def clause_oracle(clean: dict, cfg, emb, lex) -> None:
+    """Upper bound of the clause check on the seeds: its threshold picked on the test itself.
+
+    For every eligible drop_clause case (as ``--clause-population``) and every
+    clean two-sided body bead of 000, the margin of the bead's clause evidence
+    over the warning threshold (``aligner.qa.clause_margins``); then, for a
+    threshold that flags at most N clean beads of 000, the share of drops
+    above it.
+    """
+    from aligner.qa import clause_margins
+    from aligner.qa_config import QAConfig
+
+    al0 = clean["000"]
+    m0 = clause_margins(al0.src, al0.tgt, al0.beads, emb.embed)
+    clean_m = sorted((m for k, m in m0.items()
+                      if not any(classify_line(al0.src.sentences[i].text) for i in al0.beads[k].src_ids)), reverse=True)
+    drops = []
+    for key, al0 in clean.items():
+        T = triples(al0.tgt)
+        for b in body_pairs(al0):
+            j = b.tgt_ids[0]
+            cut = drop_longest_clause(T[j][0])
+            if not cut:
+                continue
+            T2 = list(T)
+            T2[j] = (cut[0], T[j][1], T[j][2])
+            al = align_sides(al0.src, rebuild(al0.tgt, T2), config=cfg, embedder=emb, lexicon=lex,
+                             qa_config=QAConfig(clause_check=False))
+            m = clause_margins(al.src, al.tgt, al.beads, emb.embed)
+            drops.append(max((m[k] for k, x in enumerate(al.beads) if j in x.tgt_ids and k in m), default=-np.inf))
+    d = np.array(drops)
+    print(f"\n{len(clean_m)} clean two-sided body beads of 000, {len(d)} English clause drops (both seeds)\n")
+    print("| clean 000 beads above the threshold | drops above it | recall |\n|---|---|---|")
+    for n in (0, 1, 2, 3, 5, 10, 15):
+        thr = clean_m[n] if n < len(clean_m) else -np.inf
+        print(f"| {n} ({100 * n / len(clean_m):.1f} per 100) | {(d > thr).sum()} | {np.mean(d > thr):.0%} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--per-kind", type=int, default=8, help="cases per kind (split over the two seeds)")
@@ -232,6 +277,9 @@ def main() -> None:
     ap.add_argument("--json", default="")
     ap.add_argument("--clause-population", action="store_true",
                     help="every eligible drop_clause case once, clause check on and off (no random draw)")
+    ap.add_argument("--clause-oracle", action="store_true",
+                    help="the clause check's best recall on those cases for 0-15 flagged clean beads of 000, "
+                         "its threshold picked on the test (an upper bound, not a result)")
     args = ap.parse_args()
     cfg = AlignConfig(cache_dir=Path(args.cache))
     emb = Embedder(get_encoder(cfg.model), cfg)
@@ -257,6 +305,9 @@ def main() -> None:
                                               if f.severity.value in ("warning", "error")})})
     if args.clause_population:
         clause_population(clean, cfg, emb, lex)
+        return
+    if args.clause_oracle:
+        clause_oracle(clean, cfg, emb, lex)
         return
     results = defaultdict(list)
     for kind in EXPECT:

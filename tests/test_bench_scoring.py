@@ -188,3 +188,24 @@ def test_reproduces_whole_published_table():
         preds = M.load_peer(system, [t.id for t in texts], root)
         got = M.row(M.score_many(golds, [preds[t.id] for t in texts]))
         assert tuple(round(x, 3) for x in got) == published, system
+
+
+planted = _load("bench_planted", BENCH / "planted.py")
+
+
+@pytest.mark.parametrize("text,sep,kept,dropped", [
+    # seed 000, en 2: the last clause goes, the sentence keeps its full stop
+    ("**Alexey Gromyko:**Personally, for me, that was not a shock, that was not a surprise.", ", ",
+     "**Alexey Gromyko:**Personally, for me, that was not a shock.", "that was not a surprise."),
+    # a middle clause goes; the end is untouched
+    ("He said, in a long and winding speech, that it was fine, really.", ", ",
+     "He said, that it was fine, really.", "in a long and winding speech"),
+    # Chinese clauses (bench/clause_calibrate.py on MAC-Test's Chinese side)
+    ("他说，这是一个很长很长的句子，没有问题。", "，", "他说，没有问题。", "这是一个很长很长的句子"),
+    ("他说，这个问题我们以后再慢慢讨论吧！", "，", None, None),  # two clauses: nothing to drop
+    # the first clause never goes, and the longest other one ('c.') is under 25% of the sentence
+    ("Alpha beta gamma delta epsilon, b, c.", ", ", None, None),
+])
+def test_drop_longest_clause(text, sep, kept, dropped):
+    got = planted.drop_longest_clause(text, sep)
+    assert got == (None if kept is None else (kept, dropped))

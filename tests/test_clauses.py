@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from aligner.clauses import LeaveOut, leave_out, split_clauses
 from aligner.data import Bead, Sentence, Severity, Side
-from aligner.qa import Lexicon, score
+from aligner.qa import Lexicon, clause_margins, score
 from aligner.qa_config import QAConfig
 
 #: Concepts of the toy embedding: each Chinese word and its English rendering share one dimension.
@@ -192,3 +192,19 @@ def test_align_sides_passes_the_qa_config(on):
                      qa_config=TOY.with_(checks=("partial",), clause_check=on))
     last = [b for b in al.beads if 12 in b.src_ids]
     assert bool([f for b in last for f in b.flags if "各方都盼望" in f.reason]) == on
+
+
+@pytest.mark.parametrize("last_en,warned", [
+    ("NATO expansion goes on, and Russia is ready for talks.", True),  # the peace-agreement clause dropped
+    ("NATO expansion goes on, Russia is ready for talks, and all hope for a peace agreement.", False),
+])
+def test_clause_margins_is_what_score_thresholds(last_en, warned):
+    """``clause_margins`` (bench/planted.py --clause-oracle) > 0 exactly where score() warns."""
+    src, tgt, beads = _doc("北约继续扩张，俄罗斯愿意谈判，各方都盼望达成和平协议。", last_en)
+    cfg = TOY.with_(checks=("partial",), clause_info=(0.15, 0.15))
+    margins = clause_margins(src, tgt, beads, toy_embed, cfg)
+    assert sorted(margins) == list(range(13))
+    out = score(src, tgt, beads, lexicon=Lexicon([]), embed=toy_embed, config=cfg)
+    for k, m in margins.items():
+        assert (m >= 0) == any(f.code == "partial" and f.severity == Severity.WARNING for f in out[k].flags)
+    assert (margins[12] >= 0) == warned
