@@ -207,6 +207,19 @@ def plant(kind, al, rng, other_en: list[str], doc: str):
     raise ValueError(kind)
 
 
+def clause_cases(clean: dict):
+    """Every eligible drop_clause case of both seeds: (clean alignment, English side without the clause, its id)."""
+    for al0 in clean.values():
+        T = triples(al0.tgt)
+        for b in body_pairs(al0):
+            j = b.tgt_ids[0]
+            cut = drop_longest_clause(T[j][0])
+            if cut:
+                T2 = list(T)
+                T2[j] = (cut[0], T[j][1], T[j][2])
+                yield al0, rebuild(al0.tgt, T2), j
+
+
 def clause_population(clean: dict, cfg, emb, lex) -> None:
     """Every eligible drop_clause case of both seeds, with the clause check on and off."""
     from aligner.qa_config import QAConfig
@@ -215,20 +228,12 @@ def clause_population(clean: dict, cfg, emb, lex) -> None:
     for on in (True, False):
         qcfg = QAConfig(clause_check=on)
         n = hit = strong = 0
-        for key, al0 in clean.items():
-            T = triples(al0.tgt)
-            for b in body_pairs(al0):
-                j = b.tgt_ids[0]
-                cut = drop_longest_clause(T[j][0])
-                if not cut:
-                    continue
-                T2 = list(T)
-                T2[j] = (cut[0], T[j][1], T[j][2])
-                al = align_sides(al0.src, rebuild(al0.tgt, T2), config=cfg, embedder=emb, lexicon=lex, qa_config=qcfg)
-                got = [f for f in flags_at(al, "tgt", {j}) if f.code in EXPECT["drop_clause"]]
-                n += 1
-                hit += bool(got)
-                strong += any(f.severity.value in ("warning", "error") for f in got)
+        for al0, tgt, j in clause_cases(clean):
+            al = align_sides(al0.src, tgt, config=cfg, embedder=emb, lexicon=lex, qa_config=qcfg)
+            got = [f for f in flags_at(al, "tgt", {j}) if f.code in EXPECT["drop_clause"]]
+            n += 1
+            hit += bool(got)
+            strong += any(f.severity.value in ("warning", "error") for f in got)
         print(f"| {'on' if on else 'off'} | {n} | {hit} | {hit / max(n, 1):.0%} | {strong} ({strong / max(n, 1):.0%}) |")
 
 
@@ -249,19 +254,10 @@ def clause_oracle(clean: dict, cfg, emb, lex) -> None:
     clean_m = sorted((m for k, m in m0.items()
                       if not any(classify_line(al0.src.sentences[i].text) for i in al0.beads[k].src_ids)), reverse=True)
     drops = []
-    for key, al0 in clean.items():
-        T = triples(al0.tgt)
-        for b in body_pairs(al0):
-            j = b.tgt_ids[0]
-            cut = drop_longest_clause(T[j][0])
-            if not cut:
-                continue
-            T2 = list(T)
-            T2[j] = (cut[0], T[j][1], T[j][2])
-            al = align_sides(al0.src, rebuild(al0.tgt, T2), config=cfg, embedder=emb, lexicon=lex,
-                             qa_config=QAConfig(clause_check=False))
-            m = clause_margins(al.src, al.tgt, al.beads, emb.embed)
-            drops.append(max((m[k] for k, x in enumerate(al.beads) if j in x.tgt_ids and k in m), default=-np.inf))
+    for al0, tgt, j in clause_cases(clean):
+        al = align_sides(al0.src, tgt, config=cfg, embedder=emb, lexicon=lex, qa_config=QAConfig(clause_check=False))
+        m = clause_margins(al.src, al.tgt, al.beads, emb.embed)
+        drops.append(max((m[k] for k, x in enumerate(al.beads) if j in x.tgt_ids and k in m), default=-np.inf))
     d = np.array(drops)
     print(f"\n{len(clean_m)} clean two-sided body beads of 000, {len(d)} English clause drops (both seeds)\n")
     print("| clean 000 beads above the threshold | drops above it | recall |\n|---|---|---|")
