@@ -887,8 +887,8 @@ def _boundary(beads: Sequence[Bead], k: int, on_src: bool, pos: int, own: float,
         o = OV[list(beads[nk].tgt_ids if on_src else beads[nk].src_ids)].sum(0)
         sim = float(V[ids[pos]] @ o) / (float(np.linalg.norm(o)) or 1.0)
         if sim - own >= config.boundary_margin:
-            return (f"but it matches the {where} bead's other side well ({sim:.2f}): more likely a bead boundary "
-                    f"to move than an omission")
+            return (f"but it matches the {where} bead's other side far better ({sim:.2f}): check the bead "
+                    f"boundary before calling it an omission")
     return None
 
 
