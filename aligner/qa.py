@@ -928,7 +928,7 @@ def _number_flags(two: Sequence[int], texts: Sequence[_BeadText], src_lang: str,
     return out
 
 
-def clause_evidence(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, src: Side, tgt: Side,
+def _clause_evidence(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, src: Side, tgt: Side,
                     embed: Embed, config: QAConfig) -> list[tuple[int, Side, Side, float, LeaveOut | None, float]]:
     """(bead, tested side, other side, evidence, best leave-out, z) for each two-sided bead and each side.
 
@@ -956,14 +956,14 @@ def clause_evidence(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarra
 
 def _clause_flags(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, sd: float,
                   src: Side, tgt: Side, embed: Embed, config: QAConfig) -> dict[int, Flag]:
-    """``partial`` flags from clause leave-outs (``clause_evidence``), at most one per bead.
+    """``partial`` flags from clause leave-outs (``_clause_evidence``), at most one per bead.
 
     ``sd``: the robust sd of the log length ratios (for the reason's "x times
     shorter"); warning / info at ``clause_warning`` / ``clause_info`` for the
     tested side's language (Chinese, English; other languages use the Chinese values).
     """
     best: dict[int, tuple[int, float, Severity, str]] = {}
-    for k, side, other, ev, g, sh in clause_evidence(two, texts, d, src, tgt, embed, config):
+    for k, side, other, ev, g, sh in _clause_evidence(two, texts, d, src, tgt, embed, config):
         li = 1 if side.lang == "en" else 0
         sev = (Severity.WARNING if ev >= config.clause_warning[li]
                else Severity.INFO if ev >= config.clause_info[li] else None)
@@ -1111,7 +1111,7 @@ def clause_margins(src: Side, tgt: Side, beads: Sequence[Bead], embed: Embed,
     lr, mu, sd = length_model([texts[k].src for k in two], [texts[k].tgt for k in two],
                               [k in conf for k in two] if calibrated else None, src.lang, tgt.lang, config)
     out: dict[int, float] = {}
-    for k, side, _, ev, _, _ in clause_evidence(two, texts, (lr - mu) / sd, src, tgt, embed, config):
+    for k, side, _, ev, _, _ in _clause_evidence(two, texts, (lr - mu) / sd, src, tgt, embed, config):
         m = ev - config.clause_warning[1 if side.lang == "en" else 0]
         out[k] = max(out.get(k, -math.inf), m)
     return out
