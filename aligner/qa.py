@@ -1070,12 +1070,25 @@ def _norm_text(text: str) -> str:
 # --------------------------------------------------------------------------
 # score
 # --------------------------------------------------------------------------
-def _prepare(src: Side, tgt: Side, beads: Sequence[Bead], config: QAConfig):
-    """(bead texts, two-sided bead indices, their scores, calibrated?, confident bead indices).
+@dataclass(frozen=True)
+class _Prepared:
+    """What every check of ``score`` reads: bead texts, the two-sided beads, their scores, the confident ones."""
 
-    Confident beads: two-sided beads scoring at or above the document's
-    ``confident_quantile`` (all of them when there are too few to calibrate).
-    """
+    texts: list[_BeadText]
+    two: list[int]  # indices of two-sided beads
+    scores: np.ndarray  # (len(two),) bead cosines, NaN where unknown
+    calibrated: bool  # enough scored two-sided beads to calibrate on this document
+    confident: list[int]  # two-sided beads at or above the ``confident_quantile`` (all when not calibrated)
+
+    def length_model(self, src: Side, tgt: Side, config: QAConfig) -> tuple[np.ndarray, float, float]:
+        """``length_model`` of the two-sided beads, calibrated on the confident ones."""
+        conf = set(self.confident)
+        return length_model([self.texts[k].src for k in self.two], [self.texts[k].tgt for k in self.two],
+                            [k in conf for k in self.two] if self.calibrated else None, src.lang, tgt.lang, config)
+
+
+def _prepare(src: Side, tgt: Side, beads: Sequence[Bead], config: QAConfig) -> _Prepared:
+    """Bead texts (Chinese also in Simplified), two-sided beads, their scores and the confident ones."""
     sep_s = "" if src.lang == "zh" else " "
     sep_t = "" if tgt.lang == "zh" else " "
     texts: list[_BeadText] = []
@@ -1093,7 +1106,7 @@ def _prepare(src: Side, tgt: Side, beads: Sequence[Bead], config: QAConfig):
         confident = [k for k, sc in zip(two, scores) if not np.isnan(sc) and sc >= cut]
     else:
         confident = list(two)
-    return texts, two, scores, calibrated, confident
+    return _Prepared(texts, two, scores, calibrated, confident)
 
 
 def clause_margins(src: Side, tgt: Side, beads: Sequence[Bead], embed: Embed,
@@ -1104,14 +1117,12 @@ def clause_margins(src: Side, tgt: Side, beads: Sequence[Bead], embed: Embed,
     (positive: warned), for every two-sided bead, whatever the other checks
     say. For benchmarks: ``bench/planted.py --clause-oracle``.
     """
-    texts, two, _, calibrated, confident = _prepare(src, tgt, list(beads), config)
-    if not two:
+    doc = _prepare(src, tgt, list(beads), config)
+    if not doc.two:
         return {}
-    conf = set(confident)
-    lr, mu, sd = length_model([texts[k].src for k in two], [texts[k].tgt for k in two],
-                              [k in conf for k in two] if calibrated else None, src.lang, tgt.lang, config)
+    lr, mu, sd = doc.length_model(src, tgt, config)
     out: dict[int, float] = {}
-    for k, side, _, ev, _, _ in _clause_evidence(two, texts, (lr - mu) / sd, src, tgt, embed, config):
+    for k, side, _, ev, _, _ in _clause_evidence(doc.two, doc.texts, (lr - mu) / sd, src, tgt, embed, config):
         m = ev - config.clause_warning[1 if side.lang == "en" else 0]
         out[k] = max(out.get(k, -math.inf), m)
     return out
@@ -1142,7 +1153,8 @@ def score(
     checks = set(config.checks or CODES)
     lexicon = lexicon or Lexicon()
     beads = list(beads)
-    texts, two, scores, calibrated, confident = _prepare(src, tgt, beads, config)
+    doc = _prepare(src, tgt, beads, config)
+    texts, two, scores, calibrated, confident = doc.texts, doc.two, doc.scores, doc.calibrated, doc.confident
     flags: list[list[Flag]] = [[] for _ in beads]
     null = _null_cosines(src_vecs, tgt_vecs, beads) if src_vecs is not None and tgt_vecs is not None else None
     S = np.asarray(src_vecs, np.float32) if src_vecs is not None else None
@@ -1212,9 +1224,7 @@ def score(
 
     # --- partial -----------------------------------------------------------------------
     if "partial" in checks and two:
-        conf_set = set(confident)
-        lr, mu, sd = length_model([texts[k].src for k in two], [texts[k].tgt for k in two],
-                                  [k in conf_set for k in two] if calibrated else None, src.lang, tgt.lang, config)
+        lr, mu, sd = doc.length_model(src, tgt, config)
         for k, r in zip(two, lr):
             d = r - mu
             if abs(d) > config.partial_sigmas * sd and abs(d) > math.log(config.partial_min_factor):
