@@ -88,12 +88,18 @@ class Bead:
     """One alignment unit: consecutive source ids paired with consecutive target ids.
 
     ``score`` is a similarity in [0, 1], ``None`` when one side is empty.
+    ``p_omission`` / ``p_addition``: the calibrated probability that the
+    source holds content the target leaves out / the reverse
+    (``aligner.calibrated``), ``None`` when not computed (one side empty, not
+    zh/en, or the bead was built outside the score stage).
     """
 
     src_ids: tuple[int, ...]
     tgt_ids: tuple[int, ...]
     score: float | None = None
     flags: tuple[Flag, ...] = ()
+    p_omission: float | None = None
+    p_addition: float | None = None
 
     @property
     def kind(self) -> str:

@@ -1311,11 +1311,21 @@ def score(
                     if f not in flags[k]:
                         flags[k].append(f)
 
+    # --- calibrated omission / addition model ------------------------------------------------
+    cal = None
+    if config.calibrated_check and two and {"partial", "addition"} & checks:
+        from .calibrated import calibrated_flags, merge_flags
+
+        cal = calibrated_flags(src, tgt, beads, lexicon=lexicon, embed=embed, config=config)
+        for k, fl in cal.flags.items():
+            flags[k] = merge_flags(flags[k], [f for f in fl if f.code in checks])
+
     order = {c: i for i, c in enumerate(CODES)}
     out = []
-    for b, fl in zip(beads, flags):
+    for k, (b, fl) in enumerate(zip(beads, flags)):
         fl = sorted(dict.fromkeys(fl), key=lambda f: (order.get(f.code, 99), -f.severity.rank, f.reason))
-        out.append(Bead(b.src_ids, b.tgt_ids, b.score, tuple(fl)))
+        out.append(Bead(b.src_ids, b.tgt_ids, b.score, tuple(fl),
+                        cal.p_omission.get(k) if cal else None, cal.p_addition.get(k) if cal else None))
     return tuple(out)
 
 

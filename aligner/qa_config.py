@@ -83,6 +83,11 @@ CLAUSE_WARNING = (0.271, 0.256)
 #: Info at or above this evidence: together 5% of MAC-Test's clean gold beads.
 CLAUSE_INFO = (0.128, 0.201)
 
+#: Calibrated omission / addition model (aligner/calibrated.py, fitted on MQM ratings by bench/qa_mqm_fit.py):
+#: run it. It adds ``partial`` (source content left out) and ``addition`` (target content with no source)
+#: flags with severities from its probability cut-offs, and a probability on every two-sided bead.
+CALIBRATED_CHECK = True
+
 # --- number_mismatch ---------------------------------------------------------------------
 #: A numeral unmatched in this many beads of a document (and in twice as many as it matches) is a name there (茅十八).
 NUMBER_NAME_BEADS = 3
@@ -131,6 +136,7 @@ class QAConfig:
     clause_no_candidate: float = CLAUSE_NO_CANDIDATE
     clause_warning: tuple[float, float] = CLAUSE_WARNING
     clause_info: tuple[float, float] = CLAUSE_INFO
+    calibrated_check: bool = CALIBRATED_CHECK
     number_name_beads: int = NUMBER_NAME_BEADS
     untranslated_share: float = UNTRANSLATED_SHARE
     untranslated_min_letters: int = UNTRANSLATED_MIN_LETTERS

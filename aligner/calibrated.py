@@ -1,0 +1,265 @@
+"""Calibrated omission / addition probabilities for two-sided beads, and the flags they raise.
+
+A logistic model over ``aligner.divergence`` features, one per language side:
+P(this side holds content that the other side does not render). On a zh→en
+translation the Chinese side's probability is the omission probability and
+the English side's the addition probability (the other way round for en→zh,
+with the same two models: each one describes a language's side, not a
+direction).
+
+The coefficients were fitted with scikit-learn on the development half of
+the MQM zh→en ratings (``bench/qa_mqm_fit.py``, document-level
+cross-validation) and ship in ``aligner/calibration/divergence.json``; this
+module applies them with numpy. Severities come from probability cut-offs
+fitted there too (warning: the probability at which about 2% of clean
+segments are warned in cross-validation; info: about 10%).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .divergence import BeadPair, feature_names
+
+#: The shipped model file (JSON: version, feature names, per side means, scales, coefficients, cut-offs).
+MODEL_PATH = Path(__file__).parent / "calibration" / "divergence.json"
+
+
+@dataclass(frozen=True)
+class SideModel:
+    """A logistic model of one language side: p = sigmoid(((x - mean) / scale) @ coef + intercept)."""
+
+    mean: np.ndarray  # (n_features,) float64
+    scale: np.ndarray  # (n_features,) float64, > 0
+    coef: np.ndarray  # (n_features,) float64
+    intercept: float
+    warning: float  # probability at or above which a flag is a warning
+    info: float  # probability at or above which a flag is info
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """(n,) probabilities for the (n, n_features) float64 feature matrix ``X``."""
+        if not len(X):
+            return np.zeros(0)
+        z = ((np.asarray(X, float) - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+@dataclass(frozen=True)
+class DivergenceModel:
+    """The two side models and where they came from."""
+
+    version: str
+    zh: SideModel
+    en: SideModel
+
+
+class ModelFileError(ValueError):
+    """The shipped model file does not match this code (feature names or layout)."""
+
+
+def _side(d: dict, n: int) -> SideModel:
+    arrs = [np.asarray(d[k], float) for k in ("mean", "scale", "coef")]
+    if any(a.shape != (n,) for a in arrs):
+        raise ModelFileError(f"expected {n} coefficients per array")
+    return SideModel(*arrs, float(d["intercept"]), float(d["warning"]), float(d["info"]))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> DivergenceModel:
+    """The model in ``path`` (default: the shipped ``MODEL_PATH``), checked against ``feature_names()``."""
+    p = Path(path) if path else MODEL_PATH
+    d = json.loads(p.read_text(encoding="utf-8"))
+    names = tuple(d["features"])
+    if names != feature_names():
+        raise ModelFileError(f"{p}: features {names} do not match this code's {feature_names()}")
+    n = len(names)
+    return DivergenceModel(str(d["version"]), _side(d["zh"], n), _side(d["en"], n))
+
+
+def severity_of(p: float, m: SideModel) -> str | None:
+    """"warning", "info" or None for probability ``p`` under the side model's cut-offs."""
+    if p >= m.warning:
+        return "warning"
+    if p >= m.info:
+        return "info"
+    return None
+
+
+def _shorten(text: str, n: int = 36) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def evidence_words(pair: BeadPair, zh_side: bool, matcher, limit: int = 5) -> list[str]:
+    """Up to ``limit`` content words of one side with no rendering on the other, in order (for a reason)."""
+    if zh_side:
+        keys = matcher.keys(pair.en)
+        return [w.text for w in matcher.words(pair.zh) if not w.name and not (w.keys & keys)][:limit]
+    zh_keys = frozenset().union(*(w.keys for w in matcher.words(pair.zh))) if pair.zh else frozenset()
+    return [stem for stem, keys in matcher.content(pair.en) if not (keys & zh_keys)][:limit]
+
+
+def unrendered_clause(text: str, lang: str, other_keys: frozenset[str], matcher) -> str | None:
+    """The clause of ``text`` with the most content words unrendered on the other side (at least half), or None."""
+    from .clauses import split_clauses
+
+    best, best_n = None, 0
+    for cl in split_clauses(text, lang):
+        if lang == "zh":
+            ws = [w for w in matcher.words(cl) if not w.name]
+            miss = sum(1 for w in ws if not (w.keys & other_keys))
+        else:
+            ws = matcher.content(cl)
+            miss = sum(1 for _, keys in ws if not (keys & other_keys))
+        if ws and miss * 2 >= len(ws) and miss > best_n and len(split_clauses(text, lang)) > 1:
+            best, best_n = cl, miss
+    return best
+
+
+def reason(p: float, pair: BeadPair, zh_side: bool, original: str, clause: str | None, matcher,
+           len_factor: float) -> str:
+    """The one-line reason of a calibrated flag: the probability, and the clause or words it is about.
+
+    ``original``: the side's text as written (quoted words are taken from it where they occur, so a
+    reviewer's search finds them); ``clause``: the clause the evidence points at, if any;
+    ``len_factor``: how many times shorter than usual the other side is (1 = usual).
+    """
+    lang, other = ("Chinese", "English") if zh_side else ("English", "Chinese")
+    parts = [f"{p:.0%} likely that the {lang} has content the {other} leaves out"]
+    if clause:
+        parts.append(f"clause '{_shorten(clause)}' seems to have no {other} counterpart")
+    words = evidence_words(pair, zh_side, matcher)
+    if words:
+        if zh_side:
+            words = [w if w in original else _original_form(w, original) for w in words]
+        parts.append(f"no {other} rendering found for {', '.join(words)}")
+    if len_factor >= 1.3:
+        parts.append(f"the {other} is {len_factor:.1f}x shorter than usual here")
+    return "; ".join(parts)
+
+
+def _original_form(simplified: str, original: str) -> str:
+    """The span of ``original`` (e.g. Traditional) that converts to the Simplified word, else the word."""
+    from .numbers import _t2s
+
+    conv = _t2s().convert(original)
+    i = conv.find(simplified)
+    if i >= 0 and len(conv) == len(original):
+        return original[i:i + len(simplified)]
+    return simplified
+
+
+def probabilities(model: DivergenceModel, X: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """{"zh": (n,), "en": (n,)} probabilities for ``aligner.divergence.features`` output."""
+    return {"zh": model.zh.predict(X["zh"]), "en": model.en.predict(X["en"])}
+
+
+def length_factor(len_z: float, len_sd: float, zh_side: bool) -> float:
+    """How many times shorter than usual the side opposite ``zh_side`` is (>= 1, or < 1 when longer)."""
+    d = -len_z if zh_side else len_z
+    return math.exp(d * len_sd)
+
+
+#: A leave-out that raises the bead's cosine by at least this much names its clause in the reason.
+CLAUSE_NAMED_GAIN = 0.02
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """What the calibrated model says of one document's beads.
+
+    ``flags``: bead index -> the model's flags (``partial`` for content of the
+    source left out, ``addition`` for content of the target with no source);
+    ``p_omission`` / ``p_addition``: bead index -> probability, for every
+    two-sided bead.
+    """
+
+    flags: dict
+    p_omission: dict
+    p_addition: dict
+
+
+def calibrated_flags(src, tgt, beads: Sequence, *, lexicon, embed, config=None,
+                     model: DivergenceModel | None = None) -> Calibrated:
+    """The model's probabilities and flags for the two-sided beads of an aligned zh/en document.
+
+    ``src``/``tgt``: ``aligner.data.Side``; ``beads``: the aligned beads;
+    ``lexicon``: an ``aligner.qa.Lexicon``; ``embed``: the encoder function
+    (``Embedder.embed``) for clause leave-outs, or None; ``config``: a
+    ``QAConfig``. Documents that are not Chinese-English get nothing.
+    """
+    from .clauses import leave_out
+    from .data import Flag, Severity
+    from .divergence import bead_evidence
+
+    if {src.lang, tgt.lang} != {"zh", "en"}:
+        return Calibrated({}, {}, {})
+    model = model or load_model()
+    ev = bead_evidence(src, tgt, beads, lexicon=lexicon, embed=embed, config=config)
+    if not ev.two:
+        return Calibrated({}, {}, {})
+    P = probabilities(model, ev.features)
+    matcher = lexicon.matcher
+    zh_side = src if src.lang == "zh" else tgt
+    en_side = tgt if src.lang == "zh" else src
+    flags: dict[int, list] = {}
+    p_om, p_add = {}, {}
+    for row, k in enumerate(ev.two):
+        b = beads[k]
+        p_om[k] = float(P[src.lang][row])
+        p_add[k] = float(P[tgt.lang][row])
+        for lang, code in ((src.lang, "partial"), (tgt.lang, "addition")):
+            p = float(P[lang][row])
+            sm = model.zh if lang == "zh" else model.en
+            sev = severity_of(p, sm)
+            if sev is None:
+                continue
+            pair = ev.pairs[row]
+            is_zh = lang == "zh"
+            zi, ei = (b.src_ids, b.tgt_ids) if src.lang == "zh" else (b.tgt_ids, b.src_ids)
+            original = "".join(zh_side.sentences[i].text for i in zi) if is_zh else " ".join(
+                en_side.sentences[j].text for j in ei)
+            text, other = (pair.zh, pair.en) if is_zh else (pair.en, pair.zh)
+            clause = None
+            if embed is not None:
+                g = leave_out([(text, lang, other, "en" if is_zh else "zh")], embed)[0]
+                if g is not None and g.gain >= CLAUSE_NAMED_GAIN:
+                    clause = g.left_out
+            if clause is None:
+                other_keys = (matcher.keys(pair.en) if is_zh else
+                              frozenset().union(*(w.keys for w in matcher.words(pair.zh))))
+                clause = unrendered_clause(text, lang, other_keys, matcher)
+            if clause and is_zh:
+                clause = _original_form(clause, original)
+            why = reason(p, pair, is_zh, original, clause, matcher,
+                         length_factor(float(ev.len_z[row]), ev.len_sd, is_zh))
+            flags.setdefault(k, []).append(Flag(code, Severity(sev), why))
+    return Calibrated(flags, p_om, p_add)
+
+
+def merge_flags(existing: list, new: list) -> list:
+    """A bead's flags with the model's added: at most one flag per code from the model.
+
+    A model flag is added when the bead has no flag of that code at the same
+    or a higher severity; flags of that code at a lower severity are then
+    dropped (the model's reason says more). Existing flags of other codes stay.
+    """
+    out = list(existing)
+    for f in new:
+        same = [g for g in out if g.code == f.code]
+        if any(g.severity.rank >= f.severity.rank for g in same):
+            continue
+        out = [g for g in out if g.code != f.code] + [f]
+    return out
+
+
+__all__ = ["Calibrated", "merge_flags", "DivergenceModel", "SideModel", "calibrated_flags", "load_model", "probabilities",
+           "severity_of", "reason", "unrendered_clause", "evidence_words", "length_factor", "MODEL_PATH",
+           "ModelFileError"]

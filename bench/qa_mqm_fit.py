@@ -1,0 +1,178 @@
+"""Fit the calibrated omission / addition model on the MQM development half, with document-level CV.
+
+1. ``--dump``: align every (set, system, document) of the development half
+   (as ``bench/qa_mqm.py`` does), compute ``aligner.divergence.features`` for
+   every two-sided bead, and save them with the bead's labels to
+   ``bench/out/mqm_features.npz``.
+2. Cross-validate a logistic model (scikit-learn, standardised features, L2)
+   by *document*: every system's translation of a document is held out
+   together (the held-out half has other documents). Reports ROC-AUC and the
+   segment-level figures of ``bench/qa_mqm.py`` from out-of-fold
+   probabilities, with the severity cut-offs chosen inside each training fold.
+3. ``--write``: fit on all of the development half and write
+   ``aligner/calibration/divergence.json``.
+
+    .venv/bin/python bench/qa_mqm_fit.py --dump            # once (minutes; embeddings cached)
+    .venv/bin/python bench/qa_mqm_fit.py [--C 0.3] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import qa_mqm  # noqa: E402
+from aligner.calibrated import MODEL_PATH  # noqa: E402
+from aligner.divergence import feature_names  # noqa: E402
+
+OUT = ROOT / "bench" / "out" / "mqm_features.npz"
+#: Share of clean beads allowed a warning, per side model (Chinese side: omissions; English side: additions).
+#: Omissions get most of the 3% budget of warned clean segments; additions are mostly left to info.
+CLEAN_WARNING = {"zh": 0.01, "en": 0.005}
+#: Share of clean beads allowed an info flag (or a warning).
+CLEAN_INFO = {"zh": 0.10, "en": 0.10}
+
+
+def dump(path: Path, cache: str, limit: int = 0) -> None:
+    from aligner.config import AlignConfig
+    from aligner.embed import Embedder, get_encoder
+    from aligner.pipeline import align_sides
+    from aligner.divergence import bead_evidence
+    from aligner.qa import Lexicon
+
+    cfg = AlignConfig(cache_dir=Path(cache))
+    emb = Embedder(get_encoder(cfg.model), cfg)
+    lex = Lexicon()
+    rows = {"zh": [], "en": []}
+    lab: dict[str, list] = {k: [] for k in ("omission", "clause", "addition", "clean", "doc", "set", "system",
+                                            "nseg")}
+    for n, ((set_, system, doc), segs) in enumerate(sorted(qa_mqm.load().items())):
+        if limit and n >= limit:
+            break
+        src = qa_mqm.side("zh", f"{set_}/{system}/{doc}.zh", [s["src"] for s in segs])
+        tgt = qa_mqm.side("en", f"{set_}/{system}/{doc}.en", [s["tgt"] for s in segs])
+        al = align_sides(src, tgt, config=cfg, embedder=emb, lexicon=lex, presplit_input=True)
+        ev = bead_evidence(src, tgt, al.beads, lexicon=lex, embed=emb.embed)
+        for k, X in zip(ev.two, range(len(ev.two))):
+            b = al.beads[k]
+            labs = [qa_mqm.labels(segs[i]) for i in b.src_ids]
+            labt = [qa_mqm.labels(segs[j]) for j in b.tgt_ids]
+            rows["zh"].append(ev.features["zh"][X])
+            rows["en"].append(ev.features["en"][X])
+            lab["omission"].append(any(x["omission"] for x in labs))
+            lab["clause"].append(any(x["clause"] for x in labs))
+            lab["addition"].append(any(x["addition"] for x in labt))
+            lab["clean"].append(all(x["clean"] for x in labs + labt))
+            lab["doc"].append(doc)
+            lab["set"].append(set_)
+            lab["system"].append(system)
+            lab["nseg"].append(len(set(b.src_ids) | set(b.tgt_ids)))
+        if (n + 1) % 20 == 0:
+            print(f"  {n + 1} documents", file=sys.stderr)
+    np.savez_compressed(path, zh=np.array(rows["zh"]), en=np.array(rows["en"]),
+                        **{k: np.array(v) for k, v in lab.items()})
+
+
+def cutoff(p: np.ndarray, clean: np.ndarray, share: float) -> float:
+    """The probability above which ``share`` of the clean beads lie."""
+    return float(np.quantile(p[clean], 1 - share)) if clean.any() else 1.0
+
+
+def fit(X: np.ndarray, y: np.ndarray, C: float, w: np.ndarray | None = None):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    sc = StandardScaler().fit(X)
+    sc.scale_[sc.scale_ == 0] = 1.0
+    lr = LogisticRegression(C=C, max_iter=2000).fit(sc.transform(X), y, sample_weight=w)
+    return sc, lr
+
+
+def predict(model, X: np.ndarray) -> np.ndarray:
+    sc, lr = model
+    return lr.predict_proba(sc.transform(X))[:, 1]
+
+
+def cross_validate(d, side: str, label: str, C: float, clause_weight: float = 1.0):
+    """Out-of-fold probabilities and per-fold cut-offs (warning, info), leave-one-document-out."""
+    X, y, clean, docs = d[side], d[label], d["clean"], d["doc"]
+    w = np.where(d["clause"], clause_weight, 1.0) if side == "zh" else None
+    p = np.zeros(len(y))
+    warn = np.zeros(len(y), bool)
+    info = np.zeros(len(y), bool)
+    for doc in np.unique(docs):
+        te = docs == doc
+        tr = ~te
+        m = fit(X[tr], y[tr], C, None if w is None else w[tr])
+        p_tr = predict(m, X[tr])
+        cw, ci = cutoff(p_tr, clean[tr], CLEAN_WARNING[side]), cutoff(p_tr, clean[tr], CLEAN_INFO[side])
+        p[te] = predict(m, X[te])
+        warn[te] = p[te] >= cw
+        info[te] = p[te] >= ci
+    return p, warn, info
+
+
+def report(d, C: float, clause_weight: float) -> None:
+    sets = np.unique(d["set"])
+    for side, label in (("zh", "omission"), ("en", "addition")):
+        p, warn, info = cross_validate(d, side, label, C, clause_weight)
+        rows = [("all", np.ones(len(p), bool))] + [(s, d["set"] == s) for s in sets]
+        for name, m in rows:
+            y, clean = d[label][m], d["clean"][m]
+            line = (f"{side}/{label:8s} {name:9s} n={int(y.sum()):4d} AUC={qa_mqm.auc(p[m], y):.3f} "
+                    f"(cos {qa_mqm.auc(-d[side][m][:, 0], y):.3f}) recall warn={warn[m][y].mean():.1%} "
+                    f"any={info[m][y].mean():.1%} clean warned={warn[m][clean].mean():.1%} "
+                    f"prec={y[warn[m]].mean() if warn[m].any() else float('nan'):.1%}")
+            if label == "omission":
+                yc = d["clause"][m]
+                line += (f" | clause n={int(yc.sum())} AUC={qa_mqm.auc(p[m], yc):.3f} "
+                         f"warn={warn[m][yc].mean():.1%} any={info[m][yc].mean():.1%}")
+            print(line)
+
+
+def write(d, C: float, clause_weight: float, path: Path) -> None:
+    out = {"version": "mqm-dev-1", "features": list(feature_names()),
+           "fitted_on": "bench/mqm-zhen dev half (bench/qa_mqm_fit.py)", "C": C}
+    for side, label in (("zh", "omission"), ("en", "addition")):
+        X, y, clean = d[side], d[label], d["clean"]
+        w = np.where(d["clause"], clause_weight, 1.0) if side == "zh" else None
+        m = fit(X, y, C, w)
+        p = predict(m, X)
+        sc, lr = m
+        out[side] = {"target": label, "mean": sc.mean_.tolist(), "scale": sc.scale_.tolist(),
+                     "coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0]),
+                     "warning": cutoff(p, clean, CLEAN_WARNING[side]), "info": cutoff(p, clean, CLEAN_INFO[side])}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n")
+    print(f"wrote {path}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dump", action="store_true")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--cache", default=str(ROOT / "bench" / "out" / "sqlite-cache"))
+    ap.add_argument("--features", default=str(OUT))
+    ap.add_argument("--C", type=float, default=0.3)
+    ap.add_argument("--clause-weight", type=float, default=1.0)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    path = Path(args.features)
+    if args.dump:
+        dump(path, args.cache, args.limit)
+    d = dict(np.load(path, allow_pickle=False))
+    report(d, args.C, args.clause_weight)
+    if args.write:
+        write(d, args.C, args.clause_weight, MODEL_PATH)
+
+
+if __name__ == "__main__":
+    main()
