@@ -444,5 +444,27 @@ def read_document(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> 
     return detect_layout(d.text, str(path), d.encoding)
 
 
+def read_whole(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> tuple[Layout, tuple[Paragraph, ...]]:
+    """One file of a pair: its layout (for notes) and every paragraph, whatever its script.
+
+    In two-file mode each file is one side: a line that reads as the other
+    language (an English title, a ``来源：Reuters`` credit) stays on its file's side.
+    """
+    d = read_text(path, max_bytes)
+    return detect_layout(d.text, str(path), d.encoding), tuple(split_paragraphs(d.text))
+
+
+def side_language(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> str | None:
+    """``"zh"`` or ``"en"``: the language with more weight over a whole file (None: no letters)."""
+    zh = en = 0.0
+    for p in paragraphs:
+        a, b = lang_weights(p.text)
+        zh += a
+        en += b
+    if zh + en == 0:
+        return None
+    return "zh" if zh >= en else "en"
+
+
 def text_of(layout: Layout, lang: str) -> Text | None:
     return layout.zh if lang == "zh" else layout.en
