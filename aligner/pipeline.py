@@ -23,6 +23,7 @@ from .config import AlignConfig
 from .data import Alignment, Side, Text
 from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
+from .inputs import regular_file, same_file
 from .read import read_document, read_whole, side_language, text_of
 from .segment import SEGMENTER_ID, Segmenter, presplit
 
@@ -95,7 +96,9 @@ def load_sides(
     if len(paths) != 2:
         raise InputError(f"expected one bilingual file or two files, got {len(paths)}")
     p1, p2 = str(paths[0]), str(paths[1])
-    if Path(p1).resolve() == Path(p2).resolve():
+    regular_file(p1)
+    regular_file(p2)
+    if same_file(p1, p2):
         raise InputError(f"the same file is given as source and target: {p2}", path=p1)
     l1, paras1 = read_whole(p1, config.max_input_bytes)
     l2, paras2 = read_whole(p2, config.max_input_bytes)

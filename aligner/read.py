@@ -26,6 +26,7 @@ from pathlib import Path
 from .config import MAX_INPUT_BYTES
 from .data import Paragraph, Text
 from .errors import DecodeError, InputError, InputTooLargeError
+from .inputs import regular_file
 
 log = logging.getLogger(__name__)
 
@@ -85,22 +86,18 @@ def _mib(n: int) -> str:
 
 def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     """Read a whole input file, refusing directories, missing files and oversize input."""
-    p = Path(path)
     if str(path) == "-":
         raise InputError("reading from standard input is not supported; give a file path", path="-")
-    if not p.exists():
-        raise InputError("no such file", path=str(path))
-    if p.is_dir():
-        raise InputError("is a directory, not a file", path=str(path))
+    # stat, never open, what is not a regular file: a FIFO blocks open() forever (issue 15)
+    size = regular_file(path).st_size
+    if size > max_bytes:
+        raise InputTooLargeError(
+            f"file is {_mib(size)}, above the {_mib(max_bytes)} input limit "
+            "(split it, or raise --max-input-mb)",
+            path=str(path),
+        )
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputTooLargeError(
-                f"file is {_mib(size)}, above the {_mib(max_bytes)} input limit "
-                "(split it, or raise --max-input-mb)",
-                path=str(path),
-            )
-        with p.open("rb") as fh:
+        with Path(path).open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except PermissionError:
         raise InputError("permission denied", path=str(path)) from None
