@@ -162,8 +162,8 @@ def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig
             try:
                 regular_file(p)  # missing, a FIFO or device: refused before any work
             except InputError as err:
-                raise InputError(f"entry {e.id}: {str(err).split(': ', 1)[-1].replace('no such file', 'file does not exist')}",
-                                 path=p) from None
+                why = str(err).removeprefix(f"{p}: ").replace("no such file", "file does not exist")
+                raise InputError(f"entry {e.id}: {why}", path=p) from None
         src_lang = e.languages[0] if len(paths) == 2 else None
         # -o corpus/aligned would overwrite the reviewed alignments the manifest lists
         refuse_output_over_input(out / f"{e.id}.tsv", listed, "give another --output-dir")
