@@ -11,6 +11,11 @@ written atomically (temporary file + rename) and the stamp after it, so a run
 killed at any moment leaves each output complete or absent and never counts
 an output as done before it is complete.
 
+Hand edits are never lost: when an entry is redone and its existing TSV is
+not the one the stamp records (edited since aligner wrote it, or written by
+something else), the old file is kept as ``<id>.tsv.bak`` (``.bak.1``, ...
+when that is taken) and a warning names it (issue 15).
+
 Outputs are written by the calling process, not the workers: workers (local
 processes or Dask workers) read the inputs by absolute path and send the
 TSV text back, so Dask workers need the inputs on a shared path but not a
@@ -36,6 +41,7 @@ from typing import Callable, Sequence
 
 from .config import AlignConfig
 from .errors import AlignerError, InputError
+from .inputs import refuse_output_over_input, regular_file, resolved
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +81,7 @@ class JobResult:
     exit_code: int = 0
     worker: str = ""
     embedder: int = 0
+    backup: str | None = None  #: where a hand-edited earlier output was kept (``<id>.tsv.bak``)
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ def up_to_date(job: Job) -> bool:
     try:
         stamp = json.loads(st.read_text(encoding="utf-8"))
         return stamp.get("key") == job.key and stamp.get("output_sha256") == _sha256_file(out)
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return False
 
 
@@ -144,28 +151,73 @@ def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig
     manifest = load_manifest(manifest_or_dir)
     sig = signature(config, get_encoder(config.model).name, presplit)
     out = Path(outdir)
+    listed = [manifest.path] + [p for e in manifest.entries
+                                for p in (*e.paths, e.alignment_path, e.review_path) if p is not None]
     jobs = []
     for e in manifest.entries:
         if e.kind != "bilingual":
             continue
-        paths = tuple(str(p.resolve()) for p in e.paths)
+        paths = tuple(str(resolved(p)) for p in e.paths)
         for p in paths:
-            if not Path(p).is_file():
-                raise InputError(f"entry {e.id}: file does not exist", path=p)
+            try:
+                regular_file(p)  # missing, a FIFO or device: refused before any work
+            except InputError as err:
+                why = str(err).removeprefix(f"{p}: ").replace("no such file", "file does not exist")
+                raise InputError(f"entry {e.id}: {why}", path=p) from None
         src_lang = e.languages[0] if len(paths) == 2 else None
+        # -o corpus/aligned would overwrite the reviewed alignments the manifest lists
+        refuse_output_over_input(out / f"{e.id}.tsv", listed, "give another --output-dir")
         jobs.append(Job(e.id, paths, str((out / f"{e.id}.tsv").resolve()), job_key(paths, sig, src_lang),
                         src_lang, presplit))
     return jobs
 
 
-def _finish(job: Job, tsv: str) -> None:
-    """Write the TSV atomically, then its stamp (atomically): done only once complete."""
+def edited_since_written(output: str | Path) -> bool:
+    """Whether ``output`` exists but is not the TSV its stamp records (edited by hand, or no stamp)."""
+    out, st = Path(output), stamp_path(output)
+    if not out.is_file():
+        return False
+    try:
+        stamp = json.loads(st.read_text(encoding="utf-8"))
+        return stamp.get("output_sha256") != _sha256_file(out)
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return True
+
+
+def keep_backup(output: str | Path) -> Path:
+    """Move ``output`` aside to ``<output>.bak`` (``.bak.1``, ``.bak.2``, ... when taken): never lost."""
+    out = Path(output)
+    bak = Path(f"{out}.bak")
+    n = 0
+    while bak.exists():
+        n += 1
+        bak = Path(f"{out}.bak.{n}")
+    try:
+        os.link(out, bak)  # a hard link: the edited file stays whole even if the run dies right after
+    except OSError:
+        import shutil
+
+        shutil.copy2(out, bak)
+    return bak
+
+
+def _finish(job: Job, tsv: str) -> str | None:
+    """Write the TSV atomically, then its stamp (atomically): done only once complete.
+
+    An existing output that is not what aligner wrote (edited by hand since) is
+    kept as ``<id>.tsv.bak`` first, with a warning; returns that path, else None.
+    """
     from .output import write_atomic
 
+    backup = None
+    if edited_since_written(job.output):
+        backup = str(keep_backup(job.output))
+        log.info("%s: %s was changed since aligner wrote it; kept as %s", job.id, job.output, backup)
     write_atomic(job.output, tsv)
     stamp = {"id": job.id, "key": job.key, "inputs": list(job.paths),
              "output_sha256": hashlib.sha256(tsv.encode("utf-8")).hexdigest()}
     write_atomic(stamp_path(job.output), json.dumps(stamp, indent=1) + "\n")
+    return backup
 
 
 def _clean_partials(outdir: Path) -> None:
@@ -289,7 +341,9 @@ def run_batch(
     def collect(job: Job, tsv: str | None, res: JobResult) -> None:
         nonlocal done
         if tsv is not None:
-            _finish(job, tsv)
+            backup = _finish(job, tsv)
+            if backup:
+                res = JobResult(**{**res.__dict__, "backup": backup})
         elif res.status == "failed":
             log.warning("%s: %s", job.id, res.error)
         results.append(res)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import InputError
+from .inputs import parse_json, refuse_output_over_input, regular_file, resolved
 
 log = logging.getLogger(__name__)
 
@@ -211,10 +212,7 @@ def parse_entry(obj, root: Path, where: str) -> Entry:
 
 def parse_manifest(text: str, path: Path) -> Manifest:
     """Parse manifest text (see module docstring); ``InputError`` on any problem."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(f"not valid JSON: {e.msg} at line {e.lineno}", path=str(path)) from None
+    data = parse_json(text, path, "manifest")
     if not isinstance(data, dict) or data.get("aligner_corpus") != FORMAT_VERSION:
         raise InputError(f"not an aligner corpus manifest (expected \"aligner_corpus\": {FORMAT_VERSION})",
                          path=str(path))
@@ -247,14 +245,23 @@ def validate_entry(entry: Entry) -> list[str]:
     from .read import read_document
 
     problems: list[str] = []
-    missing = [p for p in entry.paths if not p.is_file()]
-    for p in missing:
-        problems.append(f"file {p} does not exist")
+
+    def bad(p: Path) -> str | None:  # missing, a symlink loop, a FIFO or directory: never opened
+        try:
+            regular_file(p)
+        except InputError as err:
+            return f"file {err}" if str(err) != f"{p}: no such file" else f"file {p} does not exist"
+        return None
+
+    missing = [p for p in entry.paths if bad(p)]
+    problems += [bad(p) for p in missing]
     for extra in (entry.alignment_path, entry.review_path):
-        if extra is not None and not extra.is_file():
-            problems.append(f"{extra} does not exist")
-    if missing or len(entry.files) != 1:
+        if extra is not None and bad(extra):
+            problems.append(bad(extra).removeprefix("file "))
+    if missing:
         return problems
+    if len(entry.files) == 2:
+        return problems + _pair_problems(entry)
     try:
         lay = read_document(entry.paths[0])
     except InputError as err:
@@ -267,46 +274,33 @@ def validate_entry(entry: Entry) -> list[str]:
     return problems
 
 
+def _pair_problems(entry: Entry) -> list[str]:
+    """A pair must be two different files, one per language, in the order ``languages`` gives."""
+    from .inputs import same_file
+
+    a, b = entry.paths
+    if entry.files[0] == entry.files[1] or same_file(a, b):
+        return [f"the pair lists one file twice ({entry.files[0]}, {entry.files[1]})"]
+    if len(entry.languages) != 2 or entry.languages[0] == entry.languages[1]:
+        return [f"a pair needs languages [zh, en] or [en, zh], got {list(entry.languages)}"]
+    try:
+        langs, _, _ = detect(entry.paths)
+    except InputError as err:
+        return [str(err)]
+    if tuple(langs) != tuple(entry.languages):
+        return [f"manifest says languages {list(entry.languages)}, the files read as {list(langs)}"]
+    return []
+
+
 def validate(manifest: Manifest) -> list[str]:
-    """``validate_entry`` problems of every entry, each prefixed with the entry id."""
+    """``validate_entry`` problems of every entry, each prefixed with the entry id.
+
+    (Two entries may share a file: a ``not-parallel`` control pairs the files of two documents.)
+    """
     return [f"{e.id}: {p}" for e in manifest.entries for p in validate_entry(e)]
 
 
-def changed_entries(manifest: Manifest, ref: str) -> tuple[Entry, ...]:
-    """Entries whose files, alignment or review changed since git ``ref`` (working tree
-    included, untracked files too), or whose manifest entry is new or different.
-    Raises ``InputError`` when git fails (not a repository, unknown ref).
-    """
-    import subprocess
-
-    root = manifest.root.resolve()
-
-    def git(*args: str) -> str:
-        try:
-            r = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            raise InputError(f"cannot run git: {e}") from None
-        if r.returncode != 0:
-            raise InputError(f"git {' '.join(args)}: {r.stderr.strip() or 'failed'}", path=str(root))
-        return r.stdout
-
-    top = Path(git("rev-parse", "--show-toplevel").strip()).resolve()
-    changed = {(top / line).resolve() for line in git("diff", "--name-only", ref, "--", ".").splitlines() if line}
-    changed |= {(root / line).resolve() for line in
-                git("ls-files", "--others", "--exclude-standard", "--", ".").splitlines() if line}
-    rel_manifest = manifest.path.resolve().relative_to(top).as_posix()
-    old: dict[str, dict] = {}
-    try:
-        old_text = git("show", f"{ref}:{rel_manifest}")
-        old = {d.get("id"): d for d in json.loads(old_text).get("documents", []) if isinstance(d, dict)}
-    except (InputError, ValueError, AttributeError):
-        old = {}  # the manifest is new since ref: every entry counts as changed
-    out = []
-    for e in manifest.entries:
-        files = [p.resolve() for p in e.paths] + [p.resolve() for p in (e.alignment_path, e.review_path) if p]
-        if any(f in changed for f in files) or old.get(e.id) != e.to_json():
-            out.append(e)
-    return tuple(out)
+from .changes import changed_entries, unlisted_changes  # noqa: E402,F401  (the gate's git side)
 
 
 # --------------------------------------------------------------------------
@@ -323,12 +317,14 @@ def detect(paths: Sequence[Path]) -> tuple[tuple[str, ...], str, tuple[str, ...]
             raise InputError("no Chinese or English text found", path=str(paths[0]))
         status = {"zh-only": "zh-only", "en-only": "en-only", "mixed": "mixed"}.get(lay.kind, "bilingual")
         return langs, lay.kind, (status,)
+    from .read import read_whole, side_language
+
     langs: list[str] = []
-    for p in paths:
-        lay = read_document(p)
-        zh = sum(len(q.text) for q in lay.zh.paragraphs) if lay.zh else 0
-        en = sum(len(q.text) for q in lay.en.paragraphs) / 3 if lay.en else 0
-        langs.append("zh" if zh >= en else "en")
+    for p in paths:  # each file of a pair is one side: its language is the whole file's (as the pipeline's)
+        lay, paras = read_whole(p)
+        if lay.kind == "empty":
+            raise InputError("no Chinese or English text found", path=str(p))
+        langs.append(side_language(paras))
     if langs[0] == langs[1]:
         raise InputError(f"both files are {langs[0]}; a pair needs one Chinese and one English file",
                          path=str(paths[1]))
@@ -368,23 +364,27 @@ def add_document(
     if not 1 <= len(srcs) <= 2:
         raise InputError(f"give one file or a pair of files, not {len(srcs)}")
     for s in srcs:
-        if not s.is_file():
-            raise InputError("no such file", path=str(s))
+        regular_file(s)  # missing, a symlink loop, a FIFO or device: refused before anything is read
+    refuse_output_over_input(manifest.path, srcs, "the manifest cannot be a document of its corpus")
     langs, layout, found = detect(srcs)
     rel: list[str] = []
     to_copy: list[tuple[Path, Path]] = []
     for s in srcs:
         try:
-            r = s.resolve().relative_to(root.resolve())
+            r = resolved(s).relative_to(resolved(root))
         except ValueError:
             if not copy:
                 raise InputError("file is outside the corpus directory (use copy)", path=str(s)) from None
             r = Path(s.name)
-            if (root / r).exists():
+            if len(srcs) == 2 and srcs[0].name == srcs[1].name:
+                # a/doc.txt b/doc.txt: one name in the corpus would keep one file; name each by its language
+                r = Path(f"{s.stem}.{langs[len(rel)]}{s.suffix}")
+            if (root / r).exists() or r.as_posix() in rel:
                 raise InputError(f"{root / r} already exists in the corpus; rename the file", path=str(s))
             to_copy.append((s, root / r))
         rel.append(r.as_posix())
-    eid = entry_id or re.sub(r"[^A-Za-z0-9._-]", "_", Path(rel[0]).stem)[:64]
+    stem = srcs[0].stem if to_copy and Path(rel[0]).name != srcs[0].name else Path(rel[0]).stem
+    eid = entry_id or re.sub(r"[^A-Za-z0-9._-]", "_", stem)[:64]
     if any(e.id == eid for e in manifest.entries):
         raise InputError(f"an entry {eid!r} already exists; give another --id", path=str(manifest.path))
     obj = {"id": eid, "files": rel, "languages": list(langs), "layout": layout,

@@ -315,6 +315,17 @@ def check_corpus(manifest, entries=None, *, config: AlignConfig = AlignConfig(),
     return out
 
 
+def unlisted_verdict(rel: Path, manifest, ref: str) -> Verdict:
+    """An ``error`` verdict (exit 3) for a document file changed since ``ref`` that no entry lists:
+    the gate must not pass what it never checked (issue 15)."""
+    path = manifest.root / rel
+    return Verdict(name=rel.as_posix(), paths=(str(path),), verdict="error", layout="unlisted",
+                   reason=f"{path}: changed since {ref} but no manifest entry lists it, so nothing checked it; "
+                          f"add it with: aligner corpus add {path} --corpus {manifest.root} "
+                          "(or list it in an entry's files, or remove it)",
+                   error_code=InputError.exit_code, gated="none")
+
+
 def overall_exit(verdicts: Sequence[Verdict]) -> int:
     """The run's exit code: the highest of the verdicts' codes (0 when there are none)."""
     return max((v.exit_code for v in verdicts), default=0)

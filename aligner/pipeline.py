@@ -20,10 +20,11 @@ import numpy as np
 from . import __version__
 from .align import align
 from .config import AlignConfig
-from .data import Alignment, Side
+from .data import Alignment, Side, Text
 from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
-from .read import Layout, read_document
+from .inputs import regular_file, same_file
+from .read import read_document, read_whole, side_language, text_of
 from .segment import SEGMENTER_ID, Segmenter, presplit
 
 log = logging.getLogger(__name__)
@@ -56,16 +57,6 @@ def signature(config: AlignConfig, model: str, presplit_input: bool) -> str:
         f"|para:{config.para_break_cost:g}|len:{config.length_weight:g}|merge:{config.merge_cost:g}|member:{config.member_weight:g}|adapt:{config.adapt_ridge:g}"
         f"|win:{config.search_window}"
     )
-
-
-def _dominant(layout: Layout) -> str:
-    if layout.kind == "zh-only":
-        return "zh"
-    if layout.kind == "en-only":
-        return "en"
-    zh = sum(len(p.text) for p in layout.zh.paragraphs) if layout.zh else 0
-    en = sum(len(p.text) for p in layout.en.paragraphs) / 3 if layout.en else 0
-    return "zh" if zh >= en else "en"
 
 
 def load_sides(
@@ -105,26 +96,28 @@ def load_sides(
     if len(paths) != 2:
         raise InputError(f"expected one bilingual file or two files, got {len(paths)}")
     p1, p2 = str(paths[0]), str(paths[1])
-    if Path(p1).resolve() == Path(p2).resolve():
+    regular_file(p1)
+    regular_file(p2)
+    if same_file(p1, p2):
         raise InputError(f"the same file is given as source and target: {p2}", path=p1)
-    l1 = read_document(p1, config.max_input_bytes)
-    l2 = read_document(p2, config.max_input_bytes)
+    l1, paras1 = read_whole(p1, config.max_input_bytes)
+    l2, paras2 = read_whole(p2, config.max_input_bytes)
     for p, lay in ((p1, l1), (p2, l2)):
         if lay.kind == "empty":
             raise NotParallelError("no Chinese or English text: nothing to align against", path=p)
-    g1, g2 = src_lang or _dominant(l1), _dominant(l2)
+    # Each file is one side, every line of it (issue 15): the language is the file's, not the line's.
+    g1, g2 = src_lang or side_language(paras1), side_language(paras2)
     if src_lang and g2 == src_lang:
         g2 = "en" if src_lang == "zh" else "zh"
     if g1 == g2:
         name = {"zh": "Chinese", "en": "English"}[g1]
         raise NotParallelError(f"both files are {name}; nothing to align against", path=p2)
-    t1 = l1.zh if g1 == "zh" else l1.en
-    t2 = l2.zh if g2 == "zh" else l2.en
     names = {"zh": "Chinese", "en": "English"}
-    if t1 is None:
+    if text_of(l1, g1) is None:
         raise NotParallelError(f"has no {names[g1]} text (--src-lang {g1})", path=p1)
-    if t2 is None:
+    if text_of(l2, g2) is None:
         raise NotParallelError(f"has no {names[g2]} text", path=p2)
+    t1, t2 = Text(g1, p1, paras1), Text(g2, p2, paras2)
     notes = tuple(f"{p}: {lay.describe()}" for p, lay in ((p1, l1), (p2, l2)))
     return Loaded(cut(t1), cut(t2), "pair", notes)
 
@@ -170,6 +163,10 @@ def align_sides(
     t0 = time.perf_counter()
     beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon or Lexicon(), embed=embedder.embed,
                      **({"config": qa_config} if qa_config is not None else {}))
+    if layout == "pair" and (qa_config is None or not qa_config.checks or "script" in qa_config.checks):
+        from .script import script_flags
+
+        beads = script_flags(src, tgt, beads)  # two files: a line in the other script stays, flagged
     timings["score"] = time.perf_counter() - t0
     log.info("timings (s): %s; embedded %d texts, %d from cache",
              {k: round(v, 3) for k, v in timings.items()},

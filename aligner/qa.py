@@ -90,7 +90,7 @@ __all__ = [
 
 #: Every flag code this module emits, in report order.
 CODES = ("omission", "addition", "partial", "low_similarity", "number_mismatch",
-         "entity_mismatch", "untranslated", "damage")
+         "entity_mismatch", "untranslated", "damage", "script")  # script: aligner/script.py, two-file mode
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")

@@ -26,6 +26,7 @@ from pathlib import Path
 from .config import MAX_INPUT_BYTES
 from .data import Paragraph, Text
 from .errors import DecodeError, InputError, InputTooLargeError
+from .inputs import regular_file
 
 log = logging.getLogger(__name__)
 
@@ -85,22 +86,18 @@ def _mib(n: int) -> str:
 
 def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     """Read a whole input file, refusing directories, missing files and oversize input."""
-    p = Path(path)
     if str(path) == "-":
         raise InputError("reading from standard input is not supported; give a file path", path="-")
-    if not p.exists():
-        raise InputError("no such file", path=str(path))
-    if p.is_dir():
-        raise InputError("is a directory, not a file", path=str(path))
+    # stat, never open, what is not a regular file: a FIFO blocks open() forever (issue 15)
+    size = regular_file(path).st_size
+    if size > max_bytes:
+        raise InputTooLargeError(
+            f"file is {_mib(size)}, above the {_mib(max_bytes)} input limit "
+            "(split it, or raise --max-input-mb)",
+            path=str(path),
+        )
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputTooLargeError(
-                f"file is {_mib(size)}, above the {_mib(max_bytes)} input limit "
-                "(split it, or raise --max-input-mb)",
-                path=str(path),
-            )
-        with p.open("rb") as fh:
+        with Path(path).open("rb") as fh:
             data = fh.read(max_bytes + 1)
     except PermissionError:
         raise InputError("permission denied", path=str(path)) from None
@@ -442,6 +439,28 @@ def read_document(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> 
     """Read one file and detect its layout (one file may hold both languages)."""
     d = read_text(path, max_bytes)
     return detect_layout(d.text, str(path), d.encoding)
+
+
+def read_whole(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> tuple[Layout, tuple[Paragraph, ...]]:
+    """One file of a pair: its layout (for notes) and every paragraph, whatever its script.
+
+    In two-file mode each file is one side: a line that reads as the other
+    language (an English title, a ``来源：Reuters`` credit) stays on its file's side.
+    """
+    d = read_text(path, max_bytes)
+    return detect_layout(d.text, str(path), d.encoding), tuple(split_paragraphs(d.text))
+
+
+def side_language(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> str | None:
+    """``"zh"`` or ``"en"``: the language with more weight over a whole file (None: no letters)."""
+    zh = en = 0.0
+    for p in paragraphs:
+        a, b = lang_weights(p.text)
+        zh += a
+        en += b
+    if zh + en == 0:
+        return None
+    return "zh" if zh >= en else "en"
 
 
 def text_of(layout: Layout, lang: str) -> Text | None:

@@ -26,6 +26,7 @@ from typing import Sequence
 
 from .data import Bead, Flag, Severity, Side, bead_key
 from .errors import InputError
+from .inputs import parse_json, regular_file
 
 FORMAT_VERSION = 1
 STATUS_ACCEPTED = "accepted"
@@ -105,10 +106,7 @@ def _entry(obj, where: str) -> ReviewEntry:
 
 def parse_review(text: str, path: str = "<review>") -> Review:
     """Parse a baseline file's text; raises ``InputError`` naming what is wrong."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(f"not valid JSON: {e.msg} at line {e.lineno}", path=path) from None
+    data = parse_json(text, path, "review file")
     if not isinstance(data, dict) or data.get("aligner_review") != FORMAT_VERSION:
         raise InputError(f"not an aligner review file (expected \"aligner_review\": {FORMAT_VERSION})", path=path)
     entries = data.get("entries", [])
@@ -120,6 +118,14 @@ def parse_review(text: str, path: str = "<review>") -> Review:
 def load_review(path: str | os.PathLike, *, missing_ok: bool = False) -> Review:
     """Read a baseline file; an absent file is an empty ``Review`` when ``missing_ok``."""
     p = os.fspath(path)
+    try:
+        regular_file(p)  # stat first: a FIFO would block open() forever
+    except InputError as e:
+        if str(e) != f"{p}: no such file":
+            raise
+        if missing_ok:
+            return Review()
+        raise InputError("review file not found", path=p) from None
     try:
         with open(p, encoding="utf-8") as fh:
             text = fh.read()

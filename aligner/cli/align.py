@@ -60,11 +60,13 @@ def align(
     """Align SRC with TGT (or a bilingual SRC) and write one row per bead."""
     setup_logging(verbose, quiet)
     with guarded(verbose) as guard:
+        from ..inputs import refuse_output_over_input
         from ..output import check_writable
         from ..pipeline import align_files
         from ..report import render
 
         if str(output) != "-":
+            refuse_output_over_input(output, [src, tgt])  # `align A B -o B` would destroy B
             check_writable(output)
 
         cfg = build_config(model, cache_dir, no_cache, t2s, max_input_mb, max_bead=max_bead,

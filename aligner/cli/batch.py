@@ -56,6 +56,10 @@ def batch(
         for r in s.results:
             if r.status == "failed":
                 typer.echo(f"aligner: error: {r.id}: {r.error}", err=True)
+        for r in s.results:
+            if r.backup:
+                typer.echo(f"aligner: note: {r.id}: the earlier output was edited since aligner wrote it; "
+                           f"kept as {r.backup}", err=True)
         if not quiet:
             where = f"Dask {s.scheduler}" if s.scheduler else f"{s.workers} local worker(s)"
             typer.echo(f"{s.counts.get('done', 0)} aligned, {s.counts.get('skipped', 0)} up to date, "

@@ -131,17 +131,23 @@ def check(
         if corpus_mode:
             if review is not None:
                 raise InputError("--review applies to one document; corpus entries name theirs in the manifest")
-            from ..corpus import changed_entries, load_manifest
+            from ..corpus import changed_entries, load_manifest, unlisted_changes
+            from ..gate import unlisted_verdict
 
             manifest = load_manifest(src)
             entries = manifest.entries
             if ids:
                 entries = tuple(manifest.get(i) for i in ids)
+            unlisted = []
             if changed_since:
                 changed = {e.id for e in changed_entries(manifest, changed_since)}
                 entries = tuple(e for e in entries if e.id in changed)
+                if not ids:  # a new document no entry lists fails the gate (nothing would check it)
+                    unlisted = [unlisted_verdict(r, manifest, changed_since)
+                                for r in unlisted_changes(manifest, changed_since)]
             with progress_bar(not quiet and not as_json) as cb:
-                verdicts = check_corpus(manifest, entries, config=cfg, fail_on=fail_on.value, progress=cb)
+                verdicts = unlisted + check_corpus(manifest, entries, config=cfg, fail_on=fail_on.value,
+                                                   progress=cb)
         else:
             paths = [src] if tgt is None else [src, tgt]
             with progress_bar(not quiet and not as_json) as cb:

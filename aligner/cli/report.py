@@ -45,9 +45,11 @@ def report(
     """Render ALIGNMENT (TSV) as an HTML review page, TMX, XLIFF or JSONL, without aligning again."""
     setup_logging(verbose, quiet)
     with guarded(verbose) as guard:
+        from ..inputs import refuse_output_over_input
         from ..report import render
         from ..report.tsv import read_tsv
 
+        refuse_output_over_input(output, [alignment])  # `report X.tsv -o X.tsv` would destroy X.tsv
         al = read_tsv(alignment)
         guard.check()
         emit(render(al, format_for(output, fmt)), output)

@@ -156,6 +156,7 @@ def read_tsv(path: str | Path, text: str | None = None) -> Alignment:
     beads: list[Bead] = []
     src_txt: dict[int, str] = {}
     tgt_txt: dict[int, str] = {}
+    seen: dict[tuple[str, int], int] = {}  # (side, sentence id) -> line that holds it
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line:
             continue
@@ -172,18 +173,23 @@ def read_tsv(path: str | Path, text: str | None = None) -> Alignment:
         if len(cells) < 6:
             raise InputError(f"line {lineno}: expected at least 6 tab-separated columns, got {len(cells)}",
                              path=path)
+        if len(cells) > max(len(header), len(COLUMNS)):  # an unescaped tab typed into a cell
+            raise InputError(f"line {lineno}: {len(cells)} tab-separated columns, the header has "
+                             f"{len(header)} (a tab inside a cell must be written \\t)", path=path)
         cells += [""] * (len(COLUMNS) - len(cells))
         si, ti = _ids(cells[0], path, lineno), _ids(cells[1], path, lineno)
+        _check_row_ids(si, ti, seen, path, lineno)
         _spread(si, unescape(cells[2]), src_txt)
         _spread(ti, unescape(cells[3]), tgt_txt)
         score = _score(cells[4], path, lineno)
         codes = [c for c in cells[5].split(",") if c]
         sevs = [s for s in cells[6].split(",") if s]
         reasons = split_reasons(unescape(cells[7]))
+        _check_flag_counts(codes, sevs, reasons, path, lineno)
         flags = []
         for k, code in enumerate(codes):
             try:
-                sev = Severity(sevs[k]) if k < len(sevs) else Severity.WARNING
+                sev = Severity(sevs[k])
             except ValueError:
                 raise InputError(f"line {lineno}: unknown severity {sevs[k]!r}", path=path) from None
             flags.append(Flag(code, sev, reasons[k] if k < len(reasons) else ""))
@@ -193,6 +199,38 @@ def read_tsv(path: str | Path, text: str | None = None) -> Alignment:
     src = _side(src_txt, "src", path)
     tgt = _side(tgt_txt, "tgt", path)
     return Alignment(src, tgt, tuple(beads), signature, layout="tsv")
+
+
+_SIDE_NAMES = {"src": "source", "tgt": "target"}
+
+
+def _check_row_ids(si: tuple[int, ...], ti: tuple[int, ...], seen: dict[tuple[str, int], int],
+                   path: str, lineno: int) -> None:
+    """Each sentence in exactly one row; a row's ids consecutive; some id on at least one side.
+
+    (A hand-edited TSV that breaks these used to be rendered as if it were an alignment, exit 0.)
+    """
+    if not si and not ti:
+        raise InputError(f"line {lineno}: a row with no sentence id on either side", path=path)
+    for side, ids in (("src", si), ("tgt", ti)):
+        if ids and list(ids) != list(range(ids[0], ids[0] + len(ids))):
+            raise InputError(f"line {lineno}: {_SIDE_NAMES[side]} ids {','.join(map(str, ids))} are not "
+                             "consecutive (a row holds consecutive sentences)", path=path)
+        for i in ids:
+            if (side, i) in seen:
+                raise InputError(f"line {lineno}: {_SIDE_NAMES[side]} sentence {i} is already in line "
+                                 f"{seen[(side, i)]} (each sentence belongs to one row)", path=path)
+            seen[(side, i)] = lineno
+
+
+def _check_flag_counts(codes: list[str], sevs: list[str], reasons: list[str], path: str, lineno: int) -> None:
+    """One severity per flag code, and one reason per code (a single flag may have an empty reason)."""
+    if len(sevs) != len(codes):
+        raise InputError(f"line {lineno}: {len(codes)} flag code(s) but {len(sevs)} severit"
+                         f"{'y' if len(sevs) == 1 else 'ies'} (one per flag, in the same order)", path=path)
+    if len(reasons) != len(codes) and not (len(codes) == 1 and not reasons):
+        raise InputError(f"line {lineno}: {len(codes)} flag code(s) but {len(reasons)} reason(s) "
+                         "(one per flag, joined by ' | ')", path=path)
 
 
 def _spread(ids: tuple[int, ...], text: str, into: dict[int, str]) -> None:
