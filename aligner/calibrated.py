@@ -18,6 +18,7 @@ segments are warned in cross-validation; info: about 10%).
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,8 @@ from typing import Sequence
 import numpy as np
 
 from .divergence import BeadPair, feature_names
+
+log = logging.getLogger(__name__)
 
 #: The shipped model file (JSON: version, feature names, per side means, scales, coefficients, cut-offs).
 MODEL_PATH = Path(__file__).parent / "calibration" / "divergence.json"
@@ -193,9 +196,11 @@ def calibrated_flags(src, tgt, beads: Sequence, *, lexicon, embed, config=None,
     ``src``/``tgt``: ``aligner.data.Side``; ``beads``: the aligned beads;
     ``lexicon``: an ``aligner.qa.Lexicon``; ``embed``: the encoder function
     (``Embedder.embed``) for clause leave-outs, or None; ``config``: a
-    ``QAConfig``. Documents that are not Chinese-English get nothing.
+    ``QAConfig``. Documents that are not Chinese-English get nothing, and so
+    do documents whose median dictionary coverage is below
+    ``config.calibrated_min_coverage`` on either side (the dictionary does not
+    know the text: outside what the model was fitted on).
     """
-    from .clauses import leave_out
     from .data import Flag, Severity
     from .divergence import bead_evidence
 
@@ -205,6 +210,14 @@ def calibrated_flags(src, tgt, beads: Sequence, *, lexicon, embed, config=None,
     ev = bead_evidence(src, tgt, beads, lexicon=lexicon, embed=embed, config=config)
     if not ev.two:
         return Calibrated({}, {}, {})
+    cov = feature_names().index("cov")
+    dev = feature_names().index("cov_dev")
+    least = getattr(config, "calibrated_min_coverage", 0.0)
+    for lang in ("zh", "en"):
+        median = float(np.median(ev.features[lang][:, cov] - ev.features[lang][:, dev]))
+        if median < least:
+            log.info("calibrated model skipped: median %s dictionary coverage %.2f is below %.2f", lang, median, least)
+            return Calibrated({}, {}, {})
     P = probabilities(model, ev.features)
     matcher = lexicon.matcher
     zh_side = src if src.lang == "zh" else tgt
@@ -226,12 +239,11 @@ def calibrated_flags(src, tgt, beads: Sequence, *, lexicon, embed, config=None,
             zi, ei = (b.src_ids, b.tgt_ids) if src.lang == "zh" else (b.tgt_ids, b.src_ids)
             original = "".join(zh_side.sentences[i].text for i in zi) if is_zh else " ".join(
                 en_side.sentences[j].text for j in ei)
-            text, other = (pair.zh, pair.en) if is_zh else (pair.en, pair.zh)
+            text = pair.zh if is_zh else pair.en
             clause = None
-            if embed is not None:
-                g = leave_out([(text, lang, other, "en" if is_zh else "zh")], embed)[0]
-                if g is not None and g.gain >= CLAUSE_NAMED_GAIN:
-                    clause = g.left_out
+            g = ev.leave_outs[lang][row]
+            if g is not None and g.gain >= CLAUSE_NAMED_GAIN:
+                clause = g.left_out
             if clause is None:
                 other_keys = (matcher.keys(pair.en) if is_zh else
                               frozenset().union(*(w.keys for w in matcher.words(pair.zh))))

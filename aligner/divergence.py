@@ -218,7 +218,9 @@ class Evidence:
     ``two``: indices (into the bead list) of the two-sided beads, the rows of
     every array; ``pairs``: their texts; ``features``: ``features()``'s
     matrices; ``len_z``: (len(two),) robust z of log(English / Chinese chars);
-    ``len_sd``: that log ratio's robust sd in the document.
+    ``len_sd``: that log ratio's robust sd in the document; ``leave_outs``:
+    ``{"zh": [...], "en": [...]}``, each side's best clause leave-out per row
+    (``aligner.clauses.LeaveOut``, None without a candidate or an encoder).
     """
 
     two: tuple[int, ...]
@@ -226,6 +228,7 @@ class Evidence:
     features: dict
     len_z: np.ndarray
     len_sd: float
+    leave_outs: dict
 
 
 def bead_evidence(src, tgt, beads, *, lexicon, embed: Embed | None, config=None) -> Evidence:
@@ -264,5 +267,10 @@ def bead_evidence(src, tgt, beads, *, lexicon, embed: Embed | None, config=None)
     lr, mu, sd = length_model(s_texts, t_texts, confident, src.lang, tgt.lang, config)
     z = (lr - mu) / sd if len(two) else np.zeros(0)
     len_z = z if src.lang == "zh" else -z
-    X = features(pairs, cos, len_z, sd, lexicon.matcher, embed, min_share=config.clause_min_share)
-    return Evidence(two, tuple(pairs), X, len_z, float(sd))
+    if embed is not None and pairs:
+        lz = leave_out([(p.zh, "zh", p.en, "en") for p in pairs], embed, min_share=config.clause_min_share)
+        le = leave_out([(p.en, "en", p.zh, "zh") for p in pairs], embed, min_share=config.clause_min_share)
+    else:
+        lz = le = [None] * len(pairs)
+    X = features(pairs, cos, len_z, sd, lexicon.matcher, None, leave_outs=(lz, le))
+    return Evidence(two, tuple(pairs), X, len_z, float(sd), {"zh": lz, "en": le})

@@ -33,7 +33,7 @@ import qa_mqm  # noqa: E402
 from aligner.calibrated import MODEL_PATH  # noqa: E402
 from aligner.divergence import feature_names  # noqa: E402
 
-OUT = ROOT / "bench" / "out" / "mqm_features.npz"
+OUT = ROOT / "bench" / "out" / "mqm_features2.npz"
 #: Share of clean beads allowed a warning, per side model (Chinese side: omissions; English side: additions).
 #: Omissions get most of the 3% budget of warned clean segments; additions are mostly left to info.
 CLEAN_WARNING = {"zh": 0.01, "en": 0.005}
@@ -161,7 +161,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--cache", default=str(ROOT / "bench" / "out" / "sqlite-cache"))
     ap.add_argument("--features", default=str(OUT))
-    ap.add_argument("--C", type=float, default=0.3)
+    ap.add_argument("--C", type=float, default=0.1)
     ap.add_argument("--clause-weight", type=float, default=1.0)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()

@@ -27,7 +27,7 @@ def make_alignment() -> Alignment:
         Sentence(3, "An added line.", 1, 4),
     ))
     beads = (
-        Bead((0, 1), (0, 1), 0.81234),
+        Bead((0, 1), (0, 1), 0.81234, (), 0.04123, 0.5),
         Bead((2,), (), None, (Flag("omission", Severity.INFO, "caption (圖源): no English expected"),)),
         Bead((3,), (2,), 0.5, (Flag("number_mismatch", Severity.ERROR, "English has 4; Chinese 四 | x"),
                                Flag("low_similarity", Severity.WARNING, "similarity 0.500 below 0.55"))),
@@ -67,6 +67,18 @@ def test_tsv_round_trip(tmp_path):
     assert back.signature == al.signature
     assert back.src.sentences[3].text == "第四句\n換行。"
     assert to_tsv(back).split("\n")[2:] == to_tsv(al).split("\n")[2:]
+    assert [(b.p_omission, b.p_addition) for b in back.beads] == [(0.041, 0.5), (None, None), (None, None),
+                                                                    (None, None)]
+
+
+def test_tsv_of_eight_columns_is_still_read(tmp_path):
+    """A TSV written before the p_omission / p_addition columns (aligner 0.1.0 of stop 13) reads as before."""
+    p = tmp_path / "old.tsv"
+    old = "\n".join("\t".join(row.split("\t")[:8]) for row in to_tsv(make_alignment()).split("\n"))
+    p.write_text(old, encoding="utf-8")
+    back = read_tsv(p)
+    assert [b.score for b in back.beads] == [0.812, None, 0.5, None]
+    assert all(b.p_omission is None and b.p_addition is None for b in back.beads)
 
 
 def test_ladder():

@@ -15,10 +15,13 @@ Contract (UTF-8, LF, one JSON object per line, ``ensure_ascii=False``):
 
     {"record": "bead", "i": 0, "key": "<bead_key, 16 hex>", "kind": "1-2",
      "src_ids": [0], "tgt_ids": [0, 1], "src": ["..."], "tgt": ["...", "..."],
-     "score": 0.812, "flags": [{"code": "...", "severity": "warning", "reason": "..."}]}
+     "score": 0.812, "p_omission": 0.031, "p_addition": 0.012,
+     "flags": [{"code": "...", "severity": "warning", "reason": "..."}]}
 
   ``src``/``tgt`` are the bead's sentences (original text), one string per id;
-  ``score`` is ``null`` on 1-0 and 0-1 beads; ``flags`` is ``[]`` when clean;
+  ``score`` is ``null`` on 1-0 and 0-1 beads; ``p_omission`` / ``p_addition``
+  are the calibrated probabilities of ``aligner.calibrated`` (``null`` where
+  not computed); ``flags`` is ``[]`` when clean;
   ``key`` is ``aligner.data.bead_key`` over the sentence texts (the key a
   review file uses).
 """
@@ -68,6 +71,8 @@ def bead_record(al: Alignment, i: int, b: Bead) -> dict:
         "src": src,
         "tgt": tgt,
         "score": None if b.score is None else round(float(b.score), 4),
+        "p_omission": None if b.p_omission is None else round(float(b.p_omission), 4),
+        "p_addition": None if b.p_addition is None else round(float(b.p_addition), 4),
         "flags": [{"code": f.code, "severity": f.severity.value, "reason": f.reason} for f in b.flags],
     }
 

@@ -3,7 +3,7 @@
 TSV contract (UTF-8, LF): one ``# `` comment line with the signature, then a
 header row, then one row per bead in document order::
 
-    src_ids  tgt_ids  src  tgt  score  flags  severity  reason
+    src_ids  tgt_ids  src  tgt  score  flags  severity  reason  p_omission  p_addition
 
 * ``src_ids``/``tgt_ids``: comma-separated 0-based sentence ids, empty on a
   side with nothing;
@@ -12,7 +12,12 @@ header row, then one row per bead in document order::
 * ``score``: similarity in [0, 1] with 3 decimals, empty for 1-0 and 0-1;
 * ``flags``: comma-separated codes, empty when clean; ``severity``: the
   flags' severities in the same order; ``reason``: their reasons joined by
-  `` | `` (a ``|`` inside a reason is written ``\\|``).
+  `` | `` (a ``|`` inside a reason is written ``\\|``);
+* ``p_omission`` / ``p_addition``: the calibrated probability (3 decimals)
+  that the source holds content the target leaves out / the reverse
+  (``aligner.calibrated``): the per-pair suspicion score to sort a review by;
+  empty where not computed (1-0 and 0-1 beads). Files written before these
+  two columns existed (eight columns) are still read.
 
 Ladder (MAC-Test's gold format plus a score): ``[0]:[0, 1]:0.812`` per bead.
 """
@@ -25,7 +30,7 @@ from pathlib import Path
 from ..data import Alignment, Bead, Flag, Sentence, Severity, Side
 from ..errors import InputError
 
-COLUMNS = ("src_ids", "tgt_ids", "src", "tgt", "score", "flags", "severity", "reason")
+COLUMNS = ("src_ids", "tgt_ids", "src", "tgt", "score", "flags", "severity", "reason", "p_omission", "p_addition")
 REASON_SEP = " | "
 
 
@@ -99,6 +104,8 @@ def to_tsv(al: Alignment) -> str:
             ",".join(f.code for f in b.flags),
             ",".join(f.severity.value for f in b.flags),
             escape(join_reasons([f.reason for f in b.flags])),
+            "" if b.p_omission is None else f"{b.p_omission:.3f}",
+            "" if b.p_addition is None else f"{b.p_addition:.3f}",
         )
         buf.write("\t".join(row) + "\n")
     return buf.getvalue()
@@ -193,7 +200,7 @@ def read_tsv(path: str | Path, text: str | None = None) -> Alignment:
             except ValueError:
                 raise InputError(f"line {lineno}: unknown severity {sevs[k]!r}", path=path) from None
             flags.append(Flag(code, sev, reasons[k] if k < len(reasons) else ""))
-        beads.append(Bead(si, ti, score, tuple(flags)))
+        beads.append(Bead(si, ti, score, tuple(flags), _score(cells[8], path, lineno), _score(cells[9], path, lineno)))
     if header is None:
         raise InputError("no TSV header row: not an aligner TSV", path=path)
     src = _side(src_txt, "src", path)

@@ -1,0 +1,172 @@
+"""The calibrated omission / addition model: feature extraction, model file, flags, probabilities.
+
+Fast tests use hand-made coefficients or the real CC-CEDICT dictionary without
+an encoder; the end-to-end check on real embeddings is marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aligner.calibrated import (
+    DivergenceModel,
+    ModelFileError,
+    SideModel,
+    load_model,
+    merge_flags,
+    severity_of,
+)
+from aligner.data import Flag, Severity
+from aligner.divergence import BeadPair, feature_names, features
+
+N = len(feature_names())
+
+
+def side_model(coef, intercept=0.0, warning=0.8, info=0.5) -> SideModel:
+    return SideModel(np.zeros(N), np.ones(N), np.asarray(coef, float), intercept, warning, info)
+
+
+# --- SideModel -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "x0, intercept, expected",
+    [
+        (0.0, 0.0, 0.5),  # sigmoid(0)
+        (1.0, 0.0, 1 / (1 + np.exp(-1))),  # sigmoid(1)
+        (0.0, -2.0, 1 / (1 + np.exp(2))),
+        (1e6, 0.0, 1.0),  # clipped, no overflow
+    ],
+)
+def test_side_model_is_a_logistic_of_the_standardised_features(x0, intercept, expected):
+    coef = np.zeros(N)
+    coef[0] = 1.0
+    X = np.zeros((1, N))
+    X[0, 0] = x0
+    assert side_model(coef, intercept).predict(X)[0] == pytest.approx(expected, rel=1e-6)
+
+
+def test_side_model_standardises_with_mean_and_scale():
+    m = SideModel(np.full(N, 2.0), np.full(N, 4.0), np.r_[1.0, np.zeros(N - 1)], 0.0, 0.9, 0.5)
+    X = np.full((1, N), 6.0)  # (6 - 2) / 4 = 1
+    assert m.predict(X)[0] == pytest.approx(1 / (1 + np.exp(-1)))
+
+
+@pytest.mark.parametrize("p, expected", [(0.95, "warning"), (0.8, "warning"), (0.6, "info"), (0.5, "info"),
+                                         (0.49, None)])
+def test_severity_from_cut_offs(p, expected):
+    assert severity_of(p, side_model(np.zeros(N), warning=0.8, info=0.5)) == expected
+
+
+# --- model file ----------------------------------------------------------------------------
+def test_shipped_model_loads_and_matches_the_features():
+    m = load_model()
+    assert isinstance(m, DivergenceModel)
+    for sm in (m.zh, m.en):
+        assert sm.coef.shape == (N,) and (sm.scale > 0).all()
+        assert 0.0 < sm.info < sm.warning < 1.0
+
+
+def test_model_file_with_other_features_is_refused(tmp_path: Path):
+    d = json.loads(Path(load_model.__wrapped__.__globals__["MODEL_PATH"]).read_text())
+    d["features"] = list(d["features"])[:-1]
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(ModelFileError, match="do not match"):
+        load_model(str(p))
+
+
+# --- merge_flags -----------------------------------------------------------------------------
+W, I, E = Severity.WARNING, Severity.INFO, Severity.ERROR
+
+
+@pytest.mark.parametrize(
+    "existing, new, expected",
+    [
+        ([], [("partial", W)], [("partial", W)]),  # nothing there: added
+        ([("partial", I)], [("partial", W)], [("partial", W)]),  # stronger: replaces the weaker
+        ([("partial", W)], [("partial", I)], [("partial", W)]),  # weaker: not added
+        ([("partial", W)], [("partial", W)], [("partial", W)]),  # same severity: the existing one stays
+        ([("number_mismatch", E)], [("addition", I)], [("number_mismatch", E), ("addition", I)]),  # other codes stay
+    ],
+)
+def test_merge_keeps_one_flag_per_code_the_strongest(existing, new, expected):
+    ex = [Flag(c, s, "old") for c, s in existing]
+    nw = [Flag(c, s, "new") for c, s in new]
+    got = merge_flags(ex, nw)
+    assert [(f.code, f.severity) for f in got] == expected
+
+
+# --- features (real CC-CEDICT, no encoder) -----------------------------------------------------
+@pytest.fixture(scope="module")
+def matcher():
+    from aligner.qa import Lexicon
+
+    return Lexicon().matcher
+
+
+# MQM dev, wmt23 chinanews 280744 seg 3 (majority omission of the second clause; the English is cut by hand here)
+ZH = "推进中国式现代化涉及经济、政治、文化、社会、生态文明等各个领域，既要做好系统谋划，又要勇于改革创新，不断实现整体推进。"
+EN_FULL = ("Promoting Chinese-style modernization involves various fields such as economy, politics, culture, "
+           "society and ecological civilization; it requires systematic planning, bold reform and innovation, "
+           "and continuous overall progress.")
+EN_CUT = ("Promoting Chinese-style modernization involves various fields such as economy, politics, culture, "
+          "society and ecological civilization.")
+
+
+def test_dictionary_features_see_the_dropped_clause(matcher):
+    cols = {n: i for i, n in enumerate(feature_names())}
+    X = features([BeadPair(ZH, EN_FULL), BeadPair(ZH, EN_CUT)], np.array([0.8, 0.75]), np.array([0.0, -1.5]), 0.25,
+                 matcher, None)["zh"]
+    full, cut = X
+    assert cut[cols["miss"]] > full[cols["miss"]]
+    assert cut[cols["cov"]] < full[cols["cov"]]
+    assert cut[cols["clause_miss"]] > full[cols["clause_miss"]]
+    assert cut[cols["len_z"]] == pytest.approx(1.5)  # the English is 1.5 sd shorter than usual
+    assert full[cols["gain"]] == cut[cols["gain"]] == pytest.approx(-0.1)  # no encoder: no leave-out evidence
+
+
+def test_features_of_an_empty_document_have_the_right_shape(matcher):
+    X = features([], np.zeros(0), np.zeros(0), 0.25, matcher, None)
+    assert X["zh"].shape == (0, N) and X["en"].shape == (0, N)
+
+
+@pytest.mark.parametrize(
+    "zh, en, feature, expected",
+    [
+        ("【环球时报驻比利时特派记者牛瑞飞】据法新社2月10日报道，欧盟峰会结束。", "The EU summit ended, AFP reported.",
+         "bracket", 1.0),  # MQM dev: a dropped dateline
+        ("【环球时报记者】欧盟峰会结束。", "[Global Times] The EU summit ended.", "bracket", 0.0),  # rendered
+        ("欧盟峰会结束了。", "The EU summit", "open_end", 1.0),  # the English stops mid-way
+        ("欧盟峰会结束了。", "The EU summit ended.", "open_end", 0.0),
+    ],
+)
+def test_punctuation_features(matcher, zh, en, feature, expected):
+    i = feature_names().index(feature)
+    X = features([BeadPair(zh, en)], np.array([0.7]), np.array([0.0]), 0.25, matcher, None)["zh"]
+    assert X[0, i] == expected
+
+
+# --- end to end on the real encoder ---------------------------------------------------------------
+@pytest.mark.slow
+def test_a_dropped_clause_raises_the_omission_probability_and_is_named(tmp_path):
+    from aligner.config import AlignConfig
+    from aligner.data import Sentence, Side
+    from aligner.embed import Embedder, get_encoder
+    from aligner.pipeline import align_sides
+
+    zh = ["欧盟峰会周四在布鲁塞尔开幕。", "各国领导人讨论了难民政策。", ZH, "会议将持续两天。", "记者将继续关注。"] * 2
+    en = ["The EU summit opened in Brussels on Thursday.", "Leaders discussed refugee policy.", EN_FULL,
+          "The meeting will last two days.", "Reporters will continue to follow it."] * 2
+    en[7] = EN_CUT
+    src = Side("zh", "zh", tuple(Sentence(i, t, 0, i + 1) for i, t in enumerate(zh)))
+    tgt = Side("en", "en", tuple(Sentence(i, t, 0, i + 1) for i, t in enumerate(en)))
+    cfg = AlignConfig(cache_dir=tmp_path)
+    al = align_sides(src, tgt, config=cfg, embedder=Embedder(get_encoder(cfg.model), cfg), presplit_input=True)
+    by_src = {b.src_ids: b for b in al.beads}
+    full, cut = by_src[(2,)], by_src[(7,)]
+    assert cut.p_omission > full.p_omission
+    partial = [f for f in cut.flags if f.code == "partial"]
+    assert partial and "既要做好系统谋划" in partial[0].reason + "".join(f.reason for f in partial)
