@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from .config import MAX_INPUT_BYTES
 from .errors import InputError
 
 log = logging.getLogger(__name__)
@@ -240,7 +241,7 @@ def load_manifest(path: str | Path) -> Manifest:
     return parse_manifest(text, p)
 
 
-def validate_entry(entry: Entry) -> list[str]:
+def validate_entry(entry: Entry, max_bytes: int = MAX_INPUT_BYTES) -> list[str]:
     """Problems a reader can fix without aligning: missing files, layout or languages
     that do not match the file. Empty when the entry is consistent.
     """
@@ -256,7 +257,7 @@ def validate_entry(entry: Entry) -> list[str]:
     if missing or len(entry.files) != 1:
         return problems
     try:
-        lay = read_document(entry.paths[0])
+        lay = read_document(entry.paths[0], max_bytes)
     except InputError as err:
         return problems + [str(err)]
     if lay.kind != entry.layout:
@@ -312,12 +313,12 @@ def changed_entries(manifest: Manifest, ref: str) -> tuple[Entry, ...]:
 # --------------------------------------------------------------------------
 # adding a document
 # --------------------------------------------------------------------------
-def detect(paths: Sequence[Path]) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+def detect(paths: Sequence[Path], max_bytes: int = MAX_INPUT_BYTES) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
     """(languages, layout, status) of one file or a pair, from the read stage alone."""
     from .read import read_document
 
     if len(paths) == 1:
-        lay = read_document(paths[0])
+        lay = read_document(paths[0], max_bytes)
         langs = tuple(lg for lg, t in (("zh", lay.zh), ("en", lay.en)) if t is not None)
         if lay.kind == "empty" or not langs:
             raise InputError("no Chinese or English text found", path=str(paths[0]))
@@ -325,7 +326,7 @@ def detect(paths: Sequence[Path]) -> tuple[tuple[str, ...], str, tuple[str, ...]
         return langs, lay.kind, (status,)
     langs: list[str] = []
     for p in paths:
-        lay = read_document(p)
+        lay = read_document(p, max_bytes)
         zh = sum(len(q.text) for q in lay.zh.paragraphs) if lay.zh else 0
         en = sum(len(q.text) for q in lay.en.paragraphs) / 3 if lay.en else 0
         langs.append("zh" if zh >= en else "en")
@@ -347,6 +348,7 @@ def add_document(
     status: Sequence[str] | None = None,
     copy: bool = True,
     notes: str = "",
+    max_input_bytes: int = MAX_INPUT_BYTES,
 ) -> Entry:
     """Add a document (one file or a pair) to the corpus and rewrite the manifest atomically.
 
@@ -370,7 +372,7 @@ def add_document(
     for s in srcs:
         if not s.is_file():
             raise InputError("no such file", path=str(s))
-    langs, layout, found = detect(srcs)
+    langs, layout, found = detect(srcs, max_input_bytes)
     rel: list[str] = []
     to_copy: list[tuple[Path, Path]] = []
     for s in srcs:

@@ -285,7 +285,7 @@ def check_entry(entry, *, config: AlignConfig = AlignConfig(), embedder: Embedde
 
     paths = tuple(str(p) for p in entry.paths)
     try:
-        problems = validate_entry(entry)
+        problems = validate_entry(entry, config.max_input_bytes)
         if problems:
             raise InputError("; ".join(problems))
         src_lang = "en" if entry.layout == "pair" and entry.languages[0] == "en" else None

@@ -11,12 +11,81 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from ..config import AlignConfig
 from ..errors import AlignerError
 
+#: Exit code for a usage error (unknown option, bad option value, missing argument): the input error code,
+#: so that 2 keeps one meaning ("not parallel") and a CI job can tell a typo from a non-translation.
+EXIT_USAGE = 3
+#: Exit code for an unexpected internal error (a bug: please report it).
+EXIT_INTERNAL = 70
+#: Exit code after Ctrl-C (128 + SIGINT, the shell's convention).
+EXIT_INTERRUPTED = 130
+#: Exit code after SIGTERM (128 + SIGTERM, what `timeout` and CI cancellation send).
+EXIT_TERMINATED = 143
+
+
+# click's exception classes, from typer (typer >= 0.2x vendors click as typer._click; older ones use click)
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def usage_message(e) -> str:
+    """One line for a usage error: the command, click's message, where to get help."""
+    where = e.ctx.command_path if e.ctx is not None else "aligner"
+    msg = " ".join(e.format_message().split())
+    return f"{where}: {msg} (see '{where} --help')"
+
+
+def _plain_flags_without_type(cmd) -> None:
+    """A plain on/off flag (``--quiet``) shows no ``<bool>`` value type in ``--help``: it takes no value."""
+    params = list(getattr(cmd, "params", ()))
+    try:  # --help itself (click makes it on first use and caches it)
+        params.append(cmd.get_help_option(typer.Context(cmd)))
+    except Exception:  # an older typer/click: leave --help as it is
+        pass
+    for p in params:
+        if p is not None and getattr(p, "is_flag", False) and not p.secondary_opts and p.metavar is None:
+            p.metavar = ""
+    for sub in getattr(cmd, "commands", {}).values():
+        _plain_flags_without_type(sub)
+
+
+class AlignerGroup(TyperGroup):
+    """The top-level command: usage errors are one line on stderr and exit ``EXIT_USAGE``.
+
+    Click (through typer) would print a multi-line box and exit 2, the code
+    documented for "not parallel". The parse runs in click's non-standalone
+    mode and this method does what standalone mode does, with our messages.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        _plain_flags_without_type(self)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _UsageError as e:  # unknown option, bad value, missing argument
+            if type(e).__name__ == "NoArgsIsHelpError":  # `aligner` or `aligner corpus` alone: the help
+                typer.echo(e.format_message(), err=True)
+            else:
+                typer.echo(f"aligner: error: {usage_message(e)}", err=True)
+            sys.exit(EXIT_USAGE)
+        except _ClickException as e:  # other parse-time errors (none today): one line, code 3
+            typer.echo(f"aligner: error: {' '.join(e.format_message().split())}", err=True)
+            sys.exit(EXIT_USAGE)
+        except typer.Abort:
+            typer.echo("aligner: error: interrupted; no output written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        # non-standalone click returns the code of a typer.Exit, else the command's return value (None)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
     name="aligner",
+    cls=AlignerGroup,
     help="Align Chinese-English parallel texts sentence by sentence and check the translation (offline).",
     no_args_is_help=True,
     add_completion=False,
@@ -35,16 +104,12 @@ class Lang(str, Enum):
 
 # Options shared by several commands (one definition, defaults from AlignConfig).
 MODEL_OPTION = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory.")
-CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
-                                show_default=False)
+CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help="Embedding cache directory ($ALIGNER_CACHE_DIR).",
+                                show_default=str(_D.cache_dir))
+MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", min=0.0,
+                                help="Refuse input files above this size (MiB).")
 NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
-
-#: Exit code for an unexpected internal error (a bug: please report it).
-EXIT_INTERNAL = 70
-#: Exit code after Ctrl-C.
-EXIT_INTERRUPTED = 130
-
 
 def setup_logging(verbose: bool, quiet: bool) -> None:
     level = logging.DEBUG if verbose else (logging.ERROR if quiet else logging.WARNING)
