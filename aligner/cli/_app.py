@@ -126,42 +126,63 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, CI cancellation, ``kill``): stops the run like Ctrl-C, with its own message and code."""
+
+
 class Guard:
     """What ``guarded`` yields: ``check()`` before writing output re-raises a Ctrl-C seen earlier.
 
     A KeyboardInterrupt raised while Python runs a finalizer is printed as
     "Exception ignored" and lost, and the run would go on to write its output
     and exit 0; the SIGINT handler also records the signal so it is not lost.
+    SIGTERM is handled the same way (``Terminated``, a KeyboardInterrupt), so
+    that whatever cleans up after Ctrl-C (batch workers) cleans up after it too.
     """
 
     def __init__(self) -> None:
         self.interrupted = False
+        self.terminated = False
 
     def on_sigint(self, signum, frame) -> None:
         self.interrupted = True
         raise KeyboardInterrupt
 
+    def on_sigterm(self, signum, frame) -> None:
+        self.terminated = True
+        raise Terminated
+
     def check(self) -> None:
+        if self.terminated:
+            raise Terminated
         if self.interrupted:
             raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
-def guarded(verbose: bool = False) -> Iterator[Guard]:
-    """Turn library exceptions into one line on stderr and a documented exit code."""
+def guarded(verbose: bool = False, stopped: str = "no output written") -> Iterator[Guard]:
+    """Turn library exceptions into one line on stderr and a documented exit code.
+
+    ``stopped``: what the message after Ctrl-C or SIGTERM says about the outputs.
+    """
     import signal
     import threading
 
     guard = Guard()
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, guard.on_sigint) if main else None
+    previous_term = signal.signal(signal.SIGTERM, guard.on_sigterm) if main else None
     try:
         yield guard
         guard.check()
     except AlignerError as e:
         raise fail(str(e), e.exit_code) from None
+    except Terminated:
+        raise fail(f"terminated; {stopped}", EXIT_TERMINATED) from None
     except KeyboardInterrupt:
-        raise fail("interrupted; no output written", EXIT_INTERRUPTED) from None
+        if guard.terminated:  # SIGTERM seen, then a plain KeyboardInterrupt from a finalizer
+            raise fail(f"terminated; {stopped}", EXIT_TERMINATED) from None
+        raise fail(f"interrupted; {stopped}", EXIT_INTERRUPTED) from None
     except MemoryError:
         raise fail("out of memory (input too large for this machine)", 4) from None
     except typer.Exit:
@@ -174,6 +195,8 @@ def guarded(verbose: bool = False) -> Iterator[Guard]:
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
+            if previous_term is not None:
+                signal.signal(signal.SIGTERM, previous_term)
 
 
 @contextlib.contextmanager

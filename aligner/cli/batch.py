@@ -48,7 +48,7 @@ def batch(
     aligned or up to date, else the worst entry's code (2 not parallel, 3 input).
     """
     setup_logging(verbose, quiet)
-    with guarded(verbose):
+    with guarded(verbose, stopped=f"finished outputs kept in {outdir}; rerun to do the rest"):
         from ..batch import run_batch
 
         cfg = build_config(model, cache_dir, no_cache, max_input_mb=max_input_mb)
