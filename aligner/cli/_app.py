@@ -40,14 +40,14 @@ def usage_message(e) -> str:
 
 
 def _plain_flags_without_type(cmd) -> None:
-    """A plain on/off flag (``--quiet``) shows no ``<bool>`` value type in ``--help``: it takes no value."""
+    """An on/off flag (``--quiet``, ``--t2s/--no-t2s``) shows no ``<bool>`` value type in ``--help``: it takes no value."""
     params = list(getattr(cmd, "params", ()))
     try:  # --help itself (click makes it on first use and caches it)
         params.append(cmd.get_help_option(typer.Context(cmd)))
     except Exception:  # an older typer/click: leave --help as it is
         pass
     for p in params:
-        if p is not None and getattr(p, "is_flag", False) and not p.secondary_opts and p.metavar is None:
+        if p is not None and getattr(p, "is_flag", False) and p.metavar is None:
             p.metavar = ""
     for sub in getattr(cmd, "commands", {}).values():
         _plain_flags_without_type(sub)
