@@ -79,10 +79,19 @@ def one_error_line(res, code: int, *needles: str) -> str:
     ("t64", ["aligne", ZH], "No such command 'aligne'"),  # a typo in the command
     ("t65", ["align", ZH, "--max-bead"], "requires an argument"),  # option without its value
     ("t66", ["report", "x.tsv", "--format", "pdf"], "Invalid value for '--format'"),  # unknown format
+    ("t86", ["align", ZH, "--max-input-mb", "-1"], "Invalid value for '--max-input-mb'"),  # negative limit
+    ("t87", ["align", ZH, "--src-lang", "fr"], "Invalid value for '--src-lang'"),  # unsupported language
+    ("t88", ["batch", "corpus", "-o", "out", "-j", "two"], "Invalid value for '--workers'"),  # not a number
 ])
 def test_t60_usage_errors_exit_3_in_one_line(cli, row, args, needle):
     line = one_error_line(cli(*args), EXIT_USAGE, needle)
     assert "--help" in line  # says where to look
+
+
+def test_t89_no_command_prints_help_and_exits_3(cli):
+    r = cli()
+    assert r.exit_code == EXIT_USAGE, r.output
+    assert "Usage: aligner" in r.output and "Commands" in r.output and "Traceback" not in r.output
 
 
 def test_t60b_usage_error_through_the_console_script(tmp_path):
@@ -355,10 +364,12 @@ def _aligner(args: list[str], tmp_path: Path, **kw) -> subprocess.Popen:
     ("t81", signal.SIGTERM, EXIT_TERMINATED, "terminated; finished outputs kept in"),
     ("t82", signal.SIGINT, EXIT_INTERRUPTED, "interrupted; finished outputs kept in"),
     ("t83", signal.SIGKILL, -signal.SIGKILL, None),
+    ("t90", signal.SIGTERM, EXIT_TERMINATED, "terminated; finished outputs kept in"),  # workers still loading
 ])
 def test_t81_batch_signal_leaves_no_worker(tmp_path, row, sig, code, message):
     """Before: SIGTERM/SIGKILL left the workers running forever (re-parented to init); Ctrl-C took
-    40-130 s and printed a worker's KeyboardInterrupt traceback."""
+    40-130 s and printed a worker's KeyboardInterrupt traceback. Row 90: the signal comes while the
+    workers are still starting (nothing finished yet)."""
     from test_batch import make_corpus
 
     m = make_corpus(tmp_path / "c", 14, size=12)
@@ -370,11 +381,13 @@ def test_t81_batch_signal_leaves_no_worker(tmp_path, row, sig, code, message):
     try:
         workers: list[int] = []
 
+        early = row == "t90"
+
         def started() -> bool:
             workers[:] = _children(proc.pid)
-            return len(workers) >= 2 and bool(list(out.glob("*.done")))
+            return len(workers) >= 2 and (early or bool(list(out.glob("*.done"))))
 
-        _wait_for(started, 300, "two workers and a finished entry")
+        _wait_for(started, 300, "two workers" + ("" if early else " and a finished entry"))
         if sig == signal.SIGINT:
             os.killpg(proc.pid, sig)  # Ctrl-C in a terminal reaches the whole process group
         else:
@@ -391,7 +404,7 @@ def test_t81_batch_signal_leaves_no_worker(tmp_path, row, sig, code, message):
         errors = [ln for ln in text.splitlines() if ln.startswith("aligner: error:")]
         assert len(errors) == 1 and message in errors[0], text
     done = sorted(out.glob("*.done"))
-    assert done  # finished outputs are kept, complete
+    assert done or row == "t90"  # finished outputs are kept, complete
     from aligner.report.tsv import read_tsv
 
     for stamp in done:
