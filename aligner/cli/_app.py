@@ -254,5 +254,10 @@ def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Opt
     elif cache_dir is not None:
         cfg = cfg.with_(cache_dir=cache_dir)
     if max_input_mb is not None:
-        cfg = cfg.with_(max_input_bytes=int(max_input_mb * 2**20))
+        cfg = cfg.with_(max_input_bytes=input_limit(max_input_mb))
     return cfg
+
+
+def input_limit(max_input_mb: float) -> int:
+    """``--max-input-mb`` in bytes."""
+    return int(max_input_mb * 2**20)

@@ -20,6 +20,7 @@ from ._app import (
     app,
     build_config,
     guarded,
+    input_limit,
     progress_bar,
     setup_logging,
 )
@@ -196,13 +197,11 @@ def corpus_add(
     """
     setup_logging(verbose, quiet)
     with guarded(verbose):
-        from ..config import DEFAULT_MODEL
         from ..corpus import add_document
 
         e = add_document(corpus, files, entry_id=entry_id, title=title, publisher=publisher, date=date,
                          source=source, status=status, notes=notes,
-                         max_input_bytes=build_config(DEFAULT_MODEL, None, True,
-                                                      max_input_mb=max_input_mb).max_input_bytes)
+                         max_input_bytes=input_limit(max_input_mb))
         if not quiet:
             typer.echo(f"added {e.id}: {', '.join(e.files)} [{e.layout}, {'/'.join(e.languages)}, "
                        f"{', '.join(e.status)}]; now run: aligner check {corpus} --id {e.id}")

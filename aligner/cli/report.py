@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from ..config import TSV_SIZE_FACTOR
-from ._app import MAX_INPUT_OPTION, app, emit, guarded, setup_logging
+from ._app import MAX_INPUT_OPTION, app, emit, guarded, input_limit, setup_logging
 
 
 class ReportFmt(str, Enum):
@@ -52,6 +52,6 @@ def report(
         from ..report import render
         from ..report.tsv import read_tsv
 
-        al = read_tsv(alignment, max_bytes=int(max_input_mb * 2**20 * TSV_SIZE_FACTOR))
+        al = read_tsv(alignment, max_bytes=input_limit(max_input_mb) * TSV_SIZE_FACTOR)
         guard.check()
         emit(render(al, format_for(output, fmt)), output)
