@@ -396,8 +396,13 @@ def test_t81_batch_signal_leaves_no_worker(tmp_path, row, sig, code, message):
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert rc == code, err_path.read_text()
-    _wait_for(lambda: not any(_alive(w) for w in workers), 60, f"workers {workers} gone")
+    try:
+        assert rc == code, err_path.read_text()
+        _wait_for(lambda: not any(_alive(w) for w in workers), 60, f"workers {workers} gone")
+    finally:  # a failing run must not leave its orphans behind on the test machine
+        for w in workers:
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
     text = err_path.read_text()
     assert "Traceback" not in text and "KeyboardInterrupt" not in text, text
     if message:
