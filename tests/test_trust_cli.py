@@ -1,6 +1,6 @@
 """Trust (issue 15, part B): one meaning per exit code, inputs checked before work, no orphaned workers.
 
-Each test is a row of the catalogue in docs/errors.md (rows 60-89, ``test_t60_...``):
+Each test is a row of the catalogue in docs/errors.md (rows 60-100, ``test_tNN_...``):
 usage errors (exit 3, one line), ``--help`` defaults, the review file and model
 checked before embedding, mixed encodings, ``--max-input-mb`` on every command,
 a read-only embedding cache, and signals (SIGTERM, SIGKILL, Ctrl-C) on ``align``
@@ -166,6 +166,24 @@ def test_t68_bad_review_file_fails_before_embedding(cli, tmp_path, no_embedding,
     one_error_line(cli("check", ZH, EN, "--review", review), EXIT_INPUT, str(review), needle)
 
 
+@pytest.mark.parametrize("row, make, needle", [
+    ("t92", lambda p: p.mkdir(), "cannot read review file"),  # a directory
+    ("t93", lambda p: p.write_bytes(b"\xff\xfe\x00{}"), "cannot read review file"),  # not UTF-8
+    ("t94", lambda p: p.write_text(json.dumps({"aligner_review": 1, "entries": [{"code": "omission"}]})),
+     "entry 1: 'key' must be 16 hex digits"),  # an entry without its key
+])
+def test_t92_unreadable_review_fails_before_embedding(cli, tmp_path, no_embedding, row, make, needle):
+    review = tmp_path / "review.json"
+    make(review)
+    one_error_line(cli("check", ZH, EN, "--review", review), EXIT_INPUT, str(review), needle)
+
+
+def test_t95_review_with_a_corpus_is_refused_before_work(cli, small_corpus, tmp_path, no_embedding):
+    review = tmp_path / "review.json"
+    review.write_text(json.dumps({"aligner_review": 1, "entries": []}), encoding="utf-8")
+    one_error_line(cli("check", small_corpus, "--review", review), EXIT_USAGE, "--review applies to one document")
+
+
 def test_t70b_unknown_model_fails_before_embedding(cli, tmp_path, no_embedding):
     one_error_line(cli("check", ZH, EN, "--model", tmp_path / "no-such-model"), EXIT_MODEL, "no-such-model")
 
@@ -202,6 +220,15 @@ def _chinese_texts() -> list[tuple[str, str]]:
         if zh:
             texts.append((p.name, zh))
     return texts + [(n + "/t", opencc.OpenCC("s2t").convert(t)) for n, t in texts]
+
+
+def test_t99_utf8_text_with_a_gbk_word_names_its_offset(cli, tmp_path):
+    """Mostly UTF-8 with one GBK word: refused at the word's byte offset (never read as GB18030)."""
+    utf8 = GBK_LINE.encode() * 3
+    data = utf8 + "很好".encode("gbk") + GBK_LINE.encode() * 3
+    f = tmp_path / "mostly_utf8.txt"
+    f.write_bytes(data)
+    one_error_line(cli("align", f, EN), EXIT_INPUT, str(f), f"not valid UTF-8 at byte offset {len(utf8)}")
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "big5"])
@@ -246,6 +273,25 @@ def test_t74_max_input_mb_on_every_command(cli, tmp_path, small_corpus, no_embed
     assert "No such option" not in text and "Traceback" not in text
 
 
+def test_t100_zero_input_limit_refuses_every_file(cli, tmp_path):
+    one_error_line(cli("align", ZH, EN, "--max-input-mb", "0", "-o", tmp_path / "o.tsv"), EXIT_INPUT, str(ZH),
+                   "above the 0 bytes input limit")
+    assert not (tmp_path / "o.tsv").exists()
+
+
+def test_t97_corpus_add_three_files(cli, tmp_path):
+    one_error_line(cli("corpus", "add", ZH, EN, ZH, "--corpus", tmp_path), EXIT_INPUT,
+                   "give one file or a pair of files, not 3")
+    assert not (tmp_path / "manifest.json").exists()
+
+
+def test_t98_batch_output_dir_is_a_file(cli, small_corpus, tmp_path, no_embedding):
+    f = tmp_path / "afile"
+    f.write_text("x", encoding="utf-8")
+    one_error_line(cli("batch", small_corpus, "-o", f, "-j", "1"), 5, str(f), "cannot create output directory")
+    assert f.read_text(encoding="utf-8") == "x"
+
+
 def test_t78_report_reads_a_tsv_align_wrote_near_the_limit(cli, tmp_path):
     """corpus/aligned/004.tsv was written by `aligner align` from corpus/004 (8,947 bytes); the TSV is
     larger (10,559 bytes). With the input limit just above the input, report reads it; the TSV limit
@@ -258,10 +304,16 @@ def test_t78_report_reads_a_tsv_align_wrote_near_the_limit(cli, tmp_path):
     r = cli("report", tsv, "--max-input-mb", f"{limit_mb:.6f}", "-o", out)
     assert r.exit_code == EXIT_OK, r.output
     assert out.read_text(encoding="utf-8").count("\n") > 10
-    # a TSV above TSV_SIZE_FACTOR times the limit is still refused, naming the option
+
+
+def test_t91_report_refuses_a_tsv_above_its_limit(cli, tmp_path):
+    """A TSV above TSV_SIZE_FACTOR times --max-input-mb is refused from its size, naming the option."""
+    tsv = REPO / "corpus" / "aligned" / "004.tsv"
     small = tsv.stat().st_size / TSV_SIZE_FACTOR / 2 / 2**20
+    out = tmp_path / "004.jsonl"
     one_error_line(cli("report", tsv, "--max-input-mb", f"{small:.6f}", "-o", out), EXIT_INPUT, str(tsv),
-                   "--max-input-mb")
+                   "input limit", "--max-input-mb")
+    assert not out.exists()
 
 
 # ---------------------------------------------------------------------------
@@ -418,9 +470,13 @@ def test_t81_batch_signal_leaves_no_worker(tmp_path, row, sig, code, message):
 
 
 @needs_proc
-@pytest.mark.parametrize("row, command", [("t84", "align"), ("t85", "check")])
-def test_t84_sigterm_says_terminated(tmp_path, row, command):
-    """Before: SIGTERM killed the run silently (exit 143, no message)."""
+@pytest.mark.parametrize("row, command, sig, code, message", [
+    ("t84", "align", signal.SIGTERM, EXIT_TERMINATED, "terminated; no output written"),
+    ("t85", "check", signal.SIGTERM, EXIT_TERMINATED, "terminated; no output written"),
+    ("t96", "check", signal.SIGINT, EXIT_INTERRUPTED, "interrupted; no output written"),
+])
+def test_t84_sigterm_says_terminated(tmp_path, row, command, sig, code, message):
+    """Before: SIGTERM killed the run silently (exit 143, no message). Row 96: Ctrl-C on check."""
     big = tmp_path / "big_en.txt"
     big.write_text("The cat sat on the mat. It was a sunny day.\n" * 70_000, encoding="utf-8")
     out = tmp_path / "out.tsv"
@@ -432,14 +488,13 @@ def test_t84_sigterm_says_terminated(tmp_path, row, command):
         _wait_for(lambda: "aligner: INFO" in err_path.read_text() or proc.poll() is not None, 120,
                   "a first log line")
         assert proc.poll() is None, err_path.read_text()
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         rc = proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
     text = err_path.read_text()
-    assert rc == EXIT_TERMINATED, text
+    assert rc == code, text
     assert "Traceback" not in text
-    assert [ln for ln in text.splitlines() if ln.startswith("aligner: error:")] == [
-        "aligner: error: terminated; no output written"]
+    assert [ln for ln in text.splitlines() if ln.startswith("aligner: error:")] == [f"aligner: error: {message}"]
     assert not out.exists()
