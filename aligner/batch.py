@@ -21,6 +21,12 @@ processes or Dask workers) read the inputs by absolute path and send the
 TSV text back, so Dask workers need the inputs on a shared path but not a
 writable output directory.
 
+Stopping: a Ctrl-C or SIGTERM in the calling process cancels what has not
+started and terminates the workers at once (finished outputs stay); workers
+ignore Ctrl-C themselves (the terminal sends it to every process of the
+group: the caller decides) and exit on their own when the calling process
+dies without cleaning up (SIGKILL): each watches its parent's pid.
+
 Each worker loads the encoder once: a process-global ``Embedder`` in the
 pool's initializer; on Dask a worker-local one kept on the
 ``distributed.Worker`` object (``get_worker()``), reused by every task that
@@ -29,10 +35,13 @@ worker runs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import signal
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -48,6 +57,12 @@ log = logging.getLogger(__name__)
 #: Progress callback (stage, done, total).
 Progress = Callable[[str, int, int], None]
 STAMP_SUFFIX = ".done"
+#: How often a worker checks that its parent is alive (s): an orphan (parent SIGKILLed) exits within this.
+PARENT_POLL_SECONDS = 0.5
+#: How long terminated workers get to exit before SIGKILL (s).
+WORKER_STOP_SECONDS = 2.0
+#: Exit status of a worker that found its parent gone.
+EXIT_ORPHANED = 1
 
 
 @dataclass(frozen=True)
@@ -244,10 +259,61 @@ def _make_embedder(config: AlignConfig, threads: int | None):
     return Embedder(enc, config)
 
 
-def _init_worker(config: AlignConfig, threads: int | None, log_level: int) -> None:
+def _watch_parent(parent: int) -> None:
+    """Exit this worker process when ``parent`` is no longer its parent (it died; we were re-parented)."""
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        if os.getppid() != parent:
+            os._exit(EXIT_ORPHANED)
+
+
+def _init_worker(config: AlignConfig, threads: int | None, log_level: int, parent: int | None = None) -> None:
     global _EMBEDDER
+    # Ctrl-C goes to the whole process group: the parent cancels and terminates; no traceback from here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by _signals_blocked while the parent spawned us
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    if parent is not None:
+        if os.getppid() != parent:
+            os._exit(EXIT_ORPHANED)
+        threading.Thread(target=_watch_parent, args=(parent,), name="aligner-parent-watch", daemon=True).start()
     logging.basicConfig(level=log_level, format="aligner: %(levelname)s: %(message)s")
     _EMBEDDER = _make_embedder(config, threads)
+
+
+@contextlib.contextmanager
+def _signals_blocked():
+    """Block SIGINT and SIGTERM while worker processes are spawned.
+
+    A spawned worker inherits the signal mask, so a Ctrl-C that arrives before
+    its initializer ignores SIGINT waits instead of printing a traceback from
+    the worker; this process gets any such signal when the mask is restored.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, pending) -> None:
+    """Cancel what has not started and terminate the workers now (not after their current entry)."""
+    for f in pending:
+        f.cancel()
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        if p.is_alive():
+            p.terminate()
+    deadline = time.monotonic() + WORKER_STOP_SECONDS
+    for p in procs:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
 
 
 def align_job(job: Job, config: AlignConfig, embedder) -> tuple[str | None, JobResult]:
@@ -361,21 +427,23 @@ def run_batch(
         import multiprocessing as mp
 
         threads = max(1, ncpu // nworkers)
-        with ProcessPoolExecutor(max_workers=min(nworkers, len(todo)), mp_context=mp.get_context("spawn"),
-                                 initializer=_init_worker,
-                                 initargs=(config, threads, logging.getLogger("aligner").getEffectiveLevel())
-                                 ) as pool:
-            pending = {pool.submit(_pool_task, j, config): j for j in todo}
-            try:
-                while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for f in finished:
-                        j = pending.pop(f)
-                        collect(j, *f.result())
-            except BaseException:
-                for f in pending:
-                    f.cancel()
-                raise
+        pool = ProcessPoolExecutor(max_workers=min(nworkers, len(todo)), mp_context=mp.get_context("spawn"),
+                                   initializer=_init_worker,
+                                   initargs=(config, threads, logging.getLogger("aligner").getEffectiveLevel(),
+                                             os.getpid()))
+        pending: dict = {}
+        try:
+            with _signals_blocked():  # workers are spawned by submit
+                pending = {pool.submit(_pool_task, j, config): j for j in todo}
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    j = pending.pop(f)
+                    collect(j, *f.result())
+        except BaseException:  # Ctrl-C, SIGTERM, an output error: stop now, keep what is finished
+            _stop_pool(pool, pending)
+            raise
+        pool.shutdown(wait=True)
     counts = {s: sum(1 for r in results if r.status == s) for s in ("done", "skipped", "failed")}
     order = {j.id: i for i, j in enumerate(jobs)}
     results.sort(key=lambda r: order.get(r.id, 0))

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from .config import MAX_INPUT_BYTES
 from .errors import InputError
 from .inputs import parse_json, refuse_output_over_input, regular_file, resolved
 
@@ -238,7 +239,7 @@ def load_manifest(path: str | Path) -> Manifest:
     return parse_manifest(text, p)
 
 
-def validate_entry(entry: Entry) -> list[str]:
+def validate_entry(entry: Entry, max_bytes: int = MAX_INPUT_BYTES) -> list[str]:
     """Problems a reader can fix without aligning: missing files, layout or languages
     that do not match the file. Empty when the entry is consistent.
     """
@@ -263,7 +264,7 @@ def validate_entry(entry: Entry) -> list[str]:
     if len(entry.files) == 2:
         return problems + _pair_problems(entry)
     try:
-        lay = read_document(entry.paths[0])
+        lay = read_document(entry.paths[0], max_bytes)
     except InputError as err:
         return problems + [str(err)]
     if lay.kind != entry.layout:
@@ -306,12 +307,12 @@ from .changes import changed_entries, unlisted_changes  # noqa: E402,F401  (the 
 # --------------------------------------------------------------------------
 # adding a document
 # --------------------------------------------------------------------------
-def detect(paths: Sequence[Path]) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+def detect(paths: Sequence[Path], max_bytes: int = MAX_INPUT_BYTES) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
     """(languages, layout, status) of one file or a pair, from the read stage alone."""
     from .read import read_document
 
     if len(paths) == 1:
-        lay = read_document(paths[0])
+        lay = read_document(paths[0], max_bytes)
         langs = tuple(lg for lg, t in (("zh", lay.zh), ("en", lay.en)) if t is not None)
         if lay.kind == "empty" or not langs:
             raise InputError("no Chinese or English text found", path=str(paths[0]))
@@ -321,7 +322,7 @@ def detect(paths: Sequence[Path]) -> tuple[tuple[str, ...], str, tuple[str, ...]
 
     langs: list[str] = []
     for p in paths:  # each file of a pair is one side: its language is the whole file's (as the pipeline's)
-        lay, paras = read_whole(p)
+        lay, paras = read_whole(p, max_bytes)
         if lay.kind == "empty":
             raise InputError("no Chinese or English text found", path=str(p))
         langs.append(side_language(paras))
@@ -343,6 +344,7 @@ def add_document(
     status: Sequence[str] | None = None,
     copy: bool = True,
     notes: str = "",
+    max_input_bytes: int = MAX_INPUT_BYTES,
 ) -> Entry:
     """Add a document (one file or a pair) to the corpus and rewrite the manifest atomically.
 
@@ -366,7 +368,7 @@ def add_document(
     for s in srcs:
         regular_file(s)  # missing, a symlink loop, a FIFO or device: refused before anything is read
     refuse_output_over_input(manifest.path, srcs, "the manifest cannot be a document of its corpus")
-    langs, layout, found = detect(srcs)
+    langs, layout, found = detect(srcs, max_input_bytes)
     rel: list[str] = []
     to_copy: list[tuple[Path, Path]] = []
     for s in srcs:

@@ -243,6 +243,7 @@ class EmbeddingCache:
         self.path = Path(directory) / f"embeddings-{_slug(model)}.sqlite"
         self._db: sqlite3.Connection | None = None
         self._disabled = False  # set once the cache proved unusable: warn once, not per batch
+        self._read_only = False  # set once a write failed: read what is there, write nothing more, warn once
 
     def _conn(self) -> sqlite3.Connection | None:
         if self._db is not None or self._disabled:
@@ -254,6 +255,13 @@ class EmbeddingCache:
             db.execute("SELECT k, v FROM emb LIMIT 1").fetchall()  # wrong schema counts as corrupt
             self._db = db
         except sqlite3.DatabaseError as e:
+            if not self.path.is_dir() and _access_error(e):
+                # nothing there to be corrupt (a read-only directory, no permission): say so, move nothing
+                log.warning("embedding cache disabled (%s): cannot open or create it (%s); "
+                            "is the directory writable?", self.path, e)
+                self._db = None
+                self._disabled = True
+                return None
             if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
                 # another run holds the cache: not corruption, never move it aside
                 log.warning("embedding cache %s is busy (%s); running without it", self.path, e)
@@ -296,7 +304,7 @@ class EmbeddingCache:
 
     def put(self, items: dict[str, np.ndarray]) -> None:
         db = self._conn()
-        if db is None or not items:
+        if db is None or not items or self._read_only:
             return
         try:
             with db:
@@ -305,12 +313,27 @@ class EmbeddingCache:
                     [(k, np.asarray(v, np.float32).tobytes()) for k, v in items.items()],
                 )
         except (sqlite3.DatabaseError, OSError) as e:
-            log.warning("embedding cache write failed: %s", e)
+            # once per run, not once per batch (a read-only cache failed every write: 14 warnings on seed 000)
+            self._read_only = True
+            log.warning("embedding cache %s cannot be written (%s); reading it, not adding to it, this run",
+                        self.path, e)
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+#: SQLite result codes that mean "no access", not "corrupt": SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN.
+_ACCESS_CODES = (3, 8, 14)
+
+
+def _access_error(e: sqlite3.Error) -> bool:
+    code = getattr(e, "sqlite_errorcode", None)  # Python >= 3.11
+    if code is not None:
+        return code & 0xFF in _ACCESS_CODES
+    msg = str(e).lower()
+    return "readonly" in msg or "unable to open" in msg or "permission" in msg
 
 
 def _slug(s: str) -> str:

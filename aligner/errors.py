@@ -9,10 +9,12 @@ code meaning
 0    success, nothing at or above ``--fail-on``
 1    QA flags at or above ``--fail-on`` remain (``check``)
 2    the texts are not parallel / nothing to align against
-3    usage or input error (missing, unreadable, undecodable, empty file)
+3    usage or input error (missing, unreadable, undecodable, empty file;
+     unknown option, bad option value: the CLI's ``EXIT_USAGE``)
 4    model or environment error (model not on disk, optional extra missing)
 5    output error (cannot write the output file, disk full)
 130  interrupted (SIGINT)
+143  terminated (SIGTERM)
 ==== =====================================================================
 """
 

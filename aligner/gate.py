@@ -184,11 +184,10 @@ class Verdict:
         return d
 
 
-def _gate_flags(beads: Sequence[Bead], src: Side, tgt: Side, review_path: Path | None,
+def _gate_flags(beads: Sequence[Bead], src: Side, tgt: Side, review,
                 fail_on: str) -> tuple[tuple[tuple[str, str, str], ...], int, int]:
-    from .review import Review, apply_review, failing, load_review
+    from .review import apply_review, failing
 
-    review = load_review(review_path) if review_path else Review()
     reviewed = apply_review(beads, src, tgt, review)
     fails = tuple((f.code, f.severity.value, f.reason) for _, f in failing(reviewed, fail_on))
     n_acc = sum(1 for i, b in enumerate(beads) for f in b.flags if reviewed.is_accepted(i, f))
@@ -226,12 +225,15 @@ def judge(
     from .pipeline import align_sides, load_sides
     from .qa import damage_flags, summarize
     from .read import read_document
+    from .review import Review, load_review
     from .segment import Segmenter, presplit
 
     paths = tuple(str(p) for p in paths)
     name = name or " + ".join(Path(p).name for p in paths)
     fail_on = Severity(fail_on).value
-    review_path = Path(review) if review else None
+    # every input is checked before the expensive work (embedding): the review file, the model
+    baseline = load_review(review) if review else Review()
+    embedder = embedder or Embedder(get_encoder(config.model), config)
     common = dict(name=name, paths=paths, expected=expected)
     cut = presplit if presplit_input else Segmenter().segment
     if len(paths) == 1:
@@ -242,7 +244,7 @@ def judge(
             dmg = damage_flags(side)
             beads = tuple(Bead((s.id,), (), None, tuple(dmg.get(s.id, ()))) for s in side.sentences)
             empty = Side("en" if side.lang == "zh" else "zh", "", ())
-            fails, acc, stale = _gate_flags(beads, side, empty, review_path, fail_on)
+            fails, acc, stale = _gate_flags(beads, side, empty, baseline, fail_on)
             lang = "Chinese" if side.lang == "zh" else "English"
             return Verdict(verdict="monolingual", layout=lay.kind,
                            reason=f"{lang} only ({len(side)} sentences): nothing to align against",
@@ -255,7 +257,6 @@ def judge(
         loaded = load_sides(paths, src_lang=src_lang, presplit_input=presplit_input, config=config)
     except NotParallelError as e:
         return Verdict(verdict="not-parallel", layout=layout, reason=str(e), gated="none", **common)
-    embedder = embedder or Embedder(get_encoder(config.model), config)
     al: Alignment = align_sides(loaded.src, loaded.tgt, config=config, embedder=embedder,
                                 presplit_input=presplit_input, layout=loaded.layout, progress=progress)
     summary = summarize(al.beads, len(al.src), len(al.tgt))
@@ -263,7 +264,7 @@ def judge(
     notes = tuple(loaded.notes)
     if layout == "mixed":
         beads = _only(al.beads, "damage")
-        fails, acc, stale = _gate_flags(beads, al.src, al.tgt, review_path, fail_on)
+        fails, acc, stale = _gate_flags(beads, al.src, al.tgt, baseline, fail_on)
         return Verdict(verdict="mixed", layout=layout,
                        reason="paragraphs of each language do not pair up (some only in one language): "
                               "not a parallel text", summary=summary, evidence=ev, failing=fails,
@@ -272,7 +273,7 @@ def judge(
         return Verdict(verdict="not-parallel", layout=layout,
                        reason=f"not translations of each other: {ev.describe()}", summary=summary,
                        evidence=ev, gated="none", notes=notes, **common)
-    fails, acc, stale = _gate_flags(al.beads, al.src, al.tgt, review_path, fail_on)
+    fails, acc, stale = _gate_flags(al.beads, al.src, al.tgt, baseline, fail_on)
     return Verdict(verdict="parallel", layout=layout, reason=ev.describe(), summary=summary, evidence=ev,
                    failing=fails, accepted=acc, stale=stale, gated="all", notes=notes,
                    damage=_damage(al.beads), **common)
@@ -285,7 +286,7 @@ def check_entry(entry, *, config: AlignConfig = AlignConfig(), embedder: Embedde
 
     paths = tuple(str(p) for p in entry.paths)
     try:
-        problems = validate_entry(entry)
+        problems = validate_entry(entry, config.max_input_bytes)
         if problems:
             raise InputError("; ".join(problems))
         src_lang = "en" if entry.layout == "pair" and entry.languages[0] == "en" else None

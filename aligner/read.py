@@ -201,12 +201,48 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
                 "GB18030 or Big5 text either",
                 path=path,
             )
+        run = _utf8_chinese_run(data)
+        if run is not None:  # read as legacy, that run would be mojibake (今天天气 -> 浠婂ぉ澶╂皵)
+            start, end, sample = run
+            raise DecodeError(
+                f"cannot decode: mixed encodings: not valid UTF-8 at byte offset {utf8_error.start}, "
+                f"yet bytes {start}-{end} are UTF-8 Chinese ({sample!r}) inside {enc} text; "
+                "convert the file to one encoding (UTF-8)",
+                path=path,
+            )
         return Decoded(text, enc)
     raise DecodeError(
         f"cannot decode: not valid UTF-8 at byte offset {utf8_error.start} "
         "(nor UTF-16, GB18030 or Big5); convert the file to UTF-8",
         path=path,
     )
+
+
+#: A run of multi-byte UTF-8 sequences (2-, 3- and 4-byte characters).
+_UTF8_MULTIBYTE_RUN = re.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+")
+#: Characters of such a run that are common Chinese text (frequent Han or CJK punctuation), at least:
+#: GBK/GB18030/Big5 renderings of MAC-Test's and the seeds' Chinese (214k characters) have no run with
+#: more than one, a UTF-8 word inside legacy text has one per character.
+MIXED_UTF8_MIN_CHARS = 2
+
+
+def _utf8_chinese_run(data: bytes) -> tuple[int, int, str] | None:
+    """The first run of bytes that is UTF-8 Chinese text, in data that is not UTF-8 as a whole:
+    (start offset, end offset, the text), or None. Legacy Chinese bytes form such runs only by
+    chance, of rare characters (see ``MIXED_UTF8_MIN_CHARS``)."""
+    common = _common_chars()
+    for m in _UTF8_MULTIBYTE_RUN.finditer(data):
+        if m.end() - m.start() < 2 * MIXED_UTF8_MIN_CHARS:
+            continue
+        try:
+            text = m.group().decode("utf-8")
+        except UnicodeDecodeError:  # surrogates, overlong forms
+            continue
+        han = sum(1 for c in text if c in common)
+        good = han + sum(1 for c in text if "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
+        if han >= 1 and good >= MIXED_UTF8_MIN_CHARS:
+            return m.start(), m.end(), text[:20]
+    return None
 
 
 def _legacy_plausibility(text: str) -> float:

@@ -11,12 +11,81 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from ..config import AlignConfig
 from ..errors import AlignerError
 
+#: Exit code for a usage error (unknown option, bad option value, missing argument): the input error code,
+#: so that 2 keeps one meaning ("not parallel") and a CI job can tell a typo from a non-translation.
+EXIT_USAGE = 3
+#: Exit code for an unexpected internal error (a bug: please report it).
+EXIT_INTERNAL = 70
+#: Exit code after Ctrl-C (128 + SIGINT, the shell's convention).
+EXIT_INTERRUPTED = 130
+#: Exit code after SIGTERM (128 + SIGTERM, what `timeout` and CI cancellation send).
+EXIT_TERMINATED = 143
+
+
+# click's exception classes, from typer (typer >= 0.2x vendors click as typer._click; older ones use click)
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def usage_message(e) -> str:
+    """One line for a usage error: the command, click's message, where to get help."""
+    where = e.ctx.command_path if e.ctx is not None else "aligner"
+    msg = " ".join(e.format_message().split())
+    return f"{where}: {msg} (see '{where} --help')"
+
+
+def _plain_flags_without_type(cmd) -> None:
+    """An on/off flag (``--quiet``, ``--t2s/--no-t2s``) shows no ``<bool>`` value type in ``--help``: it takes no value."""
+    params = list(getattr(cmd, "params", ()))
+    try:  # --help itself (click makes it on first use and caches it)
+        params.append(cmd.get_help_option(typer.Context(cmd)))
+    except Exception:  # an older typer/click: leave --help as it is
+        pass
+    for p in params:
+        if p is not None and getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+    for sub in getattr(cmd, "commands", {}).values():
+        _plain_flags_without_type(sub)
+
+
+class AlignerGroup(TyperGroup):
+    """The top-level command: usage errors are one line on stderr and exit ``EXIT_USAGE``.
+
+    Click (through typer) would print a multi-line box and exit 2, the code
+    documented for "not parallel". The parse runs in click's non-standalone
+    mode and this method does what standalone mode does, with our messages.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        _plain_flags_without_type(self)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _UsageError as e:  # unknown option, bad value, missing argument
+            if type(e).__name__ == "NoArgsIsHelpError":  # `aligner` or `aligner corpus` alone: the help
+                typer.echo(e.format_message(), err=True)
+            else:
+                typer.echo(f"aligner: error: {usage_message(e)}", err=True)
+            sys.exit(EXIT_USAGE)
+        except _ClickException as e:  # other parse-time errors (none today): one line, code 3
+            typer.echo(f"aligner: error: {' '.join(e.format_message().split())}", err=True)
+            sys.exit(EXIT_USAGE)
+        except typer.Abort:
+            typer.echo("aligner: error: interrupted; no output written", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        # non-standalone click returns the code of a typer.Exit, else the command's return value (None)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
     name="aligner",
+    cls=AlignerGroup,
     help="Align Chinese-English parallel texts sentence by sentence and check the translation (offline).",
     no_args_is_help=True,
     add_completion=False,
@@ -35,15 +104,12 @@ class Lang(str, Enum):
 
 # Options shared by several commands (one definition, defaults from AlignConfig).
 MODEL_OPTION = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory.")
-CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help=f"Embedding cache [default: {_D.cache_dir}]",
-                                show_default=False)
+CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help="Embedding cache directory ($ALIGNER_CACHE_DIR).",
+                                show_default=str(_D.cache_dir))
+MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", min=0.0,
+                                help="Refuse input files above this size (MiB).")
 NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
-
-#: Exit code for an unexpected internal error (a bug: please report it).
-EXIT_INTERNAL = 70
-#: Exit code after Ctrl-C.
-EXIT_INTERRUPTED = 130
 
 
 def setup_logging(verbose: bool, quiet: bool) -> None:
@@ -61,42 +127,63 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, CI cancellation, ``kill``): stops the run like Ctrl-C, with its own message and code."""
+
+
 class Guard:
     """What ``guarded`` yields: ``check()`` before writing output re-raises a Ctrl-C seen earlier.
 
     A KeyboardInterrupt raised while Python runs a finalizer is printed as
     "Exception ignored" and lost, and the run would go on to write its output
     and exit 0; the SIGINT handler also records the signal so it is not lost.
+    SIGTERM is handled the same way (``Terminated``, a KeyboardInterrupt), so
+    that whatever cleans up after Ctrl-C (batch workers) cleans up after it too.
     """
 
     def __init__(self) -> None:
         self.interrupted = False
+        self.terminated = False
 
     def on_sigint(self, signum, frame) -> None:
         self.interrupted = True
         raise KeyboardInterrupt
 
+    def on_sigterm(self, signum, frame) -> None:
+        self.terminated = True
+        raise Terminated
+
     def check(self) -> None:
+        if self.terminated:
+            raise Terminated
         if self.interrupted:
             raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
-def guarded(verbose: bool = False) -> Iterator[Guard]:
-    """Turn library exceptions into one line on stderr and a documented exit code."""
+def guarded(verbose: bool = False, stopped: str = "no output written") -> Iterator[Guard]:
+    """Turn library exceptions into one line on stderr and a documented exit code.
+
+    ``stopped``: what the message after Ctrl-C or SIGTERM says about the outputs.
+    """
     import signal
     import threading
 
     guard = Guard()
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, guard.on_sigint) if main else None
+    previous_term = signal.signal(signal.SIGTERM, guard.on_sigterm) if main else None
     try:
         yield guard
         guard.check()
     except AlignerError as e:
         raise fail(str(e), e.exit_code) from None
+    except Terminated:
+        raise fail(f"terminated; {stopped}", EXIT_TERMINATED) from None
     except KeyboardInterrupt:
-        raise fail("interrupted; no output written", EXIT_INTERRUPTED) from None
+        if guard.terminated:  # SIGTERM seen, then a plain KeyboardInterrupt from a finalizer
+            raise fail(f"terminated; {stopped}", EXIT_TERMINATED) from None
+        raise fail(f"interrupted; {stopped}", EXIT_INTERRUPTED) from None
     except MemoryError:
         raise fail("out of memory (input too large for this machine)", 4) from None
     except typer.Exit:
@@ -109,6 +196,8 @@ def guarded(verbose: bool = False) -> Iterator[Guard]:
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
+            if previous_term is not None:
+                signal.signal(signal.SIGTERM, previous_term)
 
 
 @contextlib.contextmanager
@@ -166,5 +255,10 @@ def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Opt
     elif cache_dir is not None:
         cfg = cfg.with_(cache_dir=cache_dir)
     if max_input_mb is not None:
-        cfg = cfg.with_(max_input_bytes=int(max_input_mb * 2**20))
+        cfg = cfg.with_(max_input_bytes=input_limit(max_input_mb))
     return cfg
+
+
+def input_limit(max_input_mb: float) -> int:
+    """``--max-input-mb`` in bytes."""
+    return int(max_input_mb * 2**20)

@@ -12,6 +12,7 @@ from ..config import AlignConfig
 from ._app import (
     CACHE_DIR_OPTION,
     Lang,
+    MAX_INPUT_OPTION,
     MODEL_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
@@ -51,9 +52,7 @@ def align(
     t2s: bool = typer.Option(_D.t2s, "--t2s/--no-t2s", help="Convert Traditional to Simplified for matching."),
     max_bead: int = typer.Option(_D.max_bead, "--max-bead", min=1, max=8, help="Widest side of a bead."),
     skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", help="Cost of an unaligned sentence."),
-    max_input_mb: Optional[float] = typer.Option(None, "--max-input-mb",
-                                                 help=f"Refuse inputs above this size [default: {_D.max_input_bytes // 2**20}]",
-                                                 show_default=False),
+    max_input_mb: float = MAX_INPUT_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
 ) -> None:

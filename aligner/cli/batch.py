@@ -9,6 +9,7 @@ import typer
 
 from ._app import (
     CACHE_DIR_OPTION,
+    MAX_INPUT_OPTION,
     MODEL_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
@@ -26,8 +27,8 @@ def batch(
     outdir: Path = typer.Option(..., "-o", "--output-dir", help="Directory for <id>.tsv outputs (created).",
                                 show_default=False),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1,
-                                          help="Local worker processes [default: CPU count; 1 = in this process]",
-                                          show_default=False),
+                                          help="Local worker processes (1: in this process).",
+                                          show_default="CPU count"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="tcp://HOST:PORT",
                                             help="Run on this Dask distributed scheduler instead of local processes.",
                                             show_default=False),
@@ -36,6 +37,7 @@ def batch(
     model: str = MODEL_OPTION,
     cache_dir: Optional[Path] = CACHE_DIR_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
+    max_input_mb: float = MAX_INPUT_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each entry."),
 ) -> None:
@@ -46,10 +48,10 @@ def batch(
     aligned or up to date, else the worst entry's code (2 not parallel, 3 input).
     """
     setup_logging(verbose, quiet)
-    with guarded(verbose):
+    with guarded(verbose, stopped=f"finished outputs kept in {outdir}; rerun to do the rest"):
         from ..batch import run_batch
 
-        cfg = build_config(model, cache_dir, no_cache)
+        cfg = build_config(model, cache_dir, no_cache, max_input_mb=max_input_mb)
         with progress_bar(not quiet) as cb:
             s = run_batch(corpus, outdir, config=cfg, workers=workers, scheduler=scheduler, force=force,
                           presplit=presplit, progress=cb)

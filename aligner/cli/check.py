@@ -13,12 +13,14 @@ import typer
 from ._app import (
     CACHE_DIR_OPTION,
     Lang,
+    MAX_INPUT_OPTION,
     MODEL_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
     app,
     build_config,
     guarded,
+    input_limit,
     progress_bar,
     setup_logging,
 )
@@ -110,6 +112,7 @@ def check(
     model: str = MODEL_OPTION,
     cache_dir: Optional[Path] = CACHE_DIR_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
+    max_input_mb: float = MAX_INPUT_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; only failing documents."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
 ) -> None:
@@ -124,7 +127,7 @@ def check(
         from ..errors import InputError
         from ..gate import check_corpus, judge, overall_exit
 
-        cfg = build_config(model, cache_dir, no_cache)
+        cfg = build_config(model, cache_dir, no_cache, max_input_mb=max_input_mb)
         corpus_mode = tgt is None and _is_corpus(src)
         if not corpus_mode and (changed_since or ids):
             raise InputError("--changed-since and --id apply to a corpus (a directory or manifest.json)")
@@ -190,6 +193,7 @@ def corpus_add(
                                                help="Override the detected status (repeatable): bilingual, zh-only, "
                                                     "en-only, mixed, not-parallel, damaged.", show_default=False),
     notes: str = typer.Option("", "--notes", help="Free notes."),
+    max_input_mb: float = MAX_INPUT_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done."),
 ) -> None:
@@ -202,7 +206,8 @@ def corpus_add(
         from ..corpus import add_document
 
         e = add_document(corpus, files, entry_id=entry_id, title=title, publisher=publisher, date=date,
-                         source=source, status=status, notes=notes)
+                         source=source, status=status, notes=notes,
+                         max_input_bytes=input_limit(max_input_mb))
         if not quiet:
             typer.echo(f"added {e.id}: {', '.join(e.files)} [{e.layout}, {'/'.join(e.languages)}, "
                        f"{', '.join(e.status)}]; now run: aligner check {corpus} --id {e.id}")

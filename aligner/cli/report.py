@@ -8,7 +8,8 @@ from typing import Optional
 
 import typer
 
-from ._app import app, emit, guarded, setup_logging
+from ..config import TSV_SIZE_FACTOR
+from ._app import MAX_INPUT_OPTION, app, emit, guarded, input_limit, setup_logging
 
 
 class ReportFmt(str, Enum):
@@ -39,6 +40,9 @@ def report(
     fmt: Optional[ReportFmt] = typer.Option(
         None, "--format", "-f", show_default=False,
         help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl), else html]."),
+    max_input_mb: float = typer.Option(
+        MAX_INPUT_OPTION.default, "--max-input-mb", min=0.0,
+        help=f"The input limit 'aligner align' used: a TSV up to {TSV_SIZE_FACTOR} times this size is read."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done."),
 ) -> None:
@@ -50,6 +54,6 @@ def report(
         from ..report.tsv import read_tsv
 
         refuse_output_over_input(output, [alignment])  # `report X.tsv -o X.tsv` would destroy X.tsv
-        al = read_tsv(alignment)
+        al = read_tsv(alignment, max_bytes=input_limit(max_input_mb) * TSV_SIZE_FACTOR)
         guard.check()
         emit(render(al, format_for(output, fmt)), output)

@@ -147,17 +147,19 @@ def _score(cell: str, path: str, lineno: int) -> float | None:
     return v
 
 
-def read_tsv(path: str | Path, text: str | None = None) -> Alignment:
+def read_tsv(path: str | Path, text: str | None = None, max_bytes: int | None = None) -> Alignment:
     """Read an alignment TSV back (sentences rebuilt from the bead rows).
 
     Paragraph and line numbers are not in the TSV: sentences come back with
     ``para = 0`` and ``line = 0``. Raises ``InputError`` on a malformed file.
+    ``max_bytes``: refuse a larger file (default: ``config.TSV_SIZE_FACTOR`` times the input limit).
     """
     path = str(path)
     if text is None:
+        from ..config import MAX_INPUT_BYTES, TSV_SIZE_FACTOR
         from ..read import read_text
 
-        text = read_text(path).text
+        text = read_text(path, MAX_INPUT_BYTES * TSV_SIZE_FACTOR if max_bytes is None else max_bytes).text
     signature = ""
     header = None
     beads: list[Bead] = []
