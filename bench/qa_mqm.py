@@ -128,8 +128,11 @@ def segment_records(docs, cfg: AlignConfig, limit: int = 0) -> list[dict]:
                 "set": set_, "system": system, "doc": doc, "seg": s["seg"], **labels(s),
                 "flags": flags,
                 "bead_score": min((b.score for b in two), default=0.0),
-                "p_omission": max(pom, default=None),
-                "p_addition": max(padd, default=None),
+                # a segment in no two-sided bead: its source (target) left without a counterpart is certain
+                "p_omission": max(pom) if pom else (None if not any(b.p_omission is not None for b in al.beads)
+                                                    else float(not al.beads[of_src[i]].tgt_ids)),
+                "p_addition": max(padd) if padd else (None if not any(b.p_addition is not None for b in al.beads)
+                                                      else float(not al.beads[of_tgt[i]].src_ids)),
                 "cosine": float(S[i] @ T[i]),
                 "len_ratio": float(np.log((lens[i, 1] + 1) / (lens[i, 0] + 1))),
                 "aligned_1to1": ks == [of_src[i]] and al.beads[ks[0]].src_ids == (i,)
@@ -167,8 +170,8 @@ def evaluate(recs: list[dict]) -> dict:
         warn = np.array([any(f["severity"] != "info" for f in _kind_flags(r["flags"], codes)) for r in recs])
         anyf = np.array([bool(_kind_flags(r["flags"], codes)) for r in recs])
         p_name = "p_addition" if add else "p_omission"
-        if all(r[p_name] is not None for r in recs):
-            susp = col(p_name).astype(float)
+        if any(r[p_name] is not None for r in recs):  # the model ran (documents where it did not: 0)
+            susp = np.array([r[p_name] if r[p_name] is not None else 0.0 for r in recs], float)
         else:
             susp = 1 - col("bead_score").astype(float)
         lenb = _len_baseline(recs) * (-1 if add else 1)

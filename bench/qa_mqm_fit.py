@@ -34,6 +34,7 @@ from aligner.calibrated import MODEL_PATH  # noqa: E402
 from aligner.divergence import feature_names  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "mqm_features2.npz"
+LITERARY = ROOT / "bench" / "out" / "mactest_features.npz"
 #: Share of clean beads allowed a warning, per side model (Chinese side: omissions; English side: additions).
 #: Omissions get most of the 3% budget of warned clean segments; additions are mostly left to info.
 CLEAN_WARNING = {"zh": 0.01, "en": 0.005}
@@ -81,6 +82,50 @@ def dump(path: Path, cache: str, limit: int = 0) -> None:
                         **{k: np.array(v) for k, v in lab.items()})
 
 
+def dump_literary(path: Path, cache: str) -> None:
+    """MAC-Test's literary translations: our two-sided beads equal to a gold bead, as clean negatives.
+
+    The MQM data are news and TED talks translated closely; a free literary
+    translation leaves far more words without a dictionary rendering in a
+    clean pair. These negatives (with their document features) teach the
+    model what a clean pair of a free translation looks like. Grouped by text
+    in the cross-validation, never used to set the cut-offs.
+    """
+    import mactest
+    from aligner.config import AlignConfig
+    from aligner.data import Sentence, Side
+    from aligner.divergence import bead_evidence
+    from aligner.embed import Embedder, get_encoder
+    from aligner.pipeline import align_sides
+    from aligner.qa import Lexicon
+
+    cfg = AlignConfig(cache_dir=Path(cache))
+    emb = Embedder(get_encoder(cfg.model), cfg)
+    lex = Lexicon()
+    rows = {"zh": [], "en": []}
+    lab: dict[str, list] = {k: [] for k in ("omission", "clause", "addition", "clean", "doc", "set", "system",
+                                            "nseg")}
+    for t in mactest.load():
+        src = Side("zh", t.id, tuple(Sentence(i, x, 0, i + 1) for i, x in enumerate(t.zh)))
+        tgt = Side("en", t.id, tuple(Sentence(i, x, 0, i + 1) for i, x in enumerate(t.en)))
+        al = align_sides(src, tgt, config=cfg, embedder=emb, lexicon=lex, presplit_input=True)
+        gold = {(tuple(a), tuple(b)) for a, b in t.gold}
+        ev = bead_evidence(src, tgt, al.beads, lexicon=lex, embed=emb.embed)
+        for row, k in enumerate(ev.two):
+            b = al.beads[k]
+            if (b.src_ids, b.tgt_ids) not in gold:
+                continue
+            rows["zh"].append(ev.features["zh"][row])
+            rows["en"].append(ev.features["en"][row])
+            for name, v in (("omission", False), ("clause", False), ("addition", False), ("clean", True),
+                            ("doc", "mac:" + t.id), ("set", "mac-test"), ("system", "human"),
+                            ("nseg", len(b.src_ids) + len(b.tgt_ids))):
+                lab[name].append(v)
+        print(f"  {t.id}", file=sys.stderr)
+    np.savez_compressed(path, zh=np.array(rows["zh"]), en=np.array(rows["en"]),
+                        **{k: np.array(v) for k, v in lab.items()})
+
+
 def cutoff(p: np.ndarray, clean: np.ndarray, share: float) -> float:
     """The probability above which ``share`` of the clean beads lie."""
     return float(np.quantile(p[clean], 1 - share)) if clean.any() else 1.0
@@ -103,7 +148,8 @@ def predict(model, X: np.ndarray) -> np.ndarray:
 
 def cross_validate(d, side: str, label: str, C: float, clause_weight: float = 1.0):
     """Out-of-fold probabilities and per-fold cut-offs (warning, info), leave-one-document-out."""
-    X, y, clean, docs = d[side], d[label], d["clean"], d["doc"]
+    X, y, docs = d[side], d[label], d["doc"]
+    clean = d["clean"] & (d["set"] != "mac-test")  # cut-offs from the rated translations' clean beads only
     w = np.where(d["clause"], clause_weight, 1.0) if side == "zh" else None
     p = np.zeros(len(y))
     warn = np.zeros(len(y), bool)
@@ -120,11 +166,18 @@ def cross_validate(d, side: str, label: str, C: float, clause_weight: float = 1.
     return p, warn, info
 
 
-def report(d, C: float, clause_weight: float) -> None:
+def report(d, C: float, clause_weight: float) -> dict:
+    """Print the cross-validated figures; return the out-of-fold probabilities per side."""
     sets = np.unique(d["set"])
+    oof = {}
     for side, label in (("zh", "omission"), ("en", "addition")):
         p, warn, info = cross_validate(d, side, label, C, clause_weight)
-        rows = [("all", np.ones(len(p), bool))] + [(s, d["set"] == s) for s in sets]
+        oof[side] = p
+        mqm = d["set"] != "mac-test"
+        rows = [("all", mqm)] + [(s, d["set"] == s) for s in sets if s != "mac-test"]
+        if (~mqm).any():
+            print(f"{side}: MAC-Test clean gold beads (out of fold) warned {warn[~mqm].mean():.2%}, "
+                  f"any severity {info[~mqm].mean():.2%}")
         for name, m in rows:
             y, clean = d[label][m], d["clean"][m]
             line = (f"{side}/{label:8s} {name:9s} n={int(y.sum()):4d} AUC={qa_mqm.auc(p[m], y):.3f} "
@@ -135,14 +188,17 @@ def report(d, C: float, clause_weight: float) -> None:
                 yc = d["clause"][m]
                 line += (f" | clause n={int(yc.sum())} AUC={qa_mqm.auc(p[m], yc):.3f} "
                          f"warn={warn[m][yc].mean():.1%} any={info[m][yc].mean():.1%}")
+            line += f" | AUC vs clean={qa_mqm.auc(p[m][y | clean], y[y | clean]):.3f}"
             print(line)
+    return oof
 
 
 def write(d, C: float, clause_weight: float, path: Path) -> None:
     out = {"version": "mqm-dev-1", "features": list(feature_names()),
            "fitted_on": "bench/mqm-zhen dev half (bench/qa_mqm_fit.py)", "C": C}
     for side, label in (("zh", "omission"), ("en", "addition")):
-        X, y, clean = d[side], d[label], d["clean"]
+        X, y = d[side], d[label]
+        clean = d["clean"] & (d["set"] != "mac-test")
         w = np.where(d["clause"], clause_weight, 1.0) if side == "zh" else None
         m = fit(X, y, C, w)
         p = predict(m, X)
@@ -164,11 +220,23 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=0.1)
     ap.add_argument("--clause-weight", type=float, default=1.0)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--dump-literary", action="store_true")
+    ap.add_argument("--no-literary", action="store_true", help="fit on the MQM beads only")
+    ap.add_argument("--literary", default=str(LITERARY))
+    ap.add_argument("--mac-cache", default=str(ROOT / "bench" / "out" / "mac-cache"))
     args = ap.parse_args()
     path = Path(args.features)
     if args.dump:
         dump(path, args.cache, args.limit)
+    if args.dump_literary:
+        dump_literary(Path(args.literary), args.mac_cache)
+        return
     d = dict(np.load(path, allow_pickle=False))
+    lit = Path(args.literary)
+    if lit.exists() and not args.no_literary:
+        extra = dict(np.load(lit, allow_pickle=False))
+        d = {k: np.concatenate([d[k], extra[k]]) for k in d}
+        print(f"with {len(extra['doc'])} clean literary beads (MAC-Test) as negatives")
     report(d, args.C, args.clause_weight)
     if args.write:
         write(d, args.C, args.clause_weight, MODEL_PATH)

@@ -167,7 +167,7 @@ def test_t68_bad_review_file_fails_before_embedding(cli, tmp_path, no_embedding,
 
 
 @pytest.mark.parametrize("row, make, needle", [
-    ("t92", lambda p: p.mkdir(), "cannot read review file"),  # a directory
+    ("t92", lambda p: p.mkdir(), "is a directory, not a file"),  # a directory: refused from stat (row T7), never opened
     ("t93", lambda p: p.write_bytes(b"\xff\xfe\x00{}"), "cannot read review file"),  # not UTF-8
     ("t94", lambda p: p.write_text(json.dumps({"aligner_review": 1, "entries": [{"code": "omission"}]})),
      "entry 1: 'key' must be 16 hex digits"),  # an entry without its key

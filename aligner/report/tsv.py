@@ -182,7 +182,7 @@ def read_tsv(path: str | Path, text: str | None = None, max_bytes: int | None = 
         if len(cells) < 6:
             raise InputError(f"line {lineno}: expected at least 6 tab-separated columns, got {len(cells)}",
                              path=path)
-        if len(cells) > max(len(header), len(COLUMNS)):  # an unescaped tab typed into a cell
+        if len(cells) > len(header):  # an unescaped tab typed into a cell
             raise InputError(f"line {lineno}: {len(cells)} tab-separated columns, the header has "
                              f"{len(header)} (a tab inside a cell must be written \\t)", path=path)
         cells += [""] * (len(COLUMNS) - len(cells))
