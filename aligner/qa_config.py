@@ -2,7 +2,7 @@
 
 ``QAConfig`` reads them; ``aligner.qa.score`` takes a ``QAConfig``. Values
 were set on the seed documents 000 (Gromyko interview, USE-m3 embeddings) and
-004 (China Military Online); see ``aligner/qa.py`` for how each is used.
+004 (China Military Online); see ``aligner/qa/`` for how each is used.
 """
 
 from __future__ import annotations
