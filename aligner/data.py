@@ -90,7 +90,7 @@ class Bead:
     ``score`` is a similarity in [0, 1], ``None`` when one side is empty.
     ``p_omission`` / ``p_addition``: the calibrated probability that the
     source holds content the target leaves out / the reverse
-    (``aligner.calibrated``), ``None`` when not computed (one side empty, not
+    (``aligner.qa.calibrated``), ``None`` when not computed (one side empty, not
     zh/en, or the bead was built outside the score stage).
     """
 

@@ -2,7 +2,7 @@
 
 ``QAConfig`` reads them; ``aligner.qa.score`` takes a ``QAConfig``. Values
 were set on the seed documents 000 (Gromyko interview, USE-m3 embeddings) and
-004 (China Military Online); see ``aligner/qa.py`` for how each is used.
+004 (China Military Online); see ``aligner/qa/`` for how each is used.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ CLAUSE_WARNING = (0.271, 0.256)
 #: Info at or above this evidence: together 5% of MAC-Test's clean gold beads.
 CLAUSE_INFO = (0.128, 0.201)
 
-#: Calibrated omission / addition model (aligner/calibrated.py, fitted on MQM ratings by bench/qa_mqm_fit.py):
+#: Calibrated omission / addition model (aligner/qa/calibrated.py, fitted on MQM ratings by bench/qa_mqm_fit.py):
 #: run it. It adds ``partial`` (source content left out) and ``addition`` (target content with no source)
 #: flags with severities from its probability cut-offs, and a probability on every two-sided bead.
 CALIBRATED_CHECK = True

@@ -1,7 +1,7 @@
 """Fit the calibrated omission / addition model on the MQM development half, with document-level CV.
 
 1. ``--dump``: align every (set, system, document) of the development half
-   (as ``bench/qa_mqm.py`` does), compute ``aligner.divergence.features`` for
+   (as ``bench/qa_mqm.py`` does), compute ``aligner.qa.divergence.features`` for
    every two-sided bead, and save them with the bead's labels to
    ``bench/out/mqm_features.npz``.
 2. Cross-validate a logistic model (scikit-learn, standardised features, L2)
@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import qa_mqm  # noqa: E402
-from aligner.calibrated import MODEL_PATH  # noqa: E402
-from aligner.divergence import feature_names  # noqa: E402
+from aligner.qa.calibrated import MODEL_PATH  # noqa: E402
+from aligner.qa.divergence import feature_names  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "mqm_features2.npz"
 LITERARY = ROOT / "bench" / "out" / "mactest_features.npz"
@@ -46,7 +46,7 @@ def dump(path: Path, cache: str, limit: int = 0) -> None:
     from aligner.config import AlignConfig
     from aligner.embed import Embedder, get_encoder
     from aligner.pipeline import align_sides
-    from aligner.divergence import bead_evidence
+    from aligner.qa.divergence import bead_evidence
     from aligner.qa import Lexicon
 
     cfg = AlignConfig(cache_dir=Path(cache))
@@ -94,7 +94,7 @@ def dump_literary(path: Path, cache: str) -> None:
     import mactest
     from aligner.config import AlignConfig
     from aligner.data import Sentence, Side
-    from aligner.divergence import bead_evidence
+    from aligner.qa.divergence import bead_evidence
     from aligner.embed import Embedder, get_encoder
     from aligner.pipeline import align_sides
     from aligner.qa import Lexicon

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.calibrated import (
+from aligner.qa.calibrated import (
     DivergenceModel,
     ModelFileError,
     SideModel,
@@ -21,7 +21,7 @@ from aligner.calibrated import (
     severity_of,
 )
 from aligner.data import Flag, Severity
-from aligner.divergence import BeadPair, feature_names, features
+from aligner.qa.divergence import BeadPair, feature_names, features
 
 N = len(feature_names())
 

@@ -20,7 +20,7 @@ Contract (UTF-8, LF, one JSON object per line, ``ensure_ascii=False``):
 
   ``src``/``tgt`` are the bead's sentences (original text), one string per id;
   ``score`` is ``null`` on 1-0 and 0-1 beads; ``p_omission`` / ``p_addition``
-  are the calibrated probabilities of ``aligner.calibrated`` (``null`` where
+  are the calibrated probabilities of ``aligner.qa.calibrated`` (``null`` where
   not computed); ``flags`` is ``[]`` when clean;
   ``key`` is ``aligner.data.bead_key`` over the sentence texts (the key a
   review file uses).

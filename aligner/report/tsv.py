@@ -15,7 +15,7 @@ header row, then one row per bead in document order::
   `` | `` (a ``|`` inside a reason is written ``\\|``);
 * ``p_omission`` / ``p_addition``: the calibrated probability (3 decimals)
   that the source holds content the target leaves out / the reverse
-  (``aligner.calibrated``): the per-pair suspicion score to sort a review by;
+  (``aligner.qa.calibrated``): the per-pair suspicion score to sort a review by;
   empty where not computed (1-0 and 0-1 beads). Files written before these
   two columns existed (eight columns) are still read.
 

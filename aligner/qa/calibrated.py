@@ -1,6 +1,6 @@
 """Calibrated omission / addition probabilities for two-sided beads, and the flags they raise.
 
-A logistic model over ``aligner.divergence`` features, one per language side:
+A logistic model over ``aligner.qa.divergence`` features, one per language side:
 P(this side holds content that the other side does not render). On a zh→en
 translation the Chinese side's probability is the omission probability and
 the English side's the addition probability (the other way round for en→zh,
@@ -32,7 +32,7 @@ from .divergence import BeadPair, feature_names
 log = logging.getLogger(__name__)
 
 #: The shipped model file (JSON: version, feature names, per side means, scales, coefficients, cut-offs).
-MODEL_PATH = Path(__file__).parent / "calibration" / "divergence.json"
+MODEL_PATH = Path(__file__).parents[1] / "calibration" / "divergence.json"
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def evidence_words(pair: BeadPair, zh_side: bool, matcher, limit: int = 5) -> li
 
 def unrendered_clause(text: str, lang: str, other_keys: frozenset[str], matcher) -> str | None:
     """The clause of ``text`` with the most content words unrendered on the other side (at least half), or None."""
-    from .clauses import split_clauses
+    from ..clauses import split_clauses
 
     best, best_n = None, 0
     for cl in split_clauses(text, lang):
@@ -150,7 +150,7 @@ def reason(p: float, pair: BeadPair, zh_side: bool, original: str, clause: str |
 
 def _original_form(simplified: str, original: str) -> str:
     """The span of ``original`` (e.g. Traditional) that converts to the Simplified word, else the word."""
-    from .numbers import _t2s
+    from ..numbers import _t2s
 
     conv = _t2s().convert(original)
     i = conv.find(simplified)
@@ -160,7 +160,7 @@ def _original_form(simplified: str, original: str) -> str:
 
 
 def probabilities(model: DivergenceModel, X: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """{"zh": (n,), "en": (n,)} probabilities for ``aligner.divergence.features`` output."""
+    """{"zh": (n,), "en": (n,)} probabilities for ``aligner.qa.divergence.features`` output."""
     return {"zh": model.zh.predict(X["zh"]), "en": model.en.predict(X["en"])}
 
 
@@ -189,30 +189,27 @@ class Calibrated:
     p_addition: dict
 
 
-def calibrated_flags(src, tgt, beads: Sequence, *, lexicon, embed, config=None,
-                     model: DivergenceModel | None = None) -> Calibrated:
-    """The model's probabilities and flags for the two-sided beads of an aligned zh/en document.
+def calibrated_flags(ctx, model: DivergenceModel | None = None) -> Calibrated:
+    """The model's probabilities and flags for the two-sided beads of a ``QAContext`` (a zh/en document).
 
-    ``src``/``tgt``: ``aligner.data.Side``; ``beads``: the aligned beads;
-    ``lexicon``: an ``aligner.qa.Lexicon``; ``embed``: the encoder function
-    (``Embedder.embed``) for clause leave-outs, or None; ``config``: a
-    ``QAConfig``. Documents that are not Chinese-English get nothing, and so
-    do documents whose median dictionary coverage is below
-    ``config.calibrated_min_coverage`` on either side (the dictionary does not
-    know the text: outside what the model was fitted on).
+    Documents that are not Chinese-English get nothing, and so do documents
+    whose median dictionary coverage is below ``calibrated_min_coverage`` on
+    either side (the dictionary does not know the text: outside what the
+    model was fitted on).
     """
-    from .data import Flag, Severity
-    from .divergence import bead_evidence
+    from ..data import Flag, Severity
+    from .divergence import evidence
 
+    src, tgt, beads, config, lexicon = ctx.src, ctx.tgt, ctx.beads, ctx.config, ctx.lexicon
     if {src.lang, tgt.lang} != {"zh", "en"}:
         return Calibrated({}, {}, {})
     model = model or load_model()
-    ev = bead_evidence(src, tgt, beads, lexicon=lexicon, embed=embed, config=config)
+    ev = evidence(ctx)
     if not ev.two:
         return Calibrated({}, {}, {})
     cov = feature_names().index("cov")
     dev = feature_names().index("cov_dev")
-    least = getattr(config, "calibrated_min_coverage", 0.0)
+    least = config.calibrated_min_coverage
     for lang in ("zh", "en"):
         median = float(np.median(ev.features[lang][:, cov] - ev.features[lang][:, dev]))
         if median < least:

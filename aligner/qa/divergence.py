@@ -3,7 +3,7 @@
 The bead cosine alone ranks real omissions no better than plain sentence
 cosine. This module gathers the other evidence a reviewer uses, for each side
 of each two-sided bead, as plain numbers (one row per bead, one column per
-feature), and ``aligner.calibrated`` turns them into calibrated probabilities
+feature), and ``aligner.qa.calibrated`` turns them into calibrated probabilities
 with a logistic model fitted on human-rated translations
 (``bench/qa_mqm_fit.py``).
 
@@ -43,7 +43,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .clauses import LeaveOut, leave_out, split_clauses
+from ..clauses import LeaveOut, leave_out, split_clauses
 
 #: ``embed(texts, lang)`` -> (len(texts), dim) float32, L2-normalised.
 Embed = Callable[[Sequence[str], str], np.ndarray]
@@ -118,7 +118,7 @@ def _en_coverage(matcher, en: str, zh_keys: frozenset[str]) -> tuple[float | Non
 
 def _numbers(zh: str, en: str) -> tuple[int, int]:
     """(Chinese numbers with no equal in the English, English numbers with none in the Chinese)."""
-    from .numbers import extract_numbers, unmatched
+    from ..numbers import extract_numbers, unmatched
 
     a, b = unmatched(extract_numbers(zh, "zh"), extract_numbers(en, "en"))
     return len(a), len(b)
@@ -239,38 +239,30 @@ def bead_evidence(src, tgt, beads, *, lexicon, embed: Embed | None, config=None)
     ``aligner.qa_config.QAConfig`` (length model and confident-bead settings).
     Works for either direction: the Chinese side is whichever side is ``zh``.
     """
-    from .numbers import _t2s
-    from .qa import length_model
-    from .qa_config import QAConfig
+    from ..qa_config import QAConfig
+    from .context import build_context
 
-    config = config or QAConfig()
-    two = tuple(k for k, b in enumerate(beads) if b.src_ids and b.tgt_ids)
-    zh_side, en_side = (src, tgt) if src.lang == "zh" else (tgt, src)
-    conv = _t2s()
-    pairs, s_texts, t_texts = [], [], []
-    for k in two:
-        b = beads[k]
-        zi, ei = (b.src_ids, b.tgt_ids) if src.lang == "zh" else (b.tgt_ids, b.src_ids)
-        zh = "".join(zh_side.sentences[i].text for i in zi)
-        en = " ".join(en_side.sentences[j].text for j in ei)
-        pairs.append(BeadPair(conv.convert(zh), en))
-        s_texts.append(zh if src.lang == "zh" else en)
-        t_texts.append(en if src.lang == "zh" else zh)
-    cos = np.array([beads[k].score if beads[k].score is not None else np.nan for k in two], float)
-    if np.isnan(cos).all():
+    ctx = build_context(src, tgt, beads, config=config or QAConfig(), lexicon=lexicon, embed=embed)
+    return evidence(ctx)
+
+
+def evidence(ctx) -> Evidence:
+    """``features()`` for the two-sided beads of a ``QAContext`` (its texts, scores and length model)."""
+    src = ctx.src
+    two = tuple(ctx.two)
+    pairs = tuple(BeadPair(ctx.texts[k].zh, ctx.texts[k].en) for k in two)
+    cos = np.asarray(ctx.scores, float)
+    if len(cos) and np.isnan(cos).all():
         cos = np.zeros(len(two))
-    cos = np.where(np.isnan(cos), np.nanmedian(cos) if len(cos) else 0.0, cos)
-    confident = None
-    if len(two) >= config.min_calibration_beads:
-        cut = float(np.quantile(cos, config.confident_quantile))
-        confident = [c >= cut for c in cos]
-    lr, mu, sd = length_model(s_texts, t_texts, confident, src.lang, tgt.lang, config)
-    z = (lr - mu) / sd if len(two) else np.zeros(0)
+    if len(cos):
+        cos = np.where(np.isnan(cos), np.nanmedian(cos), cos)
+    z = (np.asarray(ctx.log_ratios, float) - ctx.mu) / ctx.sd if two else np.zeros(0)
     len_z = z if src.lang == "zh" else -z
-    if embed is not None and pairs:
-        lz = leave_out([(p.zh, "zh", p.en, "en") for p in pairs], embed, min_share=config.clause_min_share)
-        le = leave_out([(p.en, "en", p.zh, "zh") for p in pairs], embed, min_share=config.clause_min_share)
+    share = ctx.config.clause_min_share
+    if ctx.embed is not None and pairs:
+        lz = leave_out([(p.zh, "zh", p.en, "en") for p in pairs], ctx.embed, min_share=share)
+        le = leave_out([(p.en, "en", p.zh, "zh") for p in pairs], ctx.embed, min_share=share)
     else:
         lz = le = [None] * len(pairs)
-    X = features(pairs, cos, len_z, sd, lexicon.matcher, None, leave_outs=(lz, le))
-    return Evidence(two, tuple(pairs), X, len_z, float(sd), {"zh": lz, "en": le})
+    X = features(pairs, cos, len_z, float(ctx.sd), ctx.lexicon.matcher, None, leave_outs=(lz, le))
+    return Evidence(two, pairs, X, len_z, float(ctx.sd), {"zh": lz, "en": le})
