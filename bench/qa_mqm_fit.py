@@ -35,6 +35,9 @@ from aligner.qa.divergence import feature_names  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "mqm_features2.npz"
 LITERARY = ROOT / "bench" / "out" / "mactest_features.npz"
+#: Weight of a literary negative against an MQM bead: enough to calibrate free translations down, not so much
+#: that the clause evidence of close translations is drowned (bench/qa_mqm_fit.py --literary-weight sweeps it).
+LITERARY_WEIGHT = 0.1
 #: Share of clean beads allowed a warning, per side model (Chinese side: omissions; English side: additions).
 #: Omissions get most of the 3% budget of warned clean segments; additions are mostly left to info.
 CLEAN_WARNING = {"zh": 0.01, "en": 0.005}
@@ -150,7 +153,8 @@ def cross_validate(d, side: str, label: str, C: float, clause_weight: float = 1.
     """Out-of-fold probabilities and per-fold cut-offs (warning, info), leave-one-document-out."""
     X, y, docs = d[side], d[label], d["doc"]
     clean = d["clean"] & (d["set"] != "mac-test")  # cut-offs from the rated translations' clean beads only
-    w = np.where(d["clause"], clause_weight, 1.0) if side == "zh" else None
+    w = np.where(d["clause"], clause_weight, 1.0) if side == "zh" else np.ones(len(y))
+    w = w * np.where(d["set"] == "mac-test", LITERARY_WEIGHT, 1.0)
     p = np.zeros(len(y))
     warn = np.zeros(len(y), bool)
     info = np.zeros(len(y), bool)
@@ -199,7 +203,8 @@ def write(d, C: float, clause_weight: float, path: Path) -> None:
     for side, label in (("zh", "omission"), ("en", "addition")):
         X, y = d[side], d[label]
         clean = d["clean"] & (d["set"] != "mac-test")
-        w = np.where(d["clause"], clause_weight, 1.0) if side == "zh" else None
+        w = np.where(d["clause"], clause_weight, 1.0) if side == "zh" else np.ones(len(y))
+        w = w * np.where(d["set"] == "mac-test", LITERARY_WEIGHT, 1.0)
         m = fit(X, y, C, w)
         p = predict(m, X)
         sc, lr = m
@@ -212,6 +217,7 @@ def write(d, C: float, clause_weight: float, path: Path) -> None:
 
 
 def main() -> None:
+    global LITERARY_WEIGHT
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dump", action="store_true")
     ap.add_argument("--limit", type=int, default=0)
@@ -222,6 +228,7 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--dump-literary", action="store_true")
     ap.add_argument("--no-literary", action="store_true", help="fit on the MQM beads only")
+    ap.add_argument("--literary-weight", type=float, default=0.1)
     ap.add_argument("--literary", default=str(LITERARY))
     ap.add_argument("--mac-cache", default=str(ROOT / "bench" / "out" / "mac-cache"))
     args = ap.parse_args()
@@ -231,6 +238,7 @@ def main() -> None:
     if args.dump_literary:
         dump_literary(Path(args.literary), args.mac_cache)
         return
+    LITERARY_WEIGHT = args.literary_weight
     d = dict(np.load(path, allow_pickle=False))
     lit = Path(args.literary)
     if lit.exists() and not args.no_literary:
