@@ -143,24 +143,29 @@ _NUMBER_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine
                           r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b", re.I)
 
 
-@functools.lru_cache(maxsize=1)
-def _idiom_re() -> re.Pattern:
-    """Set phrases of CC-CEDICT (4+ characters) whose numerals are not quantities, as one regex.
+def idiom_words(entries) -> list[str]:
+    """Set phrases of CC-CEDICT (4+ characters) whose numerals are not quantities, longest first.
 
     A phrase is kept out (its numbers still read) when one of its glosses has a
     digit or a cardinal number word: 四十二章经 "Sutra of Forty-two Sections",
     百分之百 "a hundred percent", 一二九运动 "December 9th Movement". Left in:
     八九不离十 "pretty close", 三三两两 "in twos and threes", 一五一十 "in full detail".
     """
-    from .lexical import cedict_entries
-
     words = set()
-    for e in cedict_entries():
+    for e in entries:
         w = e["simplified"]
         if len(w) >= 4 and any(c in _CN_ALL for c in w) and re.fullmatch(r"[\u4e00-\u9fff]+", w) \
                 and not any(_NUMBER_WORD.search(d) for d in e["definitions"]):
             words.add(w)
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)) or r"(?!)")
+    return sorted(words, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _idiom_re() -> re.Pattern:
+    """``idiom_words`` as one regex (from the prebuilt dictionary index, ``aligner.lexindex``)."""
+    from .lexindex import tables
+
+    return re.compile("|".join(map(re.escape, tables()["idioms"])) or r"(?!)")
 
 
 #: Chinese magnitude characters and their values.
