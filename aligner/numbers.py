@@ -192,12 +192,30 @@ def _cn_value(s: str) -> float | None:
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]+)", s)
     if m:  # 3000亿 = 3000 x 10^8 (cn2an's smart mode agrees; done here to keep it exact)
         return float(m.group(1)) * _magnitude(m.group(2))
+    memo = _cn2an_memo()
+    got = memo.get(s)
+    if got is None:
+        got = [_cn2an(s)]
+        memo.put(s, got)
+    return got[0]
+
+
+def _cn2an(s: str) -> float | None:
     import cn2an
 
     try:
         return float(cn2an.cn2an(s, "smart"))
     except Exception:  # cn2an raises ValueError and others on what it cannot read
         return None
+
+
+@functools.lru_cache(maxsize=1)
+def _cn2an_memo():
+    """cn2an's readings kept in the cache directory: importing cn2an costs ~0.3 s (it compiles its patterns)."""
+    from .config import DEFAULT_CACHE_DIR
+    from .memo import Memo, version_of
+
+    return Memo(DEFAULT_CACHE_DIR, f"cn2an-smart:{version_of('cn2an')}", flush_every=1)
 
 
 def _spelled(s: str) -> bool:
