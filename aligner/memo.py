@@ -45,6 +45,9 @@ class Memo:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=30)
+                # a cache: commits need not wait for the disk (WAL keeps the file consistent on a crash)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS memo (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID")
                 self._db = db
             except (OSError, sqlite3.Error) as e:
