@@ -32,13 +32,15 @@ Search: a full DP when n * m is small; otherwise vecalign-style
 coarse-to-fine: halve both sides (averaging neighbouring vectors) until small,
 align there, then at each finer level search only a band of
 ``search_window`` sentences around the upsampled path. Time and memory are
-linear in the document length for a fixed window.
+linear in the document length for a fixed window. The full DP runs in numpy
+(``aligner.dp_numpy``: no JIT, milliseconds for an article); the banded one
+in numba (``aligner.dp_kernels``, compiled once and cached on disk). Both
+find the same beads on the same table.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 
 import numpy as np
 
@@ -71,161 +73,6 @@ def bead_types(max_bead: int, max_total: int) -> list[tuple[int, int]]:
     return out
 
 
-# --------------------------------------------------------------------------
-# numba kernels (compiled on first call, cached on disk)
-# --------------------------------------------------------------------------
-def _kernels():
-    global _KERNELS
-    if _KERNELS is not None:
-        return _KERNELS
-    import numba
-
-    @numba.njit(cache=True, fastmath=True)
-    def band_dots(S, T, base, width):
-        """dots[x, y - base[x]] = S[x] . T[y] for y in [base[x], base[x] + width), 0 outside T."""
-        n = S.shape[0]
-        m = T.shape[0]
-        d = S.shape[1]
-        out = np.zeros((n, width), np.float32)
-        for x in range(n):
-            for k in range(width):
-                y = base[x] + k
-                if y < 0 or y >= m:
-                    continue
-                acc = np.float32(0.0)
-                for z in range(d):
-                    acc += S[x, z] * T[y, z]
-                out[x, k] = acc
-        return out
-
-    @numba.njit(cache=True, fastmath=True)
-    def window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
-        """Cosine of merged sides src[pi:pi+a] vs tgt[pj:pj+b]."""
-        if use_win:
-            acc = np.float32(0.0)
-            d = SW.shape[2]
-            for z in range(d):
-                acc += SW[a - 1, pi, z] * TW[b - 1, pj, z]
-            return acc
-        acc = 0.0
-        for r in range(a):
-            x = pi + r
-            for q in range(b):
-                acc += dots[x, pj + q - base[x]]
-        den = s_wn[a - 1, pi] * t_wn[b - 1, pj]
-        if den <= 0.0:
-            return 0.0
-        return acc / den
-
-    @numba.njit(cache=True, fastmath=True)
-    def member_cos(side, r, a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
-        """Cosine of member r of one side (0: source, 1: target) with the other merged side."""
-        if use_win:
-            acc = np.float32(0.0)
-            for z in range(SW.shape[2]):
-                if side == 0:
-                    acc += SW[0, pi + r, z] * TW[b - 1, pj, z]
-                else:
-                    acc += TW[0, pj + r, z] * SW[a - 1, pi, z]
-            return acc
-        acc = 0.0
-        if side == 0:
-            x = pi + r
-            for q in range(b):
-                acc += dots[x, pj + q - base[x]]
-            den = s_wn[0, x] * t_wn[b - 1, pj]
-        else:
-            y = pj + r
-            for p in range(a):
-                acc += dots[pi + p, y - base[pi + p]]
-            den = t_wn[0, y] * s_wn[a - 1, pi]
-        return acc / den if den > 0.0 else 0.0
-
-    @numba.njit(cache=True, fastmath=True)
-    def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
-        """Sum over merged sides of max(0, sim - least cosine of a member with the other side)."""
-        gap = 0.0
-        for side in range(2):
-            count = a if side == 0 else b
-            if count < 2:
-                continue
-            worst = np.inf
-            for r in range(count):
-                c = member_cos(side, r, a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
-                if c < worst:
-                    worst = c
-            if sim > worst:
-                gap += sim - worst
-        return gap
-
-    @numba.njit(cache=True)
-    def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
-           cs_len, ct_len, s_para, t_para, s_alone, t_alone, skip, edge_skip, skip_full, skip_floor, para_w, len_w,
-           merge_w, member_w, ratio, smooth):
-        """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers."""
-        row_start = np.zeros(n + 2, np.int64)
-        for i in range(n + 1):
-            row_start[i + 1] = row_start[i] + (hi[i] - lo[i] + 1)
-        total = row_start[n + 1]
-        D = np.full(total, np.inf)
-        BP = np.full(total, -1, np.int8)
-        D[0] = 0.0  # (0, 0): lo[0] must be 0
-        nt = ta.shape[0]
-        for i in range(n + 1):
-            for j in range(lo[i], hi[i] + 1):
-                if i == 0 and j == 0:
-                    continue
-                best = np.inf
-                bt = -1
-                for t in range(nt):
-                    a = ta[t]
-                    b = tb[t]
-                    pi = i - a
-                    pj = j - b
-                    if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
-                        continue
-                    prev = D[row_start[pi] + pj - lo[pi]]
-                    if prev == np.inf:
-                        continue
-                    if a == 0 or b == 0:
-                        # unaligned text before the first or after the last bead of the
-                        # other side (intros, headers, trailers) is common: cheaper there
-                        if (b == 0 and (pj == 0 or pj == m)) or (a == 0 and (pi == 0 or pi == n)):
-                            c = edge_skip
-                        else:
-                            c = skip
-                            # a short line that is a paragraph of its own (byline, metadata,
-                            # caption) is cheaper to leave out
-                            if b == 0 and s_alone[pi]:
-                                c *= min(1.0, max(skip_floor, (cs_len[i] - cs_len[pi]) * ratio / skip_full))
-                            elif a == 0 and t_alone[pj]:
-                                c *= min(1.0, max(skip_floor, (ct_len[j] - ct_len[pj]) / skip_full))
-                    else:
-                        sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
-                        norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
-                        dist = (1.0 - sim) / norm
-                        c = dist * (a + b) * 0.5 + merge_w * (a + b - 2)
-                        if member_w != 0.0 and a + b > 2:
-                            c += member_w * member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base,
-                                                       s_wn, t_wn)
-                        ls = cs_len[i] - cs_len[pi]
-                        lt = ct_len[j] - ct_len[pj]
-                        lr = math.log((lt + smooth) / (ratio * ls + smooth))
-                        c += len_w * lr * lr
-                        c += para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj]))
-                    if prev + c < best:
-                        best = prev + c
-                        bt = t
-                k = row_start[i] + j - lo[i]
-                D[k] = best
-                BP[k] = bt
-        return BP, row_start
-
-    _KERNELS = (band_dots, window_sim, dp)
-    return _KERNELS
-
-
-_KERNELS = None
 
 
 # --------------------------------------------------------------------------
@@ -425,16 +272,25 @@ def _adapt(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> np.ndarray |
         return None
     idx = np.array(pairs)
     dim = SW.shape[2]
-    XX = np.zeros((dim, dim))
-    XY = np.zeros((dim, dim))
-    for c in range(0, len(idx), ADAPT_CHUNK):  # chunks: memory stays O(dim^2), not O(pairs * dim)
-        X = SW[0, idx[c:c + ADAPT_CHUNK, 0]].astype(np.float64)
-        Y = TW[0, idx[c:c + ADAPT_CHUNK, 1]].astype(np.float64)
-        XX += X.T @ X
-        XY += X.T @ Y
     lam = ridge * len(pairs)
-    W = np.linalg.solve(XX + lam * np.eye(dim), XY + lam * np.eye(dim)).astype(np.float32)
-    out = np.asarray(SW, np.float32) @ W
+    if len(pairs) < dim:
+        # Same W through the push-through identity, W = I + X^T (X X^T + lam I)^-1 (Y - X): a pairs x pairs
+        # solve instead of dim x dim (a short document has far fewer pairs than dimensions).
+        X = SW[0, idx[:, 0]].astype(np.float64)
+        Y = TW[0, idx[:, 1]].astype(np.float64)
+        Z = np.linalg.solve(X @ X.T + lam * np.eye(len(pairs)), Y - X)
+        flat = np.asarray(SW, np.float64).reshape(-1, dim)
+        out = (flat + (flat @ X.T) @ Z).astype(np.float32).reshape(SW.shape)
+    else:
+        XX = np.zeros((dim, dim))
+        XY = np.zeros((dim, dim))
+        for c in range(0, len(idx), ADAPT_CHUNK):  # chunks: memory stays O(dim^2), not O(pairs * dim)
+            X = SW[0, idx[c:c + ADAPT_CHUNK, 0]].astype(np.float64)
+            Y = TW[0, idx[c:c + ADAPT_CHUNK, 1]].astype(np.float64)
+            XX += X.T @ X
+            XY += X.T @ Y
+        W = np.linalg.solve(XX + lam * np.eye(dim), XY + lam * np.eye(dim)).astype(np.float32)
+        out = np.asarray(SW, np.float32) @ W
     nrm = np.linalg.norm(out, axis=-1, keepdims=True)
     nrm[nrm == 0] = 1.0
     out /= nrm
@@ -444,9 +300,7 @@ def _adapt(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> np.ndarray |
 def _search(SW, TW, s_len, t_len, s_para, t_para, types, config) -> list[tuple[int, int]]:
     n, m = SW.shape[1], TW.shape[1]
     if n * m <= config.full_dp_max_cells:
-        lo = np.zeros(n + 1, np.int64)
-        hi = np.full(n + 1, m, np.int64)
-        return _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config)
+        return _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, None, None, config)
     # coarse level: halve both sides, align single vectors with few bead types
     cS, cT = _downsample(SW[0]), _downsample(TW[0])
     coarse_cfg = config.with_(para_break_cost=0.0)
@@ -457,8 +311,23 @@ def _search(SW, TW, s_len, t_len, s_para, t_para, types, config) -> list[tuple[i
     return _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config)
 
 
+def _sum_windows(S: np.ndarray, K: int) -> np.ndarray:
+    """(K, n, dim) float32: normalised sums of 1..K consecutive sentence vectors (0 past the end, or if 0)."""
+    n = S.shape[0]
+    out = np.zeros((K, n, S.shape[1]), np.float32)
+    acc = np.zeros_like(S)
+    for a in range(1, K + 1):
+        if a > n:
+            break
+        acc[: n - a + 1] += S[a - 1:]
+        nrm = np.linalg.norm(acc[: n - a + 1], axis=1, keepdims=True)
+        out[a - 1, : n - a + 1] = np.divide(acc[: n - a + 1], nrm, out=np.zeros_like(acc[: n - a + 1]),
+                                            where=nrm > 0)
+    return out
+
+
 def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list[tuple[int, int]]:
-    band_dots, _, dp = _kernels()
+    """One DP over the band ``lo``/``hi`` (None: the full table, in numpy; else the numba kernel)."""
     n, m = SW.shape[1], TW.shape[1]
     K = max(a for a, _ in types)
     Kb = max(b for _, b in types)
@@ -468,14 +337,37 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
     if use_win:
         s_norm = _random_norms(SW[:K], T, rng)
         t_norm = _random_norms(TW[:Kb], S, rng)
+    else:
+        Km = max(K, Kb)
+        s_norm = _averaged_norms(S, T, Km, rng)
+        t_norm = _averaged_norms(T, S, Km, rng)
+    cs = np.concatenate([[0.0], np.cumsum(s_len)])
+    ct = np.concatenate([[0.0], np.cumsum(t_len)])
+    ratio = max(ct[-1], 1.0) / max(cs[-1], 1.0)
+    params = (float(config.skip_cost), float(config.edge_skip_cost), float(config.skip_full_chars),
+              float(config.skip_floor), float(config.para_break_cost), float(config.length_weight),
+              float(config.merge_cost), float(config.member_weight), float(ratio), LENGTH_SMOOTHING)
+    if lo is None:
+        from .dp_numpy import bead_costs, full_dp
+
+        if use_win:
+            SWn, TWn = np.asarray(SW, np.float32), np.asarray(TW, np.float32)
+        else:
+            Km = max(K, Kb)
+            SWn, TWn = _sum_windows(np.asarray(S, np.float32), Km), _sum_windows(np.asarray(T, np.float32), Km)
+        costs = bead_costs(types, n, m, SWn, TWn, s_norm, t_norm, cs, ct,
+                           np.asarray(s_para, np.int64), np.asarray(t_para, np.int64),
+                           _alone(s_para), _alone(t_para), *params)
+        return full_dp(types, costs, n, m)
+    from .dp_kernels import band_dots, dp
+
+    if use_win:
         dots = np.zeros((1, 1), np.float32)
         base = np.zeros(1, np.int64)
         s_wn = t_wn = np.zeros((1, 1), np.float32)
         SWk, TWk = SW, TW
     else:
         Km = max(K, Kb)
-        s_norm = _averaged_norms(S, T, Km, rng)
-        t_norm = _averaged_norms(T, S, Km, rng)
         base = lo[:n] - Km
         width = int((hi[:n] - lo[:n]).max()) + 2 * Km + 1
         dots = band_dots(np.ascontiguousarray(S), np.ascontiguousarray(T),
@@ -485,19 +377,13 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
         SWk = TWk = np.zeros((1, 1, 1), np.float32)
     ta = np.array([a for a, _ in types], np.int64)
     tb = np.array([b for _, b in types], np.int64)
-    cs = np.concatenate([[0.0], np.cumsum(s_len)])
-    ct = np.concatenate([[0.0], np.cumsum(t_len)])
-    ratio = max(ct[-1], 1.0) / max(cs[-1], 1.0)
     # One dtype and layout per argument: each distinct signature costs a numba compile.
     c32 = lambda a: np.ascontiguousarray(a, dtype=np.float32)  # noqa: E731
     c64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
     i64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
     BP, row_start = dp(int(n), int(m), i64(lo), i64(hi), i64(ta), i64(tb), bool(use_win), c32(SWk), c32(TWk),
                        c32(dots), i64(base), c32(s_wn), c32(t_wn), c32(s_norm), c32(t_norm), c64(cs), c64(ct),
-                       i64(s_para), i64(t_para), _alone(s_para), _alone(t_para), float(config.skip_cost), float(config.edge_skip_cost),
-                       float(config.skip_full_chars), float(config.skip_floor),
-                       float(config.para_break_cost), float(config.length_weight),
-                       float(config.merge_cost), float(config.member_weight), float(ratio), LENGTH_SMOOTHING)
+                       i64(s_para), i64(t_para), _alone(s_para), _alone(t_para), *params)
     return _traceback(BP, row_start, lo, ta, tb, n, m)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from functools import cached_property, lru_cache
 from collections.abc import Mapping
 from typing import Iterable, Protocol
@@ -85,6 +86,25 @@ class Matcher:
 
     def __init__(self, lexicon: _HasEntries) -> None:
         self.lexicon = lexicon
+        self._memos: tuple = ()  # (jieba words, English keys): ``aligner.memo.Memo`` pair, see ``use_memo``
+
+    def use_memo(self, cache_dir) -> None:
+        """Keep jieba's words and the English keys of each text in ``cache_dir`` (a warm run loads neither library)."""
+        from .memo import Memo, version_of
+
+        if self._memos and self._memos[0].path.parent == Path(cache_dir):
+            return
+        code = version_of("jieba", "nltk", files=(__file__,))
+        self._memos = (Memo(cache_dir, f"jieba-cut:{code}"), Memo(cache_dir, f"en-keys:{code}"))
+
+    def flush_memo(self) -> None:
+        for m in self._memos:
+            m.flush()
+
+    def _cut(self, zh: str) -> list[str]:
+        if self._memos:
+            return self._memos[0].cached(lambda t: list(self._jieba.cut(t)), zh)
+        return list(self._jieba.cut(zh))
 
     @cached_property
     def _stem(self):
@@ -94,6 +114,12 @@ class Matcher:
 
     def _word_keys(self, text: str) -> dict[str, frozenset[str]]:
         """Content word stem -> its keys: the stem and, for a long one, its first ``PREFIX`` letters (Europe ~ European)."""
+        if self._memos:
+            got = self._memos[1].cached(lambda t: {k: sorted(v) for k, v in self._compute_word_keys(t).items()}, text)
+            return {k: frozenset(v) for k, v in got.items()}
+        return self._compute_word_keys(text)
+
+    def _compute_word_keys(self, text: str) -> dict[str, frozenset[str]]:
         stem = self._stem
         out: dict[str, frozenset[str]] = {}
         for w in _WORD.findall(text.lower().replace("-", "")):
@@ -154,7 +180,7 @@ class Matcher:
         """
         out: list[Word] = []
         g = self.glosses
-        for tok in self._jieba.cut(zh):
+        for tok in self._cut(zh):
             if not _HAN.search(tok):
                 w = tok.strip().lower()
                 if re.fullmatch(r"[a-z]{2,}", w):

@@ -143,24 +143,29 @@ _NUMBER_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine
                           r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b", re.I)
 
 
-@functools.lru_cache(maxsize=1)
-def _idiom_re() -> re.Pattern:
-    """Set phrases of CC-CEDICT (4+ characters) whose numerals are not quantities, as one regex.
+def idiom_words(entries) -> list[str]:
+    """Set phrases of CC-CEDICT (4+ characters) whose numerals are not quantities, longest first.
 
     A phrase is kept out (its numbers still read) when one of its glosses has a
     digit or a cardinal number word: 四十二章经 "Sutra of Forty-two Sections",
     百分之百 "a hundred percent", 一二九运动 "December 9th Movement". Left in:
     八九不离十 "pretty close", 三三两两 "in twos and threes", 一五一十 "in full detail".
     """
-    from .lexical import cedict_entries
-
     words = set()
-    for e in cedict_entries():
+    for e in entries:
         w = e["simplified"]
         if len(w) >= 4 and any(c in _CN_ALL for c in w) and re.fullmatch(r"[\u4e00-\u9fff]+", w) \
                 and not any(_NUMBER_WORD.search(d) for d in e["definitions"]):
             words.add(w)
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)) or r"(?!)")
+    return sorted(words, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _idiom_re() -> re.Pattern:
+    """``idiom_words`` as one regex (from the prebuilt dictionary index, ``aligner.lexindex``)."""
+    from .lexindex import tables
+
+    return re.compile("|".join(map(re.escape, tables()["idioms"])) or r"(?!)")
 
 
 #: Chinese magnitude characters and their values.
@@ -187,12 +192,30 @@ def _cn_value(s: str) -> float | None:
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]+)", s)
     if m:  # 3000亿 = 3000 x 10^8 (cn2an's smart mode agrees; done here to keep it exact)
         return float(m.group(1)) * _magnitude(m.group(2))
+    memo = _cn2an_memo()
+    got = memo.get(s)
+    if got is None:
+        got = [_cn2an(s)]
+        memo.put(s, got)
+    return got[0]
+
+
+def _cn2an(s: str) -> float | None:
     import cn2an
 
     try:
         return float(cn2an.cn2an(s, "smart"))
     except Exception:  # cn2an raises ValueError and others on what it cannot read
         return None
+
+
+@functools.lru_cache(maxsize=1)
+def _cn2an_memo():
+    """cn2an's readings kept in the cache directory: importing cn2an costs ~0.3 s (it compiles its patterns)."""
+    from .config import DEFAULT_CACHE_DIR
+    from .memo import Memo, version_of
+
+    return Memo(DEFAULT_CACHE_DIR, f"cn2an-smart:{version_of('cn2an')}", flush_every=1)
 
 
 def _spelled(s: str) -> bool:

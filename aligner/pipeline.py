@@ -25,7 +25,7 @@ from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
 from .inputs import regular_file, same_file
 from .read import read_document, read_whole, side_language, text_of
-from .segment import SEGMENTER_ID, Segmenter, presplit
+from .segment import SEGMENTER_ID, Segmenter, presplit, segment_memo
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,15 @@ def load_sides(
     ``src_lang == "en"``. Two files: the first is the source. Raises
     ``NotParallelError`` when there is nothing to align against.
     """
-    seg = Segmenter()
+    seg = Segmenter(memo=None if presplit_input else segment_memo(config.cache_dir))
+    try:
+        return _load_sides(paths, seg, src_lang, presplit_input, config)
+    finally:
+        if seg.memo is not None:
+            seg.memo.flush()
+
+
+def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: AlignConfig) -> Loaded:
     cut = presplit if presplit_input else seg.segment
     if len(paths) == 1:
         path = str(paths[0])
@@ -140,12 +148,24 @@ def align_sides(
     given; pass them to reuse a loaded model and dictionary across documents.
     ``qa_config``: an ``aligner.qa_config.QAConfig`` for the score stage (its defaults when None).
     """
-    from .qa import Lexicon, score as qa_score
+    from .qa import Lexicon
 
     if len(src) == 0 or len(tgt) == 0:
         empty = src.path if len(src) == 0 else tgt.path
         raise NotParallelError("no sentences to align on one side", path=empty)
     embedder = embedder or Embedder(get_encoder(config.model), config)
+    lexicon = lexicon or Lexicon()
+    if config.cache_dir:
+        lexicon.matcher.use_memo(config.cache_dir)
+    try:
+        return _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, lexicon, qa_config)
+    finally:
+        lexicon.matcher.flush_memo()
+
+
+def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, lexicon, qa_config) -> Alignment:
+    from .qa import score as qa_score
+
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     cb = (lambda lang: (lambda d, t: progress(f"embed {lang}", d, t))) if progress else (lambda lang: None)
@@ -161,7 +181,7 @@ def align_sides(
     )
     timings["align"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon or Lexicon(), embed=embedder.embed,
+    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon, embed=embedder.embed,
                      **({"config": qa_config} if qa_config is not None else {}))
     if layout == "pair" and (qa_config is None or not qa_config.checks or "script" in qa_config.checks):
         from .script import script_flags

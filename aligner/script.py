@@ -9,6 +9,7 @@ why it may match oddly.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Sequence
 
 from .data import Bead, Flag, Severity, Side
@@ -41,5 +42,5 @@ def script_flags(src: Side, tgt: Side, beads: Sequence[Bead]) -> tuple[Bead, ...
     for b in beads:
         extra = tuple(Flag(CODE, Severity.INFO, odd_s[i]) for i in b.src_ids if i in odd_s)
         extra += tuple(Flag(CODE, Severity.INFO, odd_t[j]) for j in b.tgt_ids if j in odd_t)
-        out.append(Bead(b.src_ids, b.tgt_ids, b.score, b.flags + extra) if extra else b)
+        out.append(dataclasses.replace(b, flags=b.flags + extra) if extra else b)
     return tuple(out)

@@ -15,8 +15,9 @@ joining a paragraph's sentences gives back the paragraph, whitespace aside.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from .data import Paragraph, Sentence, Side, Text
 
@@ -58,7 +59,13 @@ EN_ABBREVIATIONS = frozenset(
 
 @dataclass(frozen=True)
 class Segmenter:
-    """Sentence splitter for Chinese and English paragraphs."""
+    """Sentence splitter for Chinese and English paragraphs.
+
+    ``memo``: an ``aligner.memo.Memo`` (``segment_memo``) keeping English
+    paragraphs' sentences, so that a warm run does not import nltk.
+    """
+
+    memo: Any = field(default=None, compare=False, repr=False)
 
     @cached_property
     def _punkt(self):
@@ -72,6 +79,8 @@ class Segmenter:
         """Split one paragraph into sentences (original text, stripped)."""
         if lang == "zh":
             return split_zh(text)
+        if self.memo is not None:
+            return list(self.memo.cached(self._split_en, text))
         return self._split_en(text)
 
     def _split_en(self, text: str) -> list[str]:
@@ -159,6 +168,15 @@ def _merge_fragments(pieces: list[str]) -> list[str]:
         else:
             out.append(p)
     return out
+
+
+def segment_memo(cache_dir) -> Any:
+    """The memo of English segmentation in ``cache_dir`` (None: no cache), keyed by this code and nltk's version."""
+    if not cache_dir:
+        return None
+    from .memo import Memo, version_of
+
+    return Memo(cache_dir, f"segment-en:{SEGMENTER_ID}:{version_of('nltk', files=(__file__,))}")
 
 
 def segment(text: Text) -> Side:

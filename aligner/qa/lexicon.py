@@ -42,6 +42,10 @@ class Lexicon:
 
     def __init__(self, entries: Iterable[dict] | None = None) -> None:
         self._given = list(entries) if entries is not None else None
+        if entries is None:  # CC-CEDICT's tables from the prebuilt index, not derived per process
+            from ..lexindex import preload
+
+            preload(self)
 
     @cached_property
     def _entries(self) -> list[dict]:

@@ -1,0 +1,165 @@
+"""numba kernels of the banded bead DP (``aligner.align``), compiled once and cached on disk.
+
+Module-level functions, not closures: numba keys its on-disk cache on the
+function's bytecode *and its closure variables*, and a closure over other
+jitted functions pickles differently in every process, so the closures this
+code used to be compiled again on every run (5 s). Imported only when a
+document is too large for the numpy DP (``aligner.dp_numpy``).
+
+The cache lives in ``__pycache__`` beside this file when that is writable,
+else in numba's per-user cache directory (``~/.cache/numba``, or
+``NUMBA_CACHE_DIR``): an installed, read-only package still compiles once.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, fastmath=True)
+def band_dots(S, T, base, width):
+    """dots[x, y - base[x]] = S[x] . T[y] for y in [base[x], base[x] + width), 0 outside T."""
+    n = S.shape[0]
+    m = T.shape[0]
+    d = S.shape[1]
+    out = np.zeros((n, width), np.float32)
+    for x in range(n):
+        for k in range(width):
+            y = base[x] + k
+            if y < 0 or y >= m:
+                continue
+            acc = np.float32(0.0)
+            for z in range(d):
+                acc += S[x, z] * T[y, z]
+            out[x, k] = acc
+    return out
+
+
+@numba.njit(cache=True, fastmath=True)
+def window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
+    """Cosine of merged sides src[pi:pi+a] vs tgt[pj:pj+b]."""
+    if use_win:
+        acc = np.float32(0.0)
+        d = SW.shape[2]
+        for z in range(d):
+            acc += SW[a - 1, pi, z] * TW[b - 1, pj, z]
+        return acc
+    acc = 0.0
+    for r in range(a):
+        x = pi + r
+        for q in range(b):
+            acc += dots[x, pj + q - base[x]]
+    den = s_wn[a - 1, pi] * t_wn[b - 1, pj]
+    if den <= 0.0:
+        return 0.0
+    return acc / den
+
+
+@numba.njit(cache=True, fastmath=True)
+def member_cos(side, r, a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
+    """Cosine of member r of one side (0: source, 1: target) with the other merged side."""
+    if use_win:
+        acc = np.float32(0.0)
+        for z in range(SW.shape[2]):
+            if side == 0:
+                acc += SW[0, pi + r, z] * TW[b - 1, pj, z]
+            else:
+                acc += TW[0, pj + r, z] * SW[a - 1, pi, z]
+        return acc
+    acc = 0.0
+    if side == 0:
+        x = pi + r
+        for q in range(b):
+            acc += dots[x, pj + q - base[x]]
+        den = s_wn[0, x] * t_wn[b - 1, pj]
+    else:
+        y = pj + r
+        for p in range(a):
+            acc += dots[pi + p, y - base[pi + p]]
+        den = t_wn[0, y] * s_wn[a - 1, pi]
+    return acc / den if den > 0.0 else 0.0
+
+
+@numba.njit(cache=True, fastmath=True)
+def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
+    """Sum over merged sides of max(0, sim - least cosine of a member with the other side)."""
+    gap = 0.0
+    for side in range(2):
+        count = a if side == 0 else b
+        if count < 2:
+            continue
+        worst = np.inf
+        for r in range(count):
+            c = member_cos(side, r, a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
+            if c < worst:
+                worst = c
+        if sim > worst:
+            gap += sim - worst
+    return gap
+
+
+@numba.njit(cache=True)
+def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
+       cs_len, ct_len, s_para, t_para, s_alone, t_alone, skip, edge_skip, skip_full, skip_floor, para_w, len_w,
+       merge_w, member_w, ratio, smooth):
+    """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers."""
+    row_start = np.zeros(n + 2, np.int64)
+    for i in range(n + 1):
+        row_start[i + 1] = row_start[i] + (hi[i] - lo[i] + 1)
+    total = row_start[n + 1]
+    D = np.full(total, np.inf)
+    BP = np.full(total, -1, np.int8)
+    D[0] = 0.0  # (0, 0): lo[0] must be 0
+    nt = ta.shape[0]
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            if i == 0 and j == 0:
+                continue
+            best = np.inf
+            bt = -1
+            for t in range(nt):
+                a = ta[t]
+                b = tb[t]
+                pi = i - a
+                pj = j - b
+                if pi < 0 or pj < 0 or pj < lo[pi] or pj > hi[pi]:
+                    continue
+                prev = D[row_start[pi] + pj - lo[pi]]
+                if prev == np.inf:
+                    continue
+                if a == 0 or b == 0:
+                    # unaligned text before the first or after the last bead of the
+                    # other side (intros, headers, trailers) is common: cheaper there
+                    if (b == 0 and (pj == 0 or pj == m)) or (a == 0 and (pi == 0 or pi == n)):
+                        c = edge_skip
+                    else:
+                        c = skip
+                        # a short line that is a paragraph of its own (byline, metadata,
+                        # caption) is cheaper to leave out
+                        if b == 0 and s_alone[pi]:
+                            c *= min(1.0, max(skip_floor, (cs_len[i] - cs_len[pi]) * ratio / skip_full))
+                        elif a == 0 and t_alone[pj]:
+                            c *= min(1.0, max(skip_floor, (ct_len[j] - ct_len[pj]) / skip_full))
+                else:
+                    sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
+                    norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
+                    dist = (1.0 - sim) / norm
+                    c = dist * (a + b) * 0.5 + merge_w * (a + b - 2)
+                    if member_w != 0.0 and a + b > 2:
+                        c += member_w * member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base,
+                                                   s_wn, t_wn)
+                    ls = cs_len[i] - cs_len[pi]
+                    lt = ct_len[j] - ct_len[pj]
+                    lr = math.log((lt + smooth) / (ratio * ls + smooth))
+                    c += len_w * lr * lr
+                    c += para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj]))
+                if prev + c < best:
+                    best = prev + c
+                    bt = t
+            k = row_start[i] + j - lo[i]
+            D[k] = best
+            BP[k] = bt
+    return BP, row_start

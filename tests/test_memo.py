@@ -1,0 +1,67 @@
+"""The analysis cache (``aligner.memo``): a warm run gives the same sentences and words without nltk or jieba.
+
+Expected values: what the uncached functions return (segmentation of seed 004's
+English, jieba's words, the English keys); the cache must only remember them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from aligner.memo import Memo
+from aligner.segment import Segmenter, segment_memo
+from aligner.qa import Lexicon
+
+from test_lexical import ENTRIES
+
+EN = ("Russian Deputy Foreign Minister Sergei Ryabkov said on Tuesday that Moscow is ready for talks. "
+      "Mr. Ryabkov added that U.S. officials had not replied.")
+
+
+def test_memo_round_trip_and_flush(tmp_path):
+    m = Memo(tmp_path, "ns")
+    assert m.get("a") is None
+    m.put("a", ["x", "y"])
+    assert m.get("a") == ["x", "y"]  # buffered
+    m.flush()
+    assert Memo(tmp_path, "ns").get("a") == ["x", "y"]  # from the file
+    assert Memo(tmp_path, "other").get("a") is None  # namespaces are apart
+
+
+def test_memo_never_fails_a_run(tmp_path):
+    (tmp_path / "analysis.sqlite").write_bytes(b"not a database" * 100)
+    m = Memo(tmp_path, "ns")
+    assert m.cached(str.upper, "abc") == "ABC"
+    m.flush()
+    assert m.cached(str.upper, "abc") == "ABC"
+
+
+@pytest.mark.parametrize("memo", [False, True])
+def test_segmenter_with_memo_gives_the_same_sentences(tmp_path, memo):
+    plain = Segmenter().split(EN, "en")
+    seg = Segmenter(memo=segment_memo(tmp_path) if memo else None)
+    assert seg.split(EN, "en") == plain
+    if memo:
+        seg.memo.flush()
+        again = Segmenter(memo=segment_memo(tmp_path))
+        assert again.memo.get(EN) == plain  # stored
+        assert again.split(EN, "en") == plain
+
+
+def test_matcher_with_memo_gives_the_same_words_and_keys(tmp_path):
+    ref = Lexicon(ENTRIES).matcher
+    lex = Lexicon(ENTRIES)
+    lex.matcher.use_memo(tmp_path)
+    for zh in ("我们需要达成协议", "欧洲专家", "王琦瑶"):
+        assert lex.matcher.words(zh) == ref.words(zh)
+    assert lex.matcher.content("European experts reached an agreement") == \
+        ref.content("European experts reached an agreement")
+    lex.matcher.flush_memo()
+    with sqlite3.connect(tmp_path / "analysis.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM memo").fetchone()[0] >= 4
+    warm = Lexicon(ENTRIES)
+    warm.matcher.use_memo(tmp_path)
+    assert warm.matcher.words("欧洲专家") == ref.words("欧洲专家")
+    assert warm.matcher.keys("European experts") == ref.keys("European experts")
