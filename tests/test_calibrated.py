@@ -28,7 +28,7 @@ N = len(feature_names())
 
 
 def side_model(coef, intercept=0.0, warning=0.8, info=0.5) -> SideModel:
-    return SideModel(np.zeros(N), np.ones(N), np.asarray(coef, float), intercept, warning, info)
+    return SideModel(np.zeros(N), np.ones(N), np.asarray(coef, float), intercept, warning, info, 0.0)
 
 
 # --- SideModel -----------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def test_side_model_is_a_logistic_of_the_standardised_features(x0, intercept, ex
 
 
 def test_side_model_standardises_with_mean_and_scale():
-    m = SideModel(np.full(N, 2.0), np.full(N, 4.0), np.r_[1.0, np.zeros(N - 1)], 0.0, 0.9, 0.5)
+    m = SideModel(np.full(N, 2.0), np.full(N, 4.0), np.r_[1.0, np.zeros(N - 1)], 0.0, 0.9, 0.5, 0.0)
     X = np.full((1, N), 6.0)  # (6 - 2) / 4 = 1
     assert m.predict(X)[0] == pytest.approx(1 / (1 + np.exp(-1)))
 

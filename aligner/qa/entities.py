@@ -263,15 +263,6 @@ class _Entities:
         swap = bool(missing and extra)
         strays = [] if swap or not missing else self._unrendered_persons(bt)
         strays_en = [] if swap or missing or not extra else self._unrendered_english(bt)
-        if not (swap or missing or extra):
-            # neither name known to this document: a Chinese person no English name renders, beside an English
-            # person nothing in the Chinese renders, is a swap whoever the other is (Ryabkov -> Lavrov)
-            persons = self._unrendered_persons(bt)
-            others = self._unrendered_english(bt) if persons else []
-            if persons and others:
-                flags.append(Flag("entity_mismatch", Severity.WARNING,
-                                  f"{zh_name} has {', '.join(persons)} where {en_name} has {', '.join(others)}: "
-                                  f"no name of either side renders the other (a swapped name?)"))
         if strays_en:
             for w, c in extra:
                 flags.append(Flag("entity_mismatch", Severity.WARNING,
@@ -308,13 +299,8 @@ class _Entities:
         bare = self.lexicon.bare_names
         out = []
         spans = [py for py in map(self.lexicon.pinyin, _translit_spans(bt.zh)) if py]
-        persons = self.lexicon.person_names
-        # a person CC-CEDICT knows counts even when opening the sentence ("Lavrov said ...")
-        known = [w for w in _CAP_WORD.findall(bt.en) if w in persons and w not in bare and w not in _STOP_CAPS]
-        for w in dict.fromkeys(_names_in(bt.en) + known):
-            if w in bare or _DEMONYM.search(w) or w in _STOP_CAPS:
-                continue
-            if w not in persons and w.lower() in self.lexicon.english_vocab:
+        for w in dict.fromkeys(_names_in(bt.en)):
+            if w in bare or _DEMONYM.search(w) or w in _STOP_CAPS or w.lower() in self.lexicon.english_vocab:
                 continue
             if any(c in bt.zh for c in self._renderings(w)):
                 continue
