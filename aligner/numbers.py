@@ -2,7 +2,9 @@
 
 ``extract_numbers(text, lang)`` finds the numeric mentions of one text and
 normalises each to a float; ``compare_numbers(...)`` compares two texts'
-mentions as multisets and returns a one-line reason when they disagree.
+mentions (``unmatched``: as multisets, except that a value repeated on one side
+is matched by a single mention of it on the other) and returns a one-line
+reason when they disagree.
 
 What is recognised (both languages unless said otherwise):
 
@@ -19,13 +21,23 @@ What is recognised (both languages unless said otherwise):
 * ranges ``1952-1953`` / ``1952–53`` / ``1952年至1953年`` as two years;
 * decades (``the 1990s``, ``the '90s``, ``上世紀90年代``) as the decade's first year;
 * ordinals (``第二``, ``21st``, ``second``);
-* vague amounts (``數百萬``, ``十餘個``, ``20多``, ``millions``, ``billions and
-  billions``, ``several hundred``): ``vague=True``, never a mismatch on their own.
+* vague amounts (``數百萬``, ``十餘個``, ``20多``, ``百余``, ``millions``, ``billions and
+  billions``, ``several hundred``): ``vague=True``, never a mismatch on their own;
+* approximate pairs (``两三``, ``十五六``, ``一万六七千`` = 16,000 or 17,000, ``two or
+  three hundred``): both values, vague;
+* ranges sharing one magnitude (``13.8 to 14.3 billion``, ``$3-5 billion``,
+  ``4至6万``): the first number takes the magnitude too (13.8 billion);
+* fractions of a scale (``a quarter of a million`` = 250,000, ``half a million``,
+  ``one and a half million``), ``per million`` (= 每百万), bare magnitudes before a
+  measure word or after 每 (``百人`` = 100 people, ``每百万``), and multipliers
+  (``twice``, ``thrice``, ``tenfold`` ~ 2倍, 3倍, 10倍): weak.
 
 A mention is *weak* when it is easily rendered without a number in a good
 translation: spelled-out numbers up to ten (``一个`` = "a", ``two`` = "both"),
-ordinal words (``first`` = 首先), and a bare month. Weak and vague mentions can
-match a number on the other side but never cause a mismatch themselves.
+ordinal words (``first`` = 首先), a bare month, and the digits of a name-like code
+glued to capital letters (``COVID-19``, ``MH17``, ``G20``, ``F-16``: a name, no
+quantity). Weak and vague mentions can match a number on the other side but
+never cause a mismatch themselves.
 
 Values are floats in natural units: a percentage ``5%`` is 5.0 (kind
 ``percent``), a decade is its first year, a month is 1-12, a day 1-31.
@@ -36,6 +48,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 __all__ = ["NumberMention", "extract_numbers", "compare_numbers", "describe_mismatch", "format_value", "unmatched"]
@@ -119,10 +132,11 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")),
     ("time", re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::\d{2})?(?!\d)")),
     ("vague", re.compile(rf"数以?[{_CN_MAG}]+计?|[几上][{_CN_MAG}]+|成千上万|千千万万|成百上千|千百万|亿万")),
-    ("vague_more", re.compile(rf"(?<![\d{_CN_ALL}])({_ANY})(余|多|几)([{_CN_MAG}]*)")),
+    ("vague_more", re.compile(rf"(?<![\d{_CN_ALL}])({_ANY}|[百千万])(余|多|几)([{_CN_MAG}]*)")),
     ("enum", re.compile(r"^\s*(\d{1,3})\s*[.、](?![\d\s]*$)(?!\d)")),
-    ("approx", re.compile(rf"(?<![\d{_CN_ALL}])((?:[{_CN_DIGIT}]?十)?)([{_APPROX}])([{_APPROX}])([{_CN_MAG}]*)"
+    ("approx", re.compile(rf"(?<![\d{_CN_ALL}])((?:[{_CN_DIGIT}]?[{_CN_MAG}])*)([{_APPROX}])([{_APPROX}])([{_CN_MAG}]*)"
                           rf"(?![\d零〇一二三四五六七八九]|两[{_CN_ALL}])")),
+    ("shared_range", re.compile(rf"(?<![\d.,])({_NUM})\s*(?:至|到|~|-)\s*({_NUM})\s*([万亿]+)")),
     ("percent", re.compile(rf"百分之({_ANY})|({_NUM})\s*%|({_ANY})\s*个百分点")),
     ("decade", re.compile(rf"(上个?世纪|二十世纪|20世纪|本世纪|二十一世纪|21世纪)?\s*(\d{{2}}|\d{{4}}|[{_CN_DIGIT}十]{{2,3}})\s*年代")),
     ("ymd", re.compile(rf"(?<!\d)({_CN_YEAR})\s*年\s*({_CN_DAYNUM})\s*月\s*({_CN_DAYNUM})\s*[日号]")),
@@ -135,6 +149,7 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("ordinal", re.compile(rf"第\s*({_ANY})")),
     ("month", re.compile(rf"(?<![\d{_CN_ALL}])({_CN_DAYNUM})\s*月(?!份?[{_CN_CLASSIFIERS[:1]}])")),
     ("day", re.compile(rf"(?<![\d{_CN_ALL}])(\d{{1,2}}|[{_CN_DIGIT}十]{{1,3}})\s*[日号](?!本|报|元)")),
+    ("bare_mag", re.compile(rf"(?<![\d{_CN_ALL}])[百千万亿]+")),
     ("plain", re.compile(rf"(?:{_NUM})\s*[{_CN_MAG}]*|{_CN_NUM}")),
 ]
 
@@ -222,6 +237,63 @@ def _spelled(s: str) -> bool:
     return not any(c.isdigit() for c in s)
 
 
+#: Currency codes written glued to an amount (RMB300): an amount, not a name.
+_CURRENCY_CODES = frozenset({"RMB", "CNY", "USD", "US", "HKD", "EUR", "GBP", "JPY", "SGD", "MOP", "NTD", "NT",
+                             "AUD", "CAD", "CHF", "INR", "KRW", "Rs", "Rmb"})
+
+
+def _code_like(t: str, a: int) -> bool:
+    """Whether the digits starting at ``t[a]`` end a name-like code: COVID-19, MH17, G20, F-16, SARS-CoV-2.
+
+    Latin letters (at least one a capital) glued to the digits, directly or by one
+    hyphen: a product, flight, group or disease name, which a translation keeps
+    or renders by name (新冠, 二十国集团) rather than as a quantity. Not when the
+    letters are a currency code (RMB300) or a lower-case word (mid-2020, top-10).
+    """
+    k = a - 1 if t[a - 1:a] == "-" else a
+    j = k
+    while j > 0 and t[j - 1].isascii() and t[j - 1].isalpha():
+        j -= 1
+    word = t[j:k]
+    return bool(word) and any(c.isupper() for c in word) and word not in _CURRENCY_CODES \
+        and word.lower() not in ("mid", "pre", "post", "late", "early", "top", "under", "over", "ad", "bc")
+
+
+def _approx_pair(head: str, d1: int, d2: int, mag: str) -> tuple[float, float] | None:
+    """The two values of an approximate pair ``head`` + ``d1``/``d2`` + ``mag``, or None.
+
+    十五六 = 15/16 and 二十三四万 = 23/24 x 10^4 (the head is below the trailing
+    magnitude: the whole is multiplied); 一万六七千 = 16,000/17,000 (the head is
+    above it: the pair counts in the trailing magnitude); 一万五六 = 15,000/16,000
+    and 三千五六 = 3,500/3,600 (no trailing magnitude: the pair counts in the unit
+    below the head's last one, as 一万五 = 15,000).
+    """
+    mult = _magnitude(mag)
+    if not head:
+        return d1 * mult, d2 * mult
+    hv = _cn_value(head)
+    if hv is None:
+        return None
+    last = _MAGNITUDES[head[-1]]
+    if last < mult:
+        return (hv + d1) * mult, (hv + d2) * mult
+    if last == mult:
+        return None
+    unit = mult if mag else last / 10
+    return hv + d1 * unit, hv + d2 * unit
+
+
+def _shared_range(lo: float, hi: float, scale: float) -> tuple[float, float] | tuple[None, None]:
+    """``lo`` to ``hi`` followed by one magnitude (4 to 6 million, 4至6万): both scaled, or (None, None).
+
+    Read so only when ``lo`` < 10 x ``hi``: "from 500 to 6 million" is 500 and
+    6 million (a growth), not a range of millions.
+    """
+    if not lo < 10 * hi:
+        return None, None
+    return lo * scale, hi * scale
+
+
 def _extract_zh(orig: str, t: str) -> list[NumberMention]:
     out: list[NumberMention] = []
     taken = [False] * len(t)
@@ -266,8 +338,8 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 add(d, "day", a, b)
             elif name == "vague":
                 add(_magnitude(m.group(0)), "number", a, b, vague=True)
-            elif name == "vague_more":
-                base = _cn_value(g[0])
+            elif name == "vague_more":  # 十余, 20多, 百余 (a bare 百 is 一百)
+                base = _MAGNITUDES[g[0]] if g[0] in _MAGNITUDES else _cn_value(g[0])
                 if base is None:
                     continue
                 add(base * _magnitude(g[2]), "number", a, b, vague=True)
@@ -277,11 +349,22 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 d1, d2 = _APPROX_VALUE[g[1]], _APPROX_VALUE[g[2]]
                 if not (d2 == d1 + 1 or (d1, d2) == (3, 5)):
                     continue
-                head = (_cn_value(g[0]) or 0.0) if g[0] else 0.0
-                mult = _magnitude(g[3])
+                pair = _approx_pair(g[0], d1, d2, g[3])
+                if pair is None:
+                    continue
                 # "two or three": either value may be the translator's; neither is required
-                add((head + d1) * mult, "number", a, b, vague=True)
-                add((head + d2) * mult, "number", a, b, vague=True)
+                add(pair[0], "number", a, b, vague=True)
+                add(pair[1], "number", a, b, vague=True)
+            elif name == "shared_range":  # 4至6万: 40,000 to 60,000
+                lo, hi = _shared_range(_num(g[0]), _num(g[1]), _magnitude(g[2]))
+                if lo is None:
+                    continue
+                add(lo, "number", a, b)
+                add(hi, "number", a, b)
+            elif name == "bare_mag":  # 百人 (a hundred people), 每百万 (per million): 一 left out, weak
+                if not (t[a - 1:a] == "每" or (t[b:b + 1] and t[b:b + 1] in _CN_CLASSIFIERS)):
+                    continue
+                add(_magnitude(m.group(0)), "number", a, b, weak=True)
             elif name == "percent":
                 s = g[0] or g[1] or g[2]
                 v = _cn_value(s)
@@ -342,7 +425,7 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 if v is None:
                     continue
                 kind = "year" if (re.fullmatch(r"\d{4}", s) and 1000 <= v <= 2100) else "number"
-                add(v, kind, a, b, weak=_spelled(s) and v <= 10)
+                add(v, kind, a, b, weak=(_spelled(s) and v <= 10) or (kind == "number" and _code_like(t, a)))
             else:  # pragma: no cover
                 continue
             for k in range(a, b):
@@ -384,6 +467,7 @@ _WORDNUM = rf"(?:(?:{_UNIT_RE}|a|an)(?:[\s-]+(?:and[\s-]+)?(?:{_UNIT_RE}|{_SCALE
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _VAGUE_SCALE = r"(?:tens|dozens|hundreds|thousands|millions|billions|trillions)"
 _DECADE_WORD = r"twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties"
+_FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
 _SMALL = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
 
 _EN_PATTERNS: list[tuple[str, re.Pattern]] = [
@@ -406,6 +490,13 @@ _EN_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("percent", re.compile(rf"(?i:(?<![\d.])({_NUM})\s*(?:%|percent\b|per\s+cent\b)"
                            rf"|\b({_WORDNUM})\s+(?:percent|per\s+cent)\b)")),
     ("yrange", re.compile(r"(?<![\d.,])(\d{4})\s*-\s*(\d{2}|\d{4})(?![\d.])")),
+    ("shared_range", re.compile(rf"(?i:(\bbetween\s+\$?)?(?<![\d.,])({_NUM})\s*(-|to|or|and)\s*\$?\s*({_NUM})\s*-?\s*"
+                                rf"({_SCALE_RE}|bn)\b)")),
+    ("and_half", re.compile(rf"(?i:(?:(?<![\d.,])(\d+)|\b({_UNIT_RE}))\s+and\s+a\s+half\s+({_SCALE_RE})\b)")),
+    ("fraction", re.compile(rf"(?i:\b(?:(a|an|one|two|three)\s+)?(half|quarters?|thirds?)\s+(?:of\s+)?(?:an?\s+)?"
+                            rf"({_SCALE_RE})\b)")),
+    ("per_scale", re.compile(rf"(?i:\bper\s+((?:{_SCALE_RE})(?:[\s-]+(?:{_SCALE_RE}))*)\b)")),
+    ("multiplier", re.compile(rf"(?i:\b(twice|thrice|(?:{_UNIT_RE}|hundred)fold)\b)")),
     ("scaled", re.compile(rf"(?i:(?<![\d.,])({_NUM})\s*-?\s*({_SCALE_RE}|bn)\b)")),
     ("ordinal", re.compile(rf"(?<![\d.,])(\d+)(?:st|nd|rd|th)\b|(?i:\b((?:(?:{_UNIT_RE})-)?(?:{_ORD_RE}))\b)")),
     ("approx", re.compile(rf"(?i:\b({_SMALL})\s+(?:or|and|to)\s+({_SMALL})(?:\s+({_SCALE_RE}))?\b)")),
@@ -546,6 +637,26 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
                     continue
                 add(y1, "year", a, b)
                 add(y2, "year", a, b)
+            elif name == "shared_range":  # 13.8 to 14.3 billion, $3-5 billion: the first is in billions too
+                if g[2].lower() == "and" and not g[0]:
+                    continue  # "27 countries and 450 million people": "and" joins a range only after "between"
+                lo, hi = _shared_range(_num(g[1]), _num(g[3]), _SCALES[g[4].lower()])
+                if lo is None:
+                    continue
+                add(lo, "number", a, b)
+                add(hi, "number", a, b)
+            elif name == "fraction":  # a quarter of a million = 250,000 (weak, as "a million" is)
+                n = _UNITS.get((g[0] or "one").lower(), 1)
+                add(n * _FRACTIONS[g[1].lower()] * _SCALES[g[2].lower()], "number", a, b, weak=True)
+            elif name == "and_half":  # one and a half million = 1.5 million
+                n = _num(g[0]) if g[0] else _UNITS[g[1].lower()]
+                add((n + 0.5) * _SCALES[g[2].lower()], "number", a, b)
+            elif name == "per_scale":  # per million = 每百万 (weak: 每一百万, 每百万 or nothing in Chinese)
+                add(_words_value(g[0]), "number", a, b, weak=True)
+            elif name == "multiplier":  # twice, thrice, tenfold ~ 2倍, 3倍, 10倍 (or 两次, 再)
+                w = g[0].lower()
+                v = {"twice": 2, "thrice": 3}.get(w) or _words_value(w[:-4])
+                add(v, "number", a, b, weak=True)
             elif name == "scaled":
                 add(_num(g[0]) * _SCALES[g[1].lower()], "number", a, b)
             elif name == "ordinal":
@@ -566,7 +677,7 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
                 s = m.group(0)
                 v = _num(s)
                 kind = "year" if (re.fullmatch(r"\d{4}", s) and 1000 <= v <= 2100) else "number"
-                add(v, kind, a, b)
+                add(v, kind, a, b, weak=kind == "number" and _code_like(t, a))
             else:  # pragma: no cover
                 continue
             for k in range(a, b):
@@ -621,6 +732,10 @@ def unmatched(a: list[NumberMention], b: list[NumberMention]) -> tuple[list[Numb
 
     Matching is by value, greedily: strong with strong first, then a strong
     mention may match a weak or vague one of the same value ("more than 10" ~ 十餘).
+    A mention left over after that whose value the other side has (a value
+    said twice on one side, once on the other: 前20%与后20% = "the top and
+    bottom 20%") is matched too, as sets of values, when the other side has
+    nothing left over: "the top 20% and bottom 25%" keeps both 20% and 25%.
     """
     used_a = [False] * len(a)
     used_b = [False] * len(b)
@@ -643,6 +758,10 @@ def unmatched(a: list[NumberMention], b: list[NumberMention]) -> tuple[list[Numb
                 break
     ua = [x for x, u in zip(a, used_a) if not u and strong(x)]
     ub = [y for y, u in zip(b, used_b) if not u and strong(y)]
+    if not ub:
+        ua = [x for x in ua if not any(_same(x.value, y.value) for y in b)]
+    elif not ua:
+        ub = [y for y in ub if not any(_same(y.value, x.value) for x in a)]
     return ua, ub
 
 
@@ -664,7 +783,9 @@ def describe_mismatch(ua: list[NumberMention], src_lang: str, ub: list[NumberMen
     parts = []
     for lang, miss in ((src_lang, ua), (tgt_lang, ub)):
         if miss:
-            parts.append(f"{LANG_NAMES.get(lang, lang)} has {', '.join(_describe(m) for m in miss)}")
+            said = Counter(_describe(m) for m in miss)  # a repeat once, with its count: 25万 = 250,000 (x2)
+            parts.append(f"{LANG_NAMES.get(lang, lang)} has "
+                         f"{', '.join(d if n == 1 else f'{d} (x{n})' for d, n in said.items())}")
     if len(parts) == 1:
         other = LANG_NAMES.get(tgt_lang if ua else src_lang, "the other side")
         parts.append(f"not in {other}")

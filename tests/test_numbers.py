@@ -118,6 +118,42 @@ CASES = [
     ("八九不离十", "zh", []),  # CC-CEDICT set phrase "pretty close"
     ("四十二章经", "zh", [(42.0, "number", False, False)]),  # CC-CEDICT gloss has "Forty-two": kept a number
     ("百分之百的天然橡胶", "zh", [(100.0, "percent", False, False)]),  # 百分之百 = 100% (book 001)
+    # clean MQM segments (no rater marked an accuracy error) the reader misread: MQM dev <set> <doc> seg <n>
+    ("15 to 150 per million", "en", [(15.0, "number", False, False), (150.0, "number", False, False),
+                                     (1e6, "number", False, True)]),  # = 每一百万 (wmt21-ted talk.9 seg 754)
+    ("per hundred thousand people", "en", [(1e5, "number", False, True)]),  # hundred x thousand, as "per million"
+    ("每百万人", "zh", [(1e6, "number", False, True)]),  # 每 + bare 百万 (Chinese of "per million")
+    ("twice and ten times worse", "en", [(2.0, "number", False, True),
+                                         (10.0, "number", False, True)]),  # ~ 2 倍10 倍 (wmt21-ted talk.9 seg 775)
+    ("is thrice of that", "en", [(3.0, "number", False, True)]),  # ~ 3 倍 (wmt21-ted talk.9 seg 749, refB)
+    ("a tenfold rise", "en", [(10.0, "number", False, True)]),  # ten + fold ~ 10倍
+    ("a quarter of a million species", "en", [(2.5e5, "number", False, True)]),  # = 25万 (wmt21-ted talk.6 seg 385)
+    ("half a million", "en", [(5e5, "number", False, True)]),  # 1/2 x 10^6
+    ("a third of a billion", "en", [(1e9 / 3, "number", False, True)]),  # 1/3 x 10^9
+    ("one and a half million", "en", [(1.5e6, "number", False, False)]),  # (1 + 1/2) x 10^6
+    ("价格大概要一万六七千元左右", "zh", [(16000.0, "number", True, False), (17000.0, "number", True, False)]),
+    # ^ 一万 + 六/七 x 千 = "16,000 to 17,000" (wmt23 chinanews.com.280870 seg 7)
+    ("三千五六百", "zh", [(3500.0, "number", True, False), (3600.0, "number", True, False)]),  # 三千 + 五/六 x 百
+    ("一万五六", "zh", [(15000.0, "number", True, False), (16000.0, "number", True, False)]),  # 一万五 = 15,000
+    ("香港百人大型考察团", "zh", [(100.0, "number", False, True)]),  # bare 百 + 人 (wmt23 chinese.macao.16305 seg 4)
+    ("百余人", "zh", [(100.0, "number", True, False)]),  # 百余 = "over a hundred": vague, as 十余
+    ("老百姓", "zh", []),  # "common people": 百 before no measure word
+    ("13.8 to 14.3 billion Singapore dollars", "en", [(1.38e10, "number", False, False), (1.43e10, "number", False, False)]),
+    # ^ both in billions = 138亿至143亿 (wmt23 international_times-zh.9293 seg 5)
+    ("earlier estimate of 4 to 6 million", "en", [(4e6, "number", False, False), (6e6, "number", False, False)]),
+    # ^ = 400万至600万 (wmt23 international_times-zh.9293 seg 4)
+    ("$3-5 billion", "en", [(3e9, "number", False, False), (5e9, "number", False, False)]),  # one magnitude for both
+    ("from 500 to 6 million", "en", [(500.0, "number", False, False), (6e6, "number", False, False)]),  # a growth
+    ("between 4 and 6 million", "en", [(4e6, "number", False, False), (6e6, "number", False, False)]),  # a range
+    ("27 countries and 450 million people", "en", [(27.0, "number", False, False),
+                                                   (4.5e8, "number", False, False)]),  # "and" without "between"
+    ("4至6万", "zh", [(4e4, "number", False, False), (6e4, "number", False, False)]),  # 万 for both, as in English
+    ("the COVID-19 pandemic", "en", [(19.0, "number", False, True)]),  # a name (wmt23 chinanews.com.280817 seg 2)
+    ("flight MH17", "en", [(17.0, "number", False, True)]),  # flight number: capitals glued to digits
+    ("the G20 summit", "en", [(20.0, "number", False, True)]),  # group name
+    ("F-16 jets", "en", [(16.0, "number", False, True)]),  # capital + hyphen + digits: a model name
+    ("RMB300", "en", [(300.0, "number", False, False)]),  # a currency code glued to an amount stays an amount
+    ("by mid-2020", "en", [(2020.0, "year", False, False)]),  # lower-case word + hyphen: still a year
 ]
 
 
@@ -164,6 +200,32 @@ PAIRS = [
     ("那是百分之百的天然橡胶。", "They were made of 100 percent natural rubber.", True),  # 001
     # and a real discrepancy in the same book (Three-Body: 191 rounds vs 184) stays a mismatch
     ("而汪淼经历的是一百九十一轮", "but Wang had only experienced 184", False),  # 006
+    # clean MQM dev segments (no rater marked an accuracy error), flagged before: MQM dev <set> <doc> seg <n>
+    ("谋杀率从每一百万15 起直到150 起。", "The murder rate ranges from 15 to 150 per million.", True),  # ted talk.9 754
+    ("而是什么都要差到2 倍10 倍。", "but everything is twice and ten times worse.", True),  # ted talk.9 775 (excerpt)
+    ("这表明整个社会患有心理疾病的比例是其它社会的3 倍。",
+     "this indicated that the ratio of people with mental illness is thrice of that in other societies.", True),  # 749
+    ("有25万种-- 至少我们知道的有这么多-- 25万中开花植物。",
+     "There are a quarter of a million -- at least those are the ones we know about -- "
+     "a quarter of a million species of flowering plants.", True),  # ted talk.6 seg 385 (ref)
+    ("就是比较每个国家的前20% 与后20% 的收入差距。",
+     "which is to compare the income gap between the top and bottom 20% of the population in each country.",
+     True),  # ted talk.9 seg 706 (refB, excerpt): 20% said twice in Chinese, once in English
+    ("价格大概要一万六七千元左右。", "the price ... is about 16,000 to 17,000 yuan.", True),  # wmt23 280870 seg 7 (excerpt)
+    ("是次香港百人大型考察团", "The large-scale Hong Kong delegation of 100 people", True),  # wmt23 macao.16305 seg 4
+    ("预计2022年全年旅游收入可达138亿至143亿新元，已经恢复到2019年新冠疫情前约50%至52%的水平。",
+     "the total tourism revenue for 2022 can reach 13.8 to 14.3 billion Singapore dollars, and has recovered "
+     "to about 50% to 52% of the level before the COVID-19 pandemic in 2019.", True),  # wmt23 9293 seg 5 (excerpt)
+    ("“应对新冠疫情冲击，中国经济展现出了强大韧性。",
+     "\"In response to the impact of the COVID-19 pandemic, the Chinese economy has shown strong resilience.",
+     True),  # wmt23 chinanews.com.280817 seg 2
+    ("超越旅游局早前预估的400万至600万人次", "surpassing the STB's earlier estimate of 4 to 6 million", True),  # 9293 seg 4
+    # ... and the same readings still catch a changed value
+    ("就是比较每个国家的前20% 与后20% 的收入差距。", "compare the top 20% and bottom 25%", False),  # 25% != 20%
+    ("有25万种开花植物。", "a third of a million species of flowering plants", False),  # 333,333 != 250,000
+    ("谋杀率从每一百万15 起直到150 起。", "from 15 to 150 per 100,000", False),  # 10^6 != 10^5
+    ("超越旅游局早前预估的400万至600万人次", "the earlier estimate of 4 to 7 million", False),  # 600万 != 7 million
+    ("价格大概要一万六七千元左右。", "about 18,000 yuan", False),  # neither 16,000 nor 17,000
 ]
 
 
@@ -181,6 +243,18 @@ def test_reason_names_both_sides():
 def test_reason_one_side():
     why = compare_numbers("1997年", "zh", "in that year", "en")
     assert why == "Chinese has 1997年; not in English"
+
+
+def test_reason_counts_a_repeat_once():
+    # a value said twice and matched on neither side is named once, with its count
+    why = compare_numbers("有25万种-- 25万中开花植物。", "zh", "there are 300,000 species", "en")
+    assert why == "Chinese has 25万 = 250,000 (x2); English has 300,000"
+
+
+def test_repeat_matched_by_one_mention_only_when_nothing_else_is_left():
+    # 20% twice ~ 20% once (sets of values); but with a 25% left over the second 20% may be the changed one
+    assert compare_numbers("前20%与后20%", "zh", "the top and bottom 20%", "en") is None
+    assert compare_numbers("前20%与后20%", "zh", "the top 20% and bottom 25%", "en") == "Chinese has 20%; English has 25%"
 
 
 def test_bad_lang():
