@@ -170,4 +170,5 @@ def test_a_dropped_clause_raises_the_omission_probability_and_is_named(tmp_path)
     full, cut = by_src[(2,)], by_src[(7,)]
     assert cut.p_omission > full.p_omission
     partial = [f for f in cut.flags if f.code == "partial"]
-    assert partial and "既要做好系统谋划" in partial[0].reason + "".join(f.reason for f in partial)
+    dropped = ("既要做好系统谋划", "又要勇于改革创新", "不断实现整体推进")  # what EN_CUT leaves out
+    assert partial and any(c in f.reason for f in partial for c in dropped)

@@ -115,9 +115,9 @@ def evidence_words(pair: BeadPair, zh_side: bool, matcher, limit: int = 5) -> li
     """Up to ``limit`` content words of one side with no rendering on the other, in order (for a reason)."""
     if zh_side:
         keys = matcher.keys(pair.en)
-        return [w.text for w in matcher.words(pair.zh) if not w.name and not (w.keys & keys)][:limit]
+        return list(dict.fromkeys(w.text for w in matcher.words(pair.zh) if not w.name and not (w.keys & keys)))[:limit]
     zh_keys = frozenset().union(*(w.keys for w in matcher.words(pair.zh))) if pair.zh else frozenset()
-    return [stem for stem, keys in matcher.content(pair.en) if not (keys & zh_keys)][:limit]
+    return list(dict.fromkeys(stem for stem, keys in matcher.content(pair.en) if not (keys & zh_keys)))[:limit]
 
 
 def unrendered_clause(text: str, lang: str, other_keys: frozenset[str], matcher) -> str | None:

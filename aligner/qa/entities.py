@@ -321,7 +321,10 @@ class _Entities:
         of the bead, its toneless pinyin spelled there (李勇慧 = Li Yonghui), or
         its consonant skeleton matching an English word's (卢基扬诺夫 ~ Lukyanov).
         """
+        import jieba
         import jieba.posseg as pseg
+
+        jieba.setLogLevel(60)  # its dictionary-loading messages are not ours to print
 
         names, cur = [], ""
         for tok in pseg.cut(bt.zh):
