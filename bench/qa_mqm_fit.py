@@ -51,19 +51,24 @@ FREE_QUANTILE = {"zh": 0.95, "en": 0.95}
 CLEAN_INFO = {"zh": 0.10, "en": 0.10}
 
 
-def dump(path: Path, cache: str, limit: int = 0) -> None:
+LABELS = ("omission", "clause", "addition", "clean", "doc", "set", "system", "nseg")
+
+
+def _setup(cache: str):
+    """(config, embedder, lexicon, feature rows per side, label columns) for a dump."""
     from aligner.config import AlignConfig
     from aligner.embed import Embedder, get_encoder
-    from aligner.pipeline import align_sides
-    from aligner.qa.divergence import bead_evidence
     from aligner.qa import Lexicon
 
     cfg = AlignConfig(cache_dir=Path(cache))
-    emb = Embedder(get_encoder(cfg.model), cfg)
-    lex = Lexicon()
-    rows = {"zh": [], "en": []}
-    lab: dict[str, list] = {k: [] for k in ("omission", "clause", "addition", "clean", "doc", "set", "system",
-                                            "nseg")}
+    return cfg, Embedder(get_encoder(cfg.model), cfg), Lexicon(), {"zh": [], "en": []}, {k: [] for k in LABELS}
+
+
+def dump(path: Path, cache: str, limit: int = 0) -> None:
+    from aligner.pipeline import align_sides
+    from aligner.qa.divergence import bead_evidence
+
+    cfg, emb, lex, rows, lab = _setup(cache)
     for n, ((set_, system, doc), segs) in enumerate(sorted(qa_mqm.load().items())):
         if limit and n >= limit:
             break
@@ -101,19 +106,11 @@ def dump_literary(path: Path, cache: str) -> None:
     in the cross-validation, never used to set the cut-offs.
     """
     import mactest
-    from aligner.config import AlignConfig
     from aligner.data import Sentence, Side
     from aligner.qa.divergence import bead_evidence
-    from aligner.embed import Embedder, get_encoder
     from aligner.pipeline import align_sides
-    from aligner.qa import Lexicon
 
-    cfg = AlignConfig(cache_dir=Path(cache))
-    emb = Embedder(get_encoder(cfg.model), cfg)
-    lex = Lexicon()
-    rows = {"zh": [], "en": []}
-    lab: dict[str, list] = {k: [] for k in ("omission", "clause", "addition", "clean", "doc", "set", "system",
-                                            "nseg")}
+    cfg, emb, lex, rows, lab = _setup(cache)
     for t in mactest.load():
         src = Side("zh", t.id, tuple(Sentence(i, x, 0, i + 1) for i, x in enumerate(t.zh)))
         tgt = Side("en", t.id, tuple(Sentence(i, x, 0, i + 1) for i, x in enumerate(t.en)))

@@ -88,32 +88,33 @@ def _ends(text: str) -> bool:
     return bool(t) and t[-1] in _TERMINAL
 
 
+def _summary(per_clause: list[tuple[int, int]]) -> tuple[float | None, int, float, int]:
+    """(coverage, unrendered words, largest share of words unrendered in one clause, words) from
+    (words, unrendered) per clause; coverage None below ``MIN_WORDS`` words."""
+    n = sum(a for a, _ in per_clause)
+    miss = sum(b for _, b in per_clause)
+    if n < MIN_WORDS:
+        return None, miss, 0.0, n
+    worst = max((b / n for a, b in per_clause if a and b / a >= 0.5), default=0.0)
+    return 1.0 - miss / n, miss, worst, n
+
+
 def _zh_coverage(matcher, zh: str, en_keys: frozenset[str]) -> tuple[float | None, int, float, int]:
-    """(coverage, unrendered words, largest share of words unrendered in one clause, words) of a Chinese text."""
+    """``_summary`` of a Chinese text against the English keys (an unmatched transliterated name is no evidence)."""
     per_clause = []
     for cl in split_clauses(zh, "zh"):
         ws = [w for w in matcher.words(cl) if not w.name or (w.keys & en_keys)]
         per_clause.append((len(ws), sum(1 for w in ws if not (w.keys & en_keys))))
-    n = sum(a for a, _ in per_clause)
-    miss = sum(b for _, b in per_clause)
-    if n < MIN_WORDS:
-        return None, miss, 0.0, n
-    worst = max((b / n for a, b in per_clause if a and b / a >= 0.5), default=0.0)
-    return 1.0 - miss / n, miss, worst, n
+    return _summary(per_clause)
 
 
 def _en_coverage(matcher, en: str, zh_keys: frozenset[str]) -> tuple[float | None, int, float, int]:
-    """(coverage, unrendered words, largest share of words unrendered in one clause, words) of an English text."""
+    """``_summary`` of an English text against the keys of the Chinese words."""
     per_clause = []
     for cl in split_clauses(en, "en"):
         ws = matcher.content(cl)
         per_clause.append((len(ws), sum(1 for _, keys in ws if not (keys & zh_keys))))
-    n = sum(a for a, _ in per_clause)
-    miss = sum(b for _, b in per_clause)
-    if n < MIN_WORDS:
-        return None, miss, 0.0, n
-    worst = max((b / n for a, b in per_clause if a and b / a >= 0.5), default=0.0)
-    return 1.0 - miss / n, miss, worst, n
+    return _summary(per_clause)
 
 
 def _numbers(zh: str, en: str) -> tuple[int, int]:
