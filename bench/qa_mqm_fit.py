@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import qa_mqm  # noqa: E402
 from aligner.qa.calibrated import MODEL_PATH  # noqa: E402
 from aligner.qa.divergence import feature_names  # noqa: E402
+from aligner.qa_config import QAConfig  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "mqm_features2.npz"
 LITERARY = ROOT / "bench" / "out" / "mactest_features.npz"
@@ -74,7 +75,8 @@ def dump(path: Path, cache: str, limit: int = 0) -> None:
             break
         src = qa_mqm.side("zh", f"{set_}/{system}/{doc}.zh", [s["src"] for s in segs])
         tgt = qa_mqm.side("en", f"{set_}/{system}/{doc}.en", [s["tgt"] for s in segs])
-        al = align_sides(src, tgt, config=cfg, embedder=emb, lexicon=lex, presplit_input=True)
+        al = align_sides(src, tgt, config=cfg, embedder=emb, lexicon=lex, presplit_input=True,
+                         qa_config=QAConfig(calibrated_check=False))  # features only: no model yet
         ev = bead_evidence(src, tgt, al.beads, lexicon=lex, embed=emb.embed)
         for k, X in zip(ev.two, range(len(ev.two))):
             b = al.beads[k]
@@ -114,7 +116,8 @@ def dump_literary(path: Path, cache: str) -> None:
     for t in mactest.load():
         src = Side("zh", t.id, tuple(Sentence(i, x, 0, i + 1) for i, x in enumerate(t.zh)))
         tgt = Side("en", t.id, tuple(Sentence(i, x, 0, i + 1) for i, x in enumerate(t.en)))
-        al = align_sides(src, tgt, config=cfg, embedder=emb, lexicon=lex, presplit_input=True)
+        al = align_sides(src, tgt, config=cfg, embedder=emb, lexicon=lex, presplit_input=True,
+                         qa_config=QAConfig(calibrated_check=False))  # features only: no model yet
         gold = {(tuple(a), tuple(b)) for a, b in t.gold}
         ev = bead_evidence(src, tgt, al.beads, lexicon=lex, embed=emb.embed)
         for row, k in enumerate(ev.two):

@@ -21,7 +21,9 @@ reverse), the features are:
 * ``miss``, ``clause_miss``: unrendered content words (log1p of the count),
   and the largest share of the bead's content words that sit unrendered in one
   clause (a clause with no counterpart);
-* ``gain``: the clause leave-out rise in cosine (``aligner.clauses``);
+* ``gain``, ``gain_pos``: the clause leave-out rise in cosine
+  (``aligner.clauses``), and its positive part (a fall is no evidence either
+  way; in CV it lifts clause-size omissions at warning 47.8% -> 52.2%);
 * ``nums``: numbers of this side with no equal on the other (log1p);
 * ``clauses``: log ratio of this side's clause count to the other's, less the
   document's median;
@@ -49,8 +51,8 @@ from ..clauses import LeaveOut, leave_out, split_clauses
 Embed = Callable[[Sequence[str], str], np.ndarray]
 
 #: Feature names of one side, in the model's column order.
-SIDE_FEATURES = ("cos", "cos_z", "len_z", "cov", "cov_dev", "miss", "clause_miss", "gain", "nums", "clauses",
-                 "open_end", "bracket", "words")
+SIDE_FEATURES = ("cos", "cos_z", "len_z", "cov", "cov_dev", "miss", "clause_miss", "gain", "gain_pos", "nums",
+                 "clauses", "open_end", "bracket", "words")
 #: Document-level features shared by both sides (what kind of text this is).
 DOC_FEATURES = ("doc_cos", "doc_len_sd")
 #: Gain given to a side with fewer than two clauses (nothing to leave out), as the clause check does.
@@ -183,6 +185,7 @@ def features(
             cols[s]["clause_miss"][k] = w
             cols[s]["nums"][k] = math.log1p(nums)
             cols[s]["gain"][k] = g.gain if g is not None else NO_CLAUSE_GAIN
+            cols[s]["gain_pos"][k] = max(cols[s]["gain"][k], 0.0)
         ncl["zh"][k], ncl["en"][k] = _clauses(p.zh, "zh"), _clauses(p.en, "en")
         cols["zh"]["open_end"][k] = float(_ends(p.zh) and not _ends(p.en))
         cols["en"]["open_end"][k] = float(_ends(p.en) and not _ends(p.zh))
