@@ -41,6 +41,10 @@ LENGTH_SMOOTHING = 10.0
 PARTIAL_SIGMAS = 3.0
 #: ...and the side must be at least this many times shorter than expected (avoids flagging tight documents).
 PARTIAL_MIN_FACTOR = 2.2
+#: A pair with fewer non-space characters than this (both sides together) is never a length outlier: too few
+#: characters for a ratio to mean anything (MQM dev, clean: a lone closing quote '”' / '"' was "2.7x shorter",
+#: '“今天是什么日子了？' / '"What day is it?"' "2.3x shorter").
+PARTIAL_MIN_TOTAL_CHARS = 40
 #: Smallest robust sd of the log ratio used (a tiny MAD on short documents would flag everything).
 PARTIAL_MIN_SD = 0.15
 #: Prior target/source characters-per-character ratio for zh->en (000: 2.46, 004: 2.91) when uncalibrated.
@@ -124,6 +128,7 @@ class QAConfig:
     partial_sigmas: float = PARTIAL_SIGMAS
     partial_min_factor: float = PARTIAL_MIN_FACTOR
     partial_min_sd: float = PARTIAL_MIN_SD
+    partial_min_total_chars: int = PARTIAL_MIN_TOTAL_CHARS
     default_en_per_zh: float = DEFAULT_EN_PER_ZH
     default_log_ratio_sd: float = DEFAULT_LOG_RATIO_SD
     merged_gap: float = MERGED_GAP

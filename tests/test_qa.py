@@ -396,3 +396,24 @@ def test_footnote_with_its_note_is_not_flagged():
 
     side = Side("en", "x.txt", (Sentence(0, "SALT[8] I was signed.", 0, 1), Sentence(1, "[8] Strategic Arms Limitation Talks.", 1, 3)))
     assert not any("footnote" in f.reason for f in damage_flags(side).get(0, []))
+
+
+@pytest.mark.parametrize(
+    "zh, en",
+    [
+        ("”", '"'),  # MQM dev, TED talk 6: a segment that is only a closing quote ("2.7x shorter" before)
+        ("“今天是什么日子了？", '"What day is it?"'),  # MQM dev, TED talk 2 ("2.3x shorter" before)
+        ("-中新网", "-CNN"),  # MQM dev, wmt23 chinanews byline
+    ],
+)
+def test_a_pair_of_a_few_characters_is_never_a_length_outlier(zh, en):
+    src, tgt, beads = doc([zh], [en], [(1, 1)])
+    out = run(src, tgt, beads, config=QAConfig(calibrated_check=False))
+    assert not flags_of(out[-1], "partial")
+
+
+def test_a_long_pair_with_a_short_side_is_still_a_length_outlier():
+    zh = "俄罗斯与美国在瑞士日内瓦举行新一轮战略稳定对话，双方在会后释放的信息显示对话没有取得任何实质性进展。"
+    src, tgt, beads = doc([zh], ["Talks held."], [(1, 1)])
+    out = run(src, tgt, beads, config=QAConfig(calibrated_check=False))
+    assert flags_of(out[-1], "partial")

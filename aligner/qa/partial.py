@@ -36,12 +36,15 @@ def check_partial_length(ctx: QAContext) -> dict[int, list[Flag]]:
     """Bead index -> its length ``partial`` warning.
 
     Flagged: a log length ratio (``ctx.log_ratios``) more than ``partial_sigmas``
-    sds *and* a factor ``partial_min_factor`` away from ``ctx.mu``.
+    sds *and* a factor ``partial_min_factor`` away from ``ctx.mu``, on a pair of
+    at least ``partial_min_total_chars`` non-space characters.
     """
     config, src, tgt, mu, sd = ctx.config, ctx.src, ctx.tgt, ctx.mu, ctx.sd
     flags: dict[int, list[Flag]] = {}
     for k, r in zip(ctx.two, ctx.log_ratios):
         d = r - mu
+        if _nchars(ctx.texts[k].src) + _nchars(ctx.texts[k].tgt) < config.partial_min_total_chars:
+            continue  # a ratio of a handful of characters says nothing
         if abs(d) > config.partial_sigmas * sd and abs(d) > math.log(config.partial_min_factor):
             short_side = tgt if d < 0 else src
             flags[k] = [Flag("partial", Severity.WARNING,
