@@ -48,14 +48,26 @@ def sentence_lengths(side: Side) -> np.ndarray:
     return np.array([sum(1 for c in s.text if not c.isspace()) for s in side.sentences], np.float64)
 
 
-def signature(config: AlignConfig, model: str, presplit_input: bool) -> str:
-    """How an output was made, sacrebleu-style: version, model, segmenter, main parameters."""
+def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=None) -> str:
+    """How an output was made, sacrebleu-style: version, model, segmenter, main parameters.
+
+    The last field names the calibrated QA model's version (``qa:mqm-dev-1``), or ``qa:rules`` when
+    ``qa_config`` (an ``aligner.qa_config.QAConfig``, default when None) turns it off.
+    """
+    from .qa_config import QAConfig
+
     seg = "presplit" if presplit_input else SEGMENTER_ID
+    if (qa_config or QAConfig()).calibrated_check:
+        from .qa.calibrated import load_model
+
+        qa = load_model().version
+    else:
+        qa = "rules"
     return (
         f"aligner:{__version__}|model:{model}|t2s:{'yes' if config.t2s else 'no'}|seg:{seg}"
         f"|beads:{config.max_bead}/{config.max_bead_total}|skip:{config.skip_cost:g}/{config.edge_skip_cost:g}"
         f"|para:{config.para_break_cost:g}|len:{config.length_weight:g}|merge:{config.merge_cost:g}|member:{config.member_weight:g}|adapt:{config.adapt_ridge:g}"
-        f"|win:{config.search_window}"
+        f"|win:{config.search_window}|qa:{qa}"
     )
 
 
@@ -191,7 +203,7 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
     log.info("timings (s): %s; embedded %d texts, %d from cache",
              {k: round(v, 3) for k, v in timings.items()},
              embedder.stats["embedded"], embedder.stats["cached"])
-    sig = signature(config, embedder.encoder.name, presplit_input)
+    sig = signature(config, embedder.encoder.name, presplit_input, qa_config)
     # sentence vectors, (n, dim) float32 L2-normalised: for the gate's evidence, not written out
     return Alignment(src, tgt, tuple(beads), sig, layout,
                      meta={"timings": timings, "src_vecs": S[0], "tgt_vecs": T[0]})
