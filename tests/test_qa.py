@@ -253,7 +253,10 @@ def test_entity_acronym_glossed_by_cedict():
                           ["NATO is not an NGO.", "NATO is a military bloc."], [(1, 1), (1, 1)])
     out = run(src, tgt, beads)
     assert not [f for f in flags_of(out[12], "entity_mismatch") if "NATO" in f.reason]  # 北约 glosses NATO
-    assert [f for f in flags_of(out[13], "entity_mismatch") if "NATO" in f.reason]  # no 北约 here
+    missing = [f for f in flags_of(out[13], "entity_mismatch") if "NATO" in f.reason]  # no 北约 here
+    # info, not a warning: an acronym rendered another way (中共 for CPC, 工银 for ICBC) is common; MQM dev
+    # had 27 such warnings on segments no rater faulted
+    assert missing and all(f.severity is Severity.INFO for f in missing)
 
 
 def test_transliteration_learned_from_confident_beads():
