@@ -355,6 +355,30 @@ def test_t4b_gate_ignores_changed_metadata_files(cli, git_corpus):
     assert "0 entries checked" in res.output
 
 
+@pytest.mark.parametrize("relative", [False, True], ids=["plain", "diff.relative"])
+def test_t4c_gate_sees_non_ascii_and_odd_file_names(cli, git_corpus, relative):
+    """Before: git quoted non-ASCII names ("corpus/\\346\\226\\260.txt"), so a changed Chinese-named
+    document matched no entry ('0 entries checked', exit 0) and a new one was taken as deleted."""
+    root, git = git_corpus
+    if relative:  # a user's diff.relative must not shift the paths either
+        git("config", "diff.relative", "true")
+    assert cli("corpus", "add", write(root.parent / "文档.txt", "\n".join(ZH_LINES) + "\n"), "--corpus", root,
+               "--id", "wendang").exit_code == 0
+    git("add", "-A")
+    git("commit", "-qm", "two")
+    with (root / "文档.txt").open("a", encoding="utf-8") as f:
+        f.write(ZH_LINES[0] + "\n")
+    res = cli("check", root, "--changed-since", "HEAD")
+    assert "1 entries checked" in res.output, res.output
+    git("checkout", "-q", "--", ".")
+    for name in ("新文件.txt", "tab\tname.txt", 'quote".txt'):
+        write(root / name, "\n".join(ZH_LINES[::-1]) + "\n")
+        res = cli("check", root, "--changed-since", "HEAD")
+        assert res.exit_code == EXIT_INPUT, (name, res.output)
+        assert f"{name}: changed since HEAD but no manifest entry lists it" in res.output
+        (root / name).unlink()
+
+
 @pytest.mark.parametrize("ref", ["--output={out}", "-p", "--no-index"])
 def test_t6_changed_since_cannot_pass_an_option_to_git(cli, git_corpus, ref):
     """Before: --changed-since=--output=FILE made git create/truncate FILE, and the gate passed (exit 0)."""
