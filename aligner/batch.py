@@ -44,6 +44,7 @@ import signal
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -440,6 +441,13 @@ def run_batch(
                 for f in finished:
                     j = pending.pop(f)
                     collect(j, *f.result())
+        except BrokenProcessPool:  # a worker was killed (the OOM killer, kill -9): not a bug of ours
+            _stop_pool(pool, pending)
+            from .errors import WorkerLostError
+
+            raise WorkerLostError(f"a worker process died abruptly (killed by the system: out of memory?); "
+                                  f"finished outputs kept in {out}; rerun to do the rest, or lower --workers"
+                                  ) from None
         except BaseException:  # Ctrl-C, SIGTERM, an output error: stop now, keep what is finished
             _stop_pool(pool, pending)
             raise

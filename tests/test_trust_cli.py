@@ -292,6 +292,33 @@ def test_t98_batch_output_dir_is_a_file(cli, small_corpus, tmp_path, no_embeddin
     assert f.read_text(encoding="utf-8") == "x"
 
 
+def test_t101_batch_worker_killed_is_an_environment_error(cli, small_corpus, tmp_path, monkeypatch):
+    """Before: a worker killed by the system (OOM killer, kill -9) made batch report
+    'internal error (BrokenProcessPool: ...)', exit 70, the code for a bug of aligner's."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import aligner.batch
+
+    class DeadPool:  # what ProcessPoolExecutor gives once a worker died abruptly
+        _processes: dict = {}
+
+        def __init__(self, *a, **k):
+            pass
+
+        def submit(self, *a, **k):
+            f = Future()
+            f.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
+            return f
+
+        def shutdown(self, *a, **k):
+            pass
+
+    monkeypatch.setattr(aligner.batch, "ProcessPoolExecutor", DeadPool)
+    one_error_line(cli("batch", small_corpus, "-o", tmp_path / "out", "-j", "2"), 4,
+                   "a worker process died abruptly", f"finished outputs kept in {tmp_path / 'out'}")
+
+
 def test_t78_report_reads_a_tsv_align_wrote_near_the_limit(cli, tmp_path):
     """corpus/aligned/004.tsv was written by `aligner align` from corpus/004 (8,947 bytes); the TSV is
     larger (10,559 bytes). With the input limit just above the input, report reads it; the TSV limit
