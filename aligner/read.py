@@ -98,7 +98,19 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> byt
         )
     try:
         with Path(path).open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # read what stat says, not max_bytes + 1 at once: that allocates the whole limit
+            # (`--max-input-mb 1000000` on a small file was "out of memory", exit 4)
+            data = fh.read(min(size, max_bytes) + 1)
+            if len(data) > size:  # grew while read: go on, in chunks, up to the limit + 1
+                parts = [data]
+                n = len(data)
+                while n <= max_bytes:
+                    chunk = fh.read(min(2**20, max_bytes + 1 - n))
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    n += len(chunk)
+                data = b"".join(parts)
     except PermissionError:
         raise InputError("permission denied", path=str(path)) from None
     except IsADirectoryError:

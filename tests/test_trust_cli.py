@@ -82,6 +82,16 @@ def one_error_line(res, code: int, *needles: str) -> str:
     ("t86", ["align", ZH, "--max-input-mb", "-1"], "Invalid value for '--max-input-mb'"),  # negative limit
     ("t87", ["align", ZH, "--src-lang", "fr"], "Invalid value for '--src-lang'"),  # unsupported language
     ("t88", ["batch", "corpus", "-o", "out", "-j", "two"], "Invalid value for '--workers'"),  # not a number
+    # t102: infinite or negative numbers (before: `--max-input-mb inf` was internal error OverflowError,
+    # exit 70; `--skip-cost nan/inf/-5` ran, exit 0)
+    ("t102", ["align", ZH, "--max-input-mb", "inf"], "'--max-input-mb': inf is not a finite number"),
+    ("t102", ["check", ZH, EN, "--max-input-mb", "1e400"], "'--max-input-mb': inf is not a finite number"),
+    ("t102", ["batch", "corpus", "-o", "out", "--max-input-mb", "inf"], "'--max-input-mb'"),
+    ("t102", ["report", "x.tsv", "--max-input-mb", "inf"], "'--max-input-mb': inf is not a finite number"),
+    ("t102", ["corpus", "add", ZH, "--max-input-mb", "inf"], "'--max-input-mb'"),
+    ("t102", ["align", ZH, "--skip-cost", "inf"], "'--skip-cost': inf is not a finite number"),
+    ("t102", ["align", ZH, "--skip-cost", "nan"], "Invalid value for '--skip-cost'"),
+    ("t102", ["align", ZH, "--skip-cost", "-5"], "Invalid value for '--skip-cost'"),
 ])
 def test_t60_usage_errors_exit_3_in_one_line(cli, row, args, needle):
     line = one_error_line(cli(*args), EXIT_USAGE, needle)
@@ -317,6 +327,43 @@ def test_t101_batch_worker_killed_is_an_environment_error(cli, small_corpus, tmp
     monkeypatch.setattr(aligner.batch, "ProcessPoolExecutor", DeadPool)
     one_error_line(cli("batch", small_corpus, "-o", tmp_path / "out", "-j", "2"), 4,
                    "a worker process died abruptly", f"finished outputs kept in {tmp_path / 'out'}")
+
+
+@pytest.mark.parametrize("limit", ["1000000", "1e300"])
+def test_t103_a_huge_input_limit_reads_a_small_file(cli, tmp_path, limit):
+    """Before: the reader allocated the whole limit at once: `--max-input-mb 1000000` on a 1 KB file was
+    'out of memory' (exit 4), `1e300` an internal error (OverflowError, exit 70)."""
+    from aligner.read import read_bytes
+
+    assert read_bytes(ZH, 2**60) == ZH.read_bytes()
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\n0\t0\t你好。\tHello.\t0.9\t\t\t\n",
+                   encoding="utf-8")
+    r = cli("report", tsv, "-o", tmp_path / "a.html", "--max-input-mb", limit)
+    assert r.exit_code == EXIT_OK, r.output
+    assert (tmp_path / "a.html").is_file()
+
+
+def test_t103b_a_file_that_grows_while_read_is_still_cut_at_the_limit(tmp_path, monkeypatch):
+    """Reading what stat said (t103) must keep the older promise: a growing file is refused at the limit."""
+    from aligner import read
+    from aligner.errors import InputTooLargeError
+
+    f = tmp_path / "grows.txt"
+    f.write_bytes(b"x" * 10)
+    real = read.regular_file
+
+    def stat_then_grow(p):
+        st = real(p)
+        with open(p, "ab") as fh:
+            fh.write(b"y" * (3 * 2**20))  # grows by 3 MiB between stat and read
+        return st
+
+    monkeypatch.setattr(read, "regular_file", stat_then_grow)
+    with pytest.raises(InputTooLargeError, match="above the 2 MiB input limit"):
+        read.read_bytes(f, 2 * 2**20)
+    f.write_bytes(b"x" * 10)
+    assert len(read.read_bytes(f, 5 * 2**20)) == 10 + 3 * 2**20  # grew within the limit: all of it
 
 
 def test_t78_report_reads_a_tsv_align_wrote_near_the_limit(cli, tmp_path):

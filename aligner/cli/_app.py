@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import math
 import sys
 from enum import Enum
 from pathlib import Path
@@ -106,7 +107,19 @@ class Lang(str, Enum):
 MODEL_OPTION = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory.")
 CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help="Embedding cache directory ($ALIGNER_CACHE_DIR).",
                                 show_default=str(_D.cache_dir))
-MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", min=0.0,
+#: The largest input limit: 1 EiB is larger than any file, and the limit (times report's
+#: TSV_SIZE_FACTOR) must fit a read size; `--max-input-mb 1e300` crashed reading (exit 70).
+MAX_INPUT_LIMIT_BYTES = 2**60
+
+
+def finite(value: float | None) -> float | None:
+    """Option callback: ``inf`` passes ``min=`` checks, then crashed the run (exit 70); a usage error instead."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", min=0.0, callback=finite,
                                 help="Refuse input files above this size (MiB).")
 NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
@@ -260,5 +273,5 @@ def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Opt
 
 
 def input_limit(max_input_mb: float) -> int:
-    """``--max-input-mb`` in bytes."""
-    return int(max_input_mb * 2**20)
+    """``--max-input-mb`` in bytes, at most ``MAX_INPUT_LIMIT_BYTES``."""
+    return min(int(max_input_mb * 2**20), MAX_INPUT_LIMIT_BYTES)
