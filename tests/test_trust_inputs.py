@@ -643,6 +643,7 @@ _HEAD = "# sig\nsrc_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\n"
     ("0,2\t0\ta c\tA\t0.9\t\t\t\n1\t1\tb\tB\t0.8\t\t\t\n", "line 3: source ids 0,2 are not consecutive"),
     ("\t\t\t\t\t\t\t\n", "line 3: a row with no sentence id on either side"),
     ("0\t0\ta\tA\t0.9\t\t\t\tstray\ttab\n", "line 3: 10 tab-separated columns, the header has 8"),
+    ("", "no alignment rows after the header: nothing to report"),  # T9d: before, an empty page, exit 0
 ])
 def test_t9_report_rejects_inconsistent_tsv(cli, tmp_path, rows, needle):
     """Before: each was rendered with exit 0 (missing severities silently became `warning`)."""

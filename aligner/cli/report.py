@@ -55,5 +55,9 @@ def report(
 
         refuse_output_over_input(output, [alignment])  # `report X.tsv -o X.tsv` would destroy X.tsv
         al = read_tsv(alignment, max_bytes=input_limit(max_input_mb) * TSV_SIZE_FACTOR)
+        if not al.beads:  # align never writes one (empty inputs are refused): an empty page would pass as fine
+            from ..errors import InputError
+
+            raise InputError("no alignment rows after the header: nothing to report", path=str(alignment))
         guard.check()
         emit(render(al, format_for(output, fmt)), output)
