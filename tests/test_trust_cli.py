@@ -366,6 +366,40 @@ def test_t103b_a_file_that_grows_while_read_is_still_cut_at_the_limit(tmp_path, 
     assert len(read.read_bytes(f, 5 * 2**20)) == 10 + 3 * 2**20  # grew within the limit: all of it
 
 
+_CANNED_ALIGN = """
+import aligner.pipeline as p
+from aligner.data import Alignment, Bead, Sentence, Side
+src = Side("zh", "a", (Sentence(0, "今天天气很好。", 0, 1),))
+tgt = Side("en", "b", (Sentence(0, "The weather is nice today.", 0, 1),))
+p.align_files = lambda *a, **k: Alignment(src, tgt, (Bead((0,), (0,), 0.9),), "sig")
+from aligner.cli import app
+app(prog_name="aligner")
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("stdout", ["full", "closed"])
+@pytest.mark.parametrize("command", ["align", "check", "report"])
+def test_t104_standard_output_full_or_closed_is_an_output_error(tmp_path, command, stdout):
+    """Before: `aligner align A B > out.tsv` on a full disk (here /dev/full), or with standard output
+    closed (`>&-`), was 'internal error (OSError: No space left on device)' / AttributeError, exit 70."""
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\n0\t0\t你好。\tHello.\t0.9\t\t\t\n",
+                   encoding="utf-8")
+    argv = {"align": ["-c", _CANNED_ALIGN, "align", str(ZH), str(EN), "-q"],
+            "check": ["-c", "from aligner.cli import app; app(prog_name='aligner')", "check", str(ZH), "--json"],
+            "report": ["-c", "from aligner.cli import app; app(prog_name='aligner')", "report", str(tsv)]}[command]
+    with open("/dev/full", "w") as full:
+        kw = {"stdout": full} if stdout == "full" else {"preexec_fn": lambda: os.close(1)}
+        proc = subprocess.run([sys.executable, *argv], stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                              env={**os.environ, "ALIGNER_CACHE_DIR": str(tmp_path / "cache")}, timeout=300, **kw)
+    err = proc.stderr
+    assert proc.returncode == 5, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    want = "cannot write: disk full" if stdout == "full" else "standard output is closed; give -o FILE"
+    assert err.strip() == f"aligner: error: -: {want}", err
+
+
 def test_t78_report_reads_a_tsv_align_wrote_near_the_limit(cli, tmp_path):
     """corpus/aligned/004.tsv was written by `aligner align` from corpus/004 (8,947 bytes); the TSV is
     larger (10,559 bytes). With the input limit just above the input, report reads it; the TSV limit

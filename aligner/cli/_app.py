@@ -234,27 +234,44 @@ def progress_bar(enabled: bool):
         yield update
 
 
+@contextlib.contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Writing standard output: closed (``>&-``), the reader gone, disk full -> ``OutputError`` (exit 5).
+
+    Before, ``aligner align A B > out.tsv`` on a full disk, or with stdout closed, was an internal
+    error (exit 70).
+    """
+    import errno
+    import os
+
+    from ..errors import OutputError
+
+    if sys.stdout is None:  # started with standard output closed
+        raise OutputError("standard output is closed; give -o FILE", path="-")
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as e:
+        try:  # what is still buffered would fail again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        if isinstance(e, BrokenPipeError):  # `aligner ... | head`: the reader left
+            raise OutputError("standard output was closed by the reader (broken pipe)", path="-") from None
+        why = "disk full" if e.errno in (errno.ENOSPC, errno.EDQUOT) else (e.strerror or str(e))
+        raise OutputError(f"cannot write: {why}", path="-") from None
+
+
 def emit(data: str | bytes, output: Path) -> None:
     """Write to stdout for ``-``, else atomically to ``output``."""
     from ..output import write_atomic
 
     if str(output) == "-":
-        try:
+        with writing_stdout():
             if isinstance(data, bytes):
                 sys.stdout.buffer.write(data)
             else:
                 sys.stdout.write(data)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `aligner ... | head`: the reader left; no flush error at exit either
-            import os
-
-            from ..errors import OutputError
-
-            try:
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            except (OSError, ValueError):
-                pass
-            raise OutputError("standard output was closed by the reader (broken pipe)", path="-") from None
     else:
         write_atomic(output, data)
 
