@@ -400,6 +400,24 @@ def test_t104_standard_output_full_or_closed_is_an_output_error(tmp_path, comman
     assert err.strip() == f"aligner: error: -: {want}", err
 
 
+@pytest.mark.parametrize("command, args, code", [
+    ("align", [str(ZH), str(EN), "-o", "out.tsv"], EXIT_OK),  # the canned alignment
+    ("align", [str(ZH), "missing.txt", "-o", "out.tsv"], EXIT_INPUT),
+    ("check", [str(ZH)], EXIT_NOT_PARALLEL),  # Chinese only
+    ("report", ["missing.tsv"], EXIT_INPUT),
+])
+def test_t105_standard_error_closed_keeps_the_exit_code(tmp_path, command, args, code):
+    """Before: with standard error closed (`2>&-`, some cron and daemon set-ups) every run, a successful
+    one included, was exit 70 (the progress bar asked a closed stderr whether it is a terminal)."""
+    canned = command == "align" and code == EXIT_OK
+    script = _CANNED_ALIGN if canned else "from aligner.cli import app; app(prog_name='aligner')"
+    proc = subprocess.run([sys.executable, "-c", script, command, *args], stdout=subprocess.DEVNULL,
+                          preexec_fn=lambda: os.close(2), cwd=tmp_path, timeout=300,
+                          env={**os.environ, "ALIGNER_CACHE_DIR": str(tmp_path / "cache")})
+    assert proc.returncode == code
+    assert (tmp_path / "out.tsv").exists() == (code == EXIT_OK and command == "align")
+
+
 def test_t78_report_reads_a_tsv_align_wrote_near_the_limit(cli, tmp_path):
     """corpus/aligned/004.tsv was written by `aligner align` from corpus/004 (8,947 bytes); the TSV is
     larger (10,559 bytes). With the input limit just above the input, report reads it; the TSV limit

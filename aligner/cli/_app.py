@@ -216,7 +216,7 @@ def guarded(verbose: bool = False, stopped: str = "no output written") -> Iterat
 @contextlib.contextmanager
 def progress_bar(enabled: bool):
     """A rich progress bar on stderr; yields a callback ``(stage, done, total)`` or None."""
-    if not enabled or not sys.stderr.isatty():
+    if not enabled or sys.stderr is None or not sys.stderr.isatty():  # None: started with `2>&-`
         yield None
         return
     from rich.console import Console
