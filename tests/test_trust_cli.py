@@ -418,6 +418,23 @@ def test_t105_standard_error_closed_keeps_the_exit_code(tmp_path, command, args,
     assert (tmp_path / "out.tsv").exists() == (code == EXIT_OK and command == "align")
 
 
+@pytest.mark.parametrize("args, option", [
+    (["align", str(ZH), str(EN), "-o", ""], "-o"),
+    (["align", str(ZH), str(EN), "--output="], "--output"),
+    (["align", str(ZH), str(EN), "--cache-dir", ""], "--cache-dir"),
+    (["check", str(ZH), str(EN), "--review", " "], "--review"),
+    (["report", "x.tsv", "-o", ""], "-o"),
+    (["batch", "corpus", "-o", ""], "-o"),
+    (["corpus", "add", str(ZH), "-C", ""], "-C"),
+])
+def test_t106_empty_path_option_is_a_usage_error(cli, tmp_path, monkeypatch, args, option):
+    """Before: '' (`-o "$OUT"` with OUT unset) read as '.': `batch` wrote its outputs and `corpus add` a
+    manifest into the current directory, `--cache-dir ''` put the cache there (exit 0)."""
+    monkeypatch.chdir(tmp_path)
+    one_error_line(cli(*args), EXIT_USAGE, f"{option}: empty path (an unset shell variable?)")
+    assert list(tmp_path.iterdir()) == []  # nothing written in the current directory
+
+
 def test_t78_report_reads_a_tsv_align_wrote_near_the_limit(cli, tmp_path):
     """corpus/aligned/004.tsv was written by `aligner align` from corpus/004 (8,947 bytes); the TSV is
     larger (10,559 bytes). With the input limit just above the input, report reads it; the TSV limit

@@ -54,6 +54,23 @@ def _plain_flags_without_type(cmd) -> None:
         _plain_flags_without_type(sub)
 
 
+#: Options that take a path; an empty value ('') would silently mean the current directory.
+PATH_OPTIONS = ("-o", "--output", "--output-dir", "--cache-dir", "-C", "--corpus", "--review")
+
+
+def _empty_path_option(args: list[str]) -> str | None:
+    """The first path option given an empty value (``-o ''``, ``--output=``), else None."""
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        name, eq, value = a.partition("=")
+        if eq and name in PATH_OPTIONS and not value.strip():
+            return name
+        if a in PATH_OPTIONS and i + 1 < len(args) and not args[i + 1].strip():
+            return a
+    return None
+
+
 class AlignerGroup(TyperGroup):
     """The top-level command: usage errors are one line on stderr and exit ``EXIT_USAGE``.
 
@@ -64,6 +81,10 @@ class AlignerGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         _plain_flags_without_type(self)
+        empty = _empty_path_option(sys.argv[1:] if args is None else list(args))
+        if empty:  # click would read '' as '.': `batch C -o "$OUT"` with OUT unset wrote into the cwd
+            typer.echo(f"aligner: error: {empty}: empty path (an unset shell variable?); give a path", err=True)
+            sys.exit(EXIT_USAGE)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
