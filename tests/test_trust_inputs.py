@@ -148,6 +148,40 @@ def test_t1c_short_chinese_file_with_latin_lines_is_not_called_english(tmp_path)
     assert (loaded.src.lang, len(loaded.src), len(loaded.tgt)) == ("zh", 4, 4)
 
 
+@pytest.mark.parametrize("zh_text, en_text", [
+    # issue 15's credit line, with a longer URL: the Chinese file weighs as English (Han 15, Latin/3 18)
+    ("今天天气很好。\n我们去公园散步。\n来源：Reuters, https://www.reuters.com/world/china/weather-report-2024-05-01/\n",
+     "The weather is nice today.\nWe go for a walk in the park.\n"
+     "Source: Reuters, https://www.reuters.com/world/china/weather-report-2024-05-01/\n"),
+    # a one-line Chinese note over a long English citation
+    ("新书推荐。\nThe Remains of the Day by Kazuo Ishiguro, Faber and Faber, London, 1989, 245 pages\n",
+     "New book recommendation.\nThe Remains of the Day by Kazuo Ishiguro, Faber and Faber, London, 1989, 245 pages\n"),
+])
+@pytest.mark.parametrize("order", ["zh-en", "en-zh"])
+def test_t1e_chinese_file_outweighed_by_english_lines_is_still_chinese(tmp_path, zh_text, en_text, order):
+    """Before: 'both files are English; nothing to align against' (exit 2) although one file is the
+    Chinese text: its English credit/citation outweighed its Chinese lines (read.PAIR_MIN_SHARE)."""
+    from aligner.pipeline import load_sides
+
+    zh, en = write(tmp_path / "zh.txt", zh_text), write(tmp_path / "en.txt", en_text)
+    files = [zh, en] if order == "zh-en" else [en, zh]
+    loaded = load_sides(files, presplit_input=True)
+    n_zh, n_en = len(zh_text.splitlines()), len(en_text.splitlines())
+    want = ("zh", n_zh, n_en) if order == "zh-en" else ("en", n_en, n_zh)
+    assert (loaded.src.lang, len(loaded.src), len(loaded.tgt)) == want
+
+
+def test_t1f_two_english_files_one_quoting_a_chinese_title_are_still_both_english(tmp_path):
+    from aligner.errors import NotParallelError
+    from aligner.pipeline import load_sides
+
+    a = write(tmp_path / "a.txt", "\n".join(EN_LINES) + "\n")
+    b = write(tmp_path / "b.txt", "\n".join(EN_LINES) + "\nAs the People's Daily 《人民日报》 wrote.\n")
+    for files in ([a, b], [b, a]):
+        with pytest.raises(NotParallelError, match="both files are English"):
+            load_sides(files, presplit_input=True)
+
+
 _ODD = st.text(alphabet=st.sampled_from(list("abcXYZ ,.:/123《》，。来源文章中国🙂אבג\u0627")), min_size=1, max_size=40)
 
 
