@@ -318,16 +318,18 @@ def detect(paths: Sequence[Path], max_bytes: int = MAX_INPUT_BYTES) -> tuple[tup
             raise InputError("no Chinese or English text found", path=str(paths[0]))
         status = {"zh-only": "zh-only", "en-only": "en-only", "mixed": "mixed"}.get(lay.kind, "bilingual")
         return langs, lay.kind, (status,)
-    from .read import read_whole, side_language
+    from .read import pair_languages, read_whole
 
-    langs: list[str] = []
+    read = []
     for p in paths:  # each file of a pair is one side: its language is the whole file's (as the pipeline's)
         lay, paras = read_whole(p, max_bytes)
         if lay.kind == "empty":
             raise InputError("no Chinese or English text found", path=str(p))
-        langs.append(side_language(paras))
+        read.append((lay, paras))
+    langs = list(pair_languages(read[0][1], read[1][1], (read[0][0], read[1][0])))
     if langs[0] == langs[1]:
-        raise InputError(f"both files are {langs[0]}; a pair needs one Chinese and one English file",
+        name = {"zh": "Chinese", "en": "English"}.get(langs[0], langs[0])
+        raise InputError(f"both files are {name}; a pair needs one Chinese and one English file",
                          path=str(paths[1]))
     return tuple(langs), "pair", ("bilingual",)
 

@@ -171,6 +171,22 @@ def test_t1e_chinese_file_outweighed_by_english_lines_is_still_chinese(tmp_path,
     assert (loaded.src.lang, len(loaded.src), len(loaded.tgt)) == want
 
 
+def test_t1g_corpus_add_and_validate_agree_with_align_on_such_a_pair(cli, tmp_path):
+    """Before: `corpus add` refused the pair of t1e ('both files are en', exit 3) that align now reads."""
+    zh = write(tmp_path / "n.zh.txt", "新书推荐。\nThe Remains of the Day by Kazuo Ishiguro, Faber and Faber, London, 1989\n")
+    en = write(tmp_path / "n.en.txt", "New book recommendation.\nThe Remains of the Day by Kazuo Ishiguro, Faber and "
+                                      "Faber, London, 1989\n")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    res = cli("corpus", "add", zh, en, "--corpus", root, "--id", "n")
+    assert res.exit_code == EXIT_OK, res.output
+    assert json.loads((root / "manifest.json").read_text(encoding="utf-8"))["documents"][0]["languages"] == ["zh", "en"]
+    assert cli("corpus", "validate", root).exit_code == EXIT_OK
+    other_en = write(tmp_path / "b.txt", "\n".join(EN_LINES) + "\n")
+    assert_clean_failure(cli("corpus", "add", en, other_en, "--corpus", root, "--id", "b"), EXIT_INPUT,
+                         "both files are English; a pair needs one Chinese and one English file")
+
+
 def test_t1f_two_english_files_one_quoting_a_chinese_title_are_still_both_english(tmp_path):
     from aligner.errors import NotParallelError
     from aligner.pipeline import load_sides
