@@ -389,6 +389,12 @@ def add_document(
         rel.append(r.as_posix())
     stem = srcs[0].stem if to_copy and Path(rel[0]).name != srcs[0].name else Path(rel[0]).stem
     eid = entry_id or re.sub(r"[^A-Za-z0-9._-]", "_", stem)[:64]
+    rule = "an id is up to 64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
+    if entry_id and not _ID.match(entry_id):
+        raise InputError(f"--id {entry_id!r} is not an entry id ({rule})")
+    if not _ID.match(eid):  # `corpus add 文章.txt`: '__' (before: an error about the manifest)
+        raise InputError(f"cannot make an entry id from the file name {stem!r} ({rule}); give one with --id",
+                         path=str(srcs[0]))
     if any(e.id == eid for e in manifest.entries):
         raise InputError(f"an entry {eid!r} already exists; give another --id", path=str(manifest.path))
     obj = {"id": eid, "files": rel, "languages": list(langs), "layout": layout,

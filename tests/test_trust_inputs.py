@@ -187,6 +187,23 @@ def test_t1g_corpus_add_and_validate_agree_with_align_on_such_a_pair(cli, tmp_pa
                          "both files are English; a pair needs one Chinese and one English file")
 
 
+@pytest.mark.parametrize("name, extra, needle", [
+    ("文章.txt", [], "文章.txt: cannot make an entry id from the file name '文章' ("),
+    ("中文2024.txt", [], "give one with --id"),
+    ("doc.txt", ["--id", "_x"], "--id '_x' is not an entry id ("),
+    ("doc.txt", ["--id", "../x"], "--id '../x' is not an entry id ("),
+])
+def test_t3c_corpus_add_entry_id_problems_say_what_to_do(cli, tmp_path, name, extra, needle):
+    """Before: `corpus add 文章.txt` failed with "manifest.json: new entry: 'id' must match ^[A-Za-z0-9]...,
+    got '__'": an error about a file the user did not write, with a regex, and no hint of --id."""
+    f = write(tmp_path / name, "\n".join(ZH_LINES) + "\n")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    assert_clean_failure(cli("corpus", "add", f, "--corpus", root, *extra), EXIT_INPUT, needle)
+    assert sorted(p.name for p in root.iterdir()) == []  # nothing copied, no manifest
+    assert cli("corpus", "add", f, "--corpus", root, "--id", "wz").exit_code == EXIT_OK
+
+
 def test_t1f_two_english_files_one_quoting_a_chinese_title_are_still_both_english(tmp_path):
     from aligner.errors import NotParallelError
     from aligner.pipeline import load_sides
