@@ -183,9 +183,27 @@ def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig
         src_lang = e.languages[0] if len(paths) == 2 else None
         # -o corpus/aligned would overwrite the reviewed alignments the manifest lists
         refuse_output_over_input(out / f"{e.id}.tsv", listed, "give another --output-dir")
+        for target in (out / f"{e.id}.tsv", stamp_path(out / f"{e.id}.tsv")):
+            _refuse_non_file_output(target)
         jobs.append(Job(e.id, paths, str((out / f"{e.id}.tsv").resolve()), job_key(paths, sig, src_lang),
                         src_lang, presplit))
     return jobs
+
+
+def _refuse_non_file_output(target: Path) -> None:
+    """``OutputError`` before any work when an output path is a FIFO, directory or device: writing
+    through a FIFO blocked the batch forever; a directory failed it midway (exit 5)."""
+    from .errors import OutputError
+    from .inputs import _kind_problem
+
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:  # absent (the usual case), or a dangling link: written as a new file
+        return
+    why = _kind_problem(mode)
+    if why:
+        raise OutputError(f"{why}; batch writes its outputs as files (remove it, or give another --output-dir)",
+                          path=str(target))
 
 
 def edited_since_written(output: str | Path) -> bool:

@@ -511,6 +511,39 @@ def canned_batch(monkeypatch):
     return runs
 
 
+@pytest.mark.parametrize("name, kind, needle", [
+    ("a.tsv", "fifo", "is a named pipe (FIFO)"),
+    ("a.tsv", "dir", "is a directory"),
+    ("a.tsv.done", "fifo", "is a named pipe (FIFO)"),
+])
+def test_t5c_batch_output_path_that_is_not_a_file(cli, tmp_path, canned_batch, name, kind, needle):
+    """Before: a FIFO at OUT/<id>.tsv (or its stamp) blocked batch forever (written through, no
+    reader); a directory there failed the batch midway, after aligning the entries before it."""
+    import threading
+
+    root = tmp_path / "corpus"
+    _pair_corpus(root)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / name
+    watchdog = None
+    if kind == "fifo":
+        os.mkfifo(target)
+        # a regression must fail, not hang: a late reader unblocks a writer
+        watchdog = threading.Timer(20, lambda: open(target, "rb").read())
+        watchdog.daemon = True
+        watchdog.start()
+    else:
+        target.mkdir()
+    try:
+        res = cli("batch", root, "-o", out, "-j", "1")
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+    assert_clean_failure(res, 5, str(target), needle, "batch writes its outputs as files")
+    assert canned_batch == []  # refused before any work
+
+
 def test_t5_batch_keeps_a_hand_edited_output(cli, tmp_path, canned_batch):
     """Before: an entry redone by batch silently replaced the TSV a reviewer had edited."""
     root = tmp_path / "corpus"
