@@ -44,6 +44,7 @@ import signal
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -182,9 +183,27 @@ def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig
         src_lang = e.languages[0] if len(paths) == 2 else None
         # -o corpus/aligned would overwrite the reviewed alignments the manifest lists
         refuse_output_over_input(out / f"{e.id}.tsv", listed, "give another --output-dir")
+        for target in (out / f"{e.id}.tsv", stamp_path(out / f"{e.id}.tsv")):
+            _refuse_non_file_output(target)
         jobs.append(Job(e.id, paths, str((out / f"{e.id}.tsv").resolve()), job_key(paths, sig, src_lang),
                         src_lang, presplit))
     return jobs
+
+
+def _refuse_non_file_output(target: Path) -> None:
+    """``OutputError`` before any work when an output path is a FIFO, directory or device: writing
+    through a FIFO blocked the batch forever; a directory failed it midway (exit 5)."""
+    from .errors import OutputError
+    from .inputs import _kind_problem
+
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:  # absent (the usual case), or a dangling link: written as a new file
+        return
+    why = _kind_problem(mode)
+    if why:
+        raise OutputError(f"{why}; batch writes its outputs as files (remove it, or give another --output-dir)",
+                          path=str(target))
 
 
 def edited_since_written(output: str | Path) -> bool:
@@ -440,6 +459,13 @@ def run_batch(
                 for f in finished:
                     j = pending.pop(f)
                     collect(j, *f.result())
+        except BrokenProcessPool:  # a worker was killed (the OOM killer, kill -9): not a bug of ours
+            _stop_pool(pool, pending)
+            from .errors import WorkerLostError
+
+            raise WorkerLostError(f"a worker process died abruptly (killed by the system: out of memory?); "
+                                  f"finished outputs kept in {out}; rerun to do the rest, or lower --workers"
+                                  ) from None
         except BaseException:  # Ctrl-C, SIGTERM, an output error: stop now, keep what is finished
             _stop_pool(pool, pending)
             raise

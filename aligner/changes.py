@@ -36,7 +36,8 @@ class _Git:
 
     def __call__(self, *args: str) -> str:
         try:
-            r = subprocess.run(["git", *args], cwd=self.cwd, capture_output=True, text=True, timeout=60)
+            r = subprocess.run(["git", *args], cwd=self.cwd, capture_output=True, text=True,
+                               errors="surrogateescape", timeout=60)
         except (OSError, subprocess.TimeoutExpired) as e:
             raise InputError(f"cannot run git: {e}") from None
         if r.returncode != 0:
@@ -70,10 +71,14 @@ def _changed_files(manifest, ref: str) -> tuple[Path, str, set[Path], Path]:
     git = _Git(root)
     top = _resolve(Path(git("rev-parse", "--show-toplevel").strip()))
     sha = verify_ref(git, ref)
-    changed = {_resolve(top / line) for line in
-               git("diff", "--name-only", "--end-of-options", sha, "--", ".").splitlines() if line}
-    changed |= {_resolve(root / line) for line in
-                git("ls-files", "--others", "--exclude-standard", "--", ".").splitlines() if line}
+    # -z: names as they are (without it git quotes non-ASCII names, "corp/\344\270\255.txt",
+    # and a changed Chinese-named document matched no file); --relative: paths from the corpus
+    # root whatever the user's diff.relative setting
+    changed = {_resolve(root / name) for name in
+               git("diff", "--name-only", "-z", "--relative", "--end-of-options", sha, "--", ".").split("\0")
+               if name}
+    changed |= {_resolve(root / name) for name in
+                git("ls-files", "-z", "--others", "--exclude-standard", "--", ".").split("\0") if name}
     return top, sha, changed, root
 
 

@@ -318,16 +318,18 @@ def detect(paths: Sequence[Path], max_bytes: int = MAX_INPUT_BYTES) -> tuple[tup
             raise InputError("no Chinese or English text found", path=str(paths[0]))
         status = {"zh-only": "zh-only", "en-only": "en-only", "mixed": "mixed"}.get(lay.kind, "bilingual")
         return langs, lay.kind, (status,)
-    from .read import read_whole, side_language
+    from .read import pair_languages, read_whole
 
-    langs: list[str] = []
+    read = []
     for p in paths:  # each file of a pair is one side: its language is the whole file's (as the pipeline's)
         lay, paras = read_whole(p, max_bytes)
         if lay.kind == "empty":
             raise InputError("no Chinese or English text found", path=str(p))
-        langs.append(side_language(paras))
+        read.append((lay, paras))
+    langs = list(pair_languages(read[0][1], read[1][1], (read[0][0], read[1][0])))
     if langs[0] == langs[1]:
-        raise InputError(f"both files are {langs[0]}; a pair needs one Chinese and one English file",
+        name = {"zh": "Chinese", "en": "English"}.get(langs[0], langs[0])
+        raise InputError(f"both files are {name}; a pair needs one Chinese and one English file",
                          path=str(paths[1]))
     return tuple(langs), "pair", ("bilingual",)
 
@@ -387,6 +389,12 @@ def add_document(
         rel.append(r.as_posix())
     stem = srcs[0].stem if to_copy and Path(rel[0]).name != srcs[0].name else Path(rel[0]).stem
     eid = entry_id or re.sub(r"[^A-Za-z0-9._-]", "_", stem)[:64]
+    rule = "an id is up to 64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
+    if entry_id and not _ID.match(entry_id):
+        raise InputError(f"--id {entry_id!r} is not an entry id ({rule})")
+    if not _ID.match(eid):  # `corpus add 文章.txt`: '__' (before: an error about the manifest)
+        raise InputError(f"cannot make an entry id from the file name {stem!r} ({rule}); give one with --id",
+                         path=str(srcs[0]))
     if any(e.id == eid for e in manifest.entries):
         raise InputError(f"an entry {eid!r} already exists; give another --id", path=str(manifest.path))
     obj = {"id": eid, "files": rel, "languages": list(langs), "layout": layout,

@@ -63,6 +63,12 @@ class CacheError(AlignerError):
     exit_code = 4
 
 
+class WorkerLostError(AlignerError):
+    """A batch worker process died abruptly (killed by the system, e.g. out of memory): environment."""
+
+    exit_code = 4
+
+
 class OutputError(AlignerError):
     """An output file cannot be written (unwritable path, disk full)."""
 

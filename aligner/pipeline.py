@@ -24,7 +24,7 @@ from .data import Alignment, Side, Text
 from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
 from .inputs import regular_file, same_file
-from .read import read_document, read_whole, side_language, text_of
+from .read import pair_languages, read_document, read_whole, side_language, text_of
 from .segment import SEGMENTER_ID, Segmenter, presplit, segment_memo
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
         if lay.kind == "empty":
             raise NotParallelError("no Chinese or English text: nothing to align against", path=p)
     # Each file is one side, every line of it (issue 15): the language is the file's, not the line's.
-    g1, g2 = src_lang or side_language(paras1), side_language(paras2)
+    g1, g2 = (src_lang, side_language(paras2)) if src_lang else pair_languages(paras1, paras2, (l1, l2))
     if src_lang and g2 == src_lang:
         g2 = "en" if src_lang == "zh" else "zh"
     if g1 == g2:
@@ -134,7 +134,7 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
         raise NotParallelError(f"both files are {name}; nothing to align against", path=p2)
     names = {"zh": "Chinese", "en": "English"}
     if text_of(l1, g1) is None:
-        raise NotParallelError(f"has no {names[g1]} text (--src-lang {g1})", path=p1)
+        raise NotParallelError(f"has no {names[g1]} text" + (f" (--src-lang {g1})" if src_lang else ""), path=p1)
     if text_of(l2, g2) is None:
         raise NotParallelError(f"has no {names[g2]} text", path=p2)
     t1, t2 = Text(g1, p1, paras1), Text(g2, p2, paras2)

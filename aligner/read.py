@@ -98,7 +98,19 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> byt
         )
     try:
         with Path(path).open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # read what stat says, not max_bytes + 1 at once: that allocates the whole limit
+            # (`--max-input-mb 1000000` on a small file was "out of memory", exit 4)
+            data = fh.read(min(size, max_bytes) + 1)
+            if len(data) > size:  # grew while read: go on, in chunks, up to the limit + 1
+                parts = [data]
+                n = len(data)
+                while n <= max_bytes:
+                    chunk = fh.read(min(2**20, max_bytes + 1 - n))
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    n += len(chunk)
+                data = b"".join(parts)
     except PermissionError:
         raise InputError("permission denied", path=str(path)) from None
     except IsADirectoryError:
@@ -497,6 +509,37 @@ def side_language(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> str | 
     if zh + en == 0:
         return None
     return "zh" if zh >= en else "en"
+
+
+#: Two files that weigh as one language: the one with the larger share of the other language takes
+#: it when that share is at least this. A short Chinese file with a long English credit or citation
+#: line (`来源：Reuters, https://...`: Chinese share 0.14-0.45) was "both files are English" (exit 2);
+#: an English file quoting a Chinese title (share ~0.01) still is.
+PAIR_MIN_SHARE = 0.1
+
+
+def pair_languages(paras1, paras2, layouts=None) -> tuple[str | None, str | None]:
+    """The languages of two files of a pair: each file's own (``side_language``), unless both are
+    the same; then the file with clearly more of the other language (and a paragraph of it, in
+    ``layouts`` when given) is that language."""
+    g1, g2 = side_language(paras1), side_language(paras2)
+    if g1 != g2 or g1 is None:
+        return g1, g2
+    shares = []
+    for paras in (paras1, paras2):
+        zh = en = 0.0
+        for p in paras:
+            a, b = lang_weights(p.text)
+            zh += a
+            en += b
+        shares.append((zh if g1 == "en" else en) / (zh + en))  # share of the other language
+    other = "zh" if g1 == "en" else "en"
+    if max(shares) < PAIR_MIN_SHARE or shares[0] == shares[1]:
+        return g1, g2
+    k = 0 if shares[0] > shares[1] else 1
+    if layouts is not None and text_of(layouts[k], other) is None:  # not one paragraph of it
+        return g1, g2
+    return (other, g1) if k == 0 else (g1, other)
 
 
 def text_of(layout: Layout, lang: str) -> Text | None:

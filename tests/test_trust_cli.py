@@ -82,6 +82,16 @@ def one_error_line(res, code: int, *needles: str) -> str:
     ("t86", ["align", ZH, "--max-input-mb", "-1"], "Invalid value for '--max-input-mb'"),  # negative limit
     ("t87", ["align", ZH, "--src-lang", "fr"], "Invalid value for '--src-lang'"),  # unsupported language
     ("t88", ["batch", "corpus", "-o", "out", "-j", "two"], "Invalid value for '--workers'"),  # not a number
+    # t102: infinite or negative numbers (before: `--max-input-mb inf` was internal error OverflowError,
+    # exit 70; `--skip-cost nan/inf/-5` ran, exit 0)
+    ("t102", ["align", ZH, "--max-input-mb", "inf"], "'--max-input-mb': inf is not a finite number"),
+    ("t102", ["check", ZH, EN, "--max-input-mb", "1e400"], "'--max-input-mb': inf is not a finite number"),
+    ("t102", ["batch", "corpus", "-o", "out", "--max-input-mb", "inf"], "'--max-input-mb'"),
+    ("t102", ["report", "x.tsv", "--max-input-mb", "inf"], "'--max-input-mb': inf is not a finite number"),
+    ("t102", ["corpus", "add", ZH, "--max-input-mb", "inf"], "'--max-input-mb'"),
+    ("t102", ["align", ZH, "--skip-cost", "inf"], "'--skip-cost': inf is not a finite number"),
+    ("t102", ["align", ZH, "--skip-cost", "nan"], "Invalid value for '--skip-cost'"),
+    ("t102", ["align", ZH, "--skip-cost", "-5"], "Invalid value for '--skip-cost'"),
 ])
 def test_t60_usage_errors_exit_3_in_one_line(cli, row, args, needle):
     line = one_error_line(cli(*args), EXIT_USAGE, needle)
@@ -290,6 +300,139 @@ def test_t98_batch_output_dir_is_a_file(cli, small_corpus, tmp_path, no_embeddin
     f.write_text("x", encoding="utf-8")
     one_error_line(cli("batch", small_corpus, "-o", f, "-j", "1"), 5, str(f), "cannot create output directory")
     assert f.read_text(encoding="utf-8") == "x"
+
+
+def test_t101_batch_worker_killed_is_an_environment_error(cli, small_corpus, tmp_path, monkeypatch):
+    """Before: a worker killed by the system (OOM killer, kill -9) made batch report
+    'internal error (BrokenProcessPool: ...)', exit 70, the code for a bug of aligner's."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    import aligner.batch
+
+    class DeadPool:  # what ProcessPoolExecutor gives once a worker died abruptly
+        _processes: dict = {}
+
+        def __init__(self, *a, **k):
+            pass
+
+        def submit(self, *a, **k):
+            f = Future()
+            f.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
+            return f
+
+        def shutdown(self, *a, **k):
+            pass
+
+    monkeypatch.setattr(aligner.batch, "ProcessPoolExecutor", DeadPool)
+    one_error_line(cli("batch", small_corpus, "-o", tmp_path / "out", "-j", "2"), 4,
+                   "a worker process died abruptly", f"finished outputs kept in {tmp_path / 'out'}")
+
+
+@pytest.mark.parametrize("limit", ["1000000", "1e300"])
+def test_t103_a_huge_input_limit_reads_a_small_file(cli, tmp_path, limit):
+    """Before: the reader allocated the whole limit at once: `--max-input-mb 1000000` on a 1 KB file was
+    'out of memory' (exit 4), `1e300` an internal error (OverflowError, exit 70)."""
+    from aligner.read import read_bytes
+
+    assert read_bytes(ZH, 2**60) == ZH.read_bytes()
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\n0\t0\t你好。\tHello.\t0.9\t\t\t\n",
+                   encoding="utf-8")
+    r = cli("report", tsv, "-o", tmp_path / "a.html", "--max-input-mb", limit)
+    assert r.exit_code == EXIT_OK, r.output
+    assert (tmp_path / "a.html").is_file()
+
+
+def test_t103b_a_file_that_grows_while_read_is_still_cut_at_the_limit(tmp_path, monkeypatch):
+    """Reading what stat said (t103) must keep the older promise: a growing file is refused at the limit."""
+    from aligner import read
+    from aligner.errors import InputTooLargeError
+
+    f = tmp_path / "grows.txt"
+    f.write_bytes(b"x" * 10)
+    real = read.regular_file
+
+    def stat_then_grow(p):
+        st = real(p)
+        with open(p, "ab") as fh:
+            fh.write(b"y" * (3 * 2**20))  # grows by 3 MiB between stat and read
+        return st
+
+    monkeypatch.setattr(read, "regular_file", stat_then_grow)
+    with pytest.raises(InputTooLargeError, match="above the 2 MiB input limit"):
+        read.read_bytes(f, 2 * 2**20)
+    f.write_bytes(b"x" * 10)
+    assert len(read.read_bytes(f, 5 * 2**20)) == 10 + 3 * 2**20  # grew within the limit: all of it
+
+
+_CANNED_ALIGN = """
+import aligner.pipeline as p
+from aligner.data import Alignment, Bead, Sentence, Side
+src = Side("zh", "a", (Sentence(0, "今天天气很好。", 0, 1),))
+tgt = Side("en", "b", (Sentence(0, "The weather is nice today.", 0, 1),))
+p.align_files = lambda *a, **k: Alignment(src, tgt, (Bead((0,), (0,), 0.9),), "sig")
+from aligner.cli import app
+app(prog_name="aligner")
+"""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("stdout", ["full", "closed"])
+@pytest.mark.parametrize("command", ["align", "check", "report"])
+def test_t104_standard_output_full_or_closed_is_an_output_error(tmp_path, command, stdout):
+    """Before: `aligner align A B > out.tsv` on a full disk (here /dev/full), or with standard output
+    closed (`>&-`), was 'internal error (OSError: No space left on device)' / AttributeError, exit 70."""
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\n0\t0\t你好。\tHello.\t0.9\t\t\t\n",
+                   encoding="utf-8")
+    argv = {"align": ["-c", _CANNED_ALIGN, "align", str(ZH), str(EN), "-q"],
+            "check": ["-c", "from aligner.cli import app; app(prog_name='aligner')", "check", str(ZH), "--json"],
+            "report": ["-c", "from aligner.cli import app; app(prog_name='aligner')", "report", str(tsv)]}[command]
+    with open("/dev/full", "w") as full:
+        kw = {"stdout": full} if stdout == "full" else {"preexec_fn": lambda: os.close(1)}
+        proc = subprocess.run([sys.executable, *argv], stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                              env={**os.environ, "ALIGNER_CACHE_DIR": str(tmp_path / "cache")}, timeout=300, **kw)
+    err = proc.stderr
+    assert proc.returncode == 5, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    want = "cannot write: disk full" if stdout == "full" else "standard output is closed; give -o FILE"
+    assert err.strip() == f"aligner: error: -: {want}", err
+
+
+@pytest.mark.parametrize("command, args, code", [
+    ("align", [str(ZH), str(EN), "-o", "out.tsv"], EXIT_OK),  # the canned alignment
+    ("align", [str(ZH), "missing.txt", "-o", "out.tsv"], EXIT_INPUT),
+    ("check", [str(ZH)], EXIT_NOT_PARALLEL),  # Chinese only
+    ("report", ["missing.tsv"], EXIT_INPUT),
+])
+def test_t105_standard_error_closed_keeps_the_exit_code(tmp_path, command, args, code):
+    """Before: with standard error closed (`2>&-`, some cron and daemon set-ups) every run, a successful
+    one included, was exit 70 (the progress bar asked a closed stderr whether it is a terminal)."""
+    canned = command == "align" and code == EXIT_OK
+    script = _CANNED_ALIGN if canned else "from aligner.cli import app; app(prog_name='aligner')"
+    proc = subprocess.run([sys.executable, "-c", script, command, *args], stdout=subprocess.DEVNULL,
+                          preexec_fn=lambda: os.close(2), cwd=tmp_path, timeout=300,
+                          env={**os.environ, "ALIGNER_CACHE_DIR": str(tmp_path / "cache")})
+    assert proc.returncode == code
+    assert (tmp_path / "out.tsv").exists() == (code == EXIT_OK and command == "align")
+
+
+@pytest.mark.parametrize("args, option", [
+    (["align", str(ZH), str(EN), "-o", ""], "-o"),
+    (["align", str(ZH), str(EN), "--output="], "--output"),
+    (["align", str(ZH), str(EN), "--cache-dir", ""], "--cache-dir"),
+    (["check", str(ZH), str(EN), "--review", " "], "--review"),
+    (["report", "x.tsv", "-o", ""], "-o"),
+    (["batch", "corpus", "-o", ""], "-o"),
+    (["corpus", "add", str(ZH), "-C", ""], "-C"),
+])
+def test_t106_empty_path_option_is_a_usage_error(cli, tmp_path, monkeypatch, args, option):
+    """Before: '' (`-o "$OUT"` with OUT unset) read as '.': `batch` wrote its outputs and `corpus add` a
+    manifest into the current directory, `--cache-dir ''` put the cache there (exit 0)."""
+    monkeypatch.chdir(tmp_path)
+    one_error_line(cli(*args), EXIT_USAGE, f"{option}: empty path (an unset shell variable?)")
+    assert list(tmp_path.iterdir()) == []  # nothing written in the current directory
 
 
 def test_t78_report_reads_a_tsv_align_wrote_near_the_limit(cli, tmp_path):

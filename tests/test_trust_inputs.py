@@ -148,6 +148,73 @@ def test_t1c_short_chinese_file_with_latin_lines_is_not_called_english(tmp_path)
     assert (loaded.src.lang, len(loaded.src), len(loaded.tgt)) == ("zh", 4, 4)
 
 
+@pytest.mark.parametrize("zh_text, en_text", [
+    # issue 15's credit line, with a longer URL: the Chinese file weighs as English (Han 15, Latin/3 18)
+    ("今天天气很好。\n我们去公园散步。\n来源：Reuters, https://www.reuters.com/world/china/weather-report-2024-05-01/\n",
+     "The weather is nice today.\nWe go for a walk in the park.\n"
+     "Source: Reuters, https://www.reuters.com/world/china/weather-report-2024-05-01/\n"),
+    # a one-line Chinese note over a long English citation
+    ("新书推荐。\nThe Remains of the Day by Kazuo Ishiguro, Faber and Faber, London, 1989, 245 pages\n",
+     "New book recommendation.\nThe Remains of the Day by Kazuo Ishiguro, Faber and Faber, London, 1989, 245 pages\n"),
+])
+@pytest.mark.parametrize("order", ["zh-en", "en-zh"])
+def test_t1e_chinese_file_outweighed_by_english_lines_is_still_chinese(tmp_path, zh_text, en_text, order):
+    """Before: 'both files are English; nothing to align against' (exit 2) although one file is the
+    Chinese text: its English credit/citation outweighed its Chinese lines (read.PAIR_MIN_SHARE)."""
+    from aligner.pipeline import load_sides
+
+    zh, en = write(tmp_path / "zh.txt", zh_text), write(tmp_path / "en.txt", en_text)
+    files = [zh, en] if order == "zh-en" else [en, zh]
+    loaded = load_sides(files, presplit_input=True)
+    n_zh, n_en = len(zh_text.splitlines()), len(en_text.splitlines())
+    want = ("zh", n_zh, n_en) if order == "zh-en" else ("en", n_en, n_zh)
+    assert (loaded.src.lang, len(loaded.src), len(loaded.tgt)) == want
+
+
+def test_t1g_corpus_add_and_validate_agree_with_align_on_such_a_pair(cli, tmp_path):
+    """Before: `corpus add` refused the pair of t1e ('both files are en', exit 3) that align now reads."""
+    zh = write(tmp_path / "n.zh.txt", "新书推荐。\nThe Remains of the Day by Kazuo Ishiguro, Faber and Faber, London, 1989\n")
+    en = write(tmp_path / "n.en.txt", "New book recommendation.\nThe Remains of the Day by Kazuo Ishiguro, Faber and "
+                                      "Faber, London, 1989\n")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    res = cli("corpus", "add", zh, en, "--corpus", root, "--id", "n")
+    assert res.exit_code == EXIT_OK, res.output
+    assert json.loads((root / "manifest.json").read_text(encoding="utf-8"))["documents"][0]["languages"] == ["zh", "en"]
+    assert cli("corpus", "validate", root).exit_code == EXIT_OK
+    other_en = write(tmp_path / "b.txt", "\n".join(EN_LINES) + "\n")
+    assert_clean_failure(cli("corpus", "add", en, other_en, "--corpus", root, "--id", "b"), EXIT_INPUT,
+                         "both files are English; a pair needs one Chinese and one English file")
+
+
+@pytest.mark.parametrize("name, extra, needle", [
+    ("文章.txt", [], "文章.txt: cannot make an entry id from the file name '文章' ("),
+    ("中文2024.txt", [], "give one with --id"),
+    ("doc.txt", ["--id", "_x"], "--id '_x' is not an entry id ("),
+    ("doc.txt", ["--id", "../x"], "--id '../x' is not an entry id ("),
+])
+def test_t3c_corpus_add_entry_id_problems_say_what_to_do(cli, tmp_path, name, extra, needle):
+    """Before: `corpus add 文章.txt` failed with "manifest.json: new entry: 'id' must match ^[A-Za-z0-9]...,
+    got '__'": an error about a file the user did not write, with a regex, and no hint of --id."""
+    f = write(tmp_path / name, "\n".join(ZH_LINES) + "\n")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    assert_clean_failure(cli("corpus", "add", f, "--corpus", root, *extra), EXIT_INPUT, needle)
+    assert sorted(p.name for p in root.iterdir()) == []  # nothing copied, no manifest
+    assert cli("corpus", "add", f, "--corpus", root, "--id", "wz").exit_code == EXIT_OK
+
+
+def test_t1f_two_english_files_one_quoting_a_chinese_title_are_still_both_english(tmp_path):
+    from aligner.errors import NotParallelError
+    from aligner.pipeline import load_sides
+
+    a = write(tmp_path / "a.txt", "\n".join(EN_LINES) + "\n")
+    b = write(tmp_path / "b.txt", "\n".join(EN_LINES) + "\nAs the People's Daily 《人民日报》 wrote.\n")
+    for files in ([a, b], [b, a]):
+        with pytest.raises(NotParallelError, match="both files are English"):
+            load_sides(files, presplit_input=True)
+
+
 _ODD = st.text(alphabet=st.sampled_from(list("abcXYZ ,.:/123《》，。来源文章中国🙂אבג\u0627")), min_size=1, max_size=40)
 
 
@@ -355,6 +422,30 @@ def test_t4b_gate_ignores_changed_metadata_files(cli, git_corpus):
     assert "0 entries checked" in res.output
 
 
+@pytest.mark.parametrize("relative", [False, True], ids=["plain", "diff.relative"])
+def test_t4c_gate_sees_non_ascii_and_odd_file_names(cli, git_corpus, relative):
+    """Before: git quoted non-ASCII names ("corpus/\\346\\226\\260.txt"), so a changed Chinese-named
+    document matched no entry ('0 entries checked', exit 0) and a new one was taken as deleted."""
+    root, git = git_corpus
+    if relative:  # a user's diff.relative must not shift the paths either
+        git("config", "diff.relative", "true")
+    assert cli("corpus", "add", write(root.parent / "文档.txt", "\n".join(ZH_LINES) + "\n"), "--corpus", root,
+               "--id", "wendang").exit_code == 0
+    git("add", "-A")
+    git("commit", "-qm", "two")
+    with (root / "文档.txt").open("a", encoding="utf-8") as f:
+        f.write(ZH_LINES[0] + "\n")
+    res = cli("check", root, "--changed-since", "HEAD")
+    assert "1 entries checked" in res.output, res.output
+    git("checkout", "-q", "--", ".")
+    for name in ("新文件.txt", "tab\tname.txt", 'quote".txt'):
+        write(root / name, "\n".join(ZH_LINES[::-1]) + "\n")
+        res = cli("check", root, "--changed-since", "HEAD")
+        assert res.exit_code == EXIT_INPUT, (name, res.output)
+        assert f"{name}: changed since HEAD but no manifest entry lists it" in res.output
+        (root / name).unlink()
+
+
 @pytest.mark.parametrize("ref", ["--output={out}", "-p", "--no-index"])
 def test_t6_changed_since_cannot_pass_an_option_to_git(cli, git_corpus, ref):
     """Before: --changed-since=--output=FILE made git create/truncate FILE, and the gate passed (exit 0)."""
@@ -418,6 +509,39 @@ def canned_batch(monkeypatch):
     monkeypatch.setattr(aligner.batch, "align_job", job)
     monkeypatch.setattr(aligner.batch, "_make_embedder", lambda config, threads: None)
     return runs
+
+
+@pytest.mark.parametrize("name, kind, needle", [
+    ("a.tsv", "fifo", "is a named pipe (FIFO)"),
+    ("a.tsv", "dir", "is a directory"),
+    ("a.tsv.done", "fifo", "is a named pipe (FIFO)"),
+])
+def test_t5c_batch_output_path_that_is_not_a_file(cli, tmp_path, canned_batch, name, kind, needle):
+    """Before: a FIFO at OUT/<id>.tsv (or its stamp) blocked batch forever (written through, no
+    reader); a directory there failed the batch midway, after aligning the entries before it."""
+    import threading
+
+    root = tmp_path / "corpus"
+    _pair_corpus(root)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / name
+    watchdog = None
+    if kind == "fifo":
+        os.mkfifo(target)
+        # a regression must fail, not hang: a late reader unblocks a writer
+        watchdog = threading.Timer(20, lambda: open(target, "rb").read())
+        watchdog.daemon = True
+        watchdog.start()
+    else:
+        target.mkdir()
+    try:
+        res = cli("batch", root, "-o", out, "-j", "1")
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+    assert_clean_failure(res, 5, str(target), needle, "batch writes its outputs as files")
+    assert canned_batch == []  # refused before any work
 
 
 def test_t5_batch_keeps_a_hand_edited_output(cli, tmp_path, canned_batch):
@@ -619,6 +743,7 @@ _HEAD = "# sig\nsrc_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\n"
     ("0,2\t0\ta c\tA\t0.9\t\t\t\n1\t1\tb\tB\t0.8\t\t\t\n", "line 3: source ids 0,2 are not consecutive"),
     ("\t\t\t\t\t\t\t\n", "line 3: a row with no sentence id on either side"),
     ("0\t0\ta\tA\t0.9\t\t\t\tstray\ttab\n", "line 3: 10 tab-separated columns, the header has 8"),
+    ("", "no alignment rows after the header: nothing to report"),  # T9d: before, an empty page, exit 0
 ])
 def test_t9_report_rejects_inconsistent_tsv(cli, tmp_path, rows, needle):
     """Before: each was rendered with exit 0 (missing severities silently became `warning`)."""

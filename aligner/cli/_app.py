@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import math
 import sys
 from enum import Enum
 from pathlib import Path
@@ -53,6 +54,23 @@ def _plain_flags_without_type(cmd) -> None:
         _plain_flags_without_type(sub)
 
 
+#: Options that take a path; an empty value ('') would silently mean the current directory.
+PATH_OPTIONS = ("-o", "--output", "--output-dir", "--cache-dir", "-C", "--corpus", "--review")
+
+
+def _empty_path_option(args: list[str]) -> str | None:
+    """The first path option given an empty value (``-o ''``, ``--output=``), else None."""
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        name, eq, value = a.partition("=")
+        if eq and name in PATH_OPTIONS and not value.strip():
+            return name
+        if a in PATH_OPTIONS and i + 1 < len(args) and not args[i + 1].strip():
+            return a
+    return None
+
+
 class AlignerGroup(TyperGroup):
     """The top-level command: usage errors are one line on stderr and exit ``EXIT_USAGE``.
 
@@ -63,6 +81,10 @@ class AlignerGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         _plain_flags_without_type(self)
+        empty = _empty_path_option(sys.argv[1:] if args is None else list(args))
+        if empty:  # click would read '' as '.': `batch C -o "$OUT"` with OUT unset wrote into the cwd
+            typer.echo(f"aligner: error: {empty}: empty path (an unset shell variable?); give a path", err=True)
+            sys.exit(EXIT_USAGE)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
@@ -106,7 +128,19 @@ class Lang(str, Enum):
 MODEL_OPTION = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory.")
 CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help="Embedding cache directory ($ALIGNER_CACHE_DIR).",
                                 show_default=str(_D.cache_dir))
-MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", min=0.0,
+#: The largest input limit: 1 EiB is larger than any file, and the limit (times report's
+#: TSV_SIZE_FACTOR) must fit a read size; `--max-input-mb 1e300` crashed reading (exit 70).
+MAX_INPUT_LIMIT_BYTES = 2**60
+
+
+def finite(value: float | None) -> float | None:
+    """Option callback: ``inf`` passes ``min=`` checks, then crashed the run (exit 70); a usage error instead."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
+MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", min=0.0, callback=finite,
                                 help="Refuse input files above this size (MiB).")
 NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
@@ -203,7 +237,7 @@ def guarded(verbose: bool = False, stopped: str = "no output written") -> Iterat
 @contextlib.contextmanager
 def progress_bar(enabled: bool):
     """A rich progress bar on stderr; yields a callback ``(stage, done, total)`` or None."""
-    if not enabled or not sys.stderr.isatty():
+    if not enabled or sys.stderr is None or not sys.stderr.isatty():  # None: started with `2>&-`
         yield None
         return
     from rich.console import Console
@@ -221,27 +255,44 @@ def progress_bar(enabled: bool):
         yield update
 
 
+@contextlib.contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Writing standard output: closed (``>&-``), the reader gone, disk full -> ``OutputError`` (exit 5).
+
+    Before, ``aligner align A B > out.tsv`` on a full disk, or with stdout closed, was an internal
+    error (exit 70).
+    """
+    import errno
+    import os
+
+    from ..errors import OutputError
+
+    if sys.stdout is None:  # started with standard output closed
+        raise OutputError("standard output is closed; give -o FILE", path="-")
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as e:
+        try:  # what is still buffered would fail again at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        if isinstance(e, BrokenPipeError):  # `aligner ... | head`: the reader left
+            raise OutputError("standard output was closed by the reader (broken pipe)", path="-") from None
+        why = "disk full" if e.errno in (errno.ENOSPC, errno.EDQUOT) else (e.strerror or str(e))
+        raise OutputError(f"cannot write: {why}", path="-") from None
+
+
 def emit(data: str | bytes, output: Path) -> None:
     """Write to stdout for ``-``, else atomically to ``output``."""
     from ..output import write_atomic
 
     if str(output) == "-":
-        try:
+        with writing_stdout():
             if isinstance(data, bytes):
                 sys.stdout.buffer.write(data)
             else:
                 sys.stdout.write(data)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `aligner ... | head`: the reader left; no flush error at exit either
-            import os
-
-            from ..errors import OutputError
-
-            try:
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            except (OSError, ValueError):
-                pass
-            raise OutputError("standard output was closed by the reader (broken pipe)", path="-") from None
     else:
         write_atomic(output, data)
 
@@ -260,5 +311,5 @@ def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Opt
 
 
 def input_limit(max_input_mb: float) -> int:
-    """``--max-input-mb`` in bytes."""
-    return int(max_input_mb * 2**20)
+    """``--max-input-mb`` in bytes, at most ``MAX_INPUT_LIMIT_BYTES``."""
+    return min(int(max_input_mb * 2**20), MAX_INPUT_LIMIT_BYTES)

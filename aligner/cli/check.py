@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -23,6 +22,7 @@ from ._app import (
     input_limit,
     progress_bar,
     setup_logging,
+    writing_stdout,
 )
 
 
@@ -158,18 +158,19 @@ def check(
                                   src_lang=src_lang.value if src_lang else None, presplit_input=presplit,
                                   progress=cb)]
         code = overall_exit(verdicts)
-        if as_json:
-            typer.echo(json.dumps({"exit_code": code, "fail_on": fail_on.value,
-                                   "verdicts": [v.to_json() for v in verdicts]}, ensure_ascii=False, indent=1))
-        else:
-            for v in verdicts:
-                if not quiet or v.exit_code:
-                    typer.echo(render_verdict(v))
-            if corpus_mode and not quiet:
-                bad = sum(1 for v in verdicts if v.exit_code)
-                typer.echo(f"{len(verdicts)} entries checked, {len(verdicts) - bad} ok, {bad} failing "
-                           f"(--fail-on {fail_on.value}); exit {code}")
-        sys.stdout.flush()
+        with writing_stdout():  # closed or full: exit 5, not a traceback (exit 70)
+            if as_json:
+                typer.echo(json.dumps({"exit_code": code, "fail_on": fail_on.value,
+                                       "verdicts": [v.to_json() for v in verdicts]}, ensure_ascii=False,
+                                      indent=1))
+            else:
+                for v in verdicts:
+                    if not quiet or v.exit_code:
+                        typer.echo(render_verdict(v))
+                if corpus_mode and not quiet:
+                    bad = sum(1 for v in verdicts if v.exit_code)
+                    typer.echo(f"{len(verdicts)} entries checked, {len(verdicts) - bad} ok, {bad} failing "
+                               f"(--fail-on {fail_on.value}); exit {code}")
         raise typer.Exit(code)
 
 

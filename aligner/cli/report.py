@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from ..config import TSV_SIZE_FACTOR
-from ._app import MAX_INPUT_OPTION, app, emit, guarded, input_limit, setup_logging
+from ._app import MAX_INPUT_OPTION, app, emit, finite, guarded, input_limit, setup_logging
 
 
 class ReportFmt(str, Enum):
@@ -41,7 +41,7 @@ def report(
         None, "--format", "-f", show_default=False,
         help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl), else html]."),
     max_input_mb: float = typer.Option(
-        MAX_INPUT_OPTION.default, "--max-input-mb", min=0.0,
+        MAX_INPUT_OPTION.default, "--max-input-mb", min=0.0, callback=finite,
         help=f"The input limit 'aligner align' used: a TSV up to {TSV_SIZE_FACTOR} times this size is read."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done."),
@@ -55,5 +55,9 @@ def report(
 
         refuse_output_over_input(output, [alignment])  # `report X.tsv -o X.tsv` would destroy X.tsv
         al = read_tsv(alignment, max_bytes=input_limit(max_input_mb) * TSV_SIZE_FACTOR)
+        if not al.beads:  # align never writes one (empty inputs are refused): an empty page would pass as fine
+            from ..errors import InputError
+
+            raise InputError("no alignment rows after the header: nothing to report", path=str(alignment))
         guard.check()
         emit(render(al, format_for(output, fmt)), output)
