@@ -43,3 +43,20 @@ def cache_dir(tmp_path_factory) -> Path:
     """One embedding cache for the whole test session (real embeddings are slow-ish)."""
     d = os.environ.get("ALIGNER_TEST_CACHE")
     return Path(d) if d else tmp_path_factory.mktemp("emb-cache")
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    """Run ``aligner`` in-process (CliRunner); the embedding cache is kept in tmp_path."""
+    from typer.testing import CliRunner
+
+    from aligner.cli import app
+
+    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("COLUMNS", "200")  # --help rows on one line each
+    runner = CliRunner()
+
+    def run(*args: str | Path):
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=True)
+
+    return run

@@ -28,9 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from aligner.cli import app
 from aligner.config import MAX_INPUT_BYTES
 from aligner.data import Alignment, Bead, Sentence, Side
 from aligner.errors import DecodeError, InputError, InputTooLargeError, ModelError, NotParallelError
@@ -52,18 +50,6 @@ def seed_file(prefix: str) -> Path:
         if hits:
             return hits[0]
     pytest.skip(f"seed {prefix} not found")
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    """Run ``aligner`` in-process; the embedding cache is kept in tmp_path."""
-    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cache"))
-    runner = CliRunner()
-
-    def run(*args: str | Path):
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=True)
-
-    return run
 
 
 def assert_clean_failure(res, code: int, *needles: str, output: Path | None = None) -> str:

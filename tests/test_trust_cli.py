@@ -25,9 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from aligner.cli import app
 from aligner.config import MAX_INPUT_BYTES, TSV_SIZE_FACTOR
 from aligner.errors import DecodeError
 from aligner.read import decode
@@ -40,19 +38,6 @@ ZH, EN = HOSTILE / "zh.txt", HOSTILE / "en.txt"
 # docs/errors.md, "Exit codes"
 EXIT_OK, EXIT_NOT_PARALLEL, EXIT_USAGE, EXIT_INPUT, EXIT_MODEL = 0, 2, 3, 3, 4
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    """Run ``aligner`` in-process (CliRunner); the embedding cache is kept in tmp_path."""
-    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("COLUMNS", "200")  # --help rows on one line each
-    runner = CliRunner()
-
-    def run(*args: str | Path):
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=True)
-
-    return run
 
 
 def one_error_line(res, code: int, *needles: str) -> str:

@@ -18,24 +18,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from aligner.cli import app
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 EXIT_OK, EXIT_NOT_PARALLEL, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    """Run ``aligner`` in-process; the embedding cache is kept in tmp_path."""
-    monkeypatch.setenv("ALIGNER_CACHE_DIR", str(tmp_path / "cache"))
-    runner = CliRunner()
-
-    def run(*args: str | Path):
-        return runner.invoke(app, [str(a) for a in args], catch_exceptions=True)
-
-    return run
 
 
 def assert_clean_failure(res, code: int, *needles: str) -> str:
