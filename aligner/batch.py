@@ -311,11 +311,21 @@ def _signals_blocked():
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    # The mask is per thread: a signal can still reach another thread of this process, and Python then runs
+    # its handler in the main thread, inside the spawn, leaving a worker with half its start-up data (an
+    # EOFError traceback from the worker). Record such a signal and deliver it once the workers are up.
+    got: list[int] = []
+    sigs = (signal.SIGINT, signal.SIGTERM)
+    handlers = {s: signal.signal(s, lambda n, _f: got.append(n)) for s in sigs}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, set(sigs))
     try:
         yield
     finally:
+        for s, h in handlers.items():
+            signal.signal(s, h)
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for n in dict.fromkeys(got):
+            signal.raise_signal(n)
 
 
 def _stop_pool(pool: ProcessPoolExecutor, pending) -> None:
