@@ -194,13 +194,13 @@ def _refuse_non_file_output(target: Path) -> None:
     """``OutputError`` before any work when an output path is a FIFO, directory or device: writing
     through a FIFO blocked the batch forever; a directory failed it midway (exit 5)."""
     from .errors import OutputError
-    from .inputs import _kind_problem
+    from .inputs import kind_problem
 
     try:
         mode = os.stat(target).st_mode
     except OSError:  # absent (the usual case), or a dangling link: written as a new file
         return
-    why = _kind_problem(mode)
+    why = kind_problem(mode)
     if why:
         raise OutputError(f"{why}; batch writes its outputs as files (remove it, or give another --output-dir)",
                           path=str(target))

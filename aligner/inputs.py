@@ -31,7 +31,8 @@ _KINDS = (
 )
 
 
-def _kind_problem(mode: int) -> str | None:
+def kind_problem(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` is not a regular file (None when it is one)."""
     for test, why in _KINDS:
         if test(mode):
             return why
@@ -58,7 +59,7 @@ def regular_file(path: str | os.PathLike) -> os.stat_result:
         st = os.stat(p)
     except OSError as e:
         raise stat_error(e, p) from None
-    why = _kind_problem(st.st_mode)
+    why = kind_problem(st.st_mode)
     if why:
         raise InputError(why, path=p)
     return st

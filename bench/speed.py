@@ -23,7 +23,6 @@ Prints one JSON object per measurement and a summary; ``--json OUT`` saves it.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import resource
@@ -36,6 +35,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from make_synthetic_corpus import _beads  # noqa: E402  (MAC-Test gold ladder -> beads)
 MAC = Path(os.environ.get("ALIGNER_MACTEST", ROOT.parent / "shared" / "bench" / "mac-test"))
 SEED_004 = ROOT / "corpus" / "004_ecb1ef62764ca60e.txt"
 EXE = Path(sys.executable).with_name("aligner")
@@ -112,15 +114,6 @@ def warm(reps: int) -> dict:
             "cold_align_s": round(cold, 2), "median_warm_s": med_w, "median_scratch_s": med_s,
             "ratio_of_medians": round(med_w / med_s, 3), "median_warm_cpu_s": med_wc,
             "median_scratch_cpu_s": med_sc, "cpu_ratio_of_medians": round(med_wc / med_sc, 3), "bar": 0.5}
-
-
-def _beads(path: Path) -> list[tuple[list[int], list[int]]]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            a, b = line.split(":")
-            out.append((ast.literal_eval(a), ast.literal_eval(b)))
-    return out
 
 
 def make_pieces(out: Path, lines: int, pieces: int) -> tuple[Path, list[str]]:

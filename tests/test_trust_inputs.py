@@ -16,25 +16,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_hostile_inputs import assert_clean_failure
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 EXIT_OK, EXIT_NOT_PARALLEL, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3, 70
-
-
-def assert_clean_failure(res, code: int, *needles: str) -> str:
-    """Exit ``code``, one ``aligner: error:`` line holding ``needles``, no traceback."""
-    text = res.output
-    assert res.exit_code == code, f"exit {res.exit_code} (wanted {code}): {text!r} {res.exception!r}"
-    assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
-    assert "Traceback" not in text
-    errors = [ln for ln in text.splitlines() if ln.startswith("aligner: error:")]
-    assert len(errors) == 1, text
-    for n in needles:
-        assert n in errors[0], (n, errors[0])
-    return errors[0]
 
 
 def write(path: Path, data: bytes | str) -> Path:
