@@ -1,9 +1,9 @@
 """HTML / TMX / XLIFF / JSONL renderers and the ``aligner report`` command.
 
-TMX and XLIFF are validated with lxml against the schemas in
-tests/data/schemas (hand-written, see the README there; the official files are
-used instead when dropped into that folder) and read back with
-translate-toolkit (a test dependency).
+TMX and both XLIFF versions are validated with lxml against the official
+schemas in ../shared/schemas (beside the repository; see its README): the TMX
+1.4 DTD, the OASIS XLIFF 1.2 strict XSD and the XLIFF 2.0 core XSD. They are
+read back with translate-toolkit (a test dependency).
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from aligner.report import FORMATS, render
 
 DATA = Path(__file__).parent / "data"
 REPORT = DATA / "report"
-SCHEMAS = DATA / "schemas"
+#: The official schemas, beside the repository (a clean clone with ../shared next to it, as in CI).
+SCHEMAS = Path(__file__).resolve().parents[1].parent / "shared" / "schemas"
 XLF = "{urn:oasis:names:tc:xliff:document:2.0}"
+XLF12 = "{urn:oasis:names:tc:xliff:document:1.2}"
+XSD = "{http://www.w3.org/2001/XMLSchema}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SIGNATURE = "aligner:0.1.0|model:test|t2s:yes"
 
@@ -53,15 +56,30 @@ def keys(al: Alignment) -> list[str]:
 
 # ---- schemas ----------------------------------------------------------------
 
-def tmx_validator():
-    official = SCHEMAS / "tmx14.dtd"
-    return etree.DTD(str(official if official.exists() else SCHEMAS / "tmx14b.dtd"))
+def schema_file(name: str) -> Path:
+    path = SCHEMAS / name
+    if not path.is_file():
+        pytest.fail(f"{path}: official schema missing; the tests expect ../shared/schemas beside the repository")
+    return path
 
 
-def xliff_validator():
-    official = SCHEMAS / "xliff_core_2.0.xsd"
-    path = official if official.exists() else SCHEMAS / "xliff_core_2.1_subset.xsd"
-    return etree.XMLSchema(etree.parse(str(path)))
+def tmx_validator() -> etree.DTD:
+    return etree.DTD(str(schema_file("tmx14.dtd")))
+
+
+def xliff_validator() -> etree.XMLSchema:
+    """XLIFF 2.0 core; it imports xml.xsd by a relative path that is there."""
+    return etree.XMLSchema(etree.parse(str(schema_file("xliff_core_2.0.xsd"))))
+
+
+def xliff12_validator() -> etree.XMLSchema:
+    """XLIFF 1.2 strict, its import of http://www.w3.org/2001/xml.xsd pointed at the local copy (no network)."""
+    doc = etree.parse(str(schema_file("xliff-core-1.2-strict.xsd")))
+    local = schema_file("informativeCopiesOf3rdPartySchemas/w3c/xml.xsd")
+    imports = [i for i in doc.getroot().iter(f"{XSD}import") if i.get("schemaLocation", "").endswith("/xml.xsd")]
+    assert len(imports) == 1, "the 1.2 schema imports xml.xsd once (shared/schemas/README.md)"
+    imports[0].set("schemaLocation", local.as_uri())
+    return etree.XMLSchema(doc)
 
 
 def assert_valid_tmx(data: bytes) -> etree._Element:
@@ -75,10 +93,17 @@ def assert_valid_xliff(data: bytes) -> etree._Element:
     root = etree.fromstring(data)
     xsd = xliff_validator()
     assert xsd.validate(root), xsd.error_log.filter_from_errors()
-    # What XSD 1.0 cannot say: a segment past "initial" has a target.
+    # What XSD 1.0 cannot say (XLIFF 2 spec, state): a segment past "initial" has a target.
     for seg in root.iter(f"{XLF}segment"):
         if seg.get("state", "initial") != "initial":
             assert seg.find(f"{XLF}target") is not None, seg.get("id")
+    return root
+
+
+def assert_valid_xliff12(data: bytes) -> etree._Element:
+    root = etree.fromstring(data)
+    xsd = xliff12_validator()
+    assert xsd.validate(root), xsd.error_log.filter_from_errors()
     return root
 
 
@@ -88,11 +113,20 @@ def test_schemas_reject_broken_documents():
     bad_xlf = (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="zh">'
                b'<file id="f"><unit id="u"><segment state="done"><source>x</source></segment></unit></file></xliff>')
     assert not xliff_validator().validate(etree.fromstring(bad_xlf))
+    # XLIFF 1.2: a <target state> outside the spec's list, and a <note> before <source>
+    good12 = (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="a" '
+              b'source-language="zh-Hans" datatype="plaintext"><body><trans-unit id="u"><source>x</source>'
+              b'<target state="translated">y</target><note from="aligner-qa">n</note></trans-unit></body></file></xliff>')
+    assert xliff12_validator().validate(etree.fromstring(good12))
+    for bad in (good12.replace(b'state="translated"', b'state="done"'),
+                good12.replace(b'<source>x</source><target state="translated">y</target><note from="aligner-qa">n</note>',
+                               b'<note from="aligner-qa">n</note><source>x</source>')):
+        assert not xliff12_validator().validate(etree.fromstring(bad))
 
 
 def test_formats_registered():
     render(sample(), "tsv")  # loads the optional renderers
-    assert {"html", "tmx", "xliff", "jsonl"} <= set(FORMATS)
+    assert {"html", "tmx", "xliff", "xliff12", "jsonl"} <= set(FORMATS)
 
 
 # ---- JSONL ------------------------------------------------------------------
@@ -125,14 +159,14 @@ def test_tmx_valid_and_complete():
     al = sample()
     root = assert_valid_tmx(render(al, "tmx"))
     header = root.find("header")
-    assert header.get("srclang") == "zh" and header.get("segtype") == "sentence"
+    assert header.get("srclang") == "zh-Hans" and header.get("segtype") == "sentence"  # Simplified text
     assert header.get("creationtool") == "aligner"
     props = {p.get("type"): p.text for p in header.findall("prop")}
     assert props["x-aligner-signature"] == SIGNATURE
     tus = root.findall("body/tu")
     assert [tu.get("tuid") for tu in tus] == ["0", "1", "2", "3"]  # 1-0 and 0-1 left out
     for tu in tus:
-        assert [tuv.get(XML_LANG) for tu_ in [tu] for tuv in tu_.findall("tuv")] == ["zh", "en"]
+        assert [tuv.get(XML_LANG) for tu_ in [tu] for tuv in tu_.findall("tuv")] == ["zh-Hans", "en"]
     tu2 = tus[2]
     assert tu2.get("segtype") == "block"
     p2 = [(p.get("type"), p.text) for p in tu2.findall("prop")]
@@ -169,7 +203,7 @@ def test_xml_safe_replaces_control_characters():
 def test_xliff_valid_and_complete():
     al = sample()
     root = assert_valid_xliff(render(al, "xliff"))
-    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.1", "zh", "en")
+    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.1", "zh-Hans", "en")
     f = root.find(f"{XLF}file")
     sig = f.find(f"{XLF}notes/{XLF}note[@id='signature']")
     assert sig.text == SIGNATURE
@@ -193,13 +227,98 @@ def test_xliff_opens_with_translate_toolkit(tmp_path):
     p = tmp_path / "a.xlf"
     p.write_bytes(render(sample(), "xliff"))
     store = xliff2.Xliff2File.parsefile(str(p))
-    assert store.getsourcelanguage() == "zh" and store.gettargetlanguage() == "en"
+    assert store.getsourcelanguage() == "zh-Hans" and store.gettargetlanguage() == "en"
     units = store.units
     assert len(units) == 6
     assert (units[0].source, units[0].target) == ("1962年，他成为外交部长。", "In 1963 he became foreign minister.")
     # (its getnotes() looks for <notes> inside <segment>, where XLIFF 2 does not allow them)
     notes = units[0].getunitelement().iter(f"{XLF}note")
     assert "error: 1962 vs 1963" in [n.text for n in notes]
+
+
+# ---- XLIFF 1.2 --------------------------------------------------------------
+
+def test_xliff12_valid_and_complete():
+    al = sample()
+    root = assert_valid_xliff12(render(al, "xliff12"))
+    assert root.get("version") == "1.2"
+    f = root.find(f"{XLF12}file")
+    assert (f.get("source-language"), f.get("target-language"), f.get("datatype")) == ("zh-Hans", "en", "plaintext")
+    header_notes = {n.get("from"): n.text for n in f.findall(f"{XLF12}header/{XLF12}note")}
+    assert header_notes["aligner-signature"] == SIGNATURE and header_notes["aligner-tgt-path"] == "doc.en.txt"
+    units = f.findall(f"{XLF12}body/{XLF12}trans-unit")
+    assert len(units) == len(al.beads)  # every bead, 1-0 and 0-1 included (unlike TMX)
+    assert [u.get("resname") for u in units] == keys(al)
+    assert [u.get("extradata") for u in units] == ["0:0", "1:1", "2:2,3", "3:4", "4:", ":5"]
+    targets = [u.find(f"{XLF12}target") for u in units]
+    # needs-review-translation: a warning or error flag (beads 0, 2; bead 5 has info only)
+    assert [t.get("state") if t is not None else None for t in targets] == [
+        "needs-review-translation", "translated", "needs-review-translation", "translated", None, "translated"]
+    assert units[5].find(f"{XLF12}source").text is None
+    qa = [(n.get("priority"), n.get("annotates"), n.text) for n in units[2].findall(f"{XLF12}note[@from='aligner-qa']")]
+    assert qa == [("3", "target", "warning low_score: score 0.77 < 0.8"), ("8", "target", "info length_ratio: ratio 2.1")]
+    assert units[2].find(f"{XLF12}note[@from='aligner-score']").text == "score 0.770"
+    assert units[4].find(f"{XLF12}note[@from='aligner-score']") is None  # 1-0: no score
+    assert units[3].find(f"{XLF12}source").text == "这是第四句<b>&amp;</b>。"  # text, not markup
+
+
+def test_xliff12_flags_read_back_by_translate_toolkit(tmp_path):
+    """translate-toolkit's factory (what its converters and Pootle/Weblate-style tools call) opens it as XLIFF 1.x."""
+    factory = pytest.importorskip("translate.storage.factory")
+    from translate.storage.xliff import xlifffile
+
+    al = sample()
+    p = tmp_path / "a.xlf"
+    p.write_bytes(render(al, "xliff12"))
+    store = factory.getobject(str(p))
+    assert isinstance(store, xlifffile)
+    assert store.getsourcelanguage() == "zh-Hans" and store.gettargetlanguage() == "en"
+    units = store.units
+    assert len(units) == len(al.beads)
+    assert (units[0].source, units[0].target) == ("1962年，他成为外交部长。", "In 1963 he became foreign minister.")
+    # every flag of every bead comes back as a note, in order, "severity code: reason"
+    for u, b in zip(units, al.beads):
+        want = [f"{f.severity.value} {f.code}: {f.reason}" for f in b.flags]
+        assert u.getnotes("aligner-qa").splitlines() == want
+    assert "score 0.830" in units[0].getnotes()
+    assert units[0].isreview() and not units[1].isreview()
+    assert units[5].target == "An extra English line.\tTabbed"  # xml:space="preserve": the tab survives
+
+
+# ---- locales ----------------------------------------------------------------
+
+def traditional_sample() -> Alignment:
+    """sample() with its Chinese in Traditional script (OpenCC s2t, as seed 000 is written)."""
+    import dataclasses
+
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    al = sample()
+    zh = Side("zh", "doc.zh.txt", tuple(dataclasses.replace(s, text=s2t.convert(s.text)) for s in al.src.sentences))
+    return Alignment(zh, al.tgt, al.beads, SIGNATURE)
+
+
+@pytest.mark.parametrize("fmt,where", [
+    ("tmx", lambda r: [r.find("header").get("srclang")] + [t.get(XML_LANG) for t in r.iter("tuv")][:2]),
+    ("xliff", lambda r: [r.get("srcLang"), r.get("trgLang")]),
+    ("xliff12", lambda r: [r.find(f"{XLF12}file").get("source-language"),
+                           r.find(f"{XLF12}file").get("target-language")]),
+])
+def test_locales_detected_and_overridden(fmt, where):
+    from aligner.report import CAT_FORMATS
+
+    assert fmt in CAT_FORMATS
+    # sample(): Simplified (0 Traditional-only, 9 Simplified-only characters); traditional_sample(): the same
+    # in Traditional (9 and 0)
+    langs = where(etree.fromstring(render(sample(), fmt)))
+    assert langs[0] == "zh-Hans" and langs[-1] == "en"
+    langs = where(etree.fromstring(render(traditional_sample(), fmt)))
+    assert langs[0] == "zh-Hant" and langs[-1] == "en"
+    over = render(sample(), fmt, src_locale="zh-TW", tgt_locale="en-GB")
+    langs = where(etree.fromstring(over))
+    assert langs[0] == "zh-TW" and langs[-1] == "en-GB"
+    {"tmx": assert_valid_tmx, "xliff": assert_valid_xliff, "xliff12": assert_valid_xliff12}[fmt](over)
 
 
 # ---- HTML -------------------------------------------------------------------
@@ -265,6 +384,7 @@ def cli(*args: str):
     ("out.xlf", None, lambda b: assert_valid_xliff(b) is not None),
     ("out.jsonl", None, lambda b: json.loads(b.splitlines()[0])["signature"] == SIGNATURE),
     ("out.txt", "xliff", lambda b: assert_valid_xliff(b) is not None),
+    ("out.xlf", "xliff12", lambda b: assert_valid_xliff12(b) is not None),
     ("out.unknown", None, lambda b: b.startswith(b"<!DOCTYPE html>")),
 ])
 def test_report_command(tmp_path, name, fmt, check):
@@ -273,6 +393,16 @@ def test_report_command(tmp_path, name, fmt, check):
     r = cli(*args)
     assert r.exit_code == 0, r.output
     assert check(out.read_bytes())
+
+
+def test_report_locale_options(tmp_path):
+    out = tmp_path / "out.tmx"
+    r = cli("report", str(REPORT / "sample.tsv"), "-o", str(out), "--src-locale", "zh-Hant", "--tgt-locale", "en-US")
+    assert r.exit_code == 0, r.output
+    root = assert_valid_tmx(out.read_bytes())
+    assert [t.get(XML_LANG) for t in root.find("body/tu").findall("tuv")] == ["zh-Hant", "en-US"]
+    r = cli("report", str(REPORT / "sample.tsv"), "-o", str(out), "--src-locale", "zh TW")
+    assert r.exit_code == 3 and "is not a language tag" in r.output
 
 
 def test_report_to_stdout():
@@ -326,8 +456,11 @@ def test_seed_tmx_xliff_validate_and_open(tmp_path, seed, cache_dir, key):
         pytest.skip("aligner.qa not there yet: the pipeline cannot score")
     from translate.storage import tmx, xliff2
 
-    readers = {"tmx": tmx.tmxfile, "xliff": xliff2.Xliff2File}
-    for fmt, suffix, check in (("tmx", "tmx", assert_valid_tmx), ("xliff", "xlf", assert_valid_xliff)):
+    from translate.storage import xliff
+
+    readers = {"tmx": tmx.tmxfile, "xliff": xliff2.Xliff2File, "xliff12": xliff.xlifffile}
+    for fmt, suffix, check in (("tmx", "tmx", assert_valid_tmx), ("xliff", "xlf", assert_valid_xliff),
+                               ("xliff12", "xliff12.xlf", assert_valid_xliff12)):
         out = tmp_path / f"{key}.{suffix}"
         r = cli("align", str(path), "--format", fmt, "-o", str(out), "-q", "--cache-dir", str(cache_dir))
         assert r.exit_code == 0, r.output
@@ -335,3 +468,4 @@ def test_seed_tmx_xliff_validate_and_open(tmp_path, seed, cache_dir, key):
         store = readers[fmt].parsefile(str(out))
         units = [u for u in store.units if not u.isheader()]
         assert units and sum(1 for u in units if u.source and u.target) >= len(units) // 2
+        assert store.getsourcelanguage() == {"000": "zh-Hant", "004": "zh-Hans"}[key]  # seeds/README.md

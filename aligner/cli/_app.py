@@ -146,6 +146,21 @@ NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write t
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
 
 
+def locale_tag(value: str | None) -> str | None:
+    """Option callback: a BCP 47 tag (``zh-Hant``, ``zh-TW``, ``en-GB``), as TMX and XLIFF require."""
+    from ..locales import LOCALE_RE
+
+    if value is not None and not LOCALE_RE.match(value):
+        raise typer.BadParameter(f"{value!r} is not a language tag like zh-Hans, zh-Hant, zh-TW or en")
+    return value
+
+
+SRC_LOCALE_OPTION = typer.Option(None, "--src-locale", callback=locale_tag, show_default="from the text",
+                                 help="TMX/XLIFF source locale (zh-Hans or zh-Hant detected, en).")
+TGT_LOCALE_OPTION = typer.Option(None, "--tgt-locale", callback=locale_tag, show_default="from the text",
+                                 help="TMX/XLIFF target locale.")
+
+
 def setup_logging(verbose: bool, quiet: bool) -> None:
     level = logging.DEBUG if verbose else (logging.ERROR if quiet else logging.WARNING)
     logging.basicConfig(level=level, format="aligner: %(levelname)s: %(message)s", stream=sys.stderr,

@@ -16,6 +16,8 @@ from ._app import (
     MODEL_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
+    SRC_LOCALE_OPTION,
+    TGT_LOCALE_OPTION,
     app,
     build_config,
     emit,
@@ -34,6 +36,7 @@ class Fmt(str, Enum):
     html = "html"
     tmx = "tmx"
     xliff = "xliff"
+    xliff12 = "xliff12"
     jsonl = "jsonl"
 
 
@@ -43,7 +46,9 @@ def align(
     tgt: Optional[Path] = typer.Argument(None, help="Target file (omit for a bilingual file).",
                                          show_default=False),
     output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
-    fmt: Fmt = typer.Option(Fmt.tsv, "--format", "-f", help="Output format."),
+    fmt: Fmt = typer.Option(Fmt.tsv, "--format", "-f", help="Output format (xliff: XLIFF 2.1; xliff12: XLIFF 1.2)."),
+    src_locale: Optional[str] = SRC_LOCALE_OPTION,
+    tgt_locale: Optional[str] = TGT_LOCALE_OPTION,
     presplit: bool = PRESPLIT_OPTION,
     src_lang: Optional[Lang] = typer.Option(None, "--src-lang",
                                             help="Source language of a bilingual file (default zh)."),
@@ -77,4 +82,4 @@ def align(
             al = align_files(paths, config=cfg, src_lang=src_lang.value if src_lang else None,
                              presplit_input=presplit, progress=cb)
         guard.check()
-        emit(render(al, fmt.value), output)
+        emit(render(al, fmt.value, src_locale=src_locale, tgt_locale=tgt_locale), output)

@@ -9,19 +9,31 @@ from typing import Optional
 import typer
 
 from ..config import TSV_SIZE_FACTOR
-from ._app import MAX_INPUT_OPTION, app, emit, finite, guarded, input_limit, setup_logging
+from ._app import (
+    MAX_INPUT_OPTION,
+    SRC_LOCALE_OPTION,
+    TGT_LOCALE_OPTION,
+    app,
+    emit,
+    finite,
+    guarded,
+    input_limit,
+    setup_logging,
+)
 
 
 class ReportFmt(str, Enum):
     html = "html"
     tmx = "tmx"
     xliff = "xliff"
+    xliff12 = "xliff12"
     jsonl = "jsonl"
     tsv = "tsv"
     ladder = "ladder"
 
 
-#: Output suffix -> format, when --format is not given.
+#: Output suffix -> format, when --format is not given. ``.xlf`` stays XLIFF 2.1 (what it meant before XLIFF
+#: 1.2 was added, so existing scripts get the same file); ``--format xliff12`` writes 1.2 for the older tools.
 SUFFIXES = {".html": "html", ".htm": "html", ".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff",
             ".jsonl": "jsonl", ".tsv": "tsv", ".ladder": "ladder"}
 
@@ -39,7 +51,10 @@ def report(
     output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
     fmt: Optional[ReportFmt] = typer.Option(
         None, "--format", "-f", show_default=False,
-        help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl), else html]."),
+        help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl), else html]; "
+             "xliff: XLIFF 2.1, xliff12: XLIFF 1.2."),
+    src_locale: Optional[str] = SRC_LOCALE_OPTION,
+    tgt_locale: Optional[str] = TGT_LOCALE_OPTION,
     max_input_mb: float = typer.Option(
         MAX_INPUT_OPTION.default, "--max-input-mb", min=0.0, callback=finite,
         help=f"The input limit 'aligner align' used: a TSV up to {TSV_SIZE_FACTOR} times this size is read."),
@@ -60,4 +75,4 @@ def report(
 
             raise InputError("no alignment rows after the header: nothing to report", path=str(alignment))
         guard.check()
-        emit(render(al, format_for(output, fmt)), output)
+        emit(render(al, format_for(output, fmt), src_locale=src_locale, tgt_locale=tgt_locale), output)

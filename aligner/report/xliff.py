@@ -2,7 +2,7 @@
 
 Layout::
 
-    <xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="zh" trgLang="en">
+    <xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="zh-Hans" trgLang="en">
       <file id="f1" original="SRC PATH">
         <notes>
           <note id="signature" category="aligner:signature">aligner:0.1.0|model:...</note>
@@ -28,7 +28,9 @@ Segment ``state``: ``translated`` when the bead has a target, ``initial``
 ``subState`` (``aligner:error|warning|info``) is the bead's worst flag, absent
 when clean. Flag note ``priority``: error 1, warning 3, info 8. Sentences of a
 bead are joined by one space. The run's signature is the file-level note
-``signature``.
+``signature``. Locales (``srcLang``, ``trgLang``) are detected from the text
+(``aligner.locales``) unless given. ``--format xliff12`` writes XLIFF 1.2
+(``xliff12.py``) for the tools that read only that.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..data import Alignment, Bead, Severity
+from ..locales import locales
 from .jsonl import key_of
 from .tmx import xml_safe
 from .tsv import bead_texts
@@ -74,9 +77,10 @@ def _unit(al: Alignment, i: int, b: Bead) -> etree._Element:
     return unit
 
 
-def build_xliff(al: Alignment) -> etree._Element:
-    """The XLIFF document as an lxml element tree root."""
-    root = etree.Element(_q("xliff"), {"version": "2.1", "srcLang": al.src.lang, "trgLang": al.tgt.lang},
+def build_xliff(al: Alignment, src_locale: str | None = None, tgt_locale: str | None = None) -> etree._Element:
+    """The XLIFF document as an lxml element tree root (locales detected when not given)."""
+    src_lang, tgt_lang = locales(al, src_locale, tgt_locale)
+    root = etree.Element(_q("xliff"), {"version": "2.1", "srcLang": src_lang, "trgLang": tgt_lang},
                          nsmap={None: NS})
     f = etree.SubElement(root, _q("file"), {"id": "f1", "original": xml_safe(al.src.path)})
     notes = etree.SubElement(f, _q("notes"))
@@ -87,6 +91,6 @@ def build_xliff(al: Alignment) -> etree._Element:
     return root
 
 
-def to_xliff(al: Alignment) -> bytes:
+def to_xliff(al: Alignment, src_locale: str | None = None, tgt_locale: str | None = None) -> bytes:
     """The alignment as XLIFF 2.1 (UTF-8 bytes, see module docstring)."""
-    return etree.tostring(build_xliff(al), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return etree.tostring(build_xliff(al, src_locale, tgt_locale), xml_declaration=True, encoding="UTF-8", pretty_print=True)
