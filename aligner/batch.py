@@ -109,11 +109,17 @@ class BatchSummary:
     workers: int
     scheduler: str | None = None
     counts: dict = field(default_factory=dict)
+    #: Manifest entries left out because they are not bilingual: (id, kind) in manifest order.
+    not_bilingual: tuple[tuple[str, str], ...] = ()
 
     @property
-    def pairs_per_minute(self) -> float:
+    def documents_per_minute(self) -> float:
+        """Documents (entries) aligned per minute of wall time."""
         done = self.counts.get("done", 0)
         return 60.0 * done / self.seconds if self.seconds > 0 else 0.0
+
+    #: The old name: each entry is a document (a pair of texts), not a sentence pair.
+    pairs_per_minute = documents_per_minute
 
     @property
     def exit_code(self) -> int:
@@ -160,6 +166,12 @@ def up_to_date(job: Job) -> bool:
 def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig = AlignConfig(),
          presplit: bool = False) -> list[Job]:
     """One ``Job`` per bilingual entry of the manifest (in manifest order)."""
+    return plan_all(manifest_or_dir, outdir, config=config, presplit=presplit)[0]
+
+
+def plan_all(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig = AlignConfig(),
+             presplit: bool = False) -> tuple[list[Job], tuple[tuple[str, str], ...]]:
+    """``plan``'s jobs, and the (id, kind) of the entries left out because they are not bilingual."""
     from .corpus import load_manifest
     from .embed import get_encoder
     from .pipeline import signature
@@ -170,6 +182,7 @@ def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig
     listed = [manifest.path] + [p for e in manifest.entries
                                 for p in (*e.paths, e.alignment_path, e.review_path) if p is not None]
     jobs = []
+    left_out = tuple((e.id, e.kind) for e in manifest.entries if e.kind != "bilingual")
     for e in manifest.entries:
         if e.kind != "bilingual":
             continue
@@ -187,7 +200,7 @@ def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig
             _refuse_non_file_output(target)
         jobs.append(Job(e.id, paths, str((out / f"{e.id}.tsv").resolve()), job_key(paths, sig, src_lang),
                         src_lang, presplit))
-    return jobs
+    return jobs, left_out
 
 
 def _refuse_non_file_output(target: Path) -> None:
@@ -417,7 +430,7 @@ def run_batch(
 
         raise OutputError(f"cannot create output directory: {e.strerror or e}", path=str(out)) from None
     _clean_partials(out)
-    jobs = plan(manifest_or_dir, out, config=config, presplit=presplit)
+    jobs, not_bilingual = plan_all(manifest_or_dir, out, config=config, presplit=presplit)
     results: list[JobResult] = []
     todo = []
     for j in jobs:
@@ -483,7 +496,25 @@ def run_batch(
     counts = {s: sum(1 for r in results if r.status == s) for s in ("done", "skipped", "failed")}
     order = {j.id: i for i, j in enumerate(jobs)}
     results.sort(key=lambda r: order.get(r.id, 0))
-    return BatchSummary(tuple(results), time.perf_counter() - t0, nworkers, scheduler, counts)
+    return BatchSummary(tuple(results), time.perf_counter() - t0, nworkers, scheduler, counts, not_bilingual)
+
+
+def _connect(Client, scheduler: str | None):
+    """A ``distributed.Client`` on ``scheduler``, or: ``InputError`` (3) for an address that is not one,
+    ``SchedulerError`` (4) when nothing answers as a Dask scheduler within ``DASK_CONNECT_TIMEOUT``."""
+    from .config import DASK_CONNECT_TIMEOUT
+    from .errors import SchedulerError
+
+    try:
+        return Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+    except ValueError as e:  # distributed's address parser: "missing port number in address 'x'"
+        raise InputError(f"--scheduler {scheduler!r} is not a scheduler address like tcp://HOST:8786 ({e})") from None
+    except (OSError, TimeoutError) as e:  # refused, no such host, no answer in time
+        raise SchedulerError(f"cannot reach the Dask scheduler {scheduler} within {DASK_CONNECT_TIMEOUT:g} s "
+                             f"({e}); is it running, and is the address right?") from None
+    except Exception as e:  # something answered, but not the Dask protocol (seen: a 3 EiB "message length")
+        raise SchedulerError(f"{scheduler} does not answer as a Dask scheduler ({type(e).__name__}); "
+                             f"is the address right?") from None
 
 
 def _run_dask(todo: Sequence[Job], config: AlignConfig, scheduler: str | None, client, collect) -> int:
@@ -495,10 +526,7 @@ def _run_dask(todo: Sequence[Job], config: AlignConfig, scheduler: str | None, c
         raise ModelError("--scheduler needs dask[distributed] (pip install 'aligner[dask]')") from None
     own = client is None
     if own:
-        try:
-            client = Client(scheduler, timeout=30)
-        except (OSError, TimeoutError) as e:
-            raise InputError(f"cannot reach the Dask scheduler {scheduler}: {e}") from None
+        client = _connect(Client, scheduler)
     try:
         info = client.scheduler_info()
         workers = info.get("workers", {})

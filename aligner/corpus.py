@@ -20,8 +20,9 @@ A corpus is a directory with a ``manifest.json``::
 control: two files that are *not* translations of each other) ->
 ``not-parallel``. ``damaged`` is a tag added to one of those.
 
-``add_document`` copies a file into the corpus, detects its layout and
-languages, and appends an entry (``aligner corpus add``).
+``init_corpus`` starts a corpus: the directory and an empty manifest
+(``aligner corpus init``). ``add_document`` copies a file into the corpus,
+detects its layout and languages, and appends an entry (``aligner corpus add``).
 """
 
 from __future__ import annotations
@@ -332,6 +333,34 @@ def detect(paths: Sequence[Path], max_bytes: int = MAX_INPUT_BYTES) -> tuple[tup
         raise InputError(f"both files are {name}; a pair needs one Chinese and one English file",
                          path=str(paths[1]))
     return tuple(langs), "pair", ("bilingual",)
+
+
+def init_corpus(directory: str | Path) -> Manifest:
+    """Create ``directory`` (and its parents) with an empty ``manifest.json``; the new, empty manifest.
+
+    ``InputError`` (3) when it already holds a manifest (never overwritten); ``OutputError`` (5) when the
+    directory cannot be made (a file of that name, no permission) or the manifest cannot be written.
+    """
+    from .errors import OutputError
+    from .output import write_atomic
+
+    root = Path(directory)
+    path = root / MANIFEST_NAME
+    if path.exists() or path.is_symlink():
+        try:
+            n = f"{len(load_manifest(path).entries)} entries"
+        except InputError:
+            n = "unreadable or not a manifest"
+        raise InputError(f"already a corpus ({n}); it is left as it is. Add documents with "
+                         f"'aligner corpus add FILE -C {root}'", path=str(path))
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create corpus directory: {e.strerror or e}", path=str(root)) from None
+    manifest = Manifest(path, ())
+    write_atomic(path, manifest.to_json())
+    log.info("started corpus %s", path)
+    return manifest
 
 
 def add_document(

@@ -69,6 +69,12 @@ class WorkerLostError(AlignerError):
     exit_code = 4
 
 
+class SchedulerError(AlignerError):
+    """The Dask scheduler ``batch --scheduler`` names cannot be reached (or does not answer as one): environment."""
+
+    exit_code = 4
+
+
 class OutputError(AlignerError):
     """An output file cannot be written (unwritable path, disk full)."""
 

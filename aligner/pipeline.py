@@ -19,7 +19,7 @@ import numpy as np
 
 from . import __version__
 from .align import align
-from .config import AlignConfig
+from .config import PROGRESS_MIN_SENTENCES, AlignConfig
 from .data import Alignment, Side, Text
 from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
@@ -180,11 +180,15 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    if len(src) + len(tgt) < PROGRESS_MIN_SENTENCES:
+        progress = None  # a short document is done before a bar would be read
     cb = (lambda lang: (lambda d, t: progress(f"embed {lang}", d, t))) if progress else (lambda lang: None)
     S = embedder.windows(src.texts, src.lang, config.max_bead, cb(src.lang))
     T = embedder.windows(tgt.texts, tgt.lang, config.max_bead, cb(tgt.lang))
     timings["embed"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    if progress:  # one step: the DP reports nothing while it runs
+        progress("align", 0, 1)
     beads = align(
         S, T,
         src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
@@ -193,7 +197,10 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
     )
     timings["align"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    if progress:
+        progress("align", 1, 1)
     beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon, embed=embedder.embed,
+                     progress=(lambda d, t: progress("score", d, t)) if progress else None,
                      **({"config": qa_config} if qa_config is not None else {}))
     if layout == "pair" and (qa_config is None or not qa_config.checks or "script" in qa_config.checks):
         from .script import script_flags

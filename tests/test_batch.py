@@ -125,10 +125,34 @@ def test_cli_batch(tmp_path, cache_dir):
                                  "--cache-dir", str(cache_dir)])
     assert r.exit_code == 0, r.output
     assert "2 aligned, 0 up to date" in r.output
+    # make_corpus's zh-only entry is counted, by kind, and the throughput is in documents
+    assert "0 failed, 1 skipped (not bilingual: 1 zh-only) of 3 documents in " in r.output
+    assert " documents/min); outputs in " in r.output and "pairs/min" not in r.output
     r = CliRunner().invoke(app, ["batch", str(m), "-o", str(tmp_path / "o"), "-j", "1", "--cache-dir", str(cache_dir)])
     assert r.exit_code == 0 and "0 aligned, 2 up to date" in r.output
     r = CliRunner().invoke(app, ["batch", str(tmp_path / "nothing"), "-o", str(tmp_path / "o")])
     assert r.exit_code == 3
+
+
+@pytest.mark.parametrize("address,code,message", [
+    # port 1 on this host: nothing listens (connection refused until the timeout): environment, exit 4
+    ("tcp://127.0.0.1:1", 4, "cannot reach the Dask scheduler tcp://127.0.0.1:1 within 1 s"),
+    # not an address at all (distributed: "missing port number"): the user's input, exit 3
+    ("localhost", 3, "is not a scheduler address like tcp://HOST:8786"),
+])
+def test_cli_batch_bad_scheduler(tmp_path, monkeypatch, address, code, message):
+    """Before: exit 3 (input error) after distributed's 30 s default; the timeout is config.DASK_CONNECT_TIMEOUT."""
+    pytest.importorskip("distributed")
+    import aligner.config
+
+    assert aligner.config.DASK_CONNECT_TIMEOUT < 10
+    monkeypatch.setattr(aligner.config, "DASK_CONNECT_TIMEOUT", 1.0)  # the same path, a shorter wait
+    m = make_corpus(tmp_path / "c", 1)
+    r = CliRunner().invoke(app, ["batch", str(m), "-o", str(tmp_path / "o"), "--scheduler", address, "--no-cache"])
+    assert r.exit_code == code, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("aligner: error: ") and message in lines[0]
+    assert not list((tmp_path / "o").glob("*.tsv"))
 
 
 @pytest.mark.slow

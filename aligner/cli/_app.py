@@ -117,6 +117,36 @@ app = typer.Typer(
 _D = AlignConfig()
 
 
+def version_text() -> str:
+    """``aligner --version``: the version, then the default run's signature and its fields, one a line.
+
+    The signature is what every output's header carries (``aligner.pipeline.signature``), so a user can
+    tell which outputs this installation would reproduce; nothing is loaded to print it.
+    """
+    from .. import __version__
+    from ..pipeline import signature
+
+    sig = signature(_D, _D.model, False)
+    fields = [f.partition(":") for f in sig.split("|")]
+    width = max(len(k) for k, _, _ in fields)
+    return "\n".join([f"aligner {__version__}", f"signature (defaults): {sig}"]
+                      + [f"  {k:<{width}}  {v}" for k, _, v in fields])
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                 help="Print the version and the default signature's fields, then exit."),
+) -> None:
+    """Align Chinese-English parallel texts sentence by sentence and check the translation (offline)."""
+
+
 class Lang(str, Enum):
     """A side's language, as the CLI accepts it."""
 
@@ -310,6 +340,29 @@ def emit(data: str | bytes, output: Path) -> None:
                 sys.stdout.write(data)
     else:
         write_atomic(output, data)
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def wrote_line(output: Path, al) -> str:
+    """The one line a successful ``-o FILE`` run prints on stderr: ``wrote 004.tsv: 33 pairs, 2 warnings, 0 errors``.
+
+    Pairs: beads with both sides; warnings and errors: flags of that severity (info flags are not counted).
+    """
+    from ..data import Severity
+
+    pairs = sum(1 for b in al.beads if b.src_ids and b.tgt_ids)
+    sev = [f.severity for b in al.beads for f in b.flags]
+    return (f"wrote {output}: {_n(pairs, 'pair')}, {_n(sev.count(Severity.WARNING), 'warning')}, "
+            f"{_n(sev.count(Severity.ERROR), 'error')}")
+
+
+def say_wrote(output: Path, al, quiet: bool) -> None:
+    """``wrote_line`` on stderr after writing a file (not for ``-``: stdout is the output), unless ``quiet``."""
+    if not quiet and str(output) != "-" and sys.stderr is not None:
+        typer.echo(wrote_line(output, al), err=True)
 
 
 def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Optional[bool] = None,

@@ -24,6 +24,7 @@ from ._app import (
     finite,
     guarded,
     progress_bar,
+    say_wrote,
     setup_logging,
 )
 
@@ -60,7 +61,7 @@ def align(
     skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", min=0.0, callback=finite,
                                    help="Cost of an unaligned sentence."),
     max_input_mb: float = MAX_INPUT_OPTION,
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no 'wrote FILE' line: errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
 ) -> None:
     """Align SRC with TGT (or a bilingual SRC) and write one row per bead."""
@@ -83,3 +84,4 @@ def align(
                              presplit_input=presplit, progress=cb)
         guard.check()
         emit(render(al, fmt.value, src_locale=src_locale, tgt_locale=tgt_locale), output)
+        say_wrote(output, al, quiet)

@@ -21,6 +21,20 @@ from ._app import (
 )
 
 
+def batch_summary(s, outdir: Path) -> str:
+    """One line: documents aligned, up to date, failed, skipped (not bilingual, by kind); time and throughput."""
+    from collections import Counter
+
+    where = f"Dask {s.scheduler}" if s.scheduler else f"{s.workers} local worker(s)"
+    kinds = Counter(kind for _, kind in s.not_bilingual)
+    skipped = f"{len(s.not_bilingual)} skipped" + (
+        f" (not bilingual: {', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})" if kinds else "")
+    total = len(s.results) + len(s.not_bilingual)
+    return (f"{s.counts.get('done', 0)} aligned, {s.counts.get('skipped', 0)} up to date, "
+            f"{s.counts.get('failed', 0)} failed, {skipped} of {total} documents in {s.seconds:.1f} s on {where} "
+            f"({s.documents_per_minute:.1f} documents/min); outputs in {outdir}")
+
+
 @app.command()
 def batch(
     corpus: Path = typer.Argument(..., help="Corpus manifest.json, or a directory holding one.", show_default=False),
@@ -63,8 +77,5 @@ def batch(
                 typer.echo(f"aligner: note: {r.id}: the earlier output was edited since aligner wrote it; "
                            f"kept as {r.backup}", err=True)
         if not quiet:
-            where = f"Dask {s.scheduler}" if s.scheduler else f"{s.workers} local worker(s)"
-            typer.echo(f"{s.counts.get('done', 0)} aligned, {s.counts.get('skipped', 0)} up to date, "
-                       f"{s.counts.get('failed', 0)} failed in {s.seconds:.1f} s on {where} "
-                       f"({s.pairs_per_minute:.1f} pairs/min); outputs in {outdir}")
+            typer.echo(batch_summary(s, outdir))
         raise typer.Exit(s.exit_code)

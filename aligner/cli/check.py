@@ -178,6 +178,26 @@ corpus_app = typer.Typer(help="Manage the corpus manifest (see corpus/README.md)
 app.add_typer(corpus_app, name="corpus")
 
 
+@corpus_app.command("init")
+def corpus_init(
+    directory: str = typer.Argument("corpus", help="Directory of the new corpus (created)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done."),
+) -> None:
+    """Start a corpus: DIRECTORY with an empty manifest.json (refused when it has one already)."""
+    setup_logging(verbose, quiet)
+    with guarded(verbose):
+        from ..corpus import init_corpus
+        from ..errors import InputError
+
+        if not directory.strip():  # '' would be the current directory: an unset shell variable
+            raise InputError("DIRECTORY: empty path (an unset shell variable?); give a path")
+
+        m = init_corpus(directory)
+        if not quiet:
+            typer.echo(f"started corpus {m.path} (no documents); now run: aligner corpus add FILE -C {directory}")
+
+
 @corpus_app.command("add")
 def corpus_add(
     files: List[Path] = typer.Argument(..., help="One file (bilingual or monolingual) or a pair: source, target.",

@@ -18,6 +18,7 @@ from ._app import (
     finite,
     guarded,
     input_limit,
+    say_wrote,
     setup_logging,
 )
 
@@ -76,3 +77,4 @@ def report(
             raise InputError("no alignment rows after the header: nothing to report", path=str(alignment))
         guard.check()
         emit(render(al, format_for(output, fmt), src_locale=src_locale, tgt_locale=tgt_locale), output)
+        say_wrote(output, al, quiet)

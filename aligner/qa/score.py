@@ -51,6 +51,7 @@ def score(
     config: QAConfig = QAConfig(),
     lexicon: Lexicon | None = None,
     embed: Embed | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Bead, ...]:
     """The beads with ``flags`` filled (same order, ids and score); deterministic.
 
@@ -62,15 +63,20 @@ def score(
     ``embed``: ``embed(texts, lang)`` -> (len(texts), dim) float32,
     L2-normalised, the encoder of ``src_vecs`` (``Embedder.embed``); without
     it the clause check of ``partial`` is skipped.
+    ``progress``: called ``(done, total)`` after the shared context, each check and the calibrated model.
     """
     checks = set(config.checks or CODES)
+    steps = [c for c in CHECKS if c[0] & checks]
+    total = len(steps) + 2
+    tick = progress or (lambda done, total: None)
     ctx = build_context(src, tgt, beads, config=config, src_vecs=src_vecs, tgt_vecs=tgt_vecs,
                         lexicon=lexicon, embed=embed)
+    tick(1, total)
     flags: list[list[Flag]] = [[] for _ in ctx.beads]
-    for codes, check, only_unflagged in CHECKS:
-        if not codes & checks:
-            continue
-        for k, fl in check(ctx).items():
+    for n, (codes, check, only_unflagged) in enumerate(steps, 2):
+        found = check(ctx)
+        tick(n, total)
+        for k, fl in found.items():
             if only_unflagged and any(f.code in codes for f in flags[k]):
                 continue
             flags[k].extend(f for f in fl if f.code in checks)
@@ -81,6 +87,7 @@ def score(
         cal = calibrated_flags(ctx)
         for k, fl in cal.flags.items():
             flags[k] = merge_flags(flags[k], [f for f in fl if f.code in checks])
+    tick(total, total)
 
     order = {c: i for i, c in enumerate(CODES)}
     out = []
