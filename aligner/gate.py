@@ -233,7 +233,7 @@ def judge(
     fail_on = Severity(fail_on).value
     # every input is checked before the expensive work (embedding): the review file, the model
     baseline = load_review(review) if review else Review()
-    embedder = embedder or Embedder(get_encoder(config.model), config)
+    embedder = embedder or Embedder(get_encoder(config.model, allow_download=config.allow_download), config)
     common = dict(name=name, paths=paths, expected=expected)
     cut = presplit if presplit_input else Segmenter().segment
     if len(paths) == 1:
@@ -305,7 +305,7 @@ def check_corpus(manifest, entries=None, *, config: AlignConfig = AlignConfig(),
                  progress: Progress | None = None) -> list[Verdict]:
     """Verdicts for ``entries`` (default: every entry of ``manifest``), one encoder for all."""
     entries = manifest.entries if entries is None else entries
-    embedder = embedder or Embedder(get_encoder(config.model), config)
+    embedder = embedder or Embedder(get_encoder(config.model, allow_download=config.allow_download), config)
     out = []
     for k, e in enumerate(entries):
         if progress:

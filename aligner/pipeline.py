@@ -165,7 +165,7 @@ def align_sides(
     if len(src) == 0 or len(tgt) == 0:
         empty = src.path if len(src) == 0 else tgt.path
         raise NotParallelError("no sentences to align on one side", path=empty)
-    embedder = embedder or Embedder(get_encoder(config.model), config)
+    embedder = embedder or Embedder(get_encoder(config.model, allow_download=config.allow_download), config)
     lexicon = lexicon or Lexicon()
     if config.cache_dir:
         lexicon.matcher.use_memo(config.cache_dir)

@@ -156,6 +156,10 @@ class Lang(str, Enum):
 
 # Options shared by several commands (one definition, defaults from AlignConfig).
 MODEL_OPTION = typer.Option(_D.model, "--model", "-m", help="Encoder: a name from models.txt or a directory.")
+ALLOW_DOWNLOAD_OPTION = typer.Option(
+    _D.allow_download, "--allow-download",
+    help="Let sentence-transformers fetch a models.txt --model that is not on disk into its cache "
+         "(also $ALIGNER_ALLOW_DOWNLOAD=1).")
 CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help="Embedding cache directory ($ALIGNER_CACHE_DIR).",
                                 show_default=str(_D.cache_dir))
 #: The largest input limit: 1 EiB is larger than any file, and the limit (times report's
@@ -366,9 +370,9 @@ def say_wrote(output: Path, al, quiet: bool) -> None:
 
 
 def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Optional[bool] = None,
-                 max_input_mb: Optional[float] = None, **dp) -> AlignConfig:
+                 max_input_mb: Optional[float] = None, allow_download: Optional[bool] = None, **dp) -> AlignConfig:
     """AlignConfig from CLI options (``None`` keeps the default)."""
-    cfg = AlignConfig().with_(model=model, t2s=t2s, **dp)
+    cfg = AlignConfig().with_(model=model, t2s=t2s, allow_download=allow_download or None, **dp)
     if no_cache:
         cfg = dataclasses.replace(cfg, cache_dir=None)
     elif cache_dir is not None:

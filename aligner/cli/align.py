@@ -14,6 +14,7 @@ from ._app import (
     Lang,
     MAX_INPUT_OPTION,
     MODEL_OPTION,
+    ALLOW_DOWNLOAD_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
     SRC_LOCALE_OPTION,
@@ -54,6 +55,7 @@ def align(
     src_lang: Optional[Lang] = typer.Option(None, "--src-lang",
                                             help="Source language of a bilingual file (default zh)."),
     model: str = MODEL_OPTION,
+    allow_download: bool = ALLOW_DOWNLOAD_OPTION,
     cache_dir: Optional[Path] = CACHE_DIR_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
     t2s: bool = typer.Option(_D.t2s, "--t2s/--no-t2s", help="Convert Traditional to Simplified for matching."),
@@ -76,7 +78,7 @@ def align(
             refuse_output_over_input(output, [src, tgt])  # `align A B -o B` would destroy B
             check_writable(output)
 
-        cfg = build_config(model, cache_dir, no_cache, t2s, max_input_mb, max_bead=max_bead,
+        cfg = build_config(model, cache_dir, no_cache, t2s, max_input_mb, allow_download, max_bead=max_bead,
                            skip_cost=skip_cost)
         paths = [src] if tgt is None else [src, tgt]
         with progress_bar(not quiet) as cb:

@@ -11,6 +11,7 @@ from ._app import (
     CACHE_DIR_OPTION,
     MAX_INPUT_OPTION,
     MODEL_OPTION,
+    ALLOW_DOWNLOAD_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
     app,
@@ -49,6 +50,7 @@ def batch(
     force: bool = typer.Option(False, "--force", help="Redo entries whose output is up to date."),
     presplit: bool = PRESPLIT_OPTION,
     model: str = MODEL_OPTION,
+    allow_download: bool = ALLOW_DOWNLOAD_OPTION,
     cache_dir: Optional[Path] = CACHE_DIR_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
     max_input_mb: float = MAX_INPUT_OPTION,
@@ -65,7 +67,7 @@ def batch(
     with guarded(verbose, stopped=f"finished outputs kept in {outdir}; rerun to do the rest"):
         from ..batch import run_batch
 
-        cfg = build_config(model, cache_dir, no_cache, max_input_mb=max_input_mb)
+        cfg = build_config(model, cache_dir, no_cache, allow_download=allow_download, max_input_mb=max_input_mb)
         with progress_bar(not quiet) as cb:
             s = run_batch(corpus, outdir, config=cfg, workers=workers, scheduler=scheduler, force=force,
                           presplit=presplit, progress=cb)

@@ -14,6 +14,7 @@ from ._app import (
     Lang,
     MAX_INPUT_OPTION,
     MODEL_OPTION,
+    ALLOW_DOWNLOAD_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
     app,
@@ -110,6 +111,7 @@ def check(
     src_lang: Optional[Lang] = typer.Option(None, "--src-lang", help="Source language of a bilingual file."),
     presplit: bool = PRESPLIT_OPTION,
     model: str = MODEL_OPTION,
+    allow_download: bool = ALLOW_DOWNLOAD_OPTION,
     cache_dir: Optional[Path] = CACHE_DIR_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
     max_input_mb: float = MAX_INPUT_OPTION,
@@ -127,7 +129,7 @@ def check(
         from ..errors import InputError
         from ..gate import check_corpus, judge, overall_exit
 
-        cfg = build_config(model, cache_dir, no_cache, max_input_mb=max_input_mb)
+        cfg = build_config(model, cache_dir, no_cache, allow_download=allow_download, max_input_mb=max_input_mb)
         corpus_mode = tgt is None and _is_corpus(src)
         if not corpus_mode and (changed_since or ids):
             raise InputError("--changed-since and --id apply to a corpus (a directory or manifest.json)")
