@@ -11,7 +11,7 @@ code meaning
 2    the texts are not parallel / nothing to align against
 3    usage or input error (missing, unreadable, undecodable, empty file;
      unknown option, bad option value: the CLI's ``EXIT_USAGE``)
-4    model or environment error (model not on disk, optional extra missing)
+4    model or environment error (model not on disk, optional extra missing, Dask scheduler unreachable)
 5    output error (cannot write the output file, disk full)
 130  interrupted (SIGINT)
 143  terminated (SIGTERM)
