@@ -240,7 +240,7 @@ def judge(
         lay = read_document(paths[0], config.max_input_bytes)
         if lay.kind in ("zh-only", "en-only"):
             text = lay.zh if lay.kind == "zh-only" else lay.en
-            side = cut(text)
+            side = (presplit if lay.one_per_line else cut)(text)
             dmg = damage_flags(side)
             beads = tuple(Bead((s.id,), (), None, tuple(dmg.get(s.id, ()))) for s in side.sentences)
             empty = Side("en" if side.lang == "zh" else "zh", "", ())
@@ -258,7 +258,7 @@ def judge(
     except NotParallelError as e:
         return Verdict(verdict="not-parallel", layout=layout, reason=str(e), gated="none", **common)
     al: Alignment = align_sides(loaded.src, loaded.tgt, config=config, embedder=embedder,
-                                presplit_input=presplit_input, layout=loaded.layout, progress=progress)
+                                presplit_input=loaded.presplit, layout=loaded.layout, progress=progress)
     summary = summarize(al.beads, len(al.src), len(al.tgt))
     ev = evidence(al.beads, al.meta["src_vecs"], al.meta["tgt_vecs"])
     notes = tuple(loaded.notes)
