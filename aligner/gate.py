@@ -228,13 +228,15 @@ def judge(
     from .review import Review, load_review
     from .segment import Segmenter, presplit
 
-    paths = tuple(str(p) for p in paths)
+    from .inputs import StdinDocument
+
+    paths = tuple(p if isinstance(p, StdinDocument) else str(p) for p in paths)  # standard input: its bytes
     name = name or " + ".join(Path(p).name for p in paths)
     fail_on = Severity(fail_on).value
     # every input is checked before the expensive work (embedding): the review file, the model
     baseline = load_review(review) if review else Review()
     embedder = embedder or Embedder(get_encoder(config.model), config)
-    common = dict(name=name, paths=paths, expected=expected)
+    common = dict(name=name, paths=tuple(str(p) for p in paths), expected=expected)
     cut = presplit if presplit_input else Segmenter().segment
     if len(paths) == 1:
         lay = read_document(paths[0], config.max_input_bytes)

@@ -99,7 +99,7 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
 
     if len(paths) == 1:
         path = str(paths[0])
-        lay = read_document(path, config.max_input_bytes)
+        lay = read_document(paths[0], config.max_input_bytes)  # a path, or an inputs.StdinDocument
         if lay.kind in ("zh-only", "en-only", "empty") or lay.zh is None or lay.en is None:
             if lay.kind == "empty":
                 raise NotParallelError("no Chinese or English text: nothing to align against", path=path)

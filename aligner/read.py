@@ -27,7 +27,7 @@ from . import extract
 from .config import MAX_INPUT_BYTES
 from .data import Paragraph, Text
 from .errors import DecodeError, InputError, InputTooLargeError
-from .inputs import regular_file
+from .inputs import StdinDocument, regular_file
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,15 @@ def _mib(n: int) -> str:
 
 
 def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
-    """Read a whole input file, refusing directories, missing files and oversize input."""
+    """Read a whole input file, refusing directories, missing files and oversize input.
+
+    A ``StdinDocument`` (``-``: standard input, read by the CLI) gives its bytes.
+    """
+    if isinstance(path, StdinDocument):
+        if len(path.data) > max_bytes:
+            raise InputTooLargeError(f"standard input is {_mib(len(path.data))}, above the {_mib(max_bytes)} "
+                                     "input limit (split it, or raise --max-input-mb)", path="-")
+        return path.data
     if str(path) == "-":
         raise InputError("reading from standard input is not supported; give a file path", path="-")
     # stat, never open, what is not a regular file: a FIFO blocks open() forever (issue 15)
