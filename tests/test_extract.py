@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aligner.extract import format_of, join_lines, pdf_paragraphs
 
@@ -107,6 +109,19 @@ def test_pdf_paragraphs_rejoin_wrapped_lines():
         "Short title",
         "Analysts believe that the hosting of this dialogue indicates a willingness.",
     ]
+
+
+_LINE = st.text(st.sampled_from("俄美对话。，Ab c.!?-1 "), max_size=40)
+
+
+@given(st.lists(_LINE, max_size=12))
+def test_pdf_paragraphs_keep_every_character(lines):
+    """Re-joining lines loses and adds no visible character except a hyphen that split a word."""
+    page = "\n".join(lines)
+    paras = pdf_paragraphs(page)
+    assert all("\n" not in p for p in paras)
+    kept = "".join("".join(paras).split())
+    assert kept.replace("-", "") == "".join(page.split()).replace("-", "")
 
 
 # ---------------------------------------------------------------------------
