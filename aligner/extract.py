@@ -1,7 +1,8 @@
 """Document formats -> plain text, before the read stage splits paragraphs and detects the layout.
 
 ``format_of(path, data)`` names the format of an input from its extension and
-its first bytes (a PDF or a Word file is recognised whatever its name);
+its first bytes (a PDF or a Word file is recognised whatever its name; on
+standard input, ``-``, a web page and a WebVTT file by their first line too);
 ``extract(fmt, data, path, decode)`` turns it into text with one paragraph a
 line. Layout detection and the TSV contract then apply to that text, and the
 TSV's text is the extracted text.
@@ -78,6 +79,13 @@ def format_of(path: str, data: bytes) -> str | None:
         return "pdf"
     if data.startswith(b"PK\x03\x04") and _is_docx(data):
         return "docx"
+    if path == "-":  # standard input has no name: a web page or WebVTT file by its first line
+        head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if head.startswith((b"<!doctype html", b"<html")):
+            return "html"
+        if head.startswith(b"webvtt"):
+            return "vtt"
+        return None
     dot = path.rfind(".")
     ext = path[dot:].lower() if dot > max(path.rfind("/"), path.rfind("\\")) else ""
     return _EXT.get(ext)

@@ -79,6 +79,9 @@ def sentences(loaded) -> tuple[list[str], list[str]]:
     ("page.html", b"<html>", "html"), ("page.HTM", b"<p>", "html"),
     ("sub.srt", b"1\n", "srt"), ("sub.vtt", b"WEBVTT\n", "vtt"),
     ("read.md", b"# x", "md"), ("read.markdown", b"# x", "md"),
+    ("-", b"\xef\xbb\xbf\n<!DOCTYPE html><html>", "html"), ("-", b"<HTML><body>", "html"),  # stdin: by
+    ("-", b"WEBVTT\n\n", "vtt"), ("-", b"1\n00:00:01,000 --> 00:00:02,000\n", None),  # its first line
+    ("-", b"<p>a fragment</p>", None), ("doc.txt", b"<!DOCTYPE html>", None),
     ("doc.txt", b"plain", None), ("dir.md/doc", b"plain", None), ("archive.zip", b"PK\x03\x04xx", None),
 ])
 def test_format_of(tmp_path, name, data, fmt):

@@ -312,7 +312,7 @@ def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Opt
 
 def document_paths(src: Path, tgt: Optional[Path], max_input_bytes: int) -> list:
     """The inputs of ``align`` / ``check``: one file or a pair; ``-`` alone is one bilingual document
-    read whole from standard input (text, or a PDF or Word file, recognised by its content)."""
+    read whole from standard input (text; a PDF, Word, HTML or WebVTT document, by its content)."""
     if str(src) != "-":
         return [src] if tgt is None else [src, tgt]
     if tgt is not None:
