@@ -61,6 +61,7 @@ _PYPI = {"docx": "python-docx", "trafilatura": "trafilatura", "pypdf": "pypdf", 
 
 _HAN_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]$")
 _HAN_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_ASCII_PUNCT = ",.;:!?)]\"'"
 _TERMINAL = tuple("。！？!?；;…」』”’\"'）)】》.:：")
 
 
@@ -105,7 +106,7 @@ def join_lines(a: str, b: str) -> str:
         return b
     if not b:
         return a
-    if _HAN_END.search(a) and _HAN_START.search(b):
+    if _HAN_END.search(a.rstrip(_ASCII_PUNCT)) and _HAN_START.search(b):  # "看出," + "这次": no space
         return a + b
     if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].islower():  # hyphenated at a line end
         return a[:-1] + b
@@ -233,8 +234,12 @@ def _html(text: str, path: str, max_bytes: int) -> list[str]:
 # ---------------------------------------------------------------------------
 # PDF
 # ---------------------------------------------------------------------------
-#: A PDF line at least this share of its page's longest line, not ending a sentence, continues in the next.
+#: A PDF line narrower than this share of the widest line in its script (``_width``) ends its paragraph (a title,
+#: a paragraph's last line); a wider one was wrapped and goes on in the next line.
 PDF_WRAP_SHARE = 0.6
+#: ... unless it ends a sentence and is narrower than this share: a line that ends a sentence but fills the
+#: width (Chinese text wraps at any character, so its lines are all full) may go on too.
+PDF_FULL_SHARE = 0.9
 
 
 def _pdf(data: bytes, path: str, max_bytes: int) -> list[str]:
@@ -252,31 +257,53 @@ def _pdf(data: bytes, path: str, max_bytes: int) -> list[str]:
         raise InputError(
             f"PDF has no text layer ({len(pages)} page(s), no extractable text: a scanned document?); "
             "run OCR on it first (e.g. ocrmypdf) or give its text", path=path)
-    out: list[str] = []
-    for page in pages:
-        out.extend(pdf_paragraphs(page))
-    return out
+    return pdf_paragraphs("\n".join(p.strip("\n") for p in pages))  # a paragraph may go on over a page break
 
 
-def pdf_paragraphs(page: str) -> list[str]:
-    """A page's lines re-joined into paragraphs: a long line that does not end a sentence goes on."""
-    lines = [" ".join(ln.split()) for ln in page.split("\n")]
-    width = max((len(ln) for ln in lines), default=0)
+def _width(line: str) -> int:
+    """A line's printed width in Latin letters, roughly: a Chinese (wide or full-width) character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def pdf_paragraphs(text: str) -> list[str]:
+    """A PDF's text lines re-joined into paragraphs (pypdf gives the lines as laid out on the page).
+
+    A line ends its paragraph when the next is blank, is in the other script (a bilingual document
+    alternates Chinese and English paragraphs), or when it is narrow (``PDF_WRAP_SHARE``), or ends a
+    sentence short of the full width (``PDF_FULL_SHARE``); otherwise it was wrapped.
+    """
+    lines = [" ".join(ln.split()) for ln in text.split("\n")]
+    widest: dict[int, int] = {}  # per script: Latin letters vary in width more than the estimate allows
+    for ln in lines:
+        widest[_script(ln)] = max(widest.get(_script(ln), 0), _width(ln))
     out: list[str] = []
     cur = ""
-    for ln in lines:
+    for k, ln in enumerate(lines):
         if not ln:
             if cur:
                 out.append(cur)
             cur = ""
             continue
         cur = join_lines(cur, ln)
-        if ln.endswith(_TERMINAL) or len(ln) < PDF_WRAP_SHARE * width:
+        nxt = lines[k + 1] if k + 1 < len(lines) else ""
+        w = _width(ln)
+        width = widest[_script(ln)] if _script(ln) else max(widest.values())
+        if (not nxt or w < PDF_WRAP_SHARE * width or (ln.endswith(_TERMINAL) and w < PDF_FULL_SHARE * width)
+                or _script(ln) * _script(nxt) < 0):
             out.append(cur)
             cur = ""
     if cur:
         out.append(cur)
     return out
+
+
+def _script(line: str) -> int:
+    """1 for a mostly Chinese line, -1 for a mostly Latin one, 0 when it has neither."""
+    han = sum(1 for c in line if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff")
+    latin = sum(1 for c in line if c.isascii() and c.isalpha()) / 3
+    return 0 if han == latin == 0 else (1 if han >= latin else -1)
 
 
 # ---------------------------------------------------------------------------

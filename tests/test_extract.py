@@ -1,8 +1,8 @@
 """Document formats as input (issue 19): each read from a real file made by its own ecosystem.
 
-python-docx writes the Word files, fpdf2 the PDFs, the tests write the HTML, SRT, VTT and Markdown
+python-docx writes the Word files, fpdf2 and reportlab the PDFs, the tests write the HTML, SRT, VTT and Markdown
 by hand as those formats' specifications lay them out. The bar: a .docx and an HTML news page
-(navigation, footer, scripts) align exactly like the same text given as plain text.
+(navigation, footer, scripts) align exactly like the same text given as plain text; so does a PDF.
 """
 
 from __future__ import annotations
@@ -30,6 +30,28 @@ def article(n: int = 8) -> list[str]:
     lines = [ln.strip() for ln in seed_path("004").read_text(encoding="utf-8").splitlines() if ln.strip()]
     start = lines.index("黄河 邓仙来")
     return lines[start:start + 2 * n]
+
+
+def make_pdf(path: Path, paragraphs: list[str]) -> Path:
+    """A bilingual PDF as reportlab typesets one: paragraphs wrapped to the page width over pages, the
+    Chinese in Adobe's STSong-Light CID font (no font file needed: its metrics ship with reportlab)."""
+    pytest.importorskip("reportlab", reason="reportlab (test extra) writes the Chinese test PDFs")
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from aligner.read import paragraph_lang
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    zh = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK", spaceAfter=8)
+    en = ParagraphStyle("en", fontName="Helvetica", fontSize=11, leading=16, spaceAfter=8)
+    SimpleDocTemplate(str(path), pagesize=A4).build(
+        [Paragraph(escape(p), zh if paragraph_lang(p) == "zh" else en) for p in paragraphs])
+    return path
 
 
 def make_docx(path: Path, paragraphs: list[str]) -> Path:
@@ -228,6 +250,17 @@ def test_pdf_text_layer_pairs_with_a_text_file(tmp_path):
     ]
 
 
+def test_pdf_wrapped_bilingual_article_gives_its_paragraphs(tmp_path):
+    """Seed 004's article typeset by reportlab (wrapped lines, a paragraph across a page break, Chinese
+    lines full to the margin) reads back as its paragraphs, one a line."""
+    from aligner.read import read_text
+
+    paras = article()
+    got = read_text(make_pdf(tmp_path / "article.pdf", paras))
+    assert got.encoding == "pdf"
+    assert got.text.splitlines() == paras
+
+
 def test_scanned_pdf_is_refused(cli, tmp_path):
     """Row E1 of docs/errors.md: a PDF of page images (no text layer) is exit 3 with what to do."""
     from PIL import Image
@@ -377,7 +410,7 @@ def _same(a, b) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fmt", ["docx", "html"])
+@pytest.mark.parametrize("fmt", ["docx", "html", "pdf"])
 def test_bar_document_aligns_like_its_plain_text(tmp_path, plain_alignment, fmt):
     from aligner.config import AlignConfig
     from aligner.pipeline import align_files
@@ -385,6 +418,8 @@ def test_bar_document_aligns_like_its_plain_text(tmp_path, plain_alignment, fmt)
     paras = article()
     if fmt == "docx":
         f = make_docx(tmp_path / "article.docx", paras)
+    elif fmt == "pdf":
+        f = make_pdf(tmp_path / "article.pdf", paras)
     else:
         f = write(tmp_path / "article.html", news_page(paras))
     _same(align_files([f], config=AlignConfig(cache_dir=None)), plain_alignment)
