@@ -73,6 +73,9 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024
 #: An alignment TSV repeats each input sentence once, plus ids, scores and flag reasons: 1.26x its input on
 #: seed 000, 1.18x on seed 004; ``report`` accepts a TSV up to this many times the input limit.
 TSV_SIZE_FACTOR = 4
+#: A .docx is zipped XML, several times the size of its text: its XML parts may unpack to this many times
+#: the input limit (a bigger total is a zip bomb, refused before parsing).
+EXTRACT_XML_FACTOR = 16
 
 
 @dataclass(frozen=True)

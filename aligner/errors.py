@@ -57,6 +57,12 @@ class ModelError(AlignerError):
     exit_code = 4
 
 
+class MissingExtraError(AlignerError):
+    """An optional extra that the input needs is not installed (``pip install 'aligner[formats]'``)."""
+
+    exit_code = 4
+
+
 class CacheError(AlignerError):
     """The embedding cache is unusable (corrupt entries are skipped, not raised)."""
 

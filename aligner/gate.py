@@ -228,19 +228,21 @@ def judge(
     from .review import Review, load_review
     from .segment import Segmenter, presplit
 
-    paths = tuple(str(p) for p in paths)
+    from .inputs import StdinDocument
+
+    paths = tuple(p if isinstance(p, StdinDocument) else str(p) for p in paths)  # standard input: its bytes
     name = name or " + ".join(Path(p).name for p in paths)
     fail_on = Severity(fail_on).value
     # every input is checked before the expensive work (embedding): the review file, the model
     baseline = load_review(review) if review else Review()
     embedder = embedder or Embedder(get_encoder(config.model, allow_download=config.allow_download), config)
-    common = dict(name=name, paths=paths, expected=expected)
+    common = dict(name=name, paths=tuple(str(p) for p in paths), expected=expected)
     cut = presplit if presplit_input else Segmenter().segment
     if len(paths) == 1:
         lay = read_document(paths[0], config.max_input_bytes)
         if lay.kind in ("zh-only", "en-only"):
             text = lay.zh if lay.kind == "zh-only" else lay.en
-            side = cut(text)
+            side = (presplit if lay.one_per_line else cut)(text)
             dmg = damage_flags(side)
             beads = tuple(Bead((s.id,), (), None, tuple(dmg.get(s.id, ()))) for s in side.sentences)
             empty = Side("en" if side.lang == "zh" else "zh", "", ())
@@ -258,7 +260,7 @@ def judge(
     except NotParallelError as e:
         return Verdict(verdict="not-parallel", layout=layout, reason=str(e), gated="none", **common)
     al: Alignment = align_sides(loaded.src, loaded.tgt, config=config, embedder=embedder,
-                                presplit_input=presplit_input, layout=loaded.layout, progress=progress)
+                                presplit_input=loaded.presplit, layout=loaded.layout, progress=progress)
     summary = summarize(al.beads, len(al.src), len(al.tgt))
     ev = evidence(al.beads, al.meta["src_vecs"], al.meta["tgt_vecs"])
     notes = tuple(loaded.notes)

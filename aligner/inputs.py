@@ -50,6 +50,42 @@ def stat_error(e: OSError, path: str) -> InputError:
     return InputError(f"cannot read: {e.strerror or e}", path=path)
 
 
+class StdinDocument(os.PathLike):
+    """One document read whole from standard input (``-``): its bytes, read once, named ``-``.
+
+    The read stage takes it where it takes a path (``read.read_bytes``); messages name it ``-``.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __fspath__(self) -> str:
+        return "-"
+
+    def __str__(self) -> str:
+        return "-"
+
+    def __repr__(self) -> str:
+        return f"StdinDocument({len(self.data)} bytes)"
+
+
+def read_stream(stream, max_bytes: int) -> StdinDocument:
+    """A document from a binary stream (the CLI passes ``sys.stdin.buffer``), refused past ``max_bytes``."""
+    from .errors import InputTooLargeError
+
+    parts, n = [], 0
+    while n <= max_bytes:
+        chunk = stream.read(min(2**20, max_bytes + 1 - n))
+        if not chunk:
+            break
+        parts.append(chunk)
+        n += len(chunk)
+    if n > max_bytes:
+        raise InputTooLargeError(f"standard input is above the {max_bytes} bytes input limit "
+                                 "(split it, or raise --max-input-mb)", path="-")
+    return StdinDocument(b"".join(parts))
+
+
 def regular_file(path: str | os.PathLike) -> os.stat_result:
     """``os.stat`` of an input file; ``InputError`` when it is missing, a loop, or not a regular file."""
     p = os.fspath(path)

@@ -41,6 +41,7 @@ class Loaded:
     tgt: Side
     layout: str  # "pair" for two files, else the single file's layout kind
     notes: tuple[str, ...] = ()
+    presplit: bool = False  # every side was cut one sentence a line (--presplit, or subtitles)
 
 
 def sentence_lengths(side: Side) -> np.ndarray:
@@ -93,10 +94,12 @@ def load_sides(
 
 
 def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: AlignConfig) -> Loaded:
-    cut = presplit if presplit_input else seg.segment
+    def cut_for(lay):  # subtitles are one cue a line: --presplit implied for that file
+        return presplit if presplit_input or lay.one_per_line else seg.segment
+
     if len(paths) == 1:
         path = str(paths[0])
-        lay = read_document(path, config.max_input_bytes)
+        lay = read_document(paths[0], config.max_input_bytes)  # a path, or an inputs.StdinDocument
         if lay.kind in ("zh-only", "en-only", "empty") or lay.zh is None or lay.en is None:
             if lay.kind == "empty":
                 raise NotParallelError("no Chinese or English text: nothing to align against", path=path)
@@ -112,7 +115,8 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
         if lay.kind == "mixed":
             notes += ("mixed layout: paragraphs of each language do not pair up; "
                       "aligning all Chinese against all English",)
-        return Loaded(cut(a), cut(b), lay.kind, notes)
+        cut = cut_for(lay)
+        return Loaded(cut(a), cut(b), lay.kind, notes, presplit_input or lay.one_per_line)
     if len(paths) != 2:
         raise InputError(f"expected one bilingual file or two files, got {len(paths)}")
     p1, p2 = str(paths[0]), str(paths[1])
@@ -139,7 +143,8 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
         raise NotParallelError(f"has no {names[g2]} text", path=p2)
     t1, t2 = Text(g1, p1, paras1), Text(g2, p2, paras2)
     notes = tuple(f"{p}: {lay.describe()}" for p, lay in ((p1, l1), (p2, l2)))
-    return Loaded(cut(t1), cut(t2), "pair", notes)
+    return Loaded(cut_for(l1)(t1), cut_for(l2)(t2), "pair", notes,
+                  presplit_input or (l1.one_per_line and l2.one_per_line))
 
 
 def align_sides(
@@ -233,7 +238,7 @@ def align_files(
     for note in loaded.notes:
         log.info("%s", note)
     al = align_sides(loaded.src, loaded.tgt, config=config, embedder=embedder,
-                     presplit_input=presplit_input, layout=loaded.layout, progress=progress,
+                     presplit_input=loaded.presplit, layout=loaded.layout, progress=progress,
                      lexicon=lexicon)
     al.meta["timings"] = {"read+segment": t_seg, **al.meta.get("timings", {})}
     al.meta["notes"] = list(loaded.notes)

@@ -23,10 +23,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import extract
 from .config import MAX_INPUT_BYTES
 from .data import Paragraph, Text
 from .errors import DecodeError, InputError, InputTooLargeError
-from .inputs import regular_file
+from .inputs import StdinDocument, regular_file
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,14 @@ WRAPPED_LINE_MIN = 30
 
 @dataclass(frozen=True)
 class Decoded:
-    """Decoded file text with the encoding that was used."""
+    """Decoded file text with the encoding that was used (or the document format it was extracted from).
+
+    ``one_per_line``: each line is a sentence (subtitles: ``--presplit`` implied).
+    """
 
     text: str
     encoding: str
+    one_per_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Layout:
     en: Text | None
     encoding: str
     n_paragraphs: int
+    one_per_line: bool = False  # each line is a sentence (subtitles)
 
     def describe(self) -> str:
         nz = len(self.zh.paragraphs) if self.zh else 0
@@ -85,7 +91,15 @@ def _mib(n: int) -> str:
 
 
 def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
-    """Read a whole input file, refusing directories, missing files and oversize input."""
+    """Read a whole input file, refusing directories, missing files and oversize input.
+
+    A ``StdinDocument`` (``-``: standard input, read by the CLI) gives its bytes.
+    """
+    if isinstance(path, StdinDocument):
+        if len(path.data) > max_bytes:
+            raise InputTooLargeError(f"standard input is {_mib(len(path.data))}, above the {_mib(max_bytes)} "
+                                     "input limit (split it, or raise --max-input-mb)", path="-")
+        return path.data
     if str(path) == "-":
         raise InputError("reading from standard input is not supported; give a file path", path="-")
     # stat, never open, what is not a regular file: a FIFO blocks open() forever (issue 15)
@@ -326,12 +340,26 @@ def normalize_newlines(text: str) -> str:
     return text.lstrip("\ufeff")
 
 
-def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Decoded:
-    """Read and decode one file, newlines normalised to LF."""
-    d = decode(read_bytes(path, max_bytes), str(path))
+def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES, *, documents: bool = True) -> Decoded:
+    """Read and decode one file, newlines normalised to LF.
+
+    A document format (Word, PDF, a web page, subtitles, Markdown: ``aligner.extract``) is
+    extracted to plain text first, unless ``documents`` is False (an alignment TSV).
+    """
+    data = read_bytes(path, max_bytes)
+    fmt = extract.format_of(str(path), data) if documents else None
+    if fmt in extract.BINARY:
+        if not data.strip():
+            raise InputError("file is empty (no text after decoding)", path=str(path))
+        ex = extract.extract(fmt, data, str(path), max_bytes)
+        return Decoded(normalize_newlines(ex.text), fmt, ex.one_per_line)
+    d = decode(data, str(path))
     text = normalize_newlines(d.text)
     if not text.strip(_INVISIBLE):
         raise InputError("file is empty (no text after decoding)", path=str(path))
+    if fmt is not None:
+        ex = extract.extract(fmt, text, str(path), max_bytes)
+        return Decoded(normalize_newlines(ex.text), f"{fmt}, {d.encoding}", ex.one_per_line)
     return Decoded(text, d.encoding)
 
 
@@ -382,7 +410,7 @@ def paragraph_lang(text: str) -> str | None:
     return "zh" if zh >= en else "en"
 
 
-def detect_layout(text: str, path: str = "<text>", encoding: str = "utf-8") -> Layout:
+def detect_layout(text: str, path: str = "<text>", encoding: str = "utf-8", one_per_line: bool = False) -> Layout:
     """Split a file's text into its Chinese and English paragraphs and name the layout.
 
     Paragraphs with no clear language (dates, numbers, punctuation) join the
@@ -426,6 +454,7 @@ def detect_layout(text: str, path: str = "<text>", encoding: str = "utf-8") -> L
         en=Text("en", path, tuple(en)) if en and kind != "zh-only" else None,
         encoding=encoding,
         n_paragraphs=len(paras),
+        one_per_line=one_per_line,
     )
 
 
@@ -486,7 +515,7 @@ def _bilingual_kind(paras: list[Paragraph], langs: list[str | None]) -> str:
 def read_document(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Layout:
     """Read one file and detect its layout (one file may hold both languages)."""
     d = read_text(path, max_bytes)
-    return detect_layout(d.text, str(path), d.encoding)
+    return detect_layout(d.text, str(path), d.encoding, d.one_per_line)
 
 
 def read_whole(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> tuple[Layout, tuple[Paragraph, ...]]:
@@ -496,7 +525,7 @@ def read_whole(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> tup
     language (an English title, a ``来源：Reuters`` credit) stays on its file's side.
     """
     d = read_text(path, max_bytes)
-    return detect_layout(d.text, str(path), d.encoding), tuple(split_paragraphs(d.text))
+    return detect_layout(d.text, str(path), d.encoding, d.one_per_line), tuple(split_paragraphs(d.text))
 
 
 def side_language(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> str | None:

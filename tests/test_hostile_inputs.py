@@ -308,13 +308,15 @@ def test_h14_right_to_left_text_inside_sentences():
 # ---------------------------------------------------------------------------
 # 16-18: markup and script variants
 # ---------------------------------------------------------------------------
-def test_h16_html_markup_is_read_as_text():
+def test_h16_html_page_is_read_without_its_markup():
+    """A .html file is a web page (aligner.extract, issue 19): its text, no tags (before: tags in sentences)."""
     from aligner.pipeline import load_sides
 
     loaded = load_sides([HOSTILE / "html_zh.html", HOSTILE / "html_en.html"])
     assert loaded.src.lang == "zh" and loaded.tgt.lang == "en"
     assert any("今天天气很好" in s.text for s in loaded.src.sentences)
     assert any("The weather is nice today." in s.text for s in loaded.tgt.sentences)
+    assert not any("<" in s.text for s in loaded.src.sentences + loaded.tgt.sentences)
 
 
 def test_h17_markdown_table_bilingual_file(cli):

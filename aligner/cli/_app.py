@@ -382,6 +382,20 @@ def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Opt
     return cfg
 
 
+def document_paths(src: Path, tgt: Optional[Path], max_input_bytes: int) -> list:
+    """The inputs of ``align`` / ``check``: one file or a pair; ``-`` alone is one bilingual document
+    read whole from standard input (text; a PDF, Word, HTML or WebVTT document, by its content)."""
+    if str(src) != "-":
+        return [src] if tgt is None else [src, tgt]
+    if tgt is not None:
+        from ..errors import InputError
+
+        raise InputError("standard input holds one bilingual document; give a pair as two files", path="-")
+    from ..inputs import read_stream
+
+    return [read_stream(sys.stdin.buffer, max_input_bytes)]
+
+
 def input_limit(max_input_mb: float) -> int:
     """``--max-input-mb`` in bytes, at most ``MAX_INPUT_LIMIT_BYTES``."""
     return min(int(max_input_mb * 2**20), MAX_INPUT_LIMIT_BYTES)

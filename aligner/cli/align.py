@@ -21,6 +21,7 @@ from ._app import (
     TGT_LOCALE_OPTION,
     app,
     build_config,
+    document_paths,
     emit,
     finite,
     guarded,
@@ -44,7 +45,7 @@ class Fmt(str, Enum):
 
 @app.command()
 def align(
-    src: Path = typer.Argument(..., help="Source file, or one bilingual file.", show_default=False),
+    src: Path = typer.Argument(..., help="Source file, or one bilingual file ('-': read it from standard input).", show_default=False),
     tgt: Optional[Path] = typer.Argument(None, help="Target file (omit for a bilingual file).",
                                          show_default=False),
     output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
@@ -80,7 +81,7 @@ def align(
 
         cfg = build_config(model, cache_dir, no_cache, t2s, max_input_mb, allow_download, max_bead=max_bead,
                            skip_cost=skip_cost)
-        paths = [src] if tgt is None else [src, tgt]
+        paths = document_paths(src, tgt, cfg.max_input_bytes)
         with progress_bar(not quiet) as cb:
             al = align_files(paths, config=cfg, src_lang=src_lang.value if src_lang else None,
                              presplit_input=presplit, progress=cb)

@@ -19,6 +19,7 @@ from ._app import (
     PRESPLIT_OPTION,
     app,
     build_config,
+    document_paths,
     guarded,
     input_limit,
     progress_bar,
@@ -93,7 +94,8 @@ def render_verdict(v, *, max_failing: int = 5) -> str:
 
 @app.command()
 def check(
-    src: Path = typer.Argument(..., help="A corpus directory or manifest.json, a bilingual file, or a source file.",
+    src: Path = typer.Argument(..., help="A corpus directory or manifest.json, a bilingual file ('-': from standard input), "
+                                    "or a source file.",
                                show_default=False),
     tgt: Optional[Path] = typer.Argument(None, help="Target file (omit for a bilingual file or a corpus).",
                                          show_default=False),
@@ -154,7 +156,7 @@ def check(
                 verdicts = unlisted + check_corpus(manifest, entries, config=cfg, fail_on=fail_on.value,
                                                    progress=cb)
         else:
-            paths = [src] if tgt is None else [src, tgt]
+            paths = document_paths(src, tgt, cfg.max_input_bytes)
             with progress_bar(not quiet and not as_json) as cb:
                 verdicts = [judge(paths, config=cfg, review=review, fail_on=fail_on.value,
                                   src_lang=src_lang.value if src_lang else None, presplit_input=presplit,

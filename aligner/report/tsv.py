@@ -159,7 +159,8 @@ def read_tsv(path: str | Path, text: str | None = None, max_bytes: int | None = 
         from ..config import MAX_INPUT_BYTES, TSV_SIZE_FACTOR
         from ..read import read_text
 
-        text = read_text(path, MAX_INPUT_BYTES * TSV_SIZE_FACTOR if max_bytes is None else max_bytes).text
+        text = read_text(path, MAX_INPUT_BYTES * TSV_SIZE_FACTOR if max_bytes is None else max_bytes,
+                         documents=False).text
     signature = ""
     header = None
     beads: list[Bead] = []

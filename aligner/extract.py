@@ -1,0 +1,359 @@
+"""Document formats -> plain text, before the read stage splits paragraphs and detects the layout.
+
+``format_of(path, data)`` names the format of an input from its extension and
+its first bytes (a PDF or a Word file is recognised whatever its name; on
+standard input, ``-``, a web page and a WebVTT file by their first line too);
+``extract(fmt, data, path, decode)`` turns it into text with one paragraph a
+line. Layout detection and the TSV contract then apply to that text, and the
+TSV's text is the extracted text.
+
+==========  ===========================  =====================================================
+format      library (extra ``formats``)  what is kept
+==========  ===========================  =====================================================
+``docx``    python-docx                  body paragraphs and table cells in document order,
+                                         then the footnotes; not headers, footers, comments
+``html``    trafilatura                  the main text of a web page: no menus, footers,
+                                         scripts; a page too small to tell is read whole
+``pdf``     pypdf                        the text layer, lines re-joined into paragraphs;
+                                         a PDF with no text layer (scanned) is refused
+``srt``     srt                          one cue a line, tags removed: ``--presplit`` implied
+``vtt``     webvtt-py                    as ``srt``
+``md``      markdown-it-py               paragraphs, headings, list items, table cells, as
+                                         text without markup; code blocks and HTML dropped
+==========  ===========================  =====================================================
+
+Each library is imported only when a file of its format is read; when it is
+not installed the error names the extra to install (exit 4).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Callable
+
+from .config import EXTRACT_XML_FACTOR
+from .errors import InputError, MissingExtraError
+
+log = logging.getLogger(__name__)
+
+#: Extension -> format. Text formats are decoded by the read stage first.
+_EXT = {
+    ".docx": "docx",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".pdf": "pdf",
+    ".srt": "srt",
+    ".vtt": "vtt",
+    ".md": "md", ".markdown": "md",
+}
+#: Formats given to their extractor as bytes (the others as decoded text).
+BINARY = frozenset({"docx", "pdf"})
+#: Formats whose lines are the sentences (``--presplit`` implied).
+ONE_PER_LINE = frozenset({"srt", "vtt"})
+#: The module each format needs, for the "install the extra" message.
+_NEEDS = {"docx": "docx", "html": "trafilatura", "pdf": "pypdf", "srt": "srt", "vtt": "webvtt",
+          "md": "markdown_it"}
+_PYPI = {"docx": "python-docx", "trafilatura": "trafilatura", "pypdf": "pypdf", "srt": "srt",
+         "webvtt": "webvtt-py", "markdown_it": "markdown-it-py"}
+
+_HAN_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]$")
+_HAN_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_ASCII_PUNCT = ",.;:!?)]\"'"
+_TERMINAL = tuple("。！？!?；;…」』”’\"'）)】》.:：")
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A document's text (one paragraph a line), its format, and whether each line is a sentence."""
+
+    text: str
+    fmt: str
+    one_per_line: bool = False
+
+
+def format_of(path: str, data: bytes) -> str | None:
+    """The document format of an input (``None``: plain text), from its first bytes, else its extension."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and _is_docx(data):
+        return "docx"
+    if path == "-":  # standard input has no name: a web page or WebVTT file by its first line
+        head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if head.startswith((b"<!doctype html", b"<html")):
+            return "html"
+        if head.startswith(b"webvtt"):
+            return "vtt"
+        return None
+    dot = path.rfind(".")
+    ext = path[dot:].lower() if dot > max(path.rfind("/"), path.rfind("\\")) else ""
+    return _EXT.get(ext)
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "word/document.xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def join_lines(a: str, b: str) -> str:
+    """Join two pieces of one paragraph: no space between Chinese characters, one space otherwise."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if _HAN_END.search(a.rstrip(_ASCII_PUNCT)) and _HAN_START.search(b):  # "看出," + "这次": no space
+        return a + b
+    if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].islower():  # hyphenated at a line end
+        return a[:-1] + b
+    return a + " " + b
+
+
+def one_line(text: str) -> str:
+    """A paragraph with inner line breaks on one line (see ``join_lines``), spaces collapsed."""
+    out = ""
+    for piece in text.split("\n"):
+        out = join_lines(out, " ".join(piece.split()))
+    return out
+
+
+def _lib(fmt: str):
+    import importlib
+
+    name = _NEEDS[fmt]
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise MissingExtraError(
+            f"reading a .{fmt} file needs {_PYPI[name]}, which is not installed: "
+            "pip install 'aligner[formats]'"
+        ) from None
+
+
+def extract(fmt: str, data: bytes | str, path: str, max_bytes: int) -> Extracted:
+    """The text of a document of format ``fmt`` (bytes for ``BINARY`` formats, else decoded text).
+
+    Raises ``InputError`` for a damaged file, a scanned PDF or a document with no text;
+    ``MissingExtraError`` when the format's library is not installed.
+    """
+    fn: Callable = {"docx": _docx, "html": _html, "pdf": _pdf, "srt": _srt, "vtt": _vtt, "md": _markdown}[fmt]
+    paras = fn(data, path, max_bytes)
+    paras = [p for p in (one_line(p) for p in paras) if p]
+    if not paras:
+        raise InputError(f"no text in this {fmt_name(fmt)}", path=path)
+    return Extracted("\n".join(paras) + "\n", fmt, fmt in ONE_PER_LINE)
+
+
+def fmt_name(fmt: str) -> str:
+    return {"docx": "Word document", "html": "web page", "pdf": "PDF", "srt": "subtitle file",
+            "vtt": "subtitle file", "md": "Markdown file"}[fmt]
+
+
+# ---------------------------------------------------------------------------
+# Word
+# ---------------------------------------------------------------------------
+def _docx(data: bytes, path: str, max_bytes: int) -> list[str]:
+    docx = _lib("docx")
+    _check_zip(data, path, max_bytes)
+    try:
+        doc = docx.Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors on a damaged file
+        raise InputError(f"not a readable Word document ({type(e).__name__}: {e})", path=path) from None
+    out: list[str] = []
+    _docx_blocks(doc, out)
+    out.extend(_docx_footnotes(doc))
+    return out
+
+
+def _check_zip(data: bytes, path: str, max_bytes: int) -> None:
+    """Refuse a .docx whose XML would unpack far past the input limit (a zip bomb) before parsing it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            size = sum(i.file_size for i in z.infolist() if i.filename.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(f"not a readable Word document (damaged zip: {e})", path=path) from None
+    if size > EXTRACT_XML_FACTOR * max_bytes:
+        raise InputError(f"Word document unpacks to {size} bytes of XML, above {EXTRACT_XML_FACTOR}x the "
+                         "input limit (raise --max-input-mb)", path=path)
+
+
+def _docx_blocks(container, out: list[str]) -> None:
+    """Paragraphs and tables in document order; a merged cell once; nested tables inside their cell."""
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                seen = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is repeated across the columns it spans
+                        continue
+                    seen.add(id(cell._tc))
+                    _docx_blocks(cell, out)
+        else:
+            out.append(block.text)
+
+
+def _docx_footnotes(doc) -> list[str]:
+    """The footnotes' text (python-docx has no API for them: read their part's XML)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out = []
+    for rel in doc.part.rels.values():
+        if rel.reltype != RT.FOOTNOTES or rel.is_external:
+            continue
+        root = etree.fromstring(rel.target_part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+        for note in root.iter(f"{w}footnote"):
+            if note.get(f"{w}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            for p in note.iter(f"{w}p"):
+                out.append("".join(t.text or "" for t in p.iter(f"{w}t")))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# web pages
+# ---------------------------------------------------------------------------
+def _html(text: str, path: str, max_bytes: int) -> list[str]:
+    trafilatura = _lib("html")
+    main = trafilatura.extract(text, include_comments=False, include_tables=True, deduplicate=False,
+                               with_metadata=False, output_format="txt")
+    if not main:  # too little for a main-text decision (a fragment): the page's text, markup removed
+        log.info("%s: no main text found; reading the whole page", path)
+        main = trafilatura.html2txt(text) or ""
+        return [main]
+    return main.split("\n")
+
+
+# ---------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------
+#: A PDF line narrower than this share of the widest line in its script (``_width``) ends its paragraph (a title,
+#: a paragraph's last line); a wider one was wrapped and goes on in the next line.
+PDF_WRAP_SHARE = 0.6
+#: ... unless it ends a sentence and is narrower than this share: a line that ends a sentence but fills the
+#: width (Chinese text wraps at any character, so its lines are all full) may go on too.
+PDF_FULL_SHARE = 0.9
+
+
+def _pdf(data: bytes, path: str, max_bytes: int) -> list[str]:
+    pypdf = _lib("pdf")
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError("PDF is encrypted with a password; give an unprotected copy", path=path)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InputError:
+        raise
+    except Exception as e:  # pypdf raises PdfReadError and others on a damaged file
+        raise InputError(f"not a readable PDF ({type(e).__name__}: {e})", path=path) from None
+    if not any(p.strip() for p in pages):
+        raise InputError(
+            f"PDF has no text layer ({len(pages)} page(s), no extractable text: a scanned document?); "
+            "run OCR on it first (e.g. ocrmypdf) or give its text", path=path)
+    return pdf_paragraphs("\n".join(p.strip("\n") for p in pages))  # a paragraph may go on over a page break
+
+
+def _width(line: str) -> int:
+    """A line's printed width in Latin letters, roughly: a Chinese (wide or full-width) character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def pdf_paragraphs(text: str) -> list[str]:
+    """A PDF's text lines re-joined into paragraphs (pypdf gives the lines as laid out on the page).
+
+    A line ends its paragraph when the next is blank, is in the other script (a bilingual document
+    alternates Chinese and English paragraphs), or when it is narrow (``PDF_WRAP_SHARE``), or ends a
+    sentence short of the full width (``PDF_FULL_SHARE``); otherwise it was wrapped.
+    """
+    lines = [" ".join(ln.split()) for ln in text.split("\n")]
+    widest: dict[int, int] = {}  # per script: Latin letters vary in width more than the estimate allows
+    for ln in lines:
+        widest[_script(ln)] = max(widest.get(_script(ln), 0), _width(ln))
+    out: list[str] = []
+    cur = ""
+    for k, ln in enumerate(lines):
+        if not ln:
+            if cur:
+                out.append(cur)
+            cur = ""
+            continue
+        cur = join_lines(cur, ln)
+        nxt = lines[k + 1] if k + 1 < len(lines) else ""
+        w = _width(ln)
+        width = widest[_script(ln)] if _script(ln) else max(widest.values())
+        if (not nxt or w < PDF_WRAP_SHARE * width or (ln.endswith(_TERMINAL) and w < PDF_FULL_SHARE * width)
+                or _script(ln) * _script(nxt) < 0):
+            out.append(cur)
+            cur = ""
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _script(line: str) -> int:
+    """1 for a mostly Chinese line, -1 for a mostly Latin one, 0 when it has neither."""
+    han = sum(1 for c in line if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff")
+    latin = sum(1 for c in line if c.isascii() and c.isalpha()) / 3
+    return 0 if han == latin == 0 else (1 if han >= latin else -1)
+
+
+# ---------------------------------------------------------------------------
+# subtitles
+# ---------------------------------------------------------------------------
+_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+
+
+def _srt(text: str, path: str, max_bytes: int) -> list[str]:
+    srt = _lib("srt")
+    try:
+        cues = list(srt.parse(text))
+    except Exception as e:  # srt.SRTParseError and ValueError on bad timestamps
+        raise InputError(f"not a valid SRT subtitle file ({type(e).__name__}: {e})", path=path) from None
+    return [_TAG.sub("", c.content) for c in cues]
+
+
+def _vtt(text: str, path: str, max_bytes: int) -> list[str]:
+    webvtt = _lib("vtt")
+    try:
+        cues = list(webvtt.from_string(text))
+    except Exception as e:  # MalformedFileError, MalformedCaptionError
+        raise InputError(f"not a valid WebVTT subtitle file ({type(e).__name__}: {e})", path=path) from None
+    return [_TAG.sub("", c.text) for c in cues]
+
+
+# ---------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n(---|\.\.\.)\n", re.S)
+
+
+def _markdown(text: str, path: str, max_bytes: int) -> list[str]:
+    markdown_it = _lib("md")
+    md = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    tokens = md.parse(_FRONT_MATTER.sub("", text))
+    out = []
+    for tok in tokens:  # every paragraph, heading, list item and table cell holds one inline token
+        if tok.type == "inline":
+            out.append(_inline_text(tok.children or []))
+    return out
+
+
+def _inline_text(children) -> str:
+    parts = []
+    for c in children:
+        if c.type in ("text", "code_inline"):
+            parts.append(c.content)
+        elif c.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif c.type == "image":
+            parts.append(_inline_text(c.children or []))  # its alt text
+    return "".join(parts)

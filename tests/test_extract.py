@@ -1,0 +1,426 @@
+"""Document formats as input (issue 19): each read from a real file made by its own ecosystem.
+
+python-docx writes the Word files, fpdf2 and reportlab the PDFs, the tests write the HTML, SRT, VTT and Markdown
+by hand as those formats' specifications lay them out. The bar: a .docx and an HTML news page
+(navigation, footer, scripts) align exactly like the same text given as plain text; so does a PDF.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aligner.extract import format_of, join_lines, pdf_paragraphs
+
+from conftest import seed_path
+from test_hostile_inputs import assert_clean_failure, write
+
+docx = pytest.importorskip("docx", reason="the formats extra (python-docx) is not installed")
+
+EXIT_INPUT, EXIT_ENV = 3, 4
+
+
+def article(n: int = 8) -> list[str]:
+    """The first ``n`` Chinese/English paragraph pairs of seed 004's article (alternating layout),
+    from its byline on: real news text, one paragraph a line."""
+    lines = [ln.strip() for ln in seed_path("004").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    start = lines.index("黄河 邓仙来")
+    return lines[start:start + 2 * n]
+
+
+def make_pdf(path: Path, paragraphs: list[str]) -> Path:
+    """A bilingual PDF as reportlab typesets one: paragraphs wrapped to the page width over pages, the
+    Chinese in Adobe's STSong-Light CID font (no font file needed: its metrics ship with reportlab)."""
+    pytest.importorskip("reportlab", reason="reportlab (test extra) writes the Chinese test PDFs")
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from aligner.read import paragraph_lang
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    zh = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK", spaceAfter=8)
+    en = ParagraphStyle("en", fontName="Helvetica", fontSize=11, leading=16, spaceAfter=8)
+    SimpleDocTemplate(str(path), pagesize=A4).build(
+        [Paragraph(escape(p), zh if paragraph_lang(p) == "zh" else en) for p in paragraphs])
+    return path
+
+
+def make_docx(path: Path, paragraphs: list[str]) -> Path:
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    d.save(path)
+    return path
+
+
+NAV = "<nav><ul><li><a href='/'>首页 Home</a></li><li><a href='/world'>国际 World News</a></li>" \
+      "<li><a href='/mil'>军事 Military</a></li><li><a href='/about'>关于我们 About us</a></li></ul></nav>"
+FOOTER = "<footer><p>版权所有 © 2022 中国军网 China Military Online. All rights reserved.</p>" \
+         "<p><a href='/contact'>联系我们 Contact us</a> | <a href='/privacy'>隐私政策 Privacy policy</a></p></footer>"
+SCRIPT = "<script>var tracker = '统计代码 analytics tracker'; document.write('广告 advertisement');</script>"
+
+
+def news_page(paragraphs: list[str]) -> str:
+    """A news page as a CMS writes one: header with a menu, the article, a sidebar, a footer, scripts."""
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>俄美话不投机 - China Military Online</title>
+{SCRIPT}<style>body {{ font-family: sans-serif; }}</style></head>
+<body><header><div class="logo">中国军网</div>{NAV}</header>
+<main><article><div class="article-body">
+{body}
+</div></article>
+<aside><h3>热门文章 Most read</h3><ul><li><a href="/a1">其他新闻标题 Other headline</a></li></ul></aside></main>
+{FOOTER}
+<script>window.dataLayer = window.dataLayer || []; function gtag() {{ dataLayer.push(arguments); }}</script>
+</body></html>
+"""
+
+
+def sentences(loaded) -> tuple[list[str], list[str]]:
+    return [s.text for s in loaded.src.sentences], [s.text for s in loaded.tgt.sentences]
+
+
+# ---------------------------------------------------------------------------
+# format detection
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("name,data,fmt", [
+    ("a.docx", None, "docx"),            # a real .docx (python-docx), by its zip content
+    ("a.bin", None, "docx"),             # the same under another name: by content
+    ("a.PDF", b"%PDF-1.4\n", "pdf"),     # PDF magic (ISO 32000-1, 7.5.2: the header line)
+    ("notes.txt", b"%PDF-1.7\n", "pdf"),
+    ("page.html", b"<html>", "html"), ("page.HTM", b"<p>", "html"),
+    ("sub.srt", b"1\n", "srt"), ("sub.vtt", b"WEBVTT\n", "vtt"),
+    ("read.md", b"# x", "md"), ("read.markdown", b"# x", "md"),
+    ("-", b"\xef\xbb\xbf\n<!DOCTYPE html><html>", "html"), ("-", b"<HTML><body>", "html"),  # stdin: by
+    ("-", b"WEBVTT\n\n", "vtt"), ("-", b"1\n00:00:01,000 --> 00:00:02,000\n", None),  # its first line
+    ("-", b"<p>a fragment</p>", None), ("doc.txt", b"<!DOCTYPE html>", None),
+    ("doc.txt", b"plain", None), ("dir.md/doc", b"plain", None), ("archive.zip", b"PK\x03\x04xx", None),
+])
+def test_format_of(tmp_path, name, data, fmt):
+    if data is None:
+        data = make_docx(tmp_path / "x.docx", ["你好"]).read_bytes()
+    assert format_of(name, data) == fmt
+
+
+@pytest.mark.parametrize("a,b,joined", [
+    ("俄罗斯与美国", "举行对话。", "俄罗斯与美国举行对话。"),   # Chinese: no space at a line break
+    ("Russia and the", "US held talks.", "Russia and the US held talks."),
+    ("strate-", "gic talks", "strategic talks"),             # a word hyphenated at the line end
+    ("Sino-", "US talks", "Sino- US talks"),                 # a real hyphen before a capital stays
+    ("美国", "NATO", "美国 NATO"),
+])
+def test_join_lines(a, b, joined):
+    assert join_lines(a, b) == joined
+
+
+def test_pdf_paragraphs_rejoin_wrapped_lines():
+    page = ("Russia and the US started a new round of strategic\n"
+            "stability dialogue in Geneva on January 10.\n"
+            "Short title\n"
+            "Analysts believe that the hosting of this dialogue\n"
+            "indicates a willingness.")
+    assert pdf_paragraphs(page) == [
+        "Russia and the US started a new round of strategic stability dialogue in Geneva on January 10.",
+        "Short title",
+        "Analysts believe that the hosting of this dialogue indicates a willingness.",
+    ]
+
+
+_LINE = st.text(st.sampled_from("俄美对话。，Ab c.!?-1 "), max_size=40)
+
+
+@given(st.lists(_LINE, max_size=12))
+def test_pdf_paragraphs_keep_every_character(lines):
+    """Re-joining lines loses and adds no visible character except a hyphen that split a word."""
+    page = "\n".join(lines)
+    paras = pdf_paragraphs(page)
+    assert all("\n" not in p for p in paras)
+    kept = "".join("".join(paras).split())
+    assert kept.replace("-", "") == "".join(page.split()).replace("-", "")
+
+
+# ---------------------------------------------------------------------------
+# Word
+# ---------------------------------------------------------------------------
+def _add_footnote(d, text: str) -> None:
+    """A footnotes part as Word writes it (python-docx reads and keeps parts it has no API for)."""
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+           '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+           '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r>'
+           f'</w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:footnote>'
+           '</w:footnotes>')
+    part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml.encode(), d.part.package)
+    d.part.relate_to(part, RT.FOOTNOTES)
+
+
+def test_docx_paragraphs_tables_footnotes_in_order(tmp_path):
+    from aligner.read import read_text
+
+    d = docx.Document()
+    d.add_heading("俄美话不投机", 1)
+    p = d.add_paragraph("俄罗斯与美国10日举行")
+    p.add_run("新一轮对话。").bold = True
+    t = d.add_table(rows=2, cols=2)
+    t.cell(0, 0).merge(t.cell(0, 1)).text = "合并的单元格。"  # one cell spanning two columns: read once
+    t.cell(1, 0).text = "左边。"
+    t.cell(1, 1).text = "右边。"
+    d.add_paragraph("Russia and the US held talks.")
+    _add_footnote(d, "脚注：资料来源。")
+    d.save(tmp_path / "a.docx")
+    got = read_text(tmp_path / "a.docx")
+    assert got.encoding == "docx"
+    assert got.text.splitlines() == ["俄美话不投机", "俄罗斯与美国10日举行新一轮对话。", "合并的单元格。",
+                                     "左边。", "右边。", "Russia and the US held talks.", "脚注：资料来源。"]
+
+
+def test_docx_inner_line_breaks_join(tmp_path):
+    """A soft line break (Shift+Enter) inside a paragraph does not split it."""
+    from aligner.read import read_text
+
+    d = docx.Document()
+    d.add_paragraph("俄罗斯与美国\n举行对话。")
+    d.add_paragraph("Russia and the US\nheld talks.")
+    d.save(tmp_path / "a.docx")
+    assert read_text(tmp_path / "a.docx").text.splitlines() == ["俄罗斯与美国举行对话。", "Russia and the US held talks."]
+
+
+# ---------------------------------------------------------------------------
+# web pages
+# ---------------------------------------------------------------------------
+def test_html_news_page_keeps_the_article_only(tmp_path):
+    from aligner.read import read_text
+
+    paras = article()
+    got = read_text(write(tmp_path / "page.html", news_page(paras)))
+    assert got.text.splitlines() == paras
+    for boiler in ("首页", "版权所有", "tracker", "advertisement", "dataLayer", "Most read", "Privacy"):
+        assert boiler not in got.text
+
+
+def test_html_fragment_without_main_text_is_read_whole():
+    """Row 16 of docs/errors.md: a page too small for a main-text decision is read whole, tags removed."""
+    from aligner.pipeline import load_sides
+
+    hostile = Path(__file__).parent / "data" / "hostile"
+    loaded = load_sides([hostile / "html_zh.html", hostile / "html_en.html"])
+    zh, en = sentences(loaded)
+    assert any("今天天气很好" in s for s in zh) and any("The weather is nice today." in s for s in en)
+    assert not any("<" in s for s in zh + en)
+
+
+# ---------------------------------------------------------------------------
+# PDF
+# ---------------------------------------------------------------------------
+fpdf = pytest.importorskip("fpdf", reason="fpdf2 (test extra) writes the test PDFs")
+
+
+def test_pdf_text_layer_pairs_with_a_text_file(tmp_path):
+    from aligner.pipeline import load_sides
+
+    en = ("Russia and the US started a new round of strategic stability dialogue in Geneva, Switzerland on "
+          "January 10. Analysts believe that the hosting of this dialogue indicates that Russia is willing "
+          "to establish a longer-term security relationship.")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 6, en)  # wrapped over several lines by fpdf2
+    pdf.output(str(tmp_path / "en.pdf"))
+    zh = write(tmp_path / "zh.txt", "俄罗斯与美国10日在瑞士日内瓦举行新一轮战略稳定对话。分析人士认为，这次对话能够举行。\n")
+    loaded = load_sides([zh, tmp_path / "en.pdf"])
+    assert sentences(loaded)[1] == [
+        "Russia and the US started a new round of strategic stability dialogue in Geneva, Switzerland on "
+        "January 10.",
+        "Analysts believe that the hosting of this dialogue indicates that Russia is willing to establish a "
+        "longer-term security relationship.",
+    ]
+
+
+def test_pdf_wrapped_bilingual_article_gives_its_paragraphs(tmp_path):
+    """Seed 004's article typeset by reportlab (wrapped lines, a paragraph across a page break, Chinese
+    lines full to the margin) reads back as its paragraphs, one a line."""
+    from aligner.read import read_text
+
+    paras = article()
+    got = read_text(make_pdf(tmp_path / "article.pdf", paras))
+    assert got.encoding == "pdf"
+    assert got.text.splitlines() == paras
+
+
+def test_scanned_pdf_is_refused(cli, tmp_path):
+    """Row E1 of docs/errors.md: a PDF of page images (no text layer) is exit 3 with what to do."""
+    from PIL import Image
+
+    Image.new("RGB", (200, 100), "white").save(tmp_path / "scan.png")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.image(str(tmp_path / "scan.png"), x=10, y=10, w=100)
+    pdf.output(str(tmp_path / "scan.pdf"))
+    zh = write(tmp_path / "zh.txt", "俄罗斯与美国举行新一轮对话。\n")
+    out = tmp_path / "o.tsv"
+    assert_clean_failure(cli("align", tmp_path / "scan.pdf", zh, "-o", out), EXIT_INPUT,
+                         "scan.pdf: PDF has no text layer", "OCR", output=out)
+
+
+@pytest.mark.parametrize("name,data,needle", [
+    ("bad.pdf", b"%PDF-1.4\n garbage, no objects", "not a readable PDF"),     # E2: damaged PDF
+    ("bad.docx", b"PK\x03\x04 not really a zip", "not a readable Word document"),  # E3: damaged .docx
+    ("bad.srt", "1\n00:00:01,000 --> 我\n你好\n", "not a valid SRT subtitle file"),  # E4: bad timestamps
+    ("bad.vtt", "no header\n\n00:01.000 --> 00:02.000\n你好\n", "not a valid WebVTT subtitle file"),
+    ("empty.md", "```\ncode only\n```\n", "no text in this Markdown file"),  # E5: nothing left
+])
+def test_damaged_documents_are_input_errors(cli, tmp_path, name, data, needle):
+    f = write(tmp_path / name, data)
+    assert_clean_failure(cli("align", f, "-o", tmp_path / "o.tsv"), EXIT_INPUT, str(f), needle,
+                         output=tmp_path / "o.tsv")
+
+
+def test_missing_extra_names_it(cli, tmp_path, monkeypatch):
+    """Row E6: the format's library not installed: exit 4, the message says which extra to install."""
+    f = make_docx(tmp_path / "a.docx", ["你好。", "Hello."])
+    monkeypatch.setitem(sys.modules, "docx", None)  # import docx now raises ImportError
+    assert_clean_failure(cli("align", f), EXIT_ENV, "python-docx", "aligner[formats]")
+
+
+# ---------------------------------------------------------------------------
+# subtitles
+# ---------------------------------------------------------------------------
+SRT_ZH = """1
+00:00:01,000 --> 00:00:03,500
+<i>俄罗斯与美国</i>举行对话，
+双方各执一词
+
+2
+00:00:04,000 --> 00:00:06,000
+{\\an8}分析人士认为。前景不容乐观
+
+"""
+VTT_EN = """WEBVTT
+
+00:00:01.000 --> 00:00:03.500
+<v Narrator>Russia and the US hold talks,
+each side keeps to its position
+
+NOTE a comment that is not a cue
+
+00:00:04.000 --> 00:00:06.000
+Analysts believe. <b>The outlook is bleak</b>
+"""
+
+
+def test_subtitles_one_cue_a_sentence(tmp_path):
+    """Each cue is one sentence (--presplit implied): a cue holding two sentences is not split,
+    two lines of one cue are one sentence; tags and positioning codes removed."""
+    from aligner.pipeline import load_sides
+
+    loaded = load_sides([write(tmp_path / "zh.srt", SRT_ZH), write(tmp_path / "en.vtt", VTT_EN)])
+    assert loaded.presplit
+    assert sentences(loaded) == (
+        ["俄罗斯与美国举行对话，双方各执一词", "分析人士认为。前景不容乐观"],
+        ["Russia and the US hold talks, each side keeps to its position", "Analysts believe. The outlook is bleak"],
+    )
+
+
+def test_subtitle_with_text_file_segments_the_text_only(tmp_path):
+    from aligner.pipeline import load_sides
+
+    en = write(tmp_path / "en.txt", "Russia and the US hold talks. Analysts believe the outlook is bleak.\n")
+    loaded = load_sides([write(tmp_path / "zh.srt", SRT_ZH), en])
+    assert not loaded.presplit
+    assert len(loaded.src) == 2 and len(loaded.tgt) == 2
+
+
+# ---------------------------------------------------------------------------
+# Markdown
+# ---------------------------------------------------------------------------
+MD = """---
+title: 俄美对话
+---
+# 俄美话不投机
+
+俄罗斯与美国**10日**在瑞士日内瓦举行新一轮
+[战略稳定](https://example.org)对话。
+
+Russia and the US *started* a new round of
+strategic stability dialogue in `Geneva`.
+
+```python
+print("代码不是正文")
+```
+
+- 分析人士认为，前景不容乐观。
+- Analysts believe the outlook is bleak.
+
+| 中文 | English |
+|---|---|
+| 对话共识难觅。 | Hard to reach consensus. |
+
+<div>网页标记 raw html</div>
+"""
+
+
+def test_markdown_markup_stripped_paragraphs_kept(tmp_path):
+    from aligner.read import read_text
+
+    got = read_text(write(tmp_path / "a.md", MD))
+    assert got.encoding == "md, utf-8"
+    assert got.text.splitlines() == [
+        "俄美话不投机",
+        "俄罗斯与美国10日在瑞士日内瓦举行新一轮战略稳定对话。",
+        "Russia and the US started a new round of strategic stability dialogue in Geneva.",
+        "分析人士认为，前景不容乐观。",
+        "Analysts believe the outlook is bleak.",
+        "中文", "English", "对话共识难觅。", "Hard to reach consensus.",
+    ]
+
+
+# ---------------------------------------------------------------------------
+# the bar: same beads as the plain text, real default encoder
+# ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def plain_alignment(tmp_path_factory):
+    from aligner.config import AlignConfig
+    from aligner.pipeline import align_files
+
+    d = tmp_path_factory.mktemp("plain")
+    txt = write(d / "article.txt", "\n".join(article()) + "\n")
+    return align_files([txt], config=AlignConfig(cache_dir=None))
+
+
+def _same(a, b) -> None:
+    assert [s.text for s in a.src.sentences] == [s.text for s in b.src.sentences]
+    assert [s.text for s in a.tgt.sentences] == [s.text for s in b.tgt.sentences]
+    assert [(x.src_ids, x.tgt_ids) for x in a.beads] == [(x.src_ids, x.tgt_ids) for x in b.beads]
+    assert [x.score for x in a.beads] == [x.score for x in b.beads]
+    assert a.layout == b.layout == "alternating"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["docx", "html", "pdf"])
+def test_bar_document_aligns_like_its_plain_text(tmp_path, plain_alignment, fmt):
+    from aligner.config import AlignConfig
+    from aligner.pipeline import align_files
+
+    paras = article()
+    if fmt == "docx":
+        f = make_docx(tmp_path / "article.docx", paras)
+    elif fmt == "pdf":
+        f = make_pdf(tmp_path / "article.pdf", paras)
+    else:
+        f = write(tmp_path / "article.html", news_page(paras))
+    _same(align_files([f], config=AlignConfig(cache_dir=None)), plain_alignment)
+    assert len(plain_alignment.beads) >= 10
