@@ -176,6 +176,27 @@ def _band_from_beads(beads, n: int, m: int, scale: int, window: int) -> tuple[np
     return lo, hi
 
 
+def _heading_paras(paras: np.ndarray, heads, name: str) -> np.ndarray:
+    """(n,) int64 paragraph indices with a break before every heading not already at a paragraph start.
+
+    A heading keeps the sentences after it in its paragraph, so it is not a
+    standalone line (``_alone``) and a bead joining it to what follows crosses
+    no break; one joining it to what precedes crosses one.
+    """
+    if heads is None:
+        return paras
+    h = np.asarray(heads, np.bool_)
+    if h.shape != paras.shape:
+        raise ValueError(f"{name} must have shape {paras.shape}, got {h.shape}")
+    if paras.size == 0:
+        return paras
+    starts = np.ones(paras.size, np.bool_)
+    starts[1:] = paras[1:] != paras[:-1]
+    breaks = starts | h
+    breaks[0] = False
+    return np.cumsum(breaks).astype(np.int64) + paras[0]
+
+
 def _alone(paras: np.ndarray) -> np.ndarray:
     """(n,) bool: the sentence is the only one of its paragraph (a standalone line)."""
     p = np.asarray(paras, np.int64)
@@ -212,6 +233,8 @@ def align(
     tgt_lens=None,
     src_paras=None,
     tgt_paras=None,
+    src_heads=None,
+    tgt_heads=None,
     config: AlignConfig = AlignConfig(),
 ) -> list[Bead]:
     """Align two embedded texts; every sentence appears in exactly one bead, in order.
@@ -222,7 +245,12 @@ def align(
     are scored by the normalised sum of their sentence vectors.
     ``tgt_vecs`` likewise. ``src_lens``/``tgt_lens``: (n,) lengths in
     characters (default 1 each). ``src_paras``/``tgt_paras``: (n,)
-    non-decreasing paragraph indices (default 0). Returns beads in document
+    non-decreasing paragraph indices (default 0). ``src_heads``/``tgt_heads``:
+    (n,) bool, the sentence is a heading that belongs with what follows it
+    (``aligner.segment.opens_next``; default none): inside a paragraph, a
+    heading starts a new one, so a bead that takes it in with the sentence
+    before pays ``para_break_cost`` and one that takes it in with the
+    sentence after does not. Returns beads in document
     order with ``score`` = cosine of the merged sides, clipped to [0, 1]
     (``None`` for 1-0 and 0-1 beads).
     """
@@ -241,6 +269,8 @@ def align(
                             ("src_paras", s_para, n), ("tgt_paras", t_para, m)):
         if arr.shape != (size,):
             raise ValueError(f"{name} must have shape ({size},), got {arr.shape}")
+    s_para = _heading_paras(s_para, src_heads, "src_heads")
+    t_para = _heading_paras(t_para, tgt_heads, "tgt_heads")
     K = config.max_bead
     types = bead_types(K, config.max_bead_total)
     shapes = _search(SW, TW, s_len, t_len, s_para, t_para, types, config)

@@ -25,7 +25,7 @@ from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
 from .inputs import regular_file, same_file
 from .read import pair_languages, read_document, read_whole, side_language, text_of
-from .segment import SEGMENTER_ID, Segmenter, presplit, segment_memo
+from .segment import SEGMENTER_ID, Segmenter, heading_flags, presplit, segment_memo
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,11 @@ class Loaded:
 def sentence_lengths(side: Side) -> np.ndarray:
     """(n,) float64: non-space characters per sentence."""
     return np.array([sum(1 for c in s.text if not c.isspace()) for s in side.sentences], np.float64)
+
+
+def sentence_heads(side: Side) -> np.ndarray:
+    """(n,) bool: the sentence reads as a heading that belongs with what follows (``segment.heading_flags``)."""
+    return np.array(heading_flags([s.text for s in side.sentences], side.lang), np.bool_)
 
 
 def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=None) -> str:
@@ -198,6 +203,10 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
         S, T,
         src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
         src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
+        # one sentence a line (--presplit): a heading line shares its block with what follows it; segmented
+        # text makes every line a paragraph (a heading is one already) unless extraction broke the lines
+        src_heads=sentence_heads(src) if presplit_input else None,
+        tgt_heads=sentence_heads(tgt) if presplit_input else None,
         config=config,
     )
     timings["align"] = time.perf_counter() - t0

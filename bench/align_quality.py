@@ -160,7 +160,10 @@ def run_ours(doc: Doc, config=None) -> list[Bead]:
     from aligner.align import align
     from aligner.config import AlignConfig
 
+    from aligner.segment import heading_flags
+
     beads = align(doc.zh_vecs, doc.en_vecs, src_lens=doc.zh_lens, tgt_lens=doc.en_lens,
+                  src_heads=heading_flags(doc.zh, "zh"), tgt_heads=heading_flags(doc.en, "en"),
                   config=config or AlignConfig())
     return [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
 

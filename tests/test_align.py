@@ -222,3 +222,46 @@ def test_adapted_pass_keeps_scores_from_the_original_vectors():
     off = align(S, T, config=AlignConfig(adapt_ridge=0.0))
     assert [(b.src_ids, b.tgt_ids) for b in on] == [(b.src_ids, b.tgt_ids) for b in off]
     assert [b.score for b in on] == [b.score for b in off]
+
+
+def _heading_between(rng, lean: float):
+    """20 sentences and their noisy targets; source 10 is inserted, a mix of targets 9 and 10 (``lean`` towards 9)."""
+    S = unit(rng, 20)
+    T = noisy(S, rng, 0.15)
+    h = lean * T[9] + (1 - lean) * T[10]
+    S2 = np.concatenate([S[:10], (h / np.linalg.norm(h))[None].astype(np.float32), S[10:]])
+    return S2, T
+
+
+@pytest.mark.parametrize("lean", [0.5, 0.6])
+def test_a_heading_joins_what_follows_it(lean):
+    # issue 20, kind 2: a heading with no counterpart of its own belongs with the next pair
+    S, T = _heading_between(np.random.default_rng(7), lean)
+    heads = np.zeros(len(S), bool)
+    heads[10] = True
+    beads = align(S, T, src_heads=heads)
+    check_invariants(beads, len(S), len(T))
+    holding = next(b for b in beads if 10 in b.src_ids)
+    assert holding.src_ids == (10, 11) and holding.tgt_ids == (10,)
+
+
+def test_without_heading_evidence_the_same_line_goes_with_the_closer_neighbour():
+    # the control for the test above: leaning towards target 9, it joins the pair before
+    S, T = _heading_between(np.random.default_rng(7), 0.6)
+    holding = next(b for b in align(S, T) if 10 in b.src_ids)
+    assert holding.src_ids == (9, 10)
+
+
+def test_a_heading_that_is_its_own_paragraph_keeps_the_paragraph_rules():
+    # seeds: an untranslated heading alone in its paragraph stays a cheap 1-0 line, as without heads
+    S, T = _heading_between(np.random.default_rng(7), 0.5)
+    paras = [0] * 10 + [1] + [2] * 10
+    heads = np.zeros(len(S), bool)
+    heads[10] = True
+    assert align(S, T, src_paras=paras, src_heads=heads) == align(S, T, src_paras=paras)
+
+
+def test_heads_of_the_wrong_shape_raise():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="src_heads"):
+        align(unit(rng, 4), unit(rng, 4), src_heads=[True])

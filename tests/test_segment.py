@@ -66,3 +66,45 @@ def test_presplit_one_sentence_per_line_blocks_are_paragraphs():
     side = presplit(t)
     assert side.texts == ["One. Two.", "Three", "Four"]
     assert [s.para for s in side.sentences] == [0, 0, 1]
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    # headings the DP should join to what follows (issue 20, kind 2; bench/book_kinds.py)
+    ("第三章　风雪", "zh", True),
+    ("（第二节）", "zh", True),
+    ("（大卫的诗，交与伶长。", "zh", True),  # the issue's example: bracketed, unclosed
+    ("10．老克腊", "zh", True),  # MAC-Test's Everlasting Sorrow chapter titles
+    ("Chapter 3", "en", True),
+    ("[Editor's note: this passage is abridged.]", "en", True),
+    # not headings: sentence ends, clause ends, lead-ins (MAC-Test gold joins colon lines to what precedes)
+    ("事就这样成了。", "zh", False),
+    ("他说：", "zh", False),
+    ("还举出一些理由来：", "zh", False),
+    ("然而，", "zh", False),
+    ("《汉书》上说：‘秦失其鹿，天下共逐之。’", "zh", False),  # a book title opens a sentence, not a heading
+    ("And it was so.", "en", False),
+    ("After a pause she said:", "en", False),
+    ("In times like these—'", "en", False),
+    ("That would be terrible, '", "en", False),
+    ("他和他儿子并弟兄共十二人，都是善于歌唱的人，在耶和华面前学习歌颂的", "zh", False),  # long, unfinished
+    ("", "zh", False),
+])
+def test_opens_next(text, lang, expected):
+    from aligner.segment import opens_next
+
+    assert opens_next(text, lang) is expected
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # seed 002's extraction damage: a short tail of a broken sentence is not a heading
+    (["在特朗普和普京通话的同一天,乌克兰总统泽连斯基发表讲话称,特朗普和普京是", "此前一天,美国国防部暂停了包括"], [False, False]),
+    # after a finished sentence, or another heading, or first in the document, it is
+    (["他走了。", "第三章　风雪", "（第一节）", "雪下了一夜。"], [False, True, True, False]),
+    (["第一章", "天亮了。"], [True, False]),
+    (["It was late.”", "Chapter 3"], [False, True]),
+])
+def test_heading_flags(lines, expected):
+    from aligner.segment import heading_flags
+
+    lang = "en" if lines[-1].isascii() else "zh"
+    assert heading_flags(lines, lang) == expected

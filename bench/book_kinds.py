@@ -1,0 +1,207 @@
+"""Synthetic book-scale error kinds (issue 20), built from MAC-Test with the expected alignment known.
+
+Three kinds, each inserted into MAC-Test texts (``--texts``) at gold bead
+boundaries, the rest of each text and its gold left as they are:
+
+``repeated``
+    a list of ``--items`` entries where every entry is a numbered line plus
+    one and the same sentence (他和他的兄弟共十二人。) on the Chinese side and one
+    English line per entry: gold 2-1 beads, the repeated sentence the second
+    member. One early slip puts every pair of the list off by one.
+``heading``
+    a short Chinese heading with no English counterpart (（第N节）, 第N章
+    TITLE) before every ``--every``-th bead: gold merges it with the bead
+    that follows (headings belong with what follows them).
+``formulaic``
+    a short formulaic sentence (事情就是这样。 / "And so it was.") appended
+    to every ``--every``-th 1-1 bead, on the Chinese side as a sentence of its
+    own and on the English side inside the same line: gold 2-1, the short
+    sentence the last member.
+
+Reports strict / lax F1 (MAC-Test definitions, ``bench/mactest.py``) per kind
+over the inserted documents, on the whole documents and on the inserted beads
+and their neighbours only, and the same for the untouched texts.
+Embeddings come from the library (``Embedder.windows``, cached in
+``bench/out/sqlite-cache``); the DP is ``aligner.align.align`` with the
+default config, as the pipeline calls it (``aligner.pipeline``).
+
+    .venv/bin/python bench/book_kinds.py [--texts 001,005,009,013,017,021] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import mactest as M  # noqa: E402
+
+OUT = HERE / "out"
+
+#: Entries of the repeated list: (Chinese name, English name).
+NAMES = [("张伟", "Zhang Wei"), ("王芳", "Wang Fang"), ("李娜", "Li Na"), ("刘洋", "Liu Yang"),
+         ("陈静", "Chen Jing"), ("杨帆", "Yang Fan"), ("赵磊", "Zhao Lei"), ("黄强", "Huang Qiang"),
+         ("周敏", "Zhou Min"), ("吴军", "Wu Jun"), ("徐杰", "Xu Jie"), ("孙涛", "Sun Tao"),
+         ("马超", "Ma Chao"), ("朱明", "Zhu Ming"), ("胡斌", "Hu Bin"), ("郭亮", "Guo Liang"),
+         ("何平", "He Ping"), ("高峰", "Gao Feng"), ("林海", "Lin Hai"), ("罗刚", "Luo Gang"),
+         ("郑凯", "Zheng Kai"), ("梁宇", "Liang Yu"), ("谢东", "Xie Dong"), ("宋阳", "Song Yang")]
+ZH_NUM = "一二三四五六七八九十"
+EN_ORD = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+          "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+          "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second", "twenty-third",
+          "twenty-fourth"]
+REPEATED_ZH = "他和他的兄弟共十二人。"
+HEADINGS = ["（第{n}节）", "第{n}章　风雪", "（译者按：此处原文有删节）", "第{n}回", "【{n}】"]
+FORMULAIC = ("事情就是这样。", "And so it was.")
+
+
+def zh_number(n: int) -> str:
+    """1..99 in Chinese numerals (十三, 二十一)."""
+    if n <= 10:
+        return ZH_NUM[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else ZH_NUM[tens - 1]) + "十" + (ZH_NUM[ones - 1] if ones else "")
+
+
+def _rebuild(text: M.MacText, pieces) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    """Concatenate beads given as (zh lines, en lines, shape) with fresh ids; returns the gold and the inserted bead indices."""
+    zh: list[str] = []
+    en: list[str] = []
+    gold: list[M.Bead] = []
+    marked: set[int] = set()
+    for zs, es, inserted in pieces:
+        src = tuple(range(len(zh), len(zh) + len(zs)))
+        tgt = tuple(range(len(en), len(en) + len(es)))
+        zh.extend(zs)
+        en.extend(es)
+        if inserted:
+            marked.add(len(gold))
+        gold.append((src, tgt))
+    return zh, en, gold, marked
+
+
+def _gold_pieces(text: M.MacText):
+    return [([text.zh[i] for i in s], [text.en[j] for j in t], False) for s, t in text.gold]
+
+
+def make_repeated(text: M.MacText, items: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    pieces = _gold_pieces(text)
+    at = len(pieces) // 3
+    block = []
+    for k in range(items):
+        zn, en_name = NAMES[k % len(NAMES)]
+        block.append(([f"第{zh_number(k + 1)}队由{zn}带领。", REPEATED_ZH],
+                      [f"The {EN_ORD[k % len(EN_ORD)]} company was led by {en_name}; he and his brothers were twelve."],
+                      True))
+    return _rebuild(text, pieces[:at] + block + pieces[at:])
+
+
+def make_heading(text: M.MacText, every: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    pieces = _gold_pieces(text)
+    out = []
+    n = 0
+    for b, (zs, es, _) in enumerate(pieces):
+        if b and b % every == 0 and zs and es:
+            n += 1
+            head = HEADINGS[n % len(HEADINGS)].format(n=zh_number(n))
+            out.append(([head] + zs, es, True))
+        else:
+            out.append((zs, es, False))
+    return _rebuild(text, out)
+
+
+def make_formulaic(text: M.MacText, every: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    pieces = _gold_pieces(text)
+    out = []
+    seen = 0
+    for zs, es, _ in pieces:
+        if len(zs) == 1 and len(es) == 1:
+            seen += 1
+            if seen % every == 0:
+                out.append((zs + [FORMULAIC[0]], [es[0].rstrip() + " " + FORMULAIC[1]], True))
+                continue
+        out.append((zs, es, False))
+    return _rebuild(text, out)
+
+
+KINDS = {"repeated": make_repeated, "heading": make_heading, "formulaic": make_formulaic}
+
+
+def near(gold: list[M.Bead], marked: set[int], pred: list[M.Bead]) -> tuple[list[M.Bead], list[M.Bead]]:
+    """Gold beads that are inserted or next to one, and the predicted beads touching their sentences."""
+    keep = {i + d for i in marked for d in (-1, 0, 1) if 0 <= i + d < len(gold)}
+    g = [gold[i] for i in sorted(keep)]
+    zs = {s for b in g for s in b[0]}
+    ts = {t for b in g for t in b[1]}
+    p = [b for b in pred if set(b[0]) & zs or set(b[1]) & ts]
+    return g, p
+
+
+def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config=None, heads=True) -> dict:
+    """Strict/lax F1 per kind; ``heads``: pass ``heading_flags`` headings to the DP as the pipeline does."""
+    from aligner.align import align
+    from aligner.config import AlignConfig
+    from aligner.embed import Embedder, get_encoder
+    from aligner.segment import heading_flags
+
+    config = config or AlignConfig()
+    emb = Embedder(get_encoder(config.model), config.with_(cache_dir=OUT / "sqlite-cache"))
+    results = {}
+    for kind in ["none"] + kinds:
+        golds, preds, ng, np_ = [], [], [], []
+        t0 = time.perf_counter()
+        for text in texts:
+            if kind == "none":
+                zh, en, gold, marked = _rebuild(text, _gold_pieces(text))
+            else:
+                zh, en, gold, marked = KINDS[kind](text, items if kind == "repeated" else every)
+            S = emb.windows(zh, "zh", config.max_bead)
+            T = emb.windows(en, "en", config.max_bead)
+            beads = align(S, T, src_lens=np.array([len(s) for s in zh], float),
+                          tgt_lens=np.array([len(s) for s in en], float),
+                          src_heads=heading_flags(zh, "zh") if heads else None,
+                          tgt_heads=heading_flags(en, "en") if heads else None, config=config)
+            pred = [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
+            golds.append(gold)
+            preds.append(pred)
+            if marked:
+                g, p = near(gold, marked, pred)
+                ng.append(g)
+                np_.append(p)
+        whole = M.score_many(golds, preds)
+        res = {"strict_f1": round(whole["f1_strict"], 4), "lax_f1": round(whole["f1_lax"], 4),
+               "seconds": round(time.perf_counter() - t0, 1)}
+        if ng:
+            loc = M.score_many(ng, np_)
+            res.update(inserted_strict_f1=round(loc["f1_strict"], 4), inserted_lax_f1=round(loc["f1_lax"], 4),
+                       inserted_beads=sum(len(g) for g in ng))
+        results[kind] = res
+        print(kind, json.dumps(res), flush=True)
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--texts", default="001,005,009,013,017,021")
+    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--items", type=int, default=23, help="entries of the repeated list")
+    ap.add_argument("--every", type=int, default=8, help="a heading / formulaic sentence every N beads")
+    ap.add_argument("--no-heads", action="store_true", help="the DP without heading evidence (before issue 20)")
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+    texts = M.load(ids=args.texts.split(","))
+    res = run(texts, args.kinds.split(","), args.items, args.every, heads=not args.no_heads)
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=1))
+
+
+if __name__ == "__main__":
+    main()
