@@ -43,7 +43,9 @@ def align(
     tgt: Optional[Path] = typer.Argument(None, help="Target file (omit for a bilingual file).",
                                          show_default=False),
     output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
-    fmt: Fmt = typer.Option(Fmt.tsv, "--format", "-f", help="Output format."),
+    fmt: Optional[Fmt] = typer.Option(
+        None, "--format", "-f", show_default=False,
+        help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl .tsv), else tsv]."),
     presplit: bool = PRESPLIT_OPTION,
     src_lang: Optional[Lang] = typer.Option(None, "--src-lang",
                                             help="Source language of a bilingual file (default zh)."),
@@ -65,7 +67,9 @@ def align(
         from ..output import check_writable
         from ..pipeline import align_files
         from ..report import render
+        from .report import format_for
 
+        out_fmt = format_for(output, fmt, default="tsv")  # -o x.html writes HTML; -o x.html -f tsv: exit 3
         if str(output) != "-":
             refuse_output_over_input(output, [src, tgt])  # `align A B -o B` would destroy B
             check_writable(output)
@@ -77,4 +81,4 @@ def align(
             al = align_files(paths, config=cfg, src_lang=src_lang.value if src_lang else None,
                              presplit_input=presplit, progress=cb)
         guard.check()
-        emit(render(al, fmt.value), output)
+        emit(render(al, out_fmt), output)
