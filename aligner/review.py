@@ -277,7 +277,8 @@ class Finding:
     """One thing for a reviewer to decide: a flag, or a run of consecutive unpaired lines.
 
     ``members``: ``(bead index, flag)`` in bead order; one member except for a
-    run (``RUN_CODES`` on consecutive one-sided beads, same code and severity).
+    run (``RUN_CODES`` on consecutive one-sided beads, same code; a caption (info) inside an
+    untranslated introduction (warnings) stays in its run).
     """
 
     members: tuple[tuple[int, Flag], ...]
@@ -313,8 +314,7 @@ def findings(beads: Sequence[Bead]) -> list[Finding]:
     for i, b in enumerate(beads):
         one_sided = bool(b.src_ids) != bool(b.tgt_ids)
         joins = [f for f in b.flags if one_sided and f.code in RUN_CODES]
-        if run and not (joins and run[-1][0] == i - 1 and joins[0].code == run[-1][1].code
-                        and joins[0].severity == run[-1][1].severity):
+        if run and not (joins and run[-1][0] == i - 1 and joins[0].code == run[-1][1].code):
             close()
         for f in b.flags:
             if joins and f is joins[0]:

@@ -24,6 +24,7 @@ forbids every network fetch.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections import Counter
@@ -32,7 +33,7 @@ from pathlib import PurePath
 
 from .. import __version__
 from ..data import Alignment, Severity
-from .jsonl import key_of, sentence_texts
+from .jsonl import key_of
 
 SEV_ORDER = (Severity.INFO, Severity.WARNING, Severity.ERROR)
 _SEV_INDEX = {s: k for k, s in enumerate(SEV_ORDER)}
@@ -54,24 +55,39 @@ def _json_for_script(obj: object) -> str:
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def doc_hash(al: Alignment) -> str:
+    """16 hex of both texts: the key under which the page autosaves its review marks in the browser."""
+    h = hashlib.sha1()
+    for side in (al.src, al.tgt):
+        for sent in side.sentences:
+            h.update(sent.text.encode("utf-8"))
+            h.update(b"\x1f")
+        h.update(b"\x1e")
+    return h.hexdigest()[:16]
+
+
 def page_data(al: Alignment) -> dict:
-    """What the page's script renders: one compact array per bead."""
+    """What the page's script renders: the sentences of each side, one compact array per bead.
+
+    ``beads[i] = [key, [src ids], [tgt ids], score | null, [[code, severity index, reason, identity], ...]]``.
+    """
     beads = []
     for b in al.beads:
-        src, tgt = sentence_texts(al, b)
         beads.append([
-            key_of(al, b), src, tgt,
+            key_of(al, b), list(b.src_ids), list(b.tgt_ids),
             None if b.score is None else round(float(b.score), 3),
-            [[f.code, _SEV_INDEX.get(f.severity, 1), f.reason] for f in b.flags],
-            ",".join(map(str, b.src_ids)) + ":" + ",".join(map(str, b.tgt_ids)),
+            [[f.code, _SEV_INDEX.get(f.severity, 1), f.reason, f.ident] for f in b.flags],
         ])
     stem = PurePath(al.src.path).stem or "alignment"
     return {
-        "v": 1,
+        "v": 2,
         "signature": al.signature,
+        "doc": doc_hash(al),
         "src_lang": al.src.lang,
         "tgt_lang": al.tgt.lang,
         "review_name": f"{stem}.review.json",
+        "src": [s.text for s in al.src.sentences],
+        "tgt": [s.text for s in al.tgt.sentences],
         "beads": beads,
     }
 
@@ -137,26 +153,38 @@ def _summary_html(al: Alignment, s: dict) -> str:
 def _toolbar_html(s: dict) -> str:
     sev = "".join(
         f'<label><input type="checkbox" data-sev="{sv.value}" checked> '
-        f'<span class="pill {sv.value}">{sv.value}</span></label>'
+        f'<span class="pill {sv.value}">{sv.value}</span> <span class="cnt" data-cnt-sev="{sv.value}"></span></label>'
         for sv in reversed(SEV_ORDER))
     codes = "".join(
-        f'<label><input type="checkbox" data-code="{_e(code)}" checked> <code>{_e(code)}</code></label>'
+        f'<label><input type="checkbox" data-code="{_e(code)}" checked> <code>{_e(code)}</code> '
+        f'<span class="cnt" data-cnt-code="{_e(code)}"></span></label>'
         for code in sorted(s["codes"]))
     return (
         '<nav id="toolbar" aria-label="filters and navigation">'
+        '<fieldset id="f-order"><legend>show</legend>'
+        '<label title="the flagged pairs only, errors first, then warnings, then info">'
+        '<input type="radio" name="order" id="order-work" checked> flagged pairs, worst first</label>'
+        '<label><input type="radio" name="order" id="order-doc"> all pairs in document order</label></fieldset>'
+        '<input type="search" id="search" placeholder="search both languages" aria-label="search both languages">'
         f'<fieldset id="f-sev"><legend>severity</legend>{sev}</fieldset>'
         + (f'<fieldset id="f-codes"><legend>flags</legend>{codes}</fieldset>' if codes else "")
-        + '<label><input type="checkbox" id="f-clean" checked> clean beads</label>'
+        + '<label title="in document order: show pairs without flags too"><input type="checkbox" id="f-clean" checked>'
+        ' clean pairs</label>'
         '<label><input type="checkbox" id="f-done"> hide accepted</label>'
-        '<span><button type="button" id="prev" title="previous flagged bead (k or p)">&#9664; prev</button> '
-        '<button type="button" id="next" title="next flagged bead (j or n)">next &#9654;</button> '
+        '<span><button type="button" id="prev" title="previous flagged pair (k or p)">&#9664; prev</button> '
+        '<button type="button" id="next" title="next flagged pair (j or n)">next &#9654;</button> '
         '<span id="pos"></span></span>'
-        '<span><button type="button" id="save" title="download the review file for aligner check">'
-        'Save review</button> '
+        '<span><button type="button" id="select-shown" title="tick the selection box of every pair shown">'
+        'select shown</button> <button type="button" id="bulk-accept" title="accept every finding of the selected '
+        'pairs">accept selected</button></span>'
+        '<span><button type="button" id="undo" title="undo the last alignment fix (u)" disabled>undo fix</button> '
+        '<button type="button" id="save" title="download the review file (marks and fixes) for aligner check '
+        '--review and aligner report --review">Save review</button> '
         '<label title="load a saved review file to go on reviewing">load review <input type="file" id="load" '
         'accept=".json,application/json"></label></span>'
         '<span id="shown"></span><span id="status"></span>'
-        '<span class="keys"><kbd>j</kbd>/<kbd>k</kbd> next/previous flag, <kbd>a</kbd> accept</span>'
+        '<span class="keys"><kbd>j</kbd>/<kbd>k</kbd> next/previous flag, <kbd>a</kbd> accept, '
+        '<kbd>u</kbd> undo fix, <kbd>/</kbd> search</span>'
         "</nav>"
     )
 
@@ -183,7 +211,7 @@ def to_html(al: Alignment) -> str:
         "</header>",
         _toolbar_html(s),
         '<noscript><p>This page needs JavaScript to show the beads.</p></noscript>',
-        '<main id="beads" role="list"><div class="colhead" aria-hidden="true"><span>bead</span>'
+        '<main id="beads" role="list"><div class="colhead" aria-hidden="true"><span>pair</span>'
         f"<span>{_e(al.src.lang)}</span><span>{_e(al.tgt.lang)}</span></div></main>",
         '<p id="empty" hidden>No bead matches the filters.</p>',
         f'<script type="application/json" id="aligner-data">{_json_for_script(page_data(al))}</script>',
