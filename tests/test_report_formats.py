@@ -223,8 +223,11 @@ def test_html_self_contained_and_escaped():
     assert page.count("<script") == 2
     d = page_json(page)
     assert [b[0] for b in d["beads"]] == keys(al)
-    assert d["beads"][3][1] == ["这是第四句<b>&amp;</b>。"]
-    assert d["beads"][2][4] == [["low_score", 1, "score 0.77 < 0.8"], ["length_ratio", 0, "ratio 2.1"]]
+    # page data v2 (issue 16): sentences once per side, pairs by sentence ids, flags with their identity
+    assert [d["src"][i] for i in d["beads"][3][1]] == ["这是第四句<b>&amp;</b>。"]
+    assert d["beads"][2][1:3] == [[2], [2, 3]]
+    assert d["beads"][2][4] == [["low_score", 1, "score 0.77 < 0.8", al.beads[2].flags[0].ident],
+                                ["length_ratio", 0, "ratio 2.1", al.beads[2].flags[1].ident]]
     assert d["signature"] == SIGNATURE and d["review_name"] == "doc.zh.review.json"
 
 
