@@ -90,6 +90,11 @@ def test_missing_ok(tmp_path):
     '{"aligner_review": 1, "entries": {}}',
     '{"aligner_review": 1, "entries": [{"key": "xyz", "code": "omission"}]}',
     '{"aligner_review": 1, "entries": [{"key": "0123456789abcdef"}]}',
+    # docs/errors.md rows W3, W4 (issue 16)
+    '{"aligner_review": 2, "entries": [], "corrections": {}}',
+    '{"aligner_review": 2, "entries": [], "corrections": [1]}',
+    '{"aligner_review": 2, "entries": [{"key": "0123456789abcdef", "code": "partial", "flag": 7}]}',
+    '{"aligner_review": 2, "entries": [{"key": "0123456789abcdef", "code": "partial", "run": [{"key": "x"}]}]}',
 ])
 def test_malformed(text):
     with pytest.raises(InputError):
