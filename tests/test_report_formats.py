@@ -110,7 +110,9 @@ def test_jsonl_header_then_one_record_per_bead():
     assert r2["src_ids"] == [2] and r2["tgt_ids"] == [2, 3]
     assert r2["tgt"] == ["The meeting", "lasted three days."] and r2["score"] == 0.77
     assert [f["code"] for f in r2["flags"]] == ["low_score", "length_ratio"]
-    assert r2["flags"][0] == {"code": "low_score", "severity": "warning", "reason": "score 0.77 < 0.8"}
+    assert r2["flags"][0] == {"code": "low_score", "severity": "warning", "reason": "score 0.77 < 0.8",
+                              "flag": al.beads[2].flags[0].ident, "spans": []}  # flag, spans: issue 16
+    assert recs[0]["flags"][0]["spans"] == [["src", 0, 4], ["tgt", 3, 7]]  # 1962 / 1963 in the texts
     assert recs[4]["score"] is None and recs[4]["tgt"] == []
     assert recs[5]["tgt"] == ["An extra English line.\tTabbed"]
 

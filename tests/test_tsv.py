@@ -81,6 +81,23 @@ def test_tsv_of_eight_columns_is_still_read(tmp_path):
     assert all(b.p_omission is None and b.p_addition is None for b in back.beads)
 
 
+def test_tsv_of_ten_columns_is_still_read(tmp_path):
+    """A TSV written before the spans column (issue 16) reads as before; the spans cell holds each flag's evidence."""
+    import json
+
+    p = tmp_path / "old.tsv"
+    rows = to_tsv(make_alignment()).split("\n")
+    old = "\n".join("\t".join(row.split("\t")[:10]) for row in rows)
+    p.write_text(old, encoding="utf-8")
+    back = read_tsv(p)
+    assert [b.score for b in back.beads] == [0.812, None, 0.5, None]
+    assert to_tsv(back).split("\n")[2:] == to_tsv(make_alignment()).split("\n")[2:]  # spans computed again
+    spans = json.loads(rows[4].split("\t")[10])  # row of bead 2: number_mismatch, low_similarity
+    # "English has 4; Chinese 四": the English text has no 4 (nothing marked), the Chinese has 四 (第四句, offset 1);
+    # low_similarity is about the whole pair (no span)
+    assert spans == [[["src", 1, 2]], []]
+
+
 def test_ladder():
     assert to_ladder(make_alignment()) == "[0, 1]:[0, 1]:0.812\n[2]:[]:0.000\n[3]:[2]:0.500\n[]:[3]:0.000\n"
 

@@ -3,7 +3,7 @@
 TSV contract (UTF-8, LF): one ``# `` comment line with the signature, then a
 header row, then one row per bead in document order::
 
-    src_ids  tgt_ids  src  tgt  score  flags  severity  reason  p_omission  p_addition
+    src_ids  tgt_ids  src  tgt  score  flags  severity  reason  p_omission  p_addition  spans
 
 * ``src_ids``/``tgt_ids``: comma-separated 0-based sentence ids, empty on a
   side with nothing;
@@ -18,6 +18,11 @@ header row, then one row per bead in document order::
   (``aligner.qa.calibrated``): the per-pair suspicion score to sort a review by;
   empty where not computed (1-0 and 0-1 beads). Files written before these
   two columns existed (eight columns) are still read.
+* ``spans``: the evidence of each flag (``aligner.evidence``), JSON: one list
+  per flag, in flag order, of ``["src"|"tgt", start, end]`` code-point offsets
+  into that row's ``src``/``tgt`` text (unescaped); empty when clean. Files
+  written before this column existed (ten columns) are still read (spans are
+  computed from the reasons when needed).
 
 Ladder (MAC-Test's gold format plus a score): ``[0]:[0, 1]:0.812`` per bead.
 """
@@ -30,7 +35,8 @@ from pathlib import Path
 from ..data import Alignment, Bead, Flag, Sentence, Severity, Side
 from ..errors import InputError
 
-COLUMNS = ("src_ids", "tgt_ids", "src", "tgt", "score", "flags", "severity", "reason", "p_omission", "p_addition")
+COLUMNS = ("src_ids", "tgt_ids", "src", "tgt", "score", "flags", "severity", "reason", "p_omission", "p_addition",
+           "spans")
 REASON_SEP = " | "
 
 
@@ -88,6 +94,16 @@ def bead_texts(al: Alignment, bead: Bead) -> tuple[str, str]:
     return src, tgt
 
 
+def _spans_cell(src: str, tgt: str, b: Bead) -> str:
+    if not b.flags:
+        return ""
+    import json
+
+    from ..evidence import flag_spans
+
+    return json.dumps([[list(sp) for sp in flag_spans(f, src, tgt)] for f in b.flags], separators=(",", ":"))
+
+
 def to_tsv(al: Alignment) -> str:
     """The alignment as TSV text (see module docstring)."""
     buf = io.StringIO()
@@ -106,6 +122,7 @@ def to_tsv(al: Alignment) -> str:
             escape(join_reasons([f.reason for f in b.flags])),
             "" if b.p_omission is None else f"{b.p_omission:.3f}",
             "" if b.p_addition is None else f"{b.p_addition:.3f}",
+            _spans_cell(src, tgt, b),
         )
         buf.write("\t".join(row) + "\n")
     return buf.getvalue()
