@@ -86,7 +86,7 @@ def _find(c: str, text: str) -> tuple[int, int] | None:
         m = re.search(rf"(?<![A-Za-z]){re.escape(c)}", text, re.IGNORECASE)  # a stem: 'vacuum' in 'vacuums'
         if m:
             end = m.end()
-            while end < len(text) and text[end].isalpha():
+            while end < len(text) and text[end].isascii() and text[end].isalpha():
                 end += 1
             return m.start(), end
     else:

@@ -228,8 +228,10 @@ def test_html_self_contained_and_escaped():
     # page data v2 (issue 16): sentences once per side, pairs by sentence ids, flags with their identity
     assert [d["src"][i] for i in d["beads"][3][1]] == ["这是第四句<b>&amp;</b>。"]
     assert d["beads"][2][1:3] == [[2], [2, 3]]
-    assert d["beads"][2][4] == [["low_score", 1, "score 0.77 < 0.8", al.beads[2].flags[0].ident],
-                                ["length_ratio", 0, "ratio 2.1", al.beads[2].flags[1].ident]]
+    assert d["beads"][2][4] == [["low_score", 1, "score 0.77 < 0.8", al.beads[2].flags[0].ident, []],
+                                ["length_ratio", 0, "ratio 2.1", al.beads[2].flags[1].ident, []]]
+    # evidence per sentence: [side, sentence id, start, end] (1962 in zh sentence 0, 1963 in en sentence 0)
+    assert d["beads"][0][4][0][4] == [[0, 0, 0, 4], [1, 0, 3, 7]]
     assert d["signature"] == SIGNATURE and d["review_name"] == "doc.zh.review.json"
 
 

@@ -92,6 +92,15 @@ def test_rows_carry_pair_numbers_and_flag_codes(wb):
         == ["entity_mismatch", "entity_mismatch"]
 
 
+def test_evidence_is_highlighted(wb):
+    """The characters each flag is about are marked in the text (aligner.evidence)."""
+    marks = wb.execute_script("return Array.from(document.querySelectorAll('#b5 mark.ev')).map(m => m.textContent)")
+    assert marks == ["1962", "1963"]
+    assert wb.execute_script("return Array.from(document.querySelectorAll('#b1 mark.ev')).map(m => m.textContent)") \
+        == ["ABM", "SALT"]
+    assert wb.execute_script("return document.querySelector('#b2 .src mark.ev').textContent") == ZH[2]
+
+
 def test_work_order_worst_first_then_all_pairs_in_document_order(wb):
     assert pairs(wb) == [6, 1, 3, 4, 5, 2]        # error, warnings (document order), info; clean pairs hidden
     click(wb, "#order-doc")

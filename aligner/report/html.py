@@ -69,14 +69,18 @@ def doc_hash(al: Alignment) -> str:
 def page_data(al: Alignment) -> dict:
     """What the page's script renders: the sentences of each side, one compact array per bead.
 
-    ``beads[i] = [key, [src ids], [tgt ids], score | null, [[code, severity index, reason, identity], ...]]``.
+    ``beads[i] = [key, [src ids], [tgt ids], score | null, [[code, severity index, reason, identity, evidence],
+    ...]]``; evidence: ``[[side 0|1, sentence id, start, end], ...]`` in UTF-16 units (``evidence.per_sentence``).
     """
+    from ..evidence import bead_spans, per_sentence
+
     beads = []
     for b in al.beads:
         beads.append([
             key_of(al, b), list(b.src_ids), list(b.tgt_ids),
             None if b.score is None else round(float(b.score), 3),
-            [[f.code, _SEV_INDEX.get(f.severity, 1), f.reason, f.ident] for f in b.flags],
+            [[f.code, _SEV_INDEX.get(f.severity, 1), f.reason, f.ident, per_sentence(al, b, sp)]
+             for f, sp in zip(b.flags, bead_spans(al, b))],
         ])
     stem = PurePath(al.src.path).stem or "alignment"
     return {

@@ -95,11 +95,29 @@
   }
 
   // ---- rendering --------------------------------------------------------------
-  function side(ids, texts, lang, i) {
-    var h = "";
+  // the evidence of the pair's flags (character ranges) in one sentence, as <mark>s
+  function marked(text, b, sd, id) {
+    var r = [], k, e;
+    for (k = 0; k < b.flags.length; k++) {
+      var ev = b.flags[k][4] || [];
+      for (e = 0; e < ev.length; e++) if (ev[e][0] === sd && ev[e][1] === id) r.push([ev[e][2], ev[e][3], k]);
+    }
+    if (!r.length) return esc(text);
+    r.sort(function (a, b) { return a[0] - b[0]; });
+    var h = "", at = 0;
+    for (k = 0; k < r.length; k++) {
+      var lo = Math.max(r[k][0], at), hi = Math.min(r[k][1], text.length);
+      if (hi <= lo) continue;
+      h += esc(text.slice(at, lo)) + '<mark class="ev" data-f="' + r[k][2] + '">' + esc(text.slice(lo, hi)) + "</mark>";
+      at = hi;
+    }
+    return h + esc(text.slice(at));
+  }
+  function side(b, sd) {
+    var ids = sd ? b.t : b.s, texts = sd ? D.tgt : D.src, lang = sd ? "t" : "s", h = "";
     for (var k = 0; k < ids.length; k++) {
       if (texts[ids[k]] === "") continue;
-      h += '<span class="s" data-' + lang + '="' + ids[k] + '">' + esc(texts[ids[k]]) + "</span>";
+      h += '<span class="s" data-' + lang + '="' + ids[k] + '">' + marked(texts[ids[k]], b, sd, ids[k]) + "</span>";
     }
     return h || '<span class="none">(nothing)</span>';
   }
@@ -135,8 +153,8 @@
       '<a href="#b' + i + '" title="' + esc(D.src_lang) + ":" + esc(D.tgt_lang) + " sentence ids " + esc(ids) + '">#' + (i + 1) +
       "</a><span>" + b.s.length + "-" + b.t.length + "</span><span>" + (b.score === null ? "" : b.score.toFixed(2)) +
       "</span>" + fixMenu(i) + "</div>" +
-      '<div class="src" lang="' + esc(D.src_lang) + '">' + side(b.s, D.src, "s", i) + "</div>" +
-      '<div class="tgt" lang="' + esc(D.tgt_lang) + '">' + side(b.t, D.tgt, "t", i) + "</div>";
+      '<div class="src" lang="' + esc(D.src_lang) + '">' + side(b, 0) + "</div>" +
+      '<div class="tgt" lang="' + esc(D.tgt_lang) + '">' + side(b, 1) + "</div>";
     if (!b.key) h += '<div class="flags"><div class="fixnote">fixed in this page: <code>aligner check --review</code> scores it again</div></div>';
     if (fl.length) {
       h += '<div class="flags">';
