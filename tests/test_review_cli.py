@@ -90,3 +90,51 @@ def test_report_review_bad_file_exits_3(cli, tmp_path, tsv):
     bad.write_text('{"aligner_review": 2, "corrections": {}}', encoding="utf-8")
     assert_clean_failure(cli("report", tsv, "-o", tmp_path / "o.tmx", "--review", bad), EXIT_INPUT, str(bad),
                          output=tmp_path / "o.tmx")
+
+
+@pytest.mark.parametrize("args, kept", [
+    # sample(): pairs 0-3 two-sided, scores 0.83 (error flag), 0.91, 0.77 (warning, info), 0.88
+    ([], ["0", "1", "2", "3"]),
+    (["--min-score", "0.8"], ["0", "1", "2"]),                 # 0.77 left out (tuids number the kept pairs)
+    (["--exclude-flagged", "error"], ["0", "1", "2"]),         # the number_mismatch error pair left out
+    (["--exclude-flagged", "warning"], ["0", "1"]),            # and the low_score warning pair
+    (["--exclude-flagged", "info", "--min-score", "0.9"], ["0"]),
+])
+def test_tmx_selection(cli, tmp_path, tsv, args, kept):
+    out = tmp_path / "tm.tmx"
+    res = cli("report", tsv, "-o", out, *args)
+    assert res.exit_code == 0, res.output
+    tus = etree.fromstring(out.read_bytes()).findall("body/tu")
+    assert [tu.get("tuid") for tu in tus] == kept
+
+
+def test_exclude_flagged_honours_accepted_flags(cli, tmp_path, tsv):
+    al = sample()
+    review = tmp_path / "r.json"
+    f = al.beads[0].flags[0]
+    review.write_text(json.dumps({"aligner_review": 2, "entries": [
+        {"key": keys(al)[0], "code": f.code, "flag": f.ident, "status": "accepted"}]}), encoding="utf-8")
+    out = tmp_path / "tm.xlf"
+    assert cli("report", tsv, "-o", out, "--exclude-flagged", "warning", "--review", review).exit_code == 0
+    units = etree.fromstring(out.read_bytes()).findall(".//{urn:oasis:names:tc:xliff:document:2.0}unit")
+    k = keys(al)
+    # pair 0's error is accepted: kept; pairs 2 and 4 have warnings: left out; 1, 3 clean and 5 info: kept
+    assert [u.get("name") for u in units] == [k[0], k[1], k[3], k[5]]
+    assert cli("report", tsv, "-o", out, "--exclude-flagged", "warning").exit_code == 0
+    units = etree.fromstring(out.read_bytes()).findall(".//{urn:oasis:names:tc:xliff:document:2.0}unit")
+    assert [u.get("name") for u in units] == [k[1], k[3], k[5]]  # without the review, pair 0 goes too
+
+
+@pytest.mark.parametrize("args", [["-o", "x.tsv", "--min-score", "0.5"], ["-o", "x.html", "--exclude-flagged",
+                                                                           "error"],
+                                  ["-o", "x.tmx", "--exclude-flagged", "severe"]])
+def test_selection_outside_a_tm_or_unknown_severity_exits_3(cli, tmp_path, tsv, args):
+    args = [a if not a.startswith("x.") else str(tmp_path / a) for a in args]
+    res = cli("report", tsv, *args)
+    assert res.exit_code == 3 and ("--min-score and --exclude-flagged" in res.output or "unknown severity" in
+                                   res.output), res.output
+
+
+def test_align_refuses_a_selection_for_tsv_before_any_work(cli, tmp_path, tsv):
+    res = cli("align", tsv, tsv.with_suffix(".en.txt"), "-o", tmp_path / "x.tsv", "--min-score", "0.5")
+    assert_clean_failure(res, EXIT_INPUT, "apply to tmx and xliff output", output=tmp_path / "x.tsv")

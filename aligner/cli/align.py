@@ -57,6 +57,12 @@ def align(
     skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", min=0.0, callback=finite,
                                    help="Cost of an unaligned sentence."),
     max_input_mb: float = MAX_INPUT_OPTION,
+    min_score: Optional[float] = typer.Option(
+        None, "--min-score", min=0.0, max=1.0, show_default=False,
+        help="TMX/XLIFF: only pairs scoring at least this (0-1)."),
+    exclude_flagged: Optional[str] = typer.Option(
+        None, "--exclude-flagged", metavar="SEVERITY", show_default=False,
+        help="TMX/XLIFF: leave out pairs with a flag at or above SEVERITY (info, warning, error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar, errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
 ) -> None:
@@ -67,9 +73,10 @@ def align(
         from ..output import check_writable
         from ..pipeline import align_files
         from ..report import render
-        from .report import format_for
+        from .report import check_selection, format_for
 
         out_fmt = format_for(output, fmt, default="tsv")  # -o x.html writes HTML; -o x.html -f tsv: exit 3
+        check_selection(out_fmt, min_score, exclude_flagged)
         if str(output) != "-":
             refuse_output_over_input(output, [src, tgt])  # `align A B -o B` would destroy B
             check_writable(output)
@@ -80,5 +87,9 @@ def align(
         with progress_bar(not quiet) as cb:
             al = align_files(paths, config=cfg, src_lang=src_lang.value if src_lang else None,
                              presplit_input=presplit, progress=cb)
+        if min_score is not None or exclude_flagged:
+            from ..report.select import select_pairs
+
+            al, _ = select_pairs(al, min_score=min_score, exclude_flagged=exclude_flagged)
         guard.check()
         emit(render(al, out_fmt), output)

@@ -45,6 +45,18 @@ def format_for(output: Path, fmt, default: str = "html") -> str:
     return named or default
 
 
+def check_selection(out_fmt: str, min_score, exclude_flagged) -> None:
+    """``--min-score`` / ``--exclude-flagged`` apply to TMX and XLIFF only, with a known severity (else exit 3)."""
+    from ..errors import InputError
+    from ..report.select import TM_FORMATS
+
+    if (min_score is not None or exclude_flagged) and out_fmt not in TM_FORMATS:
+        raise InputError(f"--min-score and --exclude-flagged choose the pairs of a translation memory: they apply "
+                         f"to {' and '.join(TM_FORMATS)} output, not {out_fmt}")
+    if exclude_flagged and exclude_flagged not in ("info", "warning", "error"):
+        raise InputError(f"--exclude-flagged: unknown severity {exclude_flagged!r} (info, warning or error)")
+
+
 @app.command()
 def report(
     alignment: Path = typer.Argument(..., help="An alignment TSV written by 'aligner align'.", show_default=False),
@@ -55,6 +67,13 @@ def report(
     max_input_mb: float = typer.Option(
         MAX_INPUT_OPTION.default, "--max-input-mb", min=0.0, callback=finite,
         help=f"The input limit 'aligner align' used: a TSV up to {TSV_SIZE_FACTOR} times this size is read."),
+    min_score: Optional[float] = typer.Option(
+        None, "--min-score", min=0.0, max=1.0, show_default=False,
+        help="TMX/XLIFF: only pairs scoring at least this (0-1)."),
+    exclude_flagged: Optional[str] = typer.Option(
+        None, "--exclude-flagged", metavar="SEVERITY", show_default=False,
+        help="TMX/XLIFF: leave out pairs with a flag at or above SEVERITY (info, warning, error) not accepted "
+             "in --review."),
     review: Optional[Path] = typer.Option(
         None, "--review", show_default=False,
         help="A review file saved by the HTML page: its alignment corrections are applied first "
@@ -71,6 +90,7 @@ def report(
 
         refuse_output_over_input(output, [alignment] + ([review] if review else []))
         out_fmt = format_for(output, fmt)
+        check_selection(out_fmt, min_score, exclude_flagged)
         rv = None
         if review is not None:
             from ..review import load_review
@@ -93,5 +113,12 @@ def report(
                 typer.echo(f"aligner: {review}: {fixed.applied} corrections applied, {len(fixed.stale)} stale",
                            err=True)
             al = dataclasses.replace(al, beads=fixed.beads)
+        if min_score is not None or exclude_flagged:
+            from ..report.select import select_pairs
+
+            al, dropped = select_pairs(al, min_score=min_score, exclude_flagged=exclude_flagged, review=rv)
+            if not quiet:
+                typer.echo(f"aligner: {dropped} pairs left out (--min-score / --exclude-flagged), "
+                           f"{len(al.beads)} kept", err=True)
         guard.check()
         emit(render(al, out_fmt), output)
