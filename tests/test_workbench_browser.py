@@ -188,6 +188,11 @@ def test_fix_the_alignment_merge_split_move_detach_undo_and_save(wb):
         click(wb, f"#b{pair - 1} [data-op='{what}']")
 
     def shape() -> list[str]:
+        # rows patched in place (not rebuilt) must stay numbered 1..n, in order, like a fresh render
+        numbered = wb.execute_script("return Array.from(document.querySelectorAll('#beads .bead'))"
+                                     ".map((e, k) => [e.id === 'b' + k, +e.dataset.pair === k + 1, "
+                                     "e.querySelector('a').textContent === '#' + (k + 1)])")
+        assert all(all(x) for x in numbered), numbered
         return wb.execute_script("return Array.from(document.querySelectorAll('#beads .bead'))"
                                  ".map(e => e.querySelector('a').title.split(' ').pop())")
 

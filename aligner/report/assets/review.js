@@ -255,7 +255,11 @@
     if (g !== gen) return;
     renderTo(rendered + CHUNK);
     if (rendered < order.length) setTimeout(function () { renderRest(g); }, 0);
-    else finished();
+    else allRendered();
+  }
+  function allRendered() {
+    window.alignerTiming.rendered = performance.now();   // every row of the current order is in the page
+    finished();
   }
   function rebuild(keepCurrent) {
     gen++;
@@ -268,7 +272,7 @@
     renderTo(FIRST_CHUNK);
     applyFilters();
     if (rendered < order.length) { var g = gen; setTimeout(function () { renderRest(g); }, 0); }
-    else finished();
+    else allRendered();
     if (keepCurrent && current >= 0 && current < beads.length) go(current, false);
     else current = -1;
   }
@@ -362,21 +366,72 @@
     beads = bs;
     return bad;
   }
+  // Show `next` in place of `beads`: in document order with every row rendered, only the rows that changed
+  // are rendered again and the rows after them renumbered (a fix on a 10,000-pair page stays quick);
+  // otherwise the list is rebuilt.
+  function show(next) {
+    var prev = beads, lo = 0, tail = 0;
+    beads = next;
+    current = Math.min(current, beads.length - 1);
+    if (F.work || rendered < order.length || !prev.length) { rebuild(true); return; }
+    while (lo < prev.length && lo < next.length && prev[lo] === next[lo]) lo++;
+    while (tail < prev.length - lo && tail < next.length - lo &&
+           prev[prev.length - 1 - tail] === next[next.length - 1 - tail]) tail++;
+    var hiOld = prev.length - tail, hiNew = next.length - tail;
+    lo = Math.max(0, lo - 1);                         // the neighbour before: its fix menu and run may change
+    hiOld = Math.min(prev.length, hiOld + 1); hiNew = Math.min(next.length, hiNew + 1);
+    buildFindings();
+    var extra = {};                                   // rows of runs that reach into the changed range
+    findings.forEach(function (fd) {
+      if (fd.members.length < 2) return;
+      var a = fd.members[0][0], b = fd.members[fd.members.length - 1][0];
+      if (b >= lo - 1 && a <= hiNew) fd.members.forEach(function (m) { extra[m[0]] = 1; });
+    });
+    var after = hiOld < prev.length ? rows[hiOld] : null;
+    for (var i = lo; i < hiOld; i++) rows[i].remove();
+    var h = "";
+    for (i = lo; i < hiNew; i++) h += rowHtml(i);
+    if (after) after.insertAdjacentHTML("beforebegin", h); else list.insertAdjacentHTML("beforeend", h);
+    var fresh = [], el = after ? after.previousElementSibling : list.lastElementChild;
+    for (i = hiNew - 1; i >= lo; i--) { fresh[i - lo] = el; el = el.previousElementSibling; }
+    rows = rows.slice(0, lo).concat(fresh, rows.slice(hiOld));
+    for (i = hiNew; i < next.length; i++) {           // renumber the rows after the change
+      var r = rows[i];
+      if (+r.dataset.i === i) break;
+      r.id = "b" + i; r.dataset.i = i; r.dataset.pair = i + 1;
+      var a = r.firstElementChild.children[1];      // .meta > a (querySelector on 10k rows costs ~1 s)
+      a.href = "#b" + i; a.firstChild.nodeValue = "#" + (i + 1);
+    }
+    Object.keys(extra).forEach(function (k) {
+      k = +k;
+      if (k >= lo && k < hiNew) return;
+      var old = rows[k];
+      old.insertAdjacentHTML("beforebegin", rowHtml(k));
+      rows[k] = old.previousElementSibling;
+      old.remove();
+    });
+    order = beads.map(function (_, k) { return k; });
+    rendered = order.length;
+    for (i = lo; i < hiNew; i++) rows[i].hidden = !visible(i);
+    applyFilters();
+    window.alignerTiming.rendered = performance.now();
+    if (current >= 0) go(current, false);
+  }
+  var undoStack = [];                                 // pairs before each fix, for undo
   function doOp(op) {
     var r = applyOp(beads, op);
     if (!r) { status("that fix does not apply here"); return; }
     ops.push(op);
-    beads = r;
-    current = Math.min(current, beads.length - 1);
-    rebuild(true);
+    undoStack.push(beads);
+    show(r);
     document.getElementById("undo").disabled = false;
     changed(op.op + " done; " + ops.length + " fixes (undo with u)");
   }
   function undo() {
     if (!ops.length) { status("nothing to undo"); return; }
     ops.pop();
-    replay();
-    rebuild(true);
+    if (undoStack.length) show(undoStack.pop());
+    else { replay(); rebuild(true); }
     document.getElementById("undo").disabled = !ops.length;
     changed("undone; " + ops.length + " fixes");
   }
@@ -456,6 +511,7 @@
   function absorb(j) {
     if ((j.aligner_review !== 1 && j.aligner_review !== 2) || !Array.isArray(j.entries)) throw new Error("not an aligner review file");
     ops = Array.isArray(j.corrections) ? j.corrections.slice() : [];
+    undoStack = [];
     var bad = replay();
     buildFindings();
     var byKey = {};
@@ -502,6 +558,7 @@
     } catch (e) { return ""; }
   }
   window.alignerReview = reviewJson;
+  window.alignerFilter = applyFilters;   // bench/html_load.py times it
   window.alignerForget = function () {   // tests: a fresh page (no autosave, no leave warning)
     dirty = false;
     try { localStorage.removeItem(STORE); } catch (e) { /* ignore */ }
@@ -562,7 +619,7 @@
     return n;
   }
   document.getElementById("select-shown").addEventListener("click", function () {
-    order.forEach(function (i) { if (visible(i)) { renderTo(posOf(i) + 1); rows[i].querySelector(".sel").checked = true; } });
+    order.forEach(function (i) { if (visible(i)) { renderTo(posOf(i) + 1); rows[i].firstElementChild.firstElementChild.checked = true; } });
   });
   document.getElementById("bulk-accept").addEventListener("click", function () {
     var idx = [];
