@@ -68,13 +68,17 @@ def test_seed_000_warnings_to_zero_in_the_page_then_check_passes(browser, seed, 
     wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "1", "page ready")
     assert int(browser.execute_script("return document.body.dataset.openWarnings")) == 6
     shot(browser, "review-work-order.png")
+    pair146 = next(it for it in items if "none for" in it["reason"])["pair"]
+    browser.execute_script(f"document.querySelector('#b{pair146 - 1}').scrollIntoView({{block: 'center'}})")
+    shot(browser, "review-evidence.png")                        # the uncovered words highlighted
     # the CI line's pair is the page's data-pair, with the flag's code
     row = f"#b{low['pair'] - 1}"
     assert browser.execute_script(f"return document.querySelector('{row}').dataset.pair") == str(low["pair"])
     assert browser.execute_script(f"return document.querySelector('{row} .flag').dataset.flag") == "low_similarity"
 
     # fix the low-similarity pair: it is half of a question the aligner split from its other half
-    browser.execute_script(f"document.querySelector('{row} details.fix').open = true")
+    browser.execute_script(f"document.querySelector('{row} details.fix').open = true; "
+                           f"document.querySelector('{row}').scrollIntoView({{block: 'center'}})")
     shot(browser, "review-fix-menu.png")
     click(browser, f"{row} [data-op='merge-next']")
     assert int(browser.execute_script("return document.body.dataset.openWarnings")) == 5
