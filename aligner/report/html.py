@@ -1,25 +1,27 @@
-"""A self-contained HTML review page (works offline: no CDN, no network).
+"""A self-contained HTML review page, the reviewer's workbench (works offline: no CDN, no network).
 
-The page shows both texts side by side bead by bead, flagged beads
-highlighted by severity with their reasons, filters by severity and flag
-code, keys to jump between flagged beads (``j``/``n`` next, ``k``/``p``
-previous, ``a`` accept the current bead's flags) and a summary at the top
-(coverage, flags by code, the run's signature).
+The page shows both texts side by side pair by pair. It opens on the flagged
+pairs, worst first, with "all pairs in document order" one click away; a
+search box over both languages; filters by severity and flag code with live
+counts of open findings; keys to jump between flagged pairs (``j``/``n`` next,
+``k``/``p`` previous, ``a`` accept the current pair's findings, ``u`` undo the
+last fix, ``/`` search) and a summary at the top (coverage, flags by code, the
+run's signature). Each row carries ``data-pair`` (the 1-based pair number, as
+``check`` prints it) and each flag ``data-flag`` (its code) and ``data-id``
+(its identity); the evidence of each flag (``aligner.evidence``) is marked in
+the text.
 
-Review round trip: the reviewer accepts flags or comments on them and saves
-a review file (a Blob download, no server)::
+The reviewer accepts or comments on findings (a flag, or a run of consecutive
+unpaired lines as one finding; bulk accept of a selection) and fixes the
+alignment (merge, split, move a boundary sentence, mark a sentence as having
+no counterpart; undo). Marks and fixes are autosaved in the browser's
+localStorage under the document's hash (``doc_hash``) and saved as one review
+file (a Blob download, no server): ``docs/review-file.md``, read by
+``aligner.review`` and ``aligner.corrections``.
 
-    {"aligner_review": 1, "entries": [{"key": "<bead_key>", "code": "number_mismatch",
-                                       "status": "accepted", "comment": "free text"}]}
-
-``status`` is ``"accepted"``, or ``"open"`` for an entry that only carries a
-comment. ``key`` is ``aligner.data.bead_key`` over the bead's sentence texts,
-computed here and embedded per bead (``data-key``). A saved review file can
-be loaded back into the page to go on reviewing.
-
-The data is embedded as JSON in ``<script type="application/json">``; the
-CSS and JS (``aligner/report/assets``) are inlined; a Content-Security-Policy
-forbids every network fetch.
+The data is embedded as JSON in ``<script type="application/json">`` (see
+``page_data``); the CSS and JS (``aligner/report/assets``) are inlined; a
+Content-Security-Policy forbids every network fetch.
 """
 
 from __future__ import annotations
