@@ -221,7 +221,7 @@ def to_html(al: Alignment) -> str:
         f"<span>{_e(al.src.lang)}</span><span>{_e(al.tgt.lang)}</span></div></main>",
         '<p id="empty" hidden>No bead matches the filters.</p>',
         f'<script type="application/json" id="aligner-data">{_json_for_script(page_data(al))}</script>',
-        f"<script>\n{_asset('review.js')}</script>",
+        f"<script>\n{_asset('model.js')}\n{_asset('review.js')}</script>",
         "</body>",
         "</html>",
         "",
