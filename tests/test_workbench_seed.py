@@ -40,6 +40,11 @@ def test_seed_000_warnings_to_zero_in_the_page_then_check_passes(browser, seed, 
     r = runner.invoke(app, ["align", str(src), "-o", str(tsv), "--cache-dir", str(cache_dir), "-q"])
     assert r.exit_code == 0, r.output
     assert runner.invoke(app, ["report", str(tsv), "-o", str(page)]).exit_code == 0
+    # bug 4: `align -o x.html` writes the page (it wrote TSV into x.html); same page as report's of the TSV
+    direct = tmp_path / "direct.html"
+    r = runner.invoke(app, ["align", str(src), "-o", str(direct), "--cache-dir", str(cache_dir), "-q"])
+    assert r.exit_code == 0, r.output
+    assert direct.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
     # before: check fails at --fail-on warning and names each finding as the page does
     before = run("check", src, "--fail-on", "warning", "--json", cache_dir=cache_dir)
