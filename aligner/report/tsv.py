@@ -103,7 +103,9 @@ def bead_texts(al: Alignment, bead: Bead) -> tuple[str, str]:
 def _cuts_cell(al: Alignment, b: Bead) -> str:
     """``[[src offsets], [tgt offsets]]`` of the 2nd, 3rd ... sentence in the joined text (``bead_texts``)."""
     def cuts(sents, ids) -> list[int]:
-        texts = [t for t in (sents[i].text for i in ids) if t]
+        texts = [sents[i].text for i in ids]
+        if not all(texts):  # an empty sentence (a side rebuilt from a TSV without cuts) has no place of its own
+            return []
         out, pos = [], 0
         for t in texts[:-1]:
             pos += len(t) + 1
