@@ -113,9 +113,11 @@
       h += btn("move-prev-" + sd, "first " + name + " sentence to previous pair", i > 0);
       h += btn("move-next-" + sd, "last " + name + " sentence to next pair", i < n - 1);
       if (b.s.length + b.t.length > 1) {
-        h += btn("detach-first-" + sd, "first " + name + " sentence: no counterpart", true);
-        if (ids.length > 1 || b.s.length + b.t.length > 1)
+        if (ids.length === 1) h += btn("detach-first-" + sd, name + " sentence: no counterpart", true);
+        else {
+          h += btn("detach-first-" + sd, "first " + name + " sentence: no counterpart", true);
           h += btn("detach-last-" + sd, "last " + name + " sentence: no counterpart", true);
+        }
       }
     });
     if (b.s.length + b.t.length > 1)
