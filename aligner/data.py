@@ -82,6 +82,28 @@ class Flag:
     severity: Severity
     reason: str
 
+    @property
+    def ident(self) -> str:
+        """What this flag is about, stable across runs: ``flag_ident(code, reason)``."""
+        return flag_ident(self.code, self.reason)
+
+
+def flag_ident(code: str, reason: str) -> str:
+    """A flag's identity within its bead: ``code:`` + 8 hex of its reason with measurements masked.
+
+    Two flags of one code on one bead (English has ABM / English has SALT) differ
+    in what they are about, which the reason names (the token, the clause, the
+    sentence); the measured figures in it (decimals such as cosines 0.58, shares
+    such as 60%) are masked so that a re-run whose figures move slightly keeps the
+    identity. Counted numbers (3000亿, 30 billion) are what a number flag is about
+    and are kept.
+    """
+    import hashlib
+    import re
+
+    masked = re.sub(r"\d+\.\d+|\d+%", "#", " ".join(reason.split()))
+    return f"{code}:{hashlib.sha1(masked.encode('utf-8')).hexdigest()[:8]}"
+
 
 @dataclass(frozen=True)
 class Bead:

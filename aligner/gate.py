@@ -161,6 +161,9 @@ class Verdict:
     error_code: int = 0  #: exit code of an input/model error, 0 when none
     notes: tuple[str, ...] = ()
     damage: tuple[tuple[str, str, str], ...] = ()  #: damage flags (code, severity, reason), for every verdict
+    items: tuple[dict, ...] = ()  #: failing findings named as the page names them (``review.finding_item``)
+    accepted_entries: int = 0  #: review entries that accepted at least one current flag
+    corrections: dict = field(default_factory=dict)  #: alignment fixes: {"applied": n, "stale": [why, ...]}
 
     @property
     def as_expected(self) -> bool:
@@ -184,14 +187,17 @@ class Verdict:
         return d
 
 
-def _gate_flags(beads: Sequence[Bead], src: Side, tgt: Side, review,
-                fail_on: str) -> tuple[tuple[tuple[str, str, str], ...], int, int]:
-    from .review import apply_review, failing
+def _gate_flags(beads: Sequence[Bead], src: Side, tgt: Side, review, fail_on: str) -> dict:
+    """``failing`` (code, severity, reason) per flag, ``items`` per finding, ``accepted`` flags,
+    ``accepted_entries`` (review entries that matched), ``stale`` entries: Verdict fields."""
+    from .review import apply_review, failing, failing_findings, finding_item
 
     reviewed = apply_review(beads, src, tgt, review)
     fails = tuple((f.code, f.severity.value, f.reason) for _, f in failing(reviewed, fail_on))
     n_acc = sum(1 for i, b in enumerate(beads) for f in b.flags if reviewed.is_accepted(i, f))
-    return fails, n_acc, len(reviewed.stale)
+    items = tuple(finding_item(fd, beads, src, tgt) for fd in failing_findings(reviewed, fail_on))
+    return dict(failing=fails, items=items, accepted=n_acc, accepted_entries=len(reviewed.used),
+                stale=len(reviewed.stale))
 
 
 def _damage(beads: Sequence[Bead]) -> tuple[tuple[str, str, str], ...]:
@@ -246,12 +252,12 @@ def judge(
             dmg = damage_flags(side)
             beads = tuple(Bead((s.id,), (), None, tuple(dmg.get(s.id, ()))) for s in side.sentences)
             empty = Side("en" if side.lang == "zh" else "zh", "", ())
-            fails, acc, stale = _gate_flags(beads, side, empty, baseline, fail_on)
+            g = _gate_flags(beads, side, empty, baseline, fail_on)
             lang = "Chinese" if side.lang == "zh" else "English"
             return Verdict(verdict="monolingual", layout=lay.kind,
                            reason=f"{lang} only ({len(side)} sentences): nothing to align against",
-                           summary=summarize(beads, len(side), 0), failing=fails, accepted=acc, stale=stale,
-                           gated="damage", damage=_damage(beads), **common)
+                           summary=summarize(beads, len(side), 0), gated="damage", damage=_damage(beads),
+                           **g, **common)
         layout = lay.kind
     else:
         layout = "pair"
@@ -266,19 +272,27 @@ def judge(
     notes = tuple(loaded.notes)
     if layout == "mixed":
         beads = _only(al.beads, "damage")
-        fails, acc, stale = _gate_flags(beads, al.src, al.tgt, baseline, fail_on)
+        g = _gate_flags(beads, al.src, al.tgt, baseline, fail_on)
         return Verdict(verdict="mixed", layout=layout,
                        reason="paragraphs of each language do not pair up (some only in one language): "
-                              "not a parallel text", summary=summary, evidence=ev, failing=fails,
-                       accepted=acc, stale=stale, gated="damage", notes=notes, damage=_damage(beads), **common)
+                              "not a parallel text", summary=summary, evidence=ev,
+                       gated="damage", notes=notes, damage=_damage(beads), **g, **common)
     if not ev.parallel:
         return Verdict(verdict="not-parallel", layout=layout,
                        reason=f"not translations of each other: {ev.describe()}", summary=summary,
                        evidence=ev, gated="none", notes=notes, **common)
-    fails, acc, stale = _gate_flags(al.beads, al.src, al.tgt, baseline, fail_on)
+    fixes: dict = {}
+    if baseline.corrections:
+        from .corrections import apply_corrections, rescore
+
+        fixed = apply_corrections(al.beads, al.src, al.tgt, baseline.corrections)
+        fixes = {"applied": fixed.applied, "stale": list(fixed.stale)}
+        if fixed.applied:
+            al = rescore(al, fixed.beads, config=config, embedder=embedder)
+            summary = summarize(al.beads, len(al.src), len(al.tgt))
+    g = _gate_flags(al.beads, al.src, al.tgt, baseline, fail_on)
     return Verdict(verdict="parallel", layout=layout, reason=ev.describe(), summary=summary, evidence=ev,
-                   failing=fails, accepted=acc, stale=stale, gated="all", notes=notes,
-                   damage=_damage(al.beads), **common)
+                   gated="all", notes=notes, damage=_damage(al.beads), corrections=fixes, **g, **common)
 
 
 def check_entry(entry, *, config: AlignConfig = AlignConfig(), embedder: Embedder | None = None,

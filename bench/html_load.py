@@ -9,9 +9,14 @@ headless Chromium through selenium/chromedriver, a fresh load per run, and
 reports the median of:
 
 * ``first``: navigation start -> first rows on screen (script's first chunk);
-* ``ready``: navigation start -> every bead rendered (``body[data-ready]``);
-* ``filter``: time to apply one filter change (all 10k beads);
-* ``next``: time to jump to the next flagged bead.
+* ``ready``: navigation start -> every row of the opening view rendered
+  (``body[data-ready]``; since issue 16 the page opens on the flagged pairs);
+* ``doc_order``: "all pairs in document order" clicked -> all 10k rows rendered;
+* ``filter``: time to apply one filter change (all 10k pairs, document order);
+* ``search``: time to apply a search over both languages (all 10k pairs);
+* ``accept``: ticking one flag's accept box (mark, counts, autosave);
+* ``merge``: a "merge with next" fix -> the page rebuilt (all 10k rows rendered);
+* ``next``: time to jump to the next flagged pair.
 
 Needs /usr/bin/chromium, /usr/bin/chromedriver and ``selenium``.
 """
@@ -96,9 +101,21 @@ def main(argv: list[str] | None = None) -> int:
     f = work / "bench.html"
     f.write_text(page, encoding="utf-8")
     drv = driver(str(work / "profile"))
-    res: dict[str, list[float]] = {"first": [], "ready": [], "filter": [], "next": []}
+    res: dict[str, list[float]] = {"first": [], "ready": [], "doc_order": [], "filter": [], "search": [],
+                                   "accept": [], "merge": [], "next": []}
+
+    def until_rendered(js_click: str) -> float:
+        drv.execute_script("window.__t = performance.now(); " + js_click)
+        end = time.monotonic() + 60
+        while not drv.execute_script("return (window.alignerTiming.rendered || 0) > window.__t"):
+            if time.monotonic() > end:
+                raise RuntimeError("rows not rendered in 60 s")
+            time.sleep(0.01)
+        return drv.execute_script("return window.alignerTiming.rendered - window.__t")
+
     try:
         for _ in range(args.runs):
+            drv.execute_script("window.alignerForget && window.alignerForget()")  # no autosave carried over
             drv.get("about:blank")
             drv.get(f.as_uri())
             end = time.monotonic() + 60
@@ -109,12 +126,23 @@ def main(argv: list[str] | None = None) -> int:
             t = drv.execute_script("return window.alignerTiming")
             res["first"].append(t["first"])
             res["ready"].append(t["all"])
-            res["filter"].append(drv.execute_script(
-                "var c = document.getElementById('f-clean'), t = performance.now();"
-                "c.click(); var d = performance.now() - t; c.click(); return d;"))
             res["next"].append(drv.execute_script(
                 "var t = performance.now(); document.getElementById('next').click();"
                 "return performance.now() - t;"))
+            res["accept"].append(drv.execute_script(
+                "var c = document.querySelector('#beads .accept'), t = performance.now();"
+                "c.click(); return performance.now() - t;"))
+            res["doc_order"].append(until_rendered("document.getElementById('order-doc').click();"))
+            res["search"].append(drv.execute_script(
+                "var s = document.getElementById('search'); s.value = 'minister'; var t = performance.now();"
+                "window.alignerFilter(); var d = performance.now() - t; s.value = ''; window.alignerFilter();"
+                "return d;"))
+            res["filter"].append(drv.execute_script(
+                "var c = document.getElementById('f-clean'), t = performance.now();"
+                "c.click(); var d = performance.now() - t; c.click(); return d;"))
+            res["merge"].append(until_rendered(
+                "var r = document.querySelector('#beads .bead'); r.querySelector('details.fix').open = true;"
+                "r.querySelector(\"[data-op='merge-next']\").click();"))
         errors = [e for e in drv.get_log("browser") if e["level"] == "SEVERE"]
     finally:
         drv.quit()

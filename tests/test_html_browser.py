@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from aligner.report import render
+from aligner.report.html import doc_hash
 
 from test_report_formats import keys, sample
 
@@ -88,10 +89,19 @@ def page(browser, page_file):
     """The sample page freshly loaded and fully rendered; downloads folder emptied."""
     for f in browser.downloads.iterdir():
         f.unlink()
+    forget(browser)
     browser.get(page_file.as_uri())
     wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "1", "page ready")
     browser.get_log("browser")  # drop what loading logged (checked in its own test)
     return browser
+
+
+def forget(drv) -> None:
+    """Drop the page's autosaved marks and its unsaved state, so the next load starts fresh."""
+    try:
+        drv.execute_script("window.alignerForget && window.alignerForget()")
+    except Exception:  # no page loaded yet
+        pass
 
 
 def wait_for(cond, what: str, timeout: float = 10.0):
@@ -134,6 +144,8 @@ def test_page_loads_without_console_errors(browser, page_file):
     wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "1", "page ready")
     errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
     assert errors == []
+    assert visible_beads(browser) == [0, 2, 4, 5]             # work order: the flagged pairs, worst first
+    click(browser, "#order-doc")                              # one click: all pairs in document order
     assert visible_beads(browser) == [0, 1, 2, 3, 4, 5]
     assert browser.execute_script("return document.getElementById('signature').textContent") == sample().signature
     keys_on_page = browser.execute_script(
@@ -145,13 +157,14 @@ def test_page_loads_without_console_errors(browser, page_file):
 
 
 def test_filters(page):
+    click(page, "#order-doc")
     click(page, "#f-clean")                                   # hide clean beads
     assert visible_beads(page) == [0, 2, 4, 5]
     click(page, "input[data-sev='info']")                      # info off: bead 5 has only info
     assert visible_beads(page) == [0, 2, 4]
     click(page, "input[data-code='number_mismatch']")          # that code off
     assert visible_beads(page) == [2, 4]
-    assert page.execute_script("return document.getElementById('shown').textContent") == "2 of 6 beads shown"
+    assert page.execute_script("return document.getElementById('shown').textContent") == "2 of 6 pairs shown"
     click(page, "input[data-sev='warning']")
     click(page, "input[data-sev='error']")
     assert visible_beads(page) == []
@@ -167,7 +180,7 @@ def test_next_previous_keys_and_buttons(page):
         key(page, "j")
         seen.append(current(page))
     assert seen == [0, 2, 4, 5, 5]                            # stops at the last flagged bead
-    assert "no further flagged bead" in page.execute_script("return document.getElementById('status').textContent")
+    assert "no further flagged pair" in page.execute_script("return document.getElementById('status').textContent")
     key(page, "k")
     assert current(page) == 4
     key(page, "p")
@@ -203,11 +216,14 @@ def test_accept_and_comment_saved_as_review_file(page):
     key(page, "a")
     review, path = _save(page)
     assert path.name == "doc.zh.review.json"
-    assert review == {"aligner_review": 1, "entries": sorted([
-        {"key": k[0], "code": "number_mismatch", "status": "accepted", "comment": ""},
-        {"key": k[2], "code": "low_score", "status": "open", "comment": "split is fine"},
-        {"key": k[4], "code": "unaligned_src", "status": "accepted", "comment": ""},
-    ], key=lambda e: e["key"] + "|" + e["code"])}
+    al = sample()
+    ident = {(i, f.code): f.ident for i, b in enumerate(al.beads) for f in b.flags}
+    assert review == {"aligner_review": 2, "document": doc_hash(al), "entries": sorted([
+        {"key": k[0], "code": "number_mismatch", "flag": ident[0, "number_mismatch"], "status": "accepted",
+         "comment": ""},
+        {"key": k[2], "code": "low_score", "flag": ident[2, "low_score"], "status": "open", "comment": "split is fine"},
+        {"key": k[4], "code": "unaligned_src", "flag": ident[4, "unaligned_src"], "status": "accepted", "comment": ""},
+    ], key=lambda e: e["key"] + "|" + e["flag"])}
     # un-accepting removes the entry
     click(page, "#b0 .flag[data-code='number_mismatch'] .accept")
     for f in page.downloads.iterdir():

@@ -144,7 +144,9 @@ def test_jsonl_header_then_one_record_per_bead():
     assert r2["src_ids"] == [2] and r2["tgt_ids"] == [2, 3]
     assert r2["tgt"] == ["The meeting", "lasted three days."] and r2["score"] == 0.77
     assert [f["code"] for f in r2["flags"]] == ["low_score", "length_ratio"]
-    assert r2["flags"][0] == {"code": "low_score", "severity": "warning", "reason": "score 0.77 < 0.8"}
+    assert r2["flags"][0] == {"code": "low_score", "severity": "warning", "reason": "score 0.77 < 0.8",
+                              "flag": al.beads[2].flags[0].ident, "spans": []}  # flag, spans: issue 16
+    assert recs[0]["flags"][0]["spans"] == [["src", 0, 4], ["tgt", 3, 7]]  # 1962 / 1963 in the texts
     assert recs[4]["score"] is None and recs[4]["tgt"] == []
     assert recs[5]["tgt"] == ["An extra English line.\tTabbed"]
 
@@ -342,8 +344,13 @@ def test_html_self_contained_and_escaped():
     assert page.count("<script") == 2
     d = page_json(page)
     assert [b[0] for b in d["beads"]] == keys(al)
-    assert d["beads"][3][1] == ["这是第四句<b>&amp;</b>。"]
-    assert d["beads"][2][4] == [["low_score", 1, "score 0.77 < 0.8"], ["length_ratio", 0, "ratio 2.1"]]
+    # page data v2 (issue 16): sentences once per side, pairs by sentence ids, flags with their identity
+    assert [d["src"][i] for i in d["beads"][3][1]] == ["这是第四句<b>&amp;</b>。"]
+    assert d["beads"][2][1:3] == [[2], [2, 3]]
+    assert d["beads"][2][4] == [["low_score", 1, "score 0.77 < 0.8", al.beads[2].flags[0].ident, []],
+                                ["length_ratio", 0, "ratio 2.1", al.beads[2].flags[1].ident, []]]
+    # evidence per sentence: [side, sentence id, start, end] (1962 in zh sentence 0, 1963 in en sentence 0)
+    assert d["beads"][0][4][0][4] == [[0, 0, 0, 4], [1, 0, 3, 7]]
     assert d["signature"] == SIGNATURE and d["review_name"] == "doc.zh.review.json"
 
 

@@ -81,6 +81,46 @@ def test_tsv_of_eight_columns_is_still_read(tmp_path):
     assert all(b.p_omission is None and b.p_addition is None for b in back.beads)
 
 
+def test_tsv_of_ten_columns_is_still_read(tmp_path):
+    """A TSV written before the spans column (issue 16) reads as before; the spans cell holds each flag's evidence."""
+    import json
+
+    p = tmp_path / "old.tsv"
+    rows = to_tsv(make_alignment()).split("\n")
+    old = "\n".join("\t".join(row.split("\t")[:10]) for row in rows)
+    p.write_text(old, encoding="utf-8")
+    back = read_tsv(p)
+    assert [b.score for b in back.beads] == [0.812, None, 0.5, None]
+    cut = lambda text: ["\t".join(r.split("\t")[:11]) for r in text.split("\n")[2:]]  # noqa: E731
+    assert cut(to_tsv(back)) == cut(to_tsv(make_alignment()))  # spans computed again (cuts: see below)
+    assert back.src.sentences[0].text == "第一句。 第二句,有\t製表符。" and back.src.sentences[1].text == ""
+    spans = json.loads(rows[4].split("\t")[10])  # row of bead 2: number_mismatch, low_similarity
+    # "English has 4; Chinese 四": the English text has no 4 (nothing marked), the Chinese has 四 (第四句, offset 1);
+    # low_similarity is about the whole pair (no span)
+    assert spans == [[["src", 1, 2]], []]
+
+
+def test_cuts_give_each_sentence_its_text_back(tmp_path):
+    """Issue 16: a page made from the TSV can split a many-sentence pair only if its sentences come back."""
+    p = tmp_path / "a.tsv"
+    p.write_text(to_tsv(make_alignment()), encoding="utf-8")
+    back = read_tsv(p)
+    assert [s.text for s in back.src.sentences[:2]] == ["第一句。", "第二句,有\t製表符。"]
+    assert [s.text for s in back.tgt.sentences[:2]] == ["First sentence.", "Second, with a tab."]
+
+
+@pytest.mark.parametrize("cell", ['[[5]]', '[[5,3],[16]]', '[[5],[16,20]]', '"x"', '[[true],[16]]', '{'])
+def test_bad_cuts_cell(tmp_path, cell):
+    rows = to_tsv(make_alignment()).split("\n")
+    cells = rows[2].split("\t")
+    cells[11] = cell
+    rows[2] = "\t".join(cells)
+    p = tmp_path / "bad.tsv"
+    p.write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(InputError, match="bad 'cuts' cell"):
+        read_tsv(p)
+
+
 def test_ladder():
     assert to_ladder(make_alignment()) == "[0, 1]:[0, 1]:0.812\n[2]:[]:0.000\n[3]:[2]:0.500\n[]:[3]:0.000\n"
 

@@ -49,7 +49,10 @@ def align(
     tgt: Optional[Path] = typer.Argument(None, help="Target file (omit for a bilingual file).",
                                          show_default=False),
     output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
-    fmt: Fmt = typer.Option(Fmt.tsv, "--format", "-f", help="Output format (xliff: XLIFF 2.1; xliff12: XLIFF 1.2)."),
+    fmt: Optional[Fmt] = typer.Option(
+        None, "--format", "-f", show_default=False,
+        help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl .tsv), else tsv]; "
+             "xliff: XLIFF 2.1, xliff12: XLIFF 1.2."),
     src_locale: Optional[str] = SRC_LOCALE_OPTION,
     tgt_locale: Optional[str] = TGT_LOCALE_OPTION,
     presplit: bool = PRESPLIT_OPTION,
@@ -64,6 +67,12 @@ def align(
     skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", min=0.0, callback=finite,
                                    help="Cost of an unaligned sentence."),
     max_input_mb: float = MAX_INPUT_OPTION,
+    min_score: Optional[float] = typer.Option(
+        None, "--min-score", min=0.0, max=1.0, show_default=False,
+        help="TMX/XLIFF: only pairs scoring at least this (0-1)."),
+    exclude_flagged: Optional[str] = typer.Option(
+        None, "--exclude-flagged", metavar="SEVERITY", show_default=False,
+        help="TMX/XLIFF: leave out pairs with a flag at or above SEVERITY (info, warning, error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no 'wrote FILE' line: errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
 ) -> None:
@@ -74,7 +83,10 @@ def align(
         from ..output import check_writable
         from ..pipeline import align_files
         from ..report import render
+        from .report import check_selection, format_for
 
+        out_fmt = format_for(output, fmt, default="tsv")  # -o x.html writes HTML; -o x.html -f tsv: exit 3
+        check_selection(out_fmt, min_score, exclude_flagged)
         if str(output) != "-":
             refuse_output_over_input(output, [src, tgt])  # `align A B -o B` would destroy B
             check_writable(output)
@@ -85,6 +97,10 @@ def align(
         with progress_bar(not quiet) as cb:
             al = align_files(paths, config=cfg, src_lang=src_lang.value if src_lang else None,
                              presplit_input=presplit, progress=cb)
+        if min_score is not None or exclude_flagged:
+            from ..report.select import select_pairs
+
+            al, _ = select_pairs(al, min_score=min_score, exclude_flagged=exclude_flagged)
         guard.check()
-        emit(render(al, fmt.value, src_locale=src_locale, tgt_locale=tgt_locale), output)
+        emit(render(al, out_fmt, src_locale=src_locale, tgt_locale=tgt_locale), output)
         say_wrote(output, al, quiet)

@@ -81,14 +81,24 @@ def render_verdict(v, *, max_failing: int = 5) -> str:
         if len(v.damage) > max_failing:
             lines.append(f"        ... and {len(v.damage) - max_failing} more")
     if v.accepted or v.stale:
-        lines.append(f"      review: {v.accepted} flags accepted" + (f", {v.stale} stale entries" if v.stale else ""))
+        lines.append(f"      review: {v.accepted} flags accepted ({v.accepted_entries} entries)"
+                     + (f", {v.stale} stale entries" if v.stale else ""))
+    fx = getattr(v, "corrections", None) or {}
+    if fx:
+        lines.append(f"      corrections: {fx.get('applied', 0)} applied"
+                     + (f", {len(fx['stale'])} stale (not applied)" if fx.get("stale") else ""))
+        for why in fx.get("stale", [])[:max_failing]:
+            lines.append(f"        stale correction: {why}")
     if v.failing and v.as_expected:
+        from ..review import item_line
+
         gate = {"damage": " (damage flags only)"}.get(v.gated, "")
-        lines.append(f"      {len(v.failing)} flags at or above --fail-on not accepted{gate}:")
-        for code, sev, reason in v.failing[:max_failing]:
-            lines.append(f"        {sev} {code}: {reason}")
-        if len(v.failing) > max_failing:
-            lines.append(f"        ... and {len(v.failing) - max_failing} more")
+        items = v.items
+        lines.append(f"      {len(items)} findings ({len(v.failing)} flags) at or above --fail-on not accepted{gate}:")
+        for it in items[:max_failing]:
+            lines.append("        " + item_line(it))
+        if len(items) > max_failing:
+            lines.append(f"        ... and {len(items) - max_failing} more")
     return "\n".join(lines)
 
 

@@ -39,11 +39,35 @@ SUFFIXES = {".html": "html", ".htm": "html", ".tmx": "tmx", ".xlf": "xliff", ".x
             ".jsonl": "jsonl", ".tsv": "tsv", ".ladder": "ladder"}
 
 
-def format_for(output: Path, fmt: Optional[ReportFmt]) -> str:
-    """The explicit ``--format``, else the one the output's suffix names, else html."""
+def format_for(output: Path, fmt, default: str = "html") -> str:
+    """The explicit ``--format``, else the one the output's suffix names, else ``default``.
+
+    An explicit format that disagrees with a known suffix (``-o x.html -f tsv``) is
+    refused (``.xlf`` / ``.xliff`` take either XLIFF version) (``InputError``, exit 3): it would write TSV into a file every
+    program opens as HTML.
+    """
+    named = SUFFIXES.get(output.suffix.lower()) if str(output) != "-" else None
     if fmt is not None:
-        return fmt.value
-    return SUFFIXES.get(output.suffix.lower(), "html")
+        value = fmt.value if hasattr(fmt, "value") else str(fmt)
+        if named is not None and named != value and not (named == "xliff" and value == "xliff12"):
+            from ..errors import InputError
+
+            raise InputError(f"--format {value} disagrees with the output's suffix {output.suffix!r} "
+                             f"(which means {named}): give a matching -o or --format", path=str(output))
+        return value
+    return named or default
+
+
+def check_selection(out_fmt: str, min_score, exclude_flagged) -> None:
+    """``--min-score`` / ``--exclude-flagged`` apply to TMX and XLIFF only, with a known severity (else exit 3)."""
+    from ..errors import InputError
+    from ..report.select import TM_FORMATS
+
+    if (min_score is not None or exclude_flagged) and out_fmt not in TM_FORMATS:
+        raise InputError(f"--min-score and --exclude-flagged choose the pairs of a translation memory: they apply "
+                         f"to {' and '.join(TM_FORMATS)} output, not {out_fmt}")
+    if exclude_flagged and exclude_flagged not in ("info", "warning", "error"):
+        raise InputError(f"--exclude-flagged: unknown severity {exclude_flagged!r} (info, warning or error)")
 
 
 @app.command()
@@ -59,6 +83,17 @@ def report(
     max_input_mb: float = typer.Option(
         MAX_INPUT_OPTION.default, "--max-input-mb", min=0.0, callback=finite,
         help=f"The input limit 'aligner align' used: a TSV up to {TSV_SIZE_FACTOR} times this size is read."),
+    min_score: Optional[float] = typer.Option(
+        None, "--min-score", min=0.0, max=1.0, show_default=False,
+        help="TMX/XLIFF: only pairs scoring at least this (0-1)."),
+    exclude_flagged: Optional[str] = typer.Option(
+        None, "--exclude-flagged", metavar="SEVERITY", show_default=False,
+        help="TMX/XLIFF: leave out pairs with a flag at or above SEVERITY (info, warning, error) not accepted "
+             "in --review."),
+    review: Optional[Path] = typer.Option(
+        None, "--review", show_default=False,
+        help="A review file saved by the HTML page: its alignment corrections are applied first "
+             "(stale ones are reported on stderr and skipped)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is done."),
 ) -> None:
@@ -69,12 +104,38 @@ def report(
         from ..report import render
         from ..report.tsv import read_tsv
 
-        refuse_output_over_input(output, [alignment])  # `report X.tsv -o X.tsv` would destroy X.tsv
+        refuse_output_over_input(output, [alignment] + ([review] if review else []))
+        out_fmt = format_for(output, fmt)
+        check_selection(out_fmt, min_score, exclude_flagged)
+        rv = None
+        if review is not None:
+            from ..review import load_review
+
+            rv = load_review(review)
         al = read_tsv(alignment, max_bytes=input_limit(max_input_mb) * TSV_SIZE_FACTOR)
         if not al.beads:  # align never writes one (empty inputs are refused): an empty page would pass as fine
             from ..errors import InputError
 
             raise InputError("no alignment rows after the header: nothing to report", path=str(alignment))
+        if rv is not None and rv.corrections:
+            import dataclasses
+
+            from ..corrections import apply_corrections
+
+            fixed = apply_corrections(al.beads, al.src, al.tgt, rv.corrections)
+            for why in fixed.stale:
+                typer.echo(f"aligner: warning: {review}: stale {why}; not applied", err=True)
+            if not quiet:
+                typer.echo(f"aligner: {review}: {fixed.applied} corrections applied, {len(fixed.stale)} stale",
+                           err=True)
+            al = dataclasses.replace(al, beads=fixed.beads)
+        if min_score is not None or exclude_flagged:
+            from ..report.select import select_pairs
+
+            al, dropped = select_pairs(al, min_score=min_score, exclude_flagged=exclude_flagged, review=rv)
+            if not quiet:
+                typer.echo(f"aligner: {dropped} pairs left out (--min-score / --exclude-flagged), "
+                           f"{len(al.beads)} kept", err=True)
         guard.check()
-        emit(render(al, format_for(output, fmt), src_locale=src_locale, tgt_locale=tgt_locale), output)
+        emit(render(al, out_fmt, src_locale=src_locale, tgt_locale=tgt_locale), output)
         say_wrote(output, al, quiet)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -92,10 +93,40 @@ def score(
     order = {c: i for i, c in enumerate(CODES)}
     out = []
     for k, (b, fl) in enumerate(zip(ctx.beads, flags)):
+        t = ctx.texts[k]
+        zh_orig = t.src if src.lang == "zh" else t.tgt
+        if fl and zh_orig != t.zh:  # Traditional text: quote its own characters, not the Simplified ones
+            fl = [Flag(f.code, f.severity, original_script(f.reason, t.zh, zh_orig)) for f in fl]
         fl = sorted(dict.fromkeys(fl), key=lambda f: (order.get(f.code, 99), -f.severity.rank, f.reason))
         out.append(Bead(b.src_ids, b.tgt_ids, b.score, tuple(fl),
                         cal.p_omission.get(k) if cal else None, cal.p_addition.get(k) if cal else None))
     return tuple(out)
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def original_script(reason: str, simplified: str, original: str) -> str:
+    """``reason`` with each Han run quoted from ``simplified`` put back in ``original``'s characters.
+
+    The checks match on the Simplified conversion of the Chinese; a reason about a
+    Traditional text must quote 情況, not 情况, so that searching the page for the
+    quoted word finds it. The conversion is character for character (same length),
+    so a run found at offset p of ``simplified`` is ``original[p:p + len(run)]``; a
+    run already in ``original``, or not in ``simplified`` (a gloss from CC-CEDICT), is
+    left as it is, and so is everything when the lengths differ.
+    """
+    if len(simplified) != len(original):
+        return reason
+
+    def back(m: re.Match) -> str:
+        run = m.group(0)
+        if run in original:
+            return run
+        p = simplified.find(run)
+        return original[p:p + len(run)] if p >= 0 else run
+
+    return _HAN_RUN.sub(back, reason)
 
 
 def summarize(beads: Sequence[Bead], n_src: int, n_tgt: int) -> dict:

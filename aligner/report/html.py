@@ -1,29 +1,32 @@
-"""A self-contained HTML review page (works offline: no CDN, no network).
+"""A self-contained HTML review page, the reviewer's workbench (works offline: no CDN, no network).
 
-The page shows both texts side by side bead by bead, flagged beads
-highlighted by severity with their reasons, filters by severity and flag
-code, keys to jump between flagged beads (``j``/``n`` next, ``k``/``p``
-previous, ``a`` accept the current bead's flags) and a summary at the top
-(coverage, flags by code, the run's signature).
+The page shows both texts side by side pair by pair. It opens on the flagged
+pairs, worst first, with "all pairs in document order" one click away; a
+search box over both languages; filters by severity and flag code with live
+counts of open findings; keys to jump between flagged pairs (``j``/``n`` next,
+``k``/``p`` previous, ``a`` accept the current pair's findings, ``u`` undo the
+last fix, ``/`` search) and a summary at the top (coverage, flags by code, the
+run's signature). Each row carries ``data-pair`` (the 1-based pair number, as
+``check`` prints it) and each flag ``data-flag`` (its code) and ``data-id``
+(its identity); the evidence of each flag (``aligner.evidence``) is marked in
+the text.
 
-Review round trip: the reviewer accepts flags or comments on them and saves
-a review file (a Blob download, no server)::
+The reviewer accepts or comments on findings (a flag, or a run of consecutive
+unpaired lines as one finding; bulk accept of a selection) and fixes the
+alignment (merge, split, move a boundary sentence, mark a sentence as having
+no counterpart; undo). Marks and fixes are autosaved in the browser's
+localStorage under the document's hash (``doc_hash``) and saved as one review
+file (a Blob download, no server): ``docs/review-file.md``, read by
+``aligner.review`` and ``aligner.corrections``.
 
-    {"aligner_review": 1, "entries": [{"key": "<bead_key>", "code": "number_mismatch",
-                                       "status": "accepted", "comment": "free text"}]}
-
-``status`` is ``"accepted"``, or ``"open"`` for an entry that only carries a
-comment. ``key`` is ``aligner.data.bead_key`` over the bead's sentence texts,
-computed here and embedded per bead (``data-key``). A saved review file can
-be loaded back into the page to go on reviewing.
-
-The data is embedded as JSON in ``<script type="application/json">``; the
-CSS and JS (``aligner/report/assets``) are inlined; a Content-Security-Policy
-forbids every network fetch.
+The data is embedded as JSON in ``<script type="application/json">`` (see
+``page_data``); the CSS and JS (``aligner/report/assets``) are inlined; a
+Content-Security-Policy forbids every network fetch.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from collections import Counter
@@ -32,7 +35,7 @@ from pathlib import PurePath
 
 from .. import __version__
 from ..data import Alignment, Severity
-from .jsonl import key_of, sentence_texts
+from .jsonl import key_of
 
 SEV_ORDER = (Severity.INFO, Severity.WARNING, Severity.ERROR)
 _SEV_INDEX = {s: k for k, s in enumerate(SEV_ORDER)}
@@ -54,24 +57,43 @@ def _json_for_script(obj: object) -> str:
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def doc_hash(al: Alignment) -> str:
+    """16 hex of both texts: the key under which the page autosaves its review marks in the browser."""
+    h = hashlib.sha1()
+    for side in (al.src, al.tgt):
+        for sent in side.sentences:
+            h.update(sent.text.encode("utf-8"))
+            h.update(b"\x1f")
+        h.update(b"\x1e")
+    return h.hexdigest()[:16]
+
+
 def page_data(al: Alignment) -> dict:
-    """What the page's script renders: one compact array per bead."""
+    """What the page's script renders: the sentences of each side, one compact array per bead.
+
+    ``beads[i] = [key, [src ids], [tgt ids], score | null, [[code, severity index, reason, identity, evidence],
+    ...]]``; evidence: ``[[side 0|1, sentence id, start, end], ...]`` in UTF-16 units (``evidence.per_sentence``).
+    """
+    from ..evidence import bead_spans, per_sentence
+
     beads = []
     for b in al.beads:
-        src, tgt = sentence_texts(al, b)
         beads.append([
-            key_of(al, b), src, tgt,
+            key_of(al, b), list(b.src_ids), list(b.tgt_ids),
             None if b.score is None else round(float(b.score), 3),
-            [[f.code, _SEV_INDEX.get(f.severity, 1), f.reason] for f in b.flags],
-            ",".join(map(str, b.src_ids)) + ":" + ",".join(map(str, b.tgt_ids)),
+            [[f.code, _SEV_INDEX.get(f.severity, 1), f.reason, f.ident, per_sentence(al, b, sp)]
+             for f, sp in zip(b.flags, bead_spans(al, b))],
         ])
     stem = PurePath(al.src.path).stem or "alignment"
     return {
-        "v": 1,
+        "v": 2,
         "signature": al.signature,
+        "doc": doc_hash(al),
         "src_lang": al.src.lang,
         "tgt_lang": al.tgt.lang,
         "review_name": f"{stem}.review.json",
+        "src": [s.text for s in al.src.sentences],
+        "tgt": [s.text for s in al.tgt.sentences],
         "beads": beads,
     }
 
@@ -137,26 +159,38 @@ def _summary_html(al: Alignment, s: dict) -> str:
 def _toolbar_html(s: dict) -> str:
     sev = "".join(
         f'<label><input type="checkbox" data-sev="{sv.value}" checked> '
-        f'<span class="pill {sv.value}">{sv.value}</span></label>'
+        f'<span class="pill {sv.value}">{sv.value}</span> <span class="cnt" data-cnt-sev="{sv.value}"></span></label>'
         for sv in reversed(SEV_ORDER))
     codes = "".join(
-        f'<label><input type="checkbox" data-code="{_e(code)}" checked> <code>{_e(code)}</code></label>'
+        f'<label><input type="checkbox" data-code="{_e(code)}" checked> <code>{_e(code)}</code> '
+        f'<span class="cnt" data-cnt-code="{_e(code)}"></span></label>'
         for code in sorted(s["codes"]))
     return (
         '<nav id="toolbar" aria-label="filters and navigation">'
+        '<fieldset id="f-order"><legend>show</legend>'
+        '<label title="the flagged pairs only, errors first, then warnings, then info">'
+        '<input type="radio" name="order" id="order-work" checked> flagged pairs, worst first</label>'
+        '<label><input type="radio" name="order" id="order-doc"> all pairs in document order</label></fieldset>'
+        '<input type="search" id="search" placeholder="search both languages" aria-label="search both languages">'
         f'<fieldset id="f-sev"><legend>severity</legend>{sev}</fieldset>'
         + (f'<fieldset id="f-codes"><legend>flags</legend>{codes}</fieldset>' if codes else "")
-        + '<label><input type="checkbox" id="f-clean" checked> clean beads</label>'
+        + '<label title="in document order: show pairs without flags too"><input type="checkbox" id="f-clean" checked>'
+        ' clean pairs</label>'
         '<label><input type="checkbox" id="f-done"> hide accepted</label>'
-        '<span><button type="button" id="prev" title="previous flagged bead (k or p)">&#9664; prev</button> '
-        '<button type="button" id="next" title="next flagged bead (j or n)">next &#9654;</button> '
+        '<span><button type="button" id="prev" title="previous flagged pair (k or p)">&#9664; prev</button> '
+        '<button type="button" id="next" title="next flagged pair (j or n)">next &#9654;</button> '
         '<span id="pos"></span></span>'
-        '<span><button type="button" id="save" title="download the review file for aligner check">'
-        'Save review</button> '
+        '<span><button type="button" id="select-shown" title="tick the selection box of every pair shown">'
+        'select shown</button> <button type="button" id="bulk-accept" title="accept every finding of the selected '
+        'pairs">accept selected</button></span>'
+        '<span><button type="button" id="undo" title="undo the last alignment fix (u)" disabled>undo fix</button> '
+        '<button type="button" id="save" title="download the review file (marks and fixes) for aligner check '
+        '--review and aligner report --review">Save review</button> '
         '<label title="load a saved review file to go on reviewing">load review <input type="file" id="load" '
         'accept=".json,application/json"></label></span>'
         '<span id="shown"></span><span id="status"></span>'
-        '<span class="keys"><kbd>j</kbd>/<kbd>k</kbd> next/previous flag, <kbd>a</kbd> accept</span>'
+        '<span class="keys"><kbd>j</kbd>/<kbd>k</kbd> next/previous flag, <kbd>a</kbd> accept, '
+        '<kbd>u</kbd> undo fix, <kbd>/</kbd> search</span>'
         "</nav>"
     )
 
@@ -183,11 +217,11 @@ def to_html(al: Alignment) -> str:
         "</header>",
         _toolbar_html(s),
         '<noscript><p>This page needs JavaScript to show the beads.</p></noscript>',
-        '<main id="beads" role="list"><div class="colhead" aria-hidden="true"><span>bead</span>'
+        '<main id="beads" role="list"><div class="colhead" aria-hidden="true"><span>pair</span>'
         f"<span>{_e(al.src.lang)}</span><span>{_e(al.tgt.lang)}</span></div></main>",
         '<p id="empty" hidden>No bead matches the filters.</p>',
         f'<script type="application/json" id="aligner-data">{_json_for_script(page_data(al))}</script>',
-        f"<script>\n{_asset('review.js')}</script>",
+        f"<script>\n{_asset('model.js')}\n{_asset('review.js')}</script>",
         "</body>",
         "</html>",
         "",

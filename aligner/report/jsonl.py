@@ -16,14 +16,18 @@ Contract (UTF-8, LF, one JSON object per line, ``ensure_ascii=False``):
     {"record": "bead", "i": 0, "key": "<bead_key, 16 hex>", "kind": "1-2",
      "src_ids": [0], "tgt_ids": [0, 1], "src": ["..."], "tgt": ["...", "..."],
      "score": 0.812, "p_omission": 0.031, "p_addition": 0.012,
-     "flags": [{"code": "...", "severity": "warning", "reason": "..."}]}
+     "flags": [{"code": "...", "severity": "warning", "reason": "...", "flag": "code:8 hex",
+                "spans": [["tgt", 3, 7]]}]}
 
   ``src``/``tgt`` are the bead's sentences (original text), one string per id;
   ``score`` is ``null`` on 1-0 and 0-1 beads; ``p_omission`` / ``p_addition``
   are the calibrated probabilities of ``aligner.qa.calibrated`` (``null`` where
   not computed); ``flags`` is ``[]`` when clean;
   ``key`` is ``aligner.data.bead_key`` over the sentence texts (the key a
-  review file uses).
+  review file uses); a flag's ``flag`` is its identity (``Flag.ident``, what a
+  review file's entry names) and ``spans`` its evidence (``aligner.evidence``):
+  ``[side, start, end]`` code-point offsets into that side's sentences joined by
+  one space.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 import json
 
 from ..data import Alignment, Bead, bead_key
+from ..evidence import bead_spans
 
 #: Version of the JSONL layout (in the header record).
 JSONL_VERSION = 1
@@ -73,7 +78,8 @@ def bead_record(al: Alignment, i: int, b: Bead) -> dict:
         "score": None if b.score is None else round(float(b.score), 4),
         "p_omission": None if b.p_omission is None else round(float(b.p_omission), 4),
         "p_addition": None if b.p_addition is None else round(float(b.p_addition), 4),
-        "flags": [{"code": f.code, "severity": f.severity.value, "reason": f.reason} for f in b.flags],
+        "flags": [{"code": f.code, "severity": f.severity.value, "reason": f.reason, "flag": f.ident,
+                   "spans": [list(sp) for sp in spans]} for f, spans in zip(b.flags, bead_spans(al, b))],
     }
 
 

@@ -3,7 +3,7 @@
 TSV contract (UTF-8, LF): one ``# `` comment line with the signature, then a
 header row, then one row per bead in document order::
 
-    src_ids  tgt_ids  src  tgt  score  flags  severity  reason  p_omission  p_addition
+    src_ids  tgt_ids  src  tgt  score  flags  severity  reason  p_omission  p_addition  spans  cuts
 
 * ``src_ids``/``tgt_ids``: comma-separated 0-based sentence ids, empty on a
   side with nothing;
@@ -18,6 +18,17 @@ header row, then one row per bead in document order::
   (``aligner.qa.calibrated``): the per-pair suspicion score to sort a review by;
   empty where not computed (1-0 and 0-1 beads). Files written before these
   two columns existed (eight columns) are still read.
+* ``spans``: the evidence of each flag (``aligner.evidence``), JSON: one list
+  per flag, in flag order, of ``["src"|"tgt", start, end]`` code-point offsets
+  into that row's ``src``/``tgt`` text (unescaped); empty when clean. Files
+  written before this column existed (ten columns) are still read (spans are
+  computed from the reasons when needed).
+* ``cuts``: where the sentences of a many-sentence pair start, JSON
+  ``[[source offsets], [target offsets]]``: the code-point offset in the
+  ``src``/``tgt`` text (unescaped) of each sentence after the first; empty when
+  each side has at most one sentence. ``read_tsv`` gives each sentence its own
+  text back (a page made from the TSV can then split such a pair); without it
+  (files before issue 16) the whole text stays on the first sentence.
 
 Ladder (MAC-Test's gold format plus a score): ``[0]:[0, 1]:0.812`` per bead.
 """
@@ -30,7 +41,8 @@ from pathlib import Path
 from ..data import Alignment, Bead, Flag, Sentence, Severity, Side
 from ..errors import InputError
 
-COLUMNS = ("src_ids", "tgt_ids", "src", "tgt", "score", "flags", "severity", "reason", "p_omission", "p_addition")
+COLUMNS = ("src_ids", "tgt_ids", "src", "tgt", "score", "flags", "severity", "reason", "p_omission", "p_addition",
+           "spans", "cuts")
 REASON_SEP = " | "
 
 
@@ -88,6 +100,36 @@ def bead_texts(al: Alignment, bead: Bead) -> tuple[str, str]:
     return src, tgt
 
 
+def _cuts_cell(al: Alignment, b: Bead) -> str:
+    """``[[src offsets], [tgt offsets]]`` of the 2nd, 3rd ... sentence in the joined text (``bead_texts``)."""
+    def cuts(sents, ids) -> list[int]:
+        texts = [sents[i].text for i in ids]
+        if not all(texts):  # an empty sentence (a side rebuilt from a TSV without cuts) has no place of its own
+            return []
+        out, pos = [], 0
+        for t in texts[:-1]:
+            pos += len(t) + 1
+            out.append(pos)
+        return out
+
+    c = [cuts(al.src.sentences, b.src_ids), cuts(al.tgt.sentences, b.tgt_ids)]
+    if not c[0] and not c[1]:
+        return ""
+    import json
+
+    return json.dumps(c, separators=(",", ":"))
+
+
+def _spans_cell(src: str, tgt: str, b: Bead) -> str:
+    if not b.flags:
+        return ""
+    import json
+
+    from ..evidence import flag_spans
+
+    return json.dumps([[list(sp) for sp in flag_spans(f, src, tgt)] for f in b.flags], separators=(",", ":"))
+
+
 def to_tsv(al: Alignment) -> str:
     """The alignment as TSV text (see module docstring)."""
     buf = io.StringIO()
@@ -106,6 +148,8 @@ def to_tsv(al: Alignment) -> str:
             escape(join_reasons([f.reason for f in b.flags])),
             "" if b.p_omission is None else f"{b.p_omission:.3f}",
             "" if b.p_addition is None else f"{b.p_addition:.3f}",
+            _spans_cell(src, tgt, b),
+            _cuts_cell(al, b),
         )
         buf.write("\t".join(row) + "\n")
     return buf.getvalue()
@@ -189,8 +233,9 @@ def read_tsv(path: str | Path, text: str | None = None, max_bytes: int | None = 
         cells += [""] * (len(COLUMNS) - len(cells))
         si, ti = _ids(cells[0], path, lineno), _ids(cells[1], path, lineno)
         _check_row_ids(si, ti, seen, path, lineno)
-        _spread(si, unescape(cells[2]), src_txt)
-        _spread(ti, unescape(cells[3]), tgt_txt)
+        cuts = _cuts(cells[11] if len(cells) > 11 else "", len(si), len(ti), path, lineno)
+        _spread(si, unescape(cells[2]), src_txt, cuts[0])
+        _spread(ti, unescape(cells[3]), tgt_txt, cuts[1])
         score = _score(cells[4], path, lineno)
         codes = [c for c in cells[5].split(",") if c]
         sevs = [s for s in cells[6].split(",") if s]
@@ -243,12 +288,38 @@ def _check_flag_counts(codes: list[str], sevs: list[str], reasons: list[str], pa
                          "(one per flag, joined by ' | ')", path=path)
 
 
-def _spread(ids: tuple[int, ...], text: str, into: dict[int, str]) -> None:
-    """Give a bead's joined text back to its sentences (one space joins them)."""
+def _cuts(cell: str, n_src: int, n_tgt: int, path: str, lineno: int) -> tuple[list[int], list[int]]:
+    """The ``cuts`` cell: sentence start offsets per side (``[], []`` when empty)."""
+    if not cell:
+        return [], []
+    import json
+
+    try:
+        c = json.loads(cell)
+        ok = (isinstance(c, list) and len(c) == 2
+              and all(isinstance(x, list) and all(isinstance(k, int) and not isinstance(k, bool) for k in x)
+                      for x in c)
+              and all(x == sorted(set(x)) for x in c))
+    except ValueError:
+        ok = False
+    if not ok or len(c[0]) not in (0, n_src - 1) or len(c[1]) not in (0, n_tgt - 1):
+        raise InputError(f"line {lineno}: bad 'cuts' cell {cell[:60]!r} (expected [[source offsets], "
+                         "[target offsets]], one per sentence after the first)", path=path)
+    return c[0], c[1]
+
+
+def _spread(ids: tuple[int, ...], text: str, into: dict[int, str], cuts: list[int] | None = None) -> None:
+    """Give a bead's joined text back to its sentences (one space joins them; ``cuts``: where each starts)."""
     if not ids:
         return
     if len(ids) == 1:
         into[ids[0]] = text
+        return
+    if cuts and len(cuts) == len(ids) - 1 and 0 < cuts[0] and cuts[-1] <= len(text):
+        starts = [0] + cuts
+        ends = [c - 1 for c in cuts] + [len(text)]  # the joining space is not part of a sentence
+        for i, a, e in zip(ids, starts, ends):
+            into[i] = text[a:e]
         return
     # Sentences were joined by one space; without sentence boundaries we keep
     # the whole text on the first id and empty strings on the rest.

@@ -14,6 +14,8 @@ Layout::
             <note id="score" category="aligner:score">0.812</note>   (absent on 1-0 / 0-1)
             <note id="flag1" category="qa:number_mismatch" priority="3"
                   appliesTo="target">warning: 1962 vs 1963</note>    one per flag
+            <note id="spans1" category="aligner:spans">[["src", 0, 4], ["tgt", 3, 7]]</note>
+                                                                  its evidence, when found
           </notes>
           <segment id="s12" state="translated" subState="aligner:warning">
             <source>...</source>
@@ -35,9 +37,12 @@ bead are joined by one space. The run's signature is the file-level note
 
 from __future__ import annotations
 
+import json
+
 from lxml import etree
 
 from ..data import Alignment, Bead, Severity
+from ..evidence import bead_spans
 from ..locales import locales
 from .jsonl import key_of
 from .tmx import xml_safe
@@ -62,9 +67,11 @@ def _unit(al: Alignment, i: int, b: Bead) -> etree._Element:
     _note(notes, "ids", "aligner:ids", ",".join(map(str, b.src_ids)) + ":" + ",".join(map(str, b.tgt_ids)))
     if b.score is not None:
         _note(notes, "score", "aligner:score", f"{b.score:.3f}")
-    for k, f in enumerate(b.flags, 1):
+    for k, (f, spans) in enumerate(zip(b.flags, bead_spans(al, b)), 1):
         _note(notes, f"flag{k}", f"qa:{f.code}", f"{f.severity.value}: {f.reason}",
               priority=PRIORITY.get(f.severity, "5"), appliesTo="target")
+        if spans:  # evidence (aligner.evidence): [side, start, end] offsets into <source>/<target>
+            _note(notes, f"spans{k}", "aligner:spans", json.dumps([list(sp) for sp in spans]))
     seg = etree.SubElement(unit, _q("segment"), {"id": f"s{i}"})
     seg.set("state", "translated" if b.tgt_ids else "initial")
     if b.flags:

@@ -1,0 +1,55 @@
+"""Evidence spans (aligner.evidence): where in a pair's text each flag points. Cases are reasons the QA
+stage wrote on seed 000 (Traditional Chinese, `aligner check` of 2026-11-29), with the pair's texts cut short."""
+
+from __future__ import annotations
+
+import pytest
+
+from aligner.data import Flag, Severity
+from aligner.evidence import flag_spans
+
+
+def spans(code, reason, src, tgt):
+    return [(s, (src if s == "src" else tgt)[a:e]) for s, a, e in flag_spans(Flag(code, Severity.WARNING, reason),
+                                                                             src, tgt)]
+
+
+@pytest.mark.parametrize("code, reason, src, tgt, want", [
+    # seed 000 pair 142: two entity flags of one code, each pointing at its own token
+    ("entity_mismatch", "English has ABM; not in Chinese (no CC-CEDICT rendering known)", "條約。",
+     "the ABM Treaty or SALT [8].", [("tgt", "ABM")]),
+    ("entity_mismatch", "English has SALT; not in Chinese (no CC-CEDICT rendering known)", "條約。",
+     "the ABM Treaty or SALT [8].", [("tgt", "SALT")]),
+    # pair 77: a name on the Chinese side
+    ("entity_mismatch", "Chinese has 莫斯科 (Moscow); not in English", "莫斯科認為", "They think", [("src", "莫斯科")]),
+    # pair 142: the stray marker, not the context quoted after it
+    ("damage", "stray footnote marker '[8]' after '…eaty or SALT': the note itself is not in the text", "",
+     "the ABM Treaty or SALT [8].", [("tgt", "[8]")]),
+    # pair 78: the clause left out
+    ("partial", "Chinese clause '歐洲並未被納入談判桌,' may have no English counterpart: the bead matches better "
+     "without it (0.58 -> 0.62)", "正因為如此,歐洲並未被納入談判桌,也沒有人認為", "That's why nobody expected",
+     [("src", "歐洲並未被納入談判桌,")]),
+    # pair 20: a quote cut short by the reason runs to the end of its clause
+    ("partial", "English sentence 2 of 2 in this bead ('This is not just a factor of …') matches the other side "
+     "much worse (0.06)", "不僅是", "It is so. This is not just a factor of Trump personally. More.",
+     [("tgt", "This is not just a factor of Trump personally.")]),
+    # pair 146: the uncovered words (in the original script), not the whole sentence
+    ("partial", "Chinese sentence 1 of 2 in this bead ('在其他情況下,需要突破常規思維。') has almost no rendering in "
+     "the English: 0 of 8 content words found (usual here 60%); none for 情況, 常規", "在其他情況下,需要突破常規思維。",
+     "Other.", [("src", "情況"), ("src", "常規")]),
+    # numbers on both sides
+    ("number_mismatch", "Chinese has 1962; English has 1963", "1962年", "In 1963 he", [("src", "1962"),
+                                                                                      ("tgt", "1963")]),
+    # a line with no counterpart: the whole line
+    ("omission", "Chinese line has no English counterpart", "編者按。", "", [("src", "編者按。")]),
+    # about the pair as a whole: no span
+    ("low_similarity", "similarity 0.25 is below this document's threshold 0.40", "能否", "What was", []),
+])
+def test_flag_spans(code, reason, src, tgt, want):
+    assert spans(code, reason, src, tgt) == want
+
+
+def test_offsets_are_code_points_into_the_side_text():
+    src = "数字是1962年。"
+    [(side, a, e)] = flag_spans(Flag("number_mismatch", Severity.ERROR, "Chinese has 1962; English has none"), src, "")
+    assert (side, a, e) == ("src", 3, 7) and src[a:e] == "1962"
