@@ -137,8 +137,10 @@ def check_files(
 class TsvRecord:
     """One row of an alignment TSV, decoded: ids as ints, text without escapes, one entry per flag.
 
-    ``flags``, ``severities`` and ``reasons`` are parallel tuples (one item per flag);
-    ``score``, ``p_omission``, ``p_addition`` are ``None`` where the TSV cell is empty.
+    ``flags``, ``severities``, ``reasons`` and ``spans`` are parallel tuples (one item per flag;
+    a flag's spans are ``(side, start, end)``: side ``"src"`` or ``"tgt"``, code-point offsets into
+    that text, end exclusive; ``aligner.evidence``); ``score``, ``p_omission``, ``p_addition`` are ``None`` where
+    the TSV cell is empty.
     """
 
     src_ids: tuple[int, ...]
@@ -151,11 +153,15 @@ class TsvRecord:
     reasons: tuple[str, ...]
     p_omission: float | None
     p_addition: float | None
+    spans: tuple[tuple[tuple[str, int, int], ...], ...] = ()
 
     @classmethod
     def from_flags(cls, src_ids, tgt_ids, src, tgt, score, flags: Sequence[Flag], p_om, p_add) -> TsvRecord:
+        from .evidence import flag_spans
+
         return cls(tuple(src_ids), tuple(tgt_ids), src, tgt, score, tuple(f.code for f in flags),
-                   tuple(f.severity.value for f in flags), tuple(f.reason for f in flags), p_om, p_add)
+                   tuple(f.severity.value for f in flags), tuple(f.reason for f in flags), p_om, p_add,
+                   tuple(tuple(tuple(sp) for sp in flag_spans(f, src, tgt)) for f in flags))
 
 
 @overload
@@ -195,9 +201,9 @@ def read_tsv(path: PathLike, *, as_frame: bool = False, max_bytes: int | None = 
     nan = float("nan")
     df = pd.DataFrame(
         [(r.src_ids, r.tgt_ids, r.src, r.tgt, nan if r.score is None else r.score, r.flags, r.severities, r.reasons,
-          nan if r.p_omission is None else r.p_omission, nan if r.p_addition is None else r.p_addition)
+          nan if r.p_omission is None else r.p_omission, nan if r.p_addition is None else r.p_addition, r.spans)
          for r in records],
-        columns=list(COLUMNS),
+        columns=list(COLUMNS[:COLUMNS.index("spans") + 1]),  # not ``cuts``: each record's text is already whole
     )
     df.attrs["signature"] = al.signature
     return df

@@ -53,9 +53,11 @@ def test_read_tsv_decodes_escapes(tmp_path):
     rows = aligner.read_tsv(f)
     assert rows == [
         aligner.TsvRecord((0, 1), (0,), "第一句\t有制表符。 第二句。", "First\tsentence.", 0.812,
-                          ("partial", "number_mismatch"), ("warning", "error"), ("a | b \\ c", "1 vs 2"), 0.25, 0.062),
+                          ("partial", "number_mismatch"), ("warning", "error"), ("a | b \\ c", "1 vs 2"), 0.25, 0.062,
+                          ((), ())),  # reasons that name nothing in the text: no evidence span
+        # a line with no counterpart: its flag spans the whole line (aligner.evidence), 10 code points
         aligner.TsvRecord((2,), (), "反斜杠\\n不是换行。", "", None, ("omission",), ("error",), ("no English",),
-                          None, None),
+                          None, None, ((("src", 0, 10),),)),
         aligner.TsvRecord((), (1,), "", "Line one\nline two.", None, (), (), (), None, None),
     ]
 
@@ -66,7 +68,7 @@ def test_read_tsv_as_frame(tmp_path):
     df = aligner.read_tsv(f, as_frame=True)
     assert isinstance(df, pd.DataFrame)
     assert list(df.columns) == ["src_ids", "tgt_ids", "src", "tgt", "score", "flags", "severity", "reason",
-                                "p_omission", "p_addition"]
+                                "p_omission", "p_addition", "spans"]
     assert df.attrs["signature"] == "aligner:test|model:x"
     assert df["tgt"].tolist() == ["First\tsentence.", "", "Line one\nline two."]
     assert df["reason"][0] == ("a | b \\ c", "1 vs 2")

@@ -262,6 +262,14 @@ def test_xliff12_valid_and_complete():
     assert units[2].find(f"{XLF12}note[@from='aligner-score']").text == "score 0.770"
     assert units[4].find(f"{XLF12}note[@from='aligner-score']") is None  # 1-0: no score
     assert units[3].find(f"{XLF12}source").text == "这是第四句<b>&amp;</b>。"  # text, not markup
+    # evidence spans (aligner.evidence, as in the XLIFF 2 notes): one note per flag that has any
+    from aligner.evidence import bead_spans
+
+    for u, b in zip(units, al.beads):
+        want = [f"flag {k}: " + json.dumps([list(sp) for sp in spans], ensure_ascii=False)
+                for k, spans in enumerate(bead_spans(al, b), 1) if spans]
+        assert [n.text for n in u.findall(f"{XLF12}note[@from='aligner-spans']")] == want
+    assert units[0].find(f"{XLF12}note[@from='aligner-spans']") is not None  # 1962 vs 1963 is found in the text
 
 
 def test_xliff12_flags_read_back_by_translate_toolkit(tmp_path):

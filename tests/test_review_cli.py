@@ -137,4 +137,4 @@ def test_selection_outside_a_tm_or_unknown_severity_exits_3(cli, tmp_path, tsv, 
 
 def test_align_refuses_a_selection_for_tsv_before_any_work(cli, tmp_path, tsv):
     res = cli("align", tsv, tsv.with_suffix(".en.txt"), "-o", tmp_path / "x.tsv", "--min-score", "0.5")
-    assert_clean_failure(res, EXIT_INPUT, "apply to tmx and xliff output", output=tmp_path / "x.tsv")
+    assert_clean_failure(res, EXIT_INPUT, "apply to tmx, xliff and xliff12 output", output=tmp_path / "x.tsv")

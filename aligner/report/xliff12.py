@@ -21,6 +21,7 @@ Layout::
             <target xml:lang="en" state="needs-review-translation">...</target>
             <note from="aligner-score" annotates="general" priority="10">score 0.812</note>
             <note from="aligner-qa" annotates="target" priority="3">warning number_mismatch: 1962 vs 1963</note>
+            <note from="aligner-spans" annotates="general" priority="10">flag 1: [["src", 0, 4], ["tgt", 3, 7]]</note>
           </trans-unit>
         </body>
       </file>
@@ -37,10 +38,13 @@ by one space; ``xml:space="preserve"`` keeps the text's spacing as written.
 
 from __future__ import annotations
 
+import json
+
 from lxml import etree
 
 from .. import __version__
 from ..data import Alignment, Bead, Severity
+from ..evidence import bead_spans
 from ..locales import locales
 from .jsonl import key_of
 from .tmx import flag_note, xml_safe
@@ -54,6 +58,8 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 QA_ORIGIN = "aligner-qa"
 #: ``from`` of the score note.
 SCORE_ORIGIN = "aligner-score"
+#: ``from`` of a flag's evidence note (``flag K: [["src", start, end], ...]``, after that flag's note).
+SPANS_ORIGIN = "aligner-spans"
 
 
 def _q(tag: str) -> str:
@@ -75,8 +81,11 @@ def _unit(al: Alignment, i: int, b: Bead, langs: tuple[str, str]) -> etree._Elem
             "needs-review-translation" if review else "translated")}).text = xml_safe(tgt)
     if b.score is not None:
         _note(unit, SCORE_ORIGIN, f"score {b.score:.3f}", annotates="general", priority="10")
-    for f in b.flags:
+    for k, (f, spans) in enumerate(zip(b.flags, bead_spans(al, b)), 1):
         _note(unit, QA_ORIGIN, flag_note(f), annotates="target", priority=PRIORITY.get(f.severity, "5"))
+        if spans:  # evidence (aligner.evidence) of flag k: [side, start, end] offsets into <source>/<target>
+            _note(unit, SPANS_ORIGIN, f"flag {k}: " + json.dumps([list(sp) for sp in spans], ensure_ascii=False),
+                  annotates="general", priority="10")
     return unit
 
 
