@@ -356,6 +356,13 @@ def _stop_pool(pool: ProcessPoolExecutor, pending) -> None:
         if p.is_alive():
             p.kill()
             p.join(1.0)
+    # The pool's manager thread sees its workers gone and closes its wake-up pipe; if that races
+    # with concurrent.futures' exit hook writing to the pipe (3.11 checks, then writes, unlocked):
+    # "Exception ignored ... OSError: Bad file descriptor" and a traceback on stderr after our
+    # one-line message (flaky test_t81[t82]). Once the thread has ended, the hook skips the pipe.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(WORKER_STOP_SECONDS)
 
 
 def align_job(job: Job, config: AlignConfig, embedder) -> tuple[str | None, JobResult]:
