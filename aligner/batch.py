@@ -346,6 +346,7 @@ def _stop_pool(pool: ProcessPoolExecutor, pending) -> None:
     for f in pending:
         f.cancel()
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for p in procs:
         if p.is_alive():
@@ -360,7 +361,6 @@ def _stop_pool(pool: ProcessPoolExecutor, pending) -> None:
     # with concurrent.futures' exit hook writing to the pipe (3.11 checks, then writes, unlocked):
     # "Exception ignored ... OSError: Bad file descriptor" and a traceback on stderr after our
     # one-line message (flaky test_t81[t82]). Once the thread has ended, the hook skips the pipe.
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(WORKER_STOP_SECONDS)
 
