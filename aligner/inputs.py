@@ -69,21 +69,31 @@ class StdinDocument(os.PathLike):
         return f"StdinDocument({len(self.data)} bytes)"
 
 
-def read_stream(stream, max_bytes: int) -> StdinDocument:
-    """A document from a binary stream (the CLI passes ``sys.stdin.buffer``), refused past ``max_bytes``."""
-    from .errors import InputTooLargeError
+def read_capped(stream, max_bytes: int, head: bytes = b"") -> bytes:
+    """``head`` then the rest of a binary stream, in 1 MiB chunks, stopping once past ``max_bytes``.
 
-    parts, n = [], 0
+    The result is at most ``max_bytes + 1`` bytes: longer than ``max_bytes`` means over the limit
+    (the caller says so). Never allocates the whole limit at once.
+    """
+    parts, n = [head], len(head)
     while n <= max_bytes:
         chunk = stream.read(min(2**20, max_bytes + 1 - n))
         if not chunk:
             break
         parts.append(chunk)
         n += len(chunk)
-    if n > max_bytes:
+    return b"".join(parts)
+
+
+def read_stream(stream, max_bytes: int) -> StdinDocument:
+    """A document from a binary stream (the CLI passes ``sys.stdin.buffer``), refused past ``max_bytes``."""
+    from .errors import InputTooLargeError
+
+    data = read_capped(stream, max_bytes)
+    if len(data) > max_bytes:
         raise InputTooLargeError(f"standard input is above the {max_bytes} bytes input limit "
                                  "(split it, or raise --max-input-mb)", path="-")
-    return StdinDocument(b"".join(parts))
+    return StdinDocument(data)
 
 
 def regular_file(path: str | os.PathLike) -> os.stat_result:

@@ -116,15 +116,9 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> byt
             # (`--max-input-mb 1000000` on a small file was "out of memory", exit 4)
             data = fh.read(min(size, max_bytes) + 1)
             if len(data) > size:  # grew while read: go on, in chunks, up to the limit + 1
-                parts = [data]
-                n = len(data)
-                while n <= max_bytes:
-                    chunk = fh.read(min(2**20, max_bytes + 1 - n))
-                    if not chunk:
-                        break
-                    parts.append(chunk)
-                    n += len(chunk)
-                data = b"".join(parts)
+                from .inputs import read_capped
+
+                data = read_capped(fh, max_bytes, head=data)
     except PermissionError:
         raise InputError("permission denied", path=str(path)) from None
     except IsADirectoryError:
