@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
@@ -54,6 +55,26 @@ class QAContext:
     log_ratios: np.ndarray  # (len(two),) log length ratio of each two-sided bead (``length_model``)
     mu: float  # median log length ratio of the confident beads (or the prior)
     sd: float  # its robust sd (at least ``partial_min_sd``)
+
+    @cached_property
+    def leave_outs(self) -> dict:
+        """Language -> the best clause leave-out of that side of each two-sided bead (``clauses.leave_out``).
+
+        ``{"zh": [LeaveOut | None] * len(two), "en": [...]}``, texts in their original script (the
+        encoder converts to Simplified itself), ``config.clause_min_share``; all None without ``embed``.
+        Computed once, on first use, for the clause check and the calibrated model alike.
+        """
+        from ..clauses import leave_out
+
+        out = {}
+        for side, other, mine, theirs in ((self.src, self.tgt, "src", "tgt"), (self.tgt, self.src, "tgt", "src")):
+            if self.embed is None or not self.two:
+                out[side.lang] = [None] * len(self.two)
+                continue
+            items = [(getattr(self.texts[k], mine), side.lang, getattr(self.texts[k], theirs), other.lang)
+                     for k in self.two]
+            out[side.lang] = leave_out(items, self.embed, min_share=self.config.clause_min_share)
+        return out
 
 
 def _bead_texts(src: Side, tgt: Side, beads: Sequence[Bead]) -> tuple[_BeadText, ...]:

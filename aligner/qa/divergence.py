@@ -262,11 +262,6 @@ def evidence(ctx) -> Evidence:
         cos = np.where(np.isnan(cos), np.nanmedian(cos), cos)
     z = (np.asarray(ctx.log_ratios, float) - ctx.mu) / ctx.sd if two else np.zeros(0)
     len_z = z if src.lang == "zh" else -z
-    share = ctx.config.clause_min_share
-    if ctx.embed is not None and pairs:
-        lz = leave_out([(p.zh, "zh", p.en, "en") for p in pairs], ctx.embed, min_share=share)
-        le = leave_out([(p.en, "en", p.zh, "zh") for p in pairs], ctx.embed, min_share=share)
-    else:
-        lz = le = [None] * len(pairs)
+    lz, le = ctx.leave_outs["zh"], ctx.leave_outs["en"]  # shared with the clause check
     X = features(pairs, cos, len_z, float(ctx.sd), ctx.lexicon.matcher, None, leave_outs=(lz, le))
     return Evidence(two, pairs, X, len_z, float(ctx.sd), {"zh": lz, "en": le})

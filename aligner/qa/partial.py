@@ -29,7 +29,7 @@ from .similarity import _boundary
 
 if TYPE_CHECKING:
     from ..clauses import Embed, LeaveOut
-    from .context import QAContext, _BeadText
+    from .context import QAContext
 
 
 def check_partial_length(ctx: QAContext) -> dict[int, list[Flag]]:
@@ -97,42 +97,37 @@ def check_partial_merged(ctx: QAContext) -> dict[int, list[Flag]]:
     return flags
 
 
-def _clause_evidence(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, src: Side, tgt: Side,
-                    embed: Embed, config: QAConfig) -> list[tuple[int, Side, Side, float, LeaveOut | None, float]]:
+def _clause_evidence(ctx: QAContext) -> list[tuple[int, Side, Side, float, LeaveOut | None, float]]:
     """(bead, tested side, other side, evidence, best leave-out, z) for each two-sided bead and each side.
 
-    ``d``: (len(two),) robust z-scores of the beads' log length ratios (target
-    over source); ``z`` is how many sds shorter than usual the *other* side
-    is. Evidence = best leave-out gain (or ``clause_no_candidate``) +
-    ``clause_slope`` x z (a longer other side counts down to
-    ``-clause_longer_clip``). Unitless, compared with ``clause_warning`` /
-    ``clause_info`` of the tested side's language.
+    ``z`` is how many sds shorter than usual the *other* side is (from the
+    robust z-scores of the beads' log length ratios, target over source).
+    Evidence = best leave-out gain (``ctx.leave_outs``, or
+    ``clause_no_candidate``) + ``clause_slope`` x z (a longer other side
+    counts down to ``-clause_longer_clip``). Unitless, compared with
+    ``clause_warning`` / ``clause_info`` of the tested side's language.
     """
-    from ..clauses import leave_out
-
-    sides = ((src, tgt, [texts[k].src for k in two], [texts[k].tgt for k in two], -d),
-             (tgt, src, [texts[k].tgt for k in two], [texts[k].src for k in two], d))
+    config = ctx.config
+    d = (ctx.log_ratios - ctx.mu) / ctx.sd
     out = []
-    for side, other, mine, theirs, shorter in sides:
-        got = leave_out([(a, side.lang, b, other.lang) for a, b in zip(mine, theirs)], embed,
-                        min_share=config.clause_min_share)
-        for k, g, sh in zip(two, got, shorter):
+    for side, other, shorter in ((ctx.src, ctx.tgt, -d), (ctx.tgt, ctx.src, d)):
+        for k, g, sh in zip(ctx.two, ctx.leave_outs[side.lang], shorter):
             gain = g.gain if g is not None else config.clause_no_candidate
             ev = gain + config.clause_slope * max(float(sh), -config.clause_longer_clip)
             out.append((k, side, other, ev, g, float(sh)))
     return out
 
 
-def _clause_flags(two: Sequence[int], texts: Sequence[_BeadText], d: np.ndarray, sd: float,
-                  src: Side, tgt: Side, embed: Embed, config: QAConfig) -> dict[int, Flag]:
+def _clause_flags(ctx: QAContext) -> dict[int, Flag]:
     """``partial`` flags from clause leave-outs (``_clause_evidence``), at most one per bead.
 
-    ``sd``: the robust sd of the log length ratios (for the reason's "x times
+    ``ctx.sd``: the robust sd of the log length ratios (for the reason's "x times
     shorter"); warning / info at ``clause_warning`` / ``clause_info`` for the
     tested side's language (Chinese, English; other languages use the Chinese values).
     """
+    config, sd = ctx.config, ctx.sd
     best: dict[int, tuple[int, float, Severity, str]] = {}
-    for k, side, other, ev, g, sh in _clause_evidence(two, texts, d, src, tgt, embed, config):
+    for k, side, other, ev, g, sh in _clause_evidence(ctx):
         li = 1 if side.lang == "en" else 0
         sev = (Severity.WARNING if ev >= config.clause_warning[li]
                else Severity.INFO if ev >= config.clause_info[li] else None)
@@ -161,9 +156,7 @@ def check_partial_clauses(ctx: QAContext) -> dict[int, list[Flag]]:
     """
     if not ctx.two or ctx.embed is None or not ctx.config.clause_check:
         return {}
-    d = (ctx.log_ratios - ctx.mu) / ctx.sd
-    return {k: [fl] for k, fl in _clause_flags(ctx.two, ctx.texts, d, ctx.sd, ctx.src, ctx.tgt, ctx.embed,
-                                               ctx.config).items()}
+    return {k: [fl] for k, fl in _clause_flags(ctx).items()}
 
 
 def clause_margins(src: Side, tgt: Side, beads: Sequence[Bead], embed: Embed,
@@ -178,8 +171,7 @@ def clause_margins(src: Side, tgt: Side, beads: Sequence[Bead], embed: Embed,
     if not ctx.two:
         return {}
     out: dict[int, float] = {}
-    for k, side, _, ev, _, _ in _clause_evidence(ctx.two, ctx.texts, (ctx.log_ratios - ctx.mu) / ctx.sd, src, tgt,
-                                                 embed, config):
+    for k, side, _, ev, _, _ in _clause_evidence(ctx):
         m = ev - config.clause_warning[1 if side.lang == "en" else 0]
         out[k] = max(out.get(k, -math.inf), m)
     return out
