@@ -60,6 +60,8 @@ Progress = Callable[[str, int, int], None]
 STAMP_SUFFIX = ".done"
 #: How often a worker checks that its parent is alive (s): an orphan (parent SIGKILLed) exits within this.
 PARENT_POLL_SECONDS = 0.5
+#: Seconds past ``DASK_CONNECT_TIMEOUT`` a connected peer gets to complete Dask's handshake.
+DASK_HANDSHAKE_GRACE = 3.0
 #: How long terminated workers get to exit before SIGKILL (s).
 WORKER_STOP_SECONDS = 2.0
 #: Exit status of a worker that found its parent gone.
@@ -508,20 +510,45 @@ def run_batch(
 
 def _connect(Client, scheduler: str | None):
     """A ``distributed.Client`` on ``scheduler``, or: ``InputError`` (3) for an address that is not one,
-    ``SchedulerError`` (4) when nothing answers as a Dask scheduler within ``DASK_CONNECT_TIMEOUT``."""
+    ``SchedulerError`` (4) when nothing answers as a Dask scheduler within ``DASK_CONNECT_TIMEOUT``.
+
+    The connection and a first ``scheduler_info()`` run in a daemon thread with a deadline: a peer that
+    accepts the TCP connection but never speaks Dask's protocol (an HTTP server, a bare listener on a
+    mistyped port) made ``Client`` wait forever, whatever its ``timeout``.
+    """
+    import threading
+
     from .config import DASK_CONNECT_TIMEOUT
     from .errors import SchedulerError
 
-    try:
-        return Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
-    except ValueError as e:  # distributed's address parser: "missing port number in address 'x'"
+    got: dict = {}
+
+    def connect() -> None:
+        try:
+            got["client"] = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+            got["client"].scheduler_info()
+        except BaseException as e:  # handed to the caller's thread
+            got["error"] = e
+
+    t = threading.Thread(target=connect, name="aligner-dask-connect", daemon=True)
+    t.start()
+    t.join(DASK_CONNECT_TIMEOUT + DASK_HANDSHAKE_GRACE)
+    if t.is_alive():  # connected, but no Dask handshake: left behind (daemon), the run stops here
+        raise SchedulerError(f"{scheduler} does not answer as a Dask scheduler within "
+                             f"{DASK_CONNECT_TIMEOUT + DASK_HANDSHAKE_GRACE:g} s; is the address right?")
+    e = got.get("error")
+    if e is None:
+        return got["client"]
+    if isinstance(e, ValueError):  # distributed's address parser: "missing port number in address 'x'"
         raise InputError(f"--scheduler {scheduler!r} is not a scheduler address like tcp://HOST:8786 ({e})") from None
-    except (OSError, TimeoutError) as e:  # refused, no such host, no answer in time
+    if isinstance(e, (OSError, TimeoutError)):  # refused, no such host, no answer in time
         raise SchedulerError(f"cannot reach the Dask scheduler {scheduler} within {DASK_CONNECT_TIMEOUT:g} s "
                              f"({e}); is it running, and is the address right?") from None
-    except Exception as e:  # something answered, but not the Dask protocol (seen: a 3 EiB "message length")
-        raise SchedulerError(f"{scheduler} does not answer as a Dask scheduler ({type(e).__name__}); "
-                             f"is the address right?") from None
+    if isinstance(e, KeyboardInterrupt):
+        raise e
+    # something answered, but not the Dask protocol (seen: a 3 EiB "message length")
+    raise SchedulerError(f"{scheduler} does not answer as a Dask scheduler ({type(e).__name__}); "
+                         f"is the address right?") from None
 
 
 def _run_dask(todo: Sequence[Job], config: AlignConfig, scheduler: str | None, client, collect) -> int:

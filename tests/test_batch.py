@@ -155,6 +155,32 @@ def test_cli_batch_bad_scheduler(tmp_path, monkeypatch, address, code, message):
     assert not list((tmp_path / "o").glob("*.tsv"))
 
 
+def test_cli_batch_scheduler_that_never_speaks_dask(tmp_path, monkeypatch):
+    """A listener that accepts and never answers (an HTTP server, a mistyped port): before, batch hung for
+    good (red-team run: still waiting after 603 s); now exit 4 once connect timeout + handshake grace pass."""
+    pytest.importorskip("distributed")
+    import socket
+
+    import aligner.batch
+    import aligner.config
+
+    monkeypatch.setattr(aligner.config, "DASK_CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setattr(aligner.batch, "DASK_HANDSHAKE_GRACE", 1.0)
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)  # the kernel completes the TCP handshake; nobody ever reads or writes
+    try:
+        m = make_corpus(tmp_path / "c", 1)
+        r = CliRunner().invoke(app, ["batch", str(m), "-o", str(tmp_path / "o"), "--no-cache",
+                                     "--scheduler", f"tcp://127.0.0.1:{srv.getsockname()[1]}"])
+    finally:
+        srv.close()
+    assert r.exit_code == 4, r.output
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and "does not answer as a Dask scheduler" in lines[0], r.output
+    assert not list((tmp_path / "o").glob("*.tsv"))
+
+
 @pytest.mark.slow
 def test_process_pool_two_workers(tmp_path, cfg):
     m = make_corpus(tmp_path / "c", 4)
