@@ -43,6 +43,8 @@ FORMAT_VERSION = 2
 #: Versions this reader understands (1: no ``flag``/``run``/``corrections``).
 READ_VERSIONS = (1, 2)
 STATUS_ACCEPTED = "accepted"
+#: What the page writes: ``open`` keeps a comment on a flag not accepted.
+STATUSES = (STATUS_ACCEPTED, "open")
 _HEX16 = set("0123456789abcdef")
 
 
@@ -137,8 +139,10 @@ def _entry(obj, where: str) -> ReviewEntry:
         raise InputError(f"{where}: 'code' must be a non-empty string")
     status = obj.get("status", STATUS_ACCEPTED)
     comment = obj.get("comment", "")
-    if not isinstance(status, str) or not isinstance(comment, str):
-        raise InputError(f"{where}: 'status' and 'comment' must be strings")
+    if status not in STATUSES:  # "ACCEPTED" or a typo silenced nothing and was not counted stale either
+        raise InputError(f"{where}: 'status' must be \"accepted\" or \"open\", got {status!r}")
+    if not isinstance(comment, str):
+        raise InputError(f"{where}: 'comment' must be a string")
     flag = obj.get("flag")
     if flag is not None and (not isinstance(flag, str) or not flag):
         raise InputError(f"{where}: 'flag' must be a non-empty string")
@@ -185,7 +189,7 @@ def load_review(path: str | os.PathLike, *, missing_ok: bool = False) -> Review:
             return Review()
         raise InputError("review file not found", path=p) from None
     try:
-        with open(p, encoding="utf-8") as fh:
+        with open(p, encoding="utf-8-sig") as fh:  # a BOM (Notepad) is read, as the page reads it
             text = fh.read()
     except FileNotFoundError:
         if missing_ok:

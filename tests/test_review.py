@@ -95,10 +95,20 @@ def test_missing_ok(tmp_path):
     '{"aligner_review": 2, "entries": [], "corrections": [1]}',
     '{"aligner_review": 2, "entries": [{"key": "0123456789abcdef", "code": "partial", "flag": 7}]}',
     '{"aligner_review": 2, "entries": [{"key": "0123456789abcdef", "code": "partial", "run": [{"key": "x"}]}]}',
+    # red team (stop 22): a status that is neither accepted nor open silenced nothing and was not stale either
+    '{"aligner_review": 2, "entries": [{"key": "0123456789abcdef", "code": "partial", "status": "ACCEPTED"}]}',
+    '{"aligner_review": 2, "entries": [null]}',
 ])
 def test_malformed(text):
     with pytest.raises(InputError):
         parse_review(text)
+
+
+def test_a_byte_order_mark_is_read_like_the_page_reads_it(tmp_path):
+    # red team (stop 22): a file saved by Notepad (UTF-8 with BOM) loaded in the page, `check` refused it
+    f = tmp_path / "r.json"
+    f.write_bytes(b"\xef\xbb\xbf" + '{"aligner_review": 2, "entries": [{"key": "0123456789abcdef", "code": "partial"}]}'.encode())
+    assert load_review(f).entries == (ReviewEntry("0123456789abcdef", "partial", "accepted", ""),)
 
 
 def test_extra_fields_ignored():

@@ -248,3 +248,39 @@ def test_review_file_of_version_1_still_loads(wb, tmp_path):
     assert failing(apply_review(al.beads, al.src, al.tgt, load_review(f)), "info") == [
         (0, al.beads[0].flags[0]), (2, OM), (3, OM), (4, OM), (5, al.beads[5].flags[0])]
     assert Review  # the reader used above
+
+
+def test_a_file_that_cannot_be_loaded_leaves_the_review_in_progress(wb, tmp_path):
+    """Red team (stop 22): loading a bad file emptied the review (the boxes stayed ticked, the next save lost them)."""
+    from selenium.webdriver.common.by import By
+
+    click(wb, f"#b1 .flag[data-id='{ABM.ident}'] .accept")
+    before = wb.execute_script("return window.alignerReview().entries.length")
+    assert before == 1
+    for n, bad in enumerate(["[1, 2]", '{"aligner_review": 2, "entries": [null]}',
+                             '{"aligner_review": 2, "entries": [{"key": "0123456789abcdef", "code": "x", '
+                             '"status": "ACCEPTED"}]}']):
+        f = tmp_path / f"bad{n}.json"
+        f.write_text(bad)
+        wb.find_element(By.ID, "load").send_keys(str(f))
+        wait_for(lambda: "cannot load" in wb.find_element(By.ID, "status").text, "refusal shown")
+        assert wb.execute_script("return window.alignerReview().entries.length") == before, bad
+        wb.execute_script("document.getElementById('status').textContent = ''")
+
+
+def test_the_page_reads_a_review_file_as_the_gate_does(wb, tmp_path):
+    """Red team (stop 22): an upper-case key counted as accepted in `check` but left the flag open in the page."""
+    from selenium.webdriver.common.by import By
+
+    al = workbench()
+    k1 = bead_key([ZH[1]], [EN[1]]).upper()
+    f = tmp_path / "upper.json"
+    f.write_text(json.dumps({"aligner_review": 2, "entries": [{"key": k1, "code": "entity_mismatch",
+                                                               "flag": ABM.ident}]}))  # no status: accepted
+    rv = apply_review(al.beads, al.src, al.tgt, load_review(f))
+    assert rv.is_accepted(1, ABM) and not rv.is_accepted(1, SALT)
+    wb.find_element(By.ID, "load").send_keys(str(f))
+    wait_for(lambda: wb.execute_script(
+        f"return document.querySelector(\"#b1 .flag[data-id='{ABM.ident}'] .accept\").checked"), "ABM accepted")
+    assert wb.execute_script(f"return document.querySelector(\"#b1 .flag[data-id='{SALT.ident}'] .accept\").checked") \
+        is False

@@ -444,9 +444,38 @@
     autosave();
     status("saved " + reviewJson().entries.length + " entries and " + ops.length + " fixes to " + D.review_name);
   }
+  var HEX16 = /^[0-9a-fA-F]{16}$/;
+  function checked(j) {
+    // the rules of aligner/review.py's parse_review, so the page and `check --review` read a file alike;
+    // returns a copy with keys in lower case, entries [] when absent; throws on anything else
+    if (!j || typeof j !== "object" || (j.aligner_review !== 1 && j.aligner_review !== 2)) throw new Error("not an aligner review file");
+    var entries = j.entries === undefined ? [] : j.entries, corr = j.corrections === undefined ? [] : j.corrections;
+    if (!Array.isArray(entries)) throw new Error("'entries' must be a list");
+    if (!Array.isArray(corr) || corr.some(function (c) { return !c || typeof c !== "object" || Array.isArray(c); }))
+      throw new Error("'corrections' must be a list of objects");
+    var out = entries.map(function (e, n) {
+      var where = "entry " + (n + 1) + ": ";
+      if (!e || typeof e !== "object" || Array.isArray(e)) throw new Error(where + "an entry must be an object");
+      if (typeof e.key !== "string" || !HEX16.test(e.key)) throw new Error(where + "'key' must be 16 hex digits");
+      if (typeof e.code !== "string" || !e.code) throw new Error(where + "'code' must be a non-empty string");
+      var st = e.status === undefined ? "accepted" : e.status;
+      if (st !== "accepted" && st !== "open") throw new Error(where + "'status' must be \"accepted\" or \"open\"");
+      if (e.comment !== undefined && typeof e.comment !== "string") throw new Error(where + "'comment' must be a string");
+      if (e.flag !== undefined && e.flag !== null && (typeof e.flag !== "string" || !e.flag)) throw new Error(where + "'flag' must be a non-empty string");
+      var run = e.run === undefined ? [] : e.run;
+      if (!Array.isArray(run)) throw new Error(where + "'run' must be a list");
+      run = run.map(function (m) {
+        if (!m || typeof m.key !== "string" || !HEX16.test(m.key) || (m.flag !== undefined && m.flag !== null && typeof m.flag !== "string"))
+          throw new Error(where + "each 'run' member must be {key, flag}");
+        return { key: m.key.toLowerCase(), flag: m.flag };
+      });
+      return { key: e.key.toLowerCase(), code: e.code, flag: e.flag, status: st, comment: e.comment || "", run: run };
+    });
+    return { aligner_review: j.aligner_review, entries: out, corrections: corr };
+  }
   function absorb(j) {
-    if ((j.aligner_review !== 1 && j.aligner_review !== 2) || !Array.isArray(j.entries)) throw new Error("not an aligner review file");
-    ops = Array.isArray(j.corrections) ? j.corrections.slice() : [];
+    j = checked(j);
+    ops = j.corrections.slice();
     undoStack = [];
     var bad = replay();
     buildFindings();
@@ -454,7 +483,7 @@
     beads.forEach(function (b, i) { if (b.key) byKey[b.key] = i; });
     j.entries.forEach(function (e) {
       if (!e || !e.key || !e.code) return;
-      var r = { status: e.status || "open", comment: e.comment || "", code: e.code };
+      var r = { status: e.status, comment: e.comment, code: e.code };
       [{ key: e.key, flag: e.flag }].concat(e.run || []).forEach(function (m) {
         var i = byKey[m.key];
         if (i === undefined) { if (m.flag) marks[m.key + "|" + m.flag] = r; return; }
@@ -468,16 +497,22 @@
   function load(file) {
     var fr = new FileReader();
     fr.onload = function () {
+      var before = { marks: marks, ops: ops, undo: undoStack };
       try {
+        var j = checked(JSON.parse(fr.result));   // a bad file changes nothing: the work so far stays
         marks = {};
-        var j = JSON.parse(fr.result), bad = absorb(j);
+        var bad = absorb(j);
         dirty = false;
         rebuild(false);
         autosave();
         status("loaded " + j.entries.length + " entries and " + ops.length + " fixes from " + file.name +
           (bad ? "; " + bad + " fixes no longer apply (skipped)" : ""));
       } catch (err) {
-        status("cannot load " + file.name + ": " + err.message);
+        if (marks !== before.marks || ops !== before.ops) {   // failed half-way: back to the work so far
+          marks = before.marks; ops = before.ops; undoStack = before.undo;
+          replay(); buildFindings(); rebuild(false);
+        }
+        status("cannot load " + file.name + ": " + err.message + " (nothing changed)");
       }
     };
     fr.readAsText(file);
