@@ -28,6 +28,7 @@ not installed the error names the extra to install (exit 4).
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import re
@@ -317,8 +318,9 @@ def _srt(text: str, path: str, max_bytes: int) -> list[str]:
     try:
         cues = list(srt.parse(text))
     except Exception as e:  # srt.SRTParseError and ValueError on bad timestamps
-        raise InputError(f"not a valid SRT subtitle file ({type(e).__name__}: {e})", path=path) from None
-    return [_TAG.sub("", c.content) for c in cues]
+        raise InputError(f"not a valid SRT subtitle file ({type(e).__name__}: {_short_error(e)})",
+                         path=path) from None
+    return [line for c in cues for line in _cue_lines(_TAG.sub("", c.content))]
 
 
 def _vtt(text: str, path: str, max_bytes: int) -> list[str]:
@@ -326,8 +328,36 @@ def _vtt(text: str, path: str, max_bytes: int) -> list[str]:
     try:
         cues = list(webvtt.from_string(text))
     except Exception as e:  # MalformedFileError, MalformedCaptionError
-        raise InputError(f"not a valid WebVTT subtitle file ({type(e).__name__}: {e})", path=path) from None
-    return [_TAG.sub("", c.text) for c in cues]
+        raise InputError(f"not a valid WebVTT subtitle file ({type(e).__name__}: {_short_error(e)})",
+                         path=path) from None
+    # WebVTT cue text has character references (&amp; &lt; &nbsp; &lrm;): decoded after the tags go
+    return [line for c in cues for line in _cue_lines(html.unescape(_TAG.sub("", c.text)))]
+
+
+#: A parser's message past this many characters is cut (srt quotes the whole unparsed rest of the file).
+ERROR_TEXT_CHARS = 160
+
+
+def _short_error(e: Exception) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= ERROR_TEXT_CHARS else text[:ERROR_TEXT_CHARS] + "…"
+
+
+def _cue_lines(content: str) -> list[str]:
+    """One cue's text as lines of the document: the cue whole, or, for a bilingual cue (a Chinese line and
+    its English line, the usual zh-en subtitle file), one line per language in cue order."""
+    lines = [ln for ln in content.split("\n") if ln.strip()]
+    scripts = {_script(ln) for ln in lines} - {0}
+    if len(scripts) < 2:
+        return [content]
+    out: list[tuple[int, str]] = []
+    for ln in lines:
+        sc = _script(ln) or (out[-1][0] if out else 0)
+        if out and out[-1][0] == sc:
+            out[-1] = (sc, out[-1][1] + "\n" + ln)
+        else:
+            out.append((sc, ln))
+    return [t for _, t in out]
 
 
 # ---------------------------------------------------------------------------

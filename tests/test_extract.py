@@ -335,6 +335,48 @@ def test_subtitles_one_cue_a_sentence(tmp_path):
     )
 
 
+SRT_BILINGUAL = """1
+00:00:01,000 --> 00:00:03,000
+今天天气很好。
+The weather is nice today.
+
+2
+00:00:04,000 --> 00:00:06,000
+我们去公园散步了。
+We went for a walk
+in the park.
+
+"""
+
+
+def test_bilingual_subtitles_give_one_line_per_language(tmp_path):
+    """Red team (stop 22): a cue holding a Chinese line and its English line (the usual zh-en subtitle file)
+    was one mixed "sentence" and the pairs came out wrong; now each language of a cue is a line, so the file
+    reads as a bilingual document (alternating or, this short, mixed: all Chinese against all English)."""
+    from aligner.pipeline import load_sides
+
+    loaded = load_sides([write(tmp_path / "bi.srt", SRT_BILINGUAL)])
+    assert sentences(loaded) == (["今天天气很好。", "我们去公园散步了。"],
+                                 ["The weather is nice today.", "We went for a walk in the park."])
+
+
+def test_webvtt_character_references_are_decoded(tmp_path):
+    from aligner.pipeline import load_sides
+
+    vtt = "WEBVTT\n\n00:00.000 --> 00:02.000\nThe park &amp; the lake&nbsp;&lt;3\n"
+    zh = "WEBVTT\n\n00:00.000 --> 00:02.000\n公园和湖\n"
+    loaded = load_sides([write(tmp_path / "zh.vtt", zh), write(tmp_path / "en.vtt", vtt)])
+    assert sentences(loaded)[1] == ["The park & the lake <3"]  # &nbsp; is a space, collapsed as every space
+
+
+def test_a_broken_subtitle_file_gets_a_short_message(cli, tmp_path):
+    # red team (stop 22): srt quoted the whole unparsed file (9 KB on one line)
+    f = write(tmp_path / "t.srt", "just text, no cues\n" * 500)
+    res = cli("align", f)
+    assert res.exit_code == 3
+    assert "not a valid SRT subtitle file" in res.output and len(res.output) < 400, res.output
+
+
 def test_subtitle_with_text_file_segments_the_text_only(tmp_path):
     from aligner.pipeline import load_sides
 
