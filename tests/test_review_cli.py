@@ -138,3 +138,18 @@ def test_selection_outside_a_tm_or_unknown_severity_exits_3(cli, tmp_path, tsv, 
 def test_align_refuses_a_selection_for_tsv_before_any_work(cli, tmp_path, tsv):
     res = cli("align", tsv, tsv.with_suffix(".en.txt"), "-o", tmp_path / "x.tsv", "--min-score", "0.5")
     assert_clean_failure(res, EXIT_INPUT, "apply to tmx, xliff and xliff12 output", output=tmp_path / "x.tsv")
+
+
+@pytest.mark.parametrize("args", [["--exclude-flagged", "info"], ["--min-score", "0.5"]])
+def test_a_pair_made_by_a_correction_is_not_trusted_into_a_tm(cli, tmp_path, tsv, args):
+    """Red team (stop 22): a merge in the page put an unscored, unflagged pair into the 'trusted' TM
+    (its flags are unknown until `check --review` scores it again)."""
+    al = sample()
+    review = tmp_path / "r.json"
+    review.write_text(json.dumps({"aligner_review": 2, "entries": [], "corrections": [
+        {"op": "merge", "beads": [_spec(al, 0), _spec(al, 1)]}]}), encoding="utf-8")
+    out = tmp_path / "tm.tmx"
+    res = cli("report", tsv, "-o", out, "--review", review, *args)
+    assert res.exit_code == 0, res.output
+    ids = [p.text for p in etree.fromstring(out.read_bytes()).iter("prop") if p.get("type") == "x-aligner-ids"]
+    assert "0,1:0,1" not in ids and ids  # the merged pair is left out, the others are judged as before
