@@ -77,6 +77,17 @@ def _check_texts(specs: list, idx: list[int], beads: list[Bead], changed: set[in
                          "correction was made on")
 
 
+def _check_boundaries(b: Bead, kind: str, src: Side, tgt: Side) -> None:
+    """A split, move or detach needs each sentence's own text: a TSV written before its ``cuts`` column
+    gives a many-sentence side's whole text to its first sentence (``report.tsv._spread``) and nothing to
+    the others; cutting there would write one sentence with the text of all and the rest empty."""
+    for side, ids in ((src, b.src_ids), (tgt, b.tgt_ids)):
+        if len(ids) > 1 and any(not side.sentences[i].text for i in ids):
+            raise _Stale(f"{kind}: this alignment does not say where the sentences of pair {list(b.src_ids)}:"
+                         f"{list(b.tgt_ids)} begin (a TSV without the 'cuts' column, written before it existed); "
+                         "align again with 'aligner align', then apply the review")
+
+
 def _new(src_ids, tgt_ids) -> Bead:
     return Bead(tuple(src_ids), tuple(tgt_ids), None, ())
 
@@ -91,6 +102,8 @@ def _apply_one(beads: list[Bead], changed: set[int], op: dict, src: Side, tgt: S
         raise _Stale(f"{kind} takes {want} bead{'s' if want > 1 else ''}")
     idx = [_find(beads, s) for s in specs]
     _check_texts(specs, idx, beads, changed, src, tgt)
+    if kind != "merge":
+        _check_boundaries(beads[idx[0]], kind, src, tgt)
     if want == 2 and abs(idx[0] - idx[1]) != 1:
         raise _Stale(f"{kind}: the two pairs are not neighbours")
     k = idx[0]

@@ -5,6 +5,7 @@ alignment corrections, reporting stale ones."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -153,3 +154,23 @@ def test_a_pair_made_by_a_correction_is_not_trusted_into_a_tm(cli, tmp_path, tsv
     assert res.exit_code == 0, res.output
     ids = [p.text for p in etree.fromstring(out.read_bytes()).iter("prop") if p.get("type") == "x-aligner-ids"]
     assert "0,1:0,1" not in ids and ids  # the merged pair is left out, the others are judged as before
+
+
+def test_a_split_on_a_tsv_without_sentence_boundaries_is_stale(cli, tmp_path, tsv):
+    """Red team (stop 22): on a ten-column TSV (no 'cuts') a split wrote one sentence with the text of both
+    and the other empty; now it is reported stale and the output keeps the pair as it was."""
+    al = sample()
+    ten = tmp_path / "ten.tsv"
+    rows = Path(tsv).read_text(encoding="utf-8").splitlines()
+    ten.write_text("\n".join(r if r.startswith("#") else "\t".join(r.split("\t")[:10]) for r in rows) + "\n",
+                   encoding="utf-8")
+    review = tmp_path / "r.json"
+    review.write_text(json.dumps({"aligner_review": 2, "entries": [], "corrections": [
+        {"op": "split", "beads": [_spec(al, 2)], "at": [1, 1]}]}), encoding="utf-8")
+    out = tmp_path / "fixed.tsv"
+    res = cli("report", ten, "-o", out, "--review", review)
+    assert res.exit_code == 0, res.output
+    assert "stale correction 1 (split)" in res.output and "'cuts' column" in res.output, res.output
+    from aligner.report.tsv import read_tsv
+
+    assert [(b.src_ids, b.tgt_ids) for b in read_tsv(out).beads] == [(b.src_ids, b.tgt_ids) for b in al.beads]
