@@ -61,6 +61,9 @@ ADAPT_RIDGE = 0.08
 #: A progress bar (embed / align / score) only from this many sentences (both sides): seed 004 (68) takes 8 s
 #: with an empty cache, 0.2 s warm; seed 000 (365) 38 s empty (embed 19 s, score 18 s; 2 shared cores).
 PROGRESS_MIN_SENTENCES = 300
+#: Findings (and stale corrections, damage places) ``check`` lists per document (``--show``; 0: all): a CI log
+#: stays readable, the rest is counted and ``--json`` has every one.
+CHECK_SHOW = 20
 
 # --- batch ---------------------------------------------------------------------
 #: Seconds to connect to a Dask scheduler before exit 4: a live one answers in milliseconds, and an

@@ -112,3 +112,29 @@ def test_check_project_corpus(cache_dir):
     assert by["001"]["verdict"] == by["003"]["verdict"] == "monolingual"
     assert all(v["as_expected"] for v in data["verdicts"])
     assert r.exit_code == data["exit_code"] == 0, r.output
+
+
+@pytest.mark.parametrize("show, listed, more", [
+    (5, 5, "... and 25 more"),  # the old fixed cap, now --show 5
+    (20, 20, "... and 10 more"),  # config.CHECK_SHOW
+    (0, 30, None),  # all
+])
+def test_check_lists_findings_up_to_show(show, listed, more):
+    """Red team (stop 22): check printed 5 findings and hid the rest, with no option but --json."""
+    from types import SimpleNamespace
+
+    from aligner.cli.check import render_verdict
+
+    item = {"pair": 1, "last_pair": 1, "src_ids": [0], "tgt_ids": [], "src_lang": "zh", "tgt_lang": "en",
+            "src": "某句", "tgt": "", "flags": 1, "severity": "warning", "code": "omission", "reason": "no English"}
+    items = [dict(item, pair=k + 1, last_pair=k + 1) for k in range(30)]
+    v = SimpleNamespace(exit_code=1, expected=None, as_expected=True, name="doc", verdict="parallel", layout="pair",
+                        summary={}, gated="all", reason="30 warnings", notes=(), damage=(), accepted=0, stale=0,
+                        corrections={"applied": 0, "stale": ["x"] * 30}, failing=items, items=items)
+    text = render_verdict(v, max_failing=show)
+    assert sum(1 for ln in text.splitlines() if ln.strip().startswith("pair ")) == listed
+    assert sum(1 for ln in text.splitlines() if "stale correction:" in ln) == listed
+    if more:
+        assert text.count(more) == 2  # findings and stale corrections alike
+    else:
+        assert "more" not in text

@@ -129,6 +129,11 @@ def test_ladder():
     ("hello\tworld\n", "header"),
     ("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\nx\t0\ta\tb\t\t\n", "bad sentence ids"),
     ("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\n0\t0\n", "columns"),
+    # red team (stop 22): a bad probability cell was reported as a bad score
+    ("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\tp_omission\tp_addition\n"
+     "0\t0\ta\tb\t0.9\t\t\t\t-3\t\n", "p_omission '-3' is not a number"),
+    ("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\tp_omission\tp_addition\n"
+     "0\t0\ta\tb\tx\t\t\t\t\t\n", "score 'x' is not a number"),
 ])
 def test_read_tsv_rejects_malformed(tmp_path, content, msg):
     p = tmp_path / "bad.tsv"

@@ -203,6 +203,10 @@ def setup_logging(verbose: bool, quiet: bool) -> None:
         logging.getLogger("aligner").setLevel(logging.INFO)
     for noisy in ("jieba", "numba", "distributed", "urllib3", "sentence_transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # the extractors' own warnings ("invalid pdf header", "discarding data: None") come before our one-line
+    # message for the same file; --verbose shows them
+    for extractor in ("pypdf", "trafilatura", "htmldate", "courlan", "readability", "justext"):
+        logging.getLogger(extractor).setLevel(logging.DEBUG if verbose else logging.ERROR)
 
 
 def fail(message: str, code: int) -> typer.Exit:

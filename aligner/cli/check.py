@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import typer
 
+from ..config import CHECK_SHOW
 from ._app import (
     CACHE_DIR_OPTION,
     Lang,
@@ -56,8 +57,9 @@ def _flag_line(summary: dict) -> str:
             + (f" - {codes}" if codes else ""))
 
 
-def render_verdict(v, *, max_failing: int = 5) -> str:
-    """A few plain-text lines for one verdict."""
+def render_verdict(v, *, max_failing: int = CHECK_SHOW) -> str:
+    """A few plain-text lines for one verdict; at most ``max_failing`` of each list (0: all)."""
+    max_failing = max_failing or 10**9
     mark = {0: "ok", 1: "FAIL", 2: "FAIL", 3: "ERROR"}.get(v.exit_code, "ERROR")
     exp = "" if v.expected is None else (f" (expected {v.expected})" if not v.as_expected else " (as expected)")
     lines = [f"{mark:5} {v.name}: {v.verdict}{exp} [{v.layout}]"]
@@ -89,6 +91,8 @@ def render_verdict(v, *, max_failing: int = 5) -> str:
                      + (f", {len(fx['stale'])} stale (not applied)" if fx.get("stale") else ""))
         for why in fx.get("stale", [])[:max_failing]:
             lines.append(f"        stale correction: {why}")
+        if len(fx.get("stale", [])) > max_failing:
+            lines.append(f"        ... and {len(fx['stale']) - max_failing} more")
     if v.failing and v.as_expected:
         from ..review import item_line
 
@@ -120,6 +124,8 @@ def check(
     ids: Optional[List[str]] = typer.Option(None, "--id", help="Corpus: only this entry (repeatable).",
                                             show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every verdict."),
+    show: int = typer.Option(CHECK_SHOW, "--show", min=0, metavar="N",
+                             help="List at most N findings per document (0: all); the rest are counted."),
     src_lang: Optional[Lang] = typer.Option(None, "--src-lang", help="Source language of a bilingual file."),
     presplit: bool = PRESPLIT_OPTION,
     model: str = MODEL_OPTION,
@@ -180,7 +186,7 @@ def check(
             else:
                 for v in verdicts:
                     if not quiet or v.exit_code:
-                        typer.echo(render_verdict(v))
+                        typer.echo(render_verdict(v, max_failing=show))
                 if corpus_mode and not quiet:
                     bad = sum(1 for v in verdicts if v.exit_code)
                     typer.echo(f"{len(verdicts)} entries checked, {len(verdicts) - bad} ok, {bad} failing "

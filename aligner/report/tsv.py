@@ -178,7 +178,7 @@ def _ids(cell: str, path: str, lineno: int) -> tuple[int, ...]:
     return ids
 
 
-def _score(cell: str, path: str, lineno: int) -> float | None:
+def _score(cell: str, path: str, lineno: int, column: str = "score") -> float | None:
     cell = cell.strip()
     if not cell:
         return None
@@ -187,7 +187,7 @@ def _score(cell: str, path: str, lineno: int) -> float | None:
     except ValueError:
         v = float("nan")
     if not 0.0 <= v <= 1.0:  # also rejects nan and inf
-        raise InputError(f"line {lineno}: score {cell!r} is not a number in [0, 1]", path=path)
+        raise InputError(f"line {lineno}: {column} {cell!r} is not a number in [0, 1]", path=path)
     return v
 
 
@@ -248,7 +248,8 @@ def read_tsv(path: str | Path, text: str | None = None, max_bytes: int | None = 
             except ValueError:
                 raise InputError(f"line {lineno}: unknown severity {sevs[k]!r}", path=path) from None
             flags.append(Flag(code, sev, reasons[k] if k < len(reasons) else ""))
-        beads.append(Bead(si, ti, score, tuple(flags), _score(cells[8], path, lineno), _score(cells[9], path, lineno)))
+        beads.append(Bead(si, ti, score, tuple(flags), _score(cells[8], path, lineno, "p_omission"),
+                          _score(cells[9], path, lineno, "p_addition")))
     if header is None:
         raise InputError("no TSV header row: not an aligner TSV", path=path)
     src = _side(src_txt, "src", path)
