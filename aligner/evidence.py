@@ -29,6 +29,8 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 _HAS = re.compile(r"\bhas (?:neither )?([^;]+?)(?=;|\bwhere\b|\bnot in\b|\bnor\b|$)")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _NONE_FOR = re.compile(r"none for (.+)$")
+#: The calibrated model's word list: "no English rendering found for 人士, 能够" / "... for hosting, longer-term".
+_RENDERING_FOR = re.compile(r"rendering found for ([^;|]+)")
 #: The most spans one flag carries (a reason listing many words: the first ones are enough to see).
 MAX_SPANS = 12
 
@@ -65,6 +67,9 @@ def _candidates(flag: Flag) -> list[str]:
         out += [n.rstrip(",.") for n in _NUMBER.findall(r)]
         out += re.findall(r"[0-9]*[〇零一二三四五六七八九十百千万亿萬億兩两]+", r)  # Chinese numerals: 四, 3000亿
     m = _NONE_FOR.search(r)
+    if m:
+        out += [w.strip() for w in m.group(1).split(",") if w.strip()]
+    m = _RENDERING_FOR.search(r)
     if m:
         out += [w.strip() for w in m.group(1).split(",") if w.strip()]
     out += _HAN_RUN.findall(_QUOTED.sub("", r))  # names, words outside quotes (a quote is one candidate already)

@@ -221,6 +221,19 @@ class Matcher:
             out.setdefault(name, frozenset([name]))
         return list(out.items())
 
+    def written(self, en: str) -> dict[str, str]:
+        """Each ``content`` key of ``en`` -> the word as written there first ("longerterm" -> "longer-term",
+        "host" -> "hosting", "russiaus" -> "Russia-US"): what a reason quotes, so a search finds it."""
+        out: dict[str, str] = {}
+        for m in re.finditer(r"[A-Za-z][A-Za-z'’\-]*", en):
+            token = m.group(0).rstrip("-'’")
+            for w in _WORD.findall(token.lower().replace("-", "")):
+                if len(w) > 1 and w not in STOPWORDS:
+                    out.setdefault(self._stem(w), token)
+        for m in _NAME_PAIR.finditer(en):
+            out.setdefault(re.sub(r"[^a-z]", "", m.group(0).lower()), m.group(0))
+        return out
+
     def keys(self, en: str) -> frozenset[str]:
         """English content keys: those of the words, and joined name pairs ("Wang Qiyao" -> wangqiyao)."""
         return frozenset().union(*(keys for _, keys in self.content(en)))

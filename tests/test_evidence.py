@@ -44,6 +44,11 @@ def spans(code, reason, src, tgt):
     ("omission", "Chinese line has no English counterpart", "編者按。", "", [("src", "編者按。")]),
     # about the pair as a whole: no span
     ("low_similarity", "similarity 0.25 is below this document's threshold 0.40", "能否", "What was", []),
+    # the calibrated model's word list, English side (seed 004 pair 3; red team, stop 22: no spans before)
+    ("addition", "2% likely that the English has content the Chinese leaves out; no Chinese rendering found for "
+     "hosting, willing, longer-term", "这次对话能够举行",
+     "By hosting the talks, both were willing to seek a longer-term deal.",
+     [("tgt", "hosting"), ("tgt", "willing"), ("tgt", "longer-term")]),
 ])
 def test_flag_spans(code, reason, src, tgt, want):
     assert spans(code, reason, src, tgt) == want

@@ -153,3 +153,15 @@ def test_unrendered_sentence_in_merged_bead_is_partial():
                    ["The US needs a security agreement", "with Russia, reached soon and kept safe."], [(1, 2)],
                    en_vec=np.eye(16)[[0, 0]] * [[1.0], [0.6]] + np.eye(16)[[1, 1]] * [[0.0], [0.8]])
     assert not [f for f in clean[10].flags if f.code == "partial" and "rendering" in f.reason]
+
+
+@pytest.mark.parametrize("stem, word", [
+    # red team (stop 22): reasons quoted stems a search of the page never finds
+    ("host", "Hosting"), ("longerterm", "longer-term"), ("deputi", "deputies"), ("will", "willing"),
+    ("russiaus", "Russia-US"), ("wendysherman", "Wendy Sherman"),
+])
+def test_written_gives_each_content_key_its_word_as_written(stem, word):
+    en = "Hosting the longer-term Russia-US talks, the deputies were willing; Wendy Sherman led."
+    written = M.written(en)
+    assert written[stem] == word
+    assert set(written) == {k for k, _ in M.content(en)}  # every key a reason can name

@@ -152,6 +152,9 @@ def reason(p: float, pair: BeadPair, zh_side: bool, original: str, clause: str |
     if words:
         if zh_side:
             words = [w if w in original else _original_form(w, original) for w in words]
+        else:  # stems ("host", "longerterm") -> the words as written ("hosting", "longer-term")
+            written = matcher.written(original)
+            words = list(dict.fromkeys(written.get(w, w) for w in words))
         parts.append(f"no {other} rendering found for {', '.join(words)}")
     if len_factor >= 1.3:
         parts.append(f"the {other} is {len_factor:.1f}x shorter than usual here")
