@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.data import Bead, Sentence, Side
+from aligner.data import Bead, Sentence, Severity, Side
 from aligner.qa import CHECKS, CODES, Lexicon, build_context, score
 from aligner.qa.calibrated import calibrated_flags
 from aligner.qa_config import QAConfig
@@ -82,3 +82,24 @@ def test_each_check_flags_only_its_codes_on_real_beads(shapes, picks, scores, wi
         mine = set(model.flags.get(k, ()))
         assert set(b.flags) <= found | mine
         assert (b.p_omission is None) == (k not in model.p_omission)
+
+
+@pytest.mark.parametrize("tgt_lines, severity", [
+    # seed 004's header: a metadata key and its value, each info alone; merged by a reviewer, still info
+    (["Source", "China Military Online"], Severity.INFO),
+    # a body sentence in the merge: as severe as that sentence alone
+    (["Source", "The ministry announced new sanctions on Tuesday evening after a long meeting."], Severity.ERROR),
+])
+def test_a_merge_of_unpaired_lines_is_judged_line_by_line(tgt_lines, severity):
+    """Red team (stop 22): a merge of 'Source' + 'China Military Online' (0-1 + 0-1 -> 0-2) became one error
+    'English line has no Chinese counterpart' and failed `check --review` --fail-on error."""
+    from aligner.qa.lines import check_unaligned
+
+    zh = ["第一句话在这里。", "第二句话在这里。", "第三句话在这里。"]
+    en = ["The first sentence is here."] + tgt_lines + ["The second sentence is here.", "The third one."]
+    n = len(tgt_lines)
+    beads = [Bead((0,), (0,), 0.8), Bead((), tuple(range(1, 1 + n)), None), Bead((1,), (1 + n,), 0.8),
+             Bead((2,), (2 + n,), 0.8)]
+    ctx = build_context(_side("zh", zh), _side("en", en), beads, lexicon=LEX)
+    got = check_unaligned(ctx)
+    assert [f.severity for f in got[1]] == [severity] and got[1][0].code == "addition"

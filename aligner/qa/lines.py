@@ -152,14 +152,33 @@ def _line_span(text: str) -> int:
 # --------------------------------------------------------------------------
 # checks
 # --------------------------------------------------------------------------
+def _judge_line(side: Side, sid: int, what: str, edge: str | None, config) -> tuple[Severity, str]:
+    """(severity, reason) of one sentence with no counterpart; ``edge``: "start" / "end" / None."""
+    text = side.sentences[sid].text
+    cls = classify_line(text)
+    prev = side.sentences[sid - 1].text if sid > 0 else ""
+    if not cls and prev and _is_short_line(text) and (classify_line(prev) or ("", ""))[0] in (
+            "metadata", "credit line"):
+        cls = ("metadata", f"value of '{_short(prev, 16)}'")
+    if cls:
+        return Severity.INFO, f"{cls[0]} ('{cls[1]}'): {what}; such lines are often left out"
+    if edge and _is_short_line(text):
+        return Severity.INFO, f"metadata or heading line at the {edge} of the document: {what}"
+    if edge and config.edge_run_is_warning:
+        where = "before the first" if edge == "start" else "after the last"
+        return Severity.WARNING, f"{what}; it is {where} aligned sentence (an introduction, header or trailer?)"
+    return Severity.ERROR, f"{what}: '{_short(text, 40)}'"
+
+
 def check_unaligned(ctx: QAContext) -> dict[int, list[Flag]]:
     """Bead index -> ``omission`` / ``addition`` flags of its one-sided bead (both codes; ``score`` filters).
 
     Info for a caption, credit, byline, metadata or editor's note line
     (``classify_line``) or a short line at either end; warning for a line
-    before the first or after the last two-sided bead; error otherwise.
+    before the first or after the last two-sided bead; error otherwise. A bead of several such
+    lines (a reviewer's merge) gets the most severe of its lines judged one by one.
     """
-    src, tgt, texts, two, config = ctx.src, ctx.tgt, ctx.texts, ctx.two, ctx.config
+    src, tgt, two, config = ctx.src, ctx.tgt, ctx.two, ctx.config
     beads = ctx.beads
     flags: dict[int, list[Flag]] = defaultdict(list)
     first = two[0] if two else len(beads)
@@ -169,27 +188,12 @@ def check_unaligned(ctx: QAContext) -> dict[int, list[Flag]]:
             continue
         code = "omission" if b.src_ids else "addition"
         side, other = (src, tgt) if b.src_ids else (tgt, src)
-        text = texts[k].src if b.src_ids else texts[k].tgt
         what = f"{_lang_name(side.lang)} line has no {_lang_name(other.lang)} counterpart"
-        cls = classify_line(text)
-        sid = (b.src_ids or b.tgt_ids)[0]
-        prev = side.sentences[sid - 1].text if sid > 0 else ""
-        if not cls and prev and _is_short_line(text) and (classify_line(prev) or ("", ""))[0] in (
-                "metadata", "credit line"):
-            cls = ("metadata", f"value of '{_short(prev, 16)}'")
-        edge = k < first or k > last
-        if cls:
-            flags[k].append(Flag(code, Severity.INFO, f"{cls[0]} ('{cls[1]}'): {what}; such lines are often left out"))
-        elif edge and _is_short_line(text):
-            flags[k].append(Flag(code, Severity.INFO,
-                                 f"metadata or heading line at the {'start' if k < first else 'end'} "
-                                 f"of the document: {what}"))
-        elif edge and config.edge_run_is_warning:
-            where = "before the first" if k < first else "after the last"
-            flags[k].append(Flag(code, Severity.WARNING,
-                                 f"{what}; it is {where} aligned sentence (an introduction, header or trailer?)"))
-        else:
-            flags[k].append(Flag(code, Severity.ERROR, f"{what}: '{_short(text, 40)}'"))
+        edge = "start" if k < first else "end" if k > last else None
+        # each line on its own (a reviewer's merge of a metadata key and its value stays info), the worst one
+        judged = [_judge_line(side, sid, what, edge, config) for sid in (b.src_ids or b.tgt_ids)]
+        sev, why = max(judged, key=lambda j: j[0].rank)
+        flags[k].append(Flag(code, sev, why))
     return dict(flags)
 
 
