@@ -65,6 +65,10 @@ def test_wrote_line_singular_and_plural():
     al = Alignment(side, Side("en", "b", (Sentence(0, "One.", 0, 1),)),
                    (Bead((0,), (0,), 0.9, (Flag("x", Severity.WARNING, "r"),)),), "sig")
     assert wrote_line(Path("o.tsv"), al) == "wrote o.tsv: 1 pair, 1 warning, 0 errors"
+    # red team (stop 22): a suffix that names no format (x.json) got HTML from report, TSV from align, silently
+    assert wrote_line(Path("o.json"), al, "html") == "wrote o.json (html): 1 pair, 1 warning, 0 errors"
+    assert wrote_line(Path("o.html"), al, "html") == "wrote o.html: 1 pair, 1 warning, 0 errors"
+    assert wrote_line(Path("o.xlf"), al, "xliff12").startswith("wrote o.xlf: ")
 
 
 # ---- progress ---------------------------------------------------------------

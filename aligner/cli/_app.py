@@ -354,23 +354,27 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def wrote_line(output: Path, al) -> str:
+def wrote_line(output: Path, al, fmt: str | None = None) -> str:
     """The one line a successful ``-o FILE`` run prints on stderr: ``wrote 004.tsv: 33 pairs, 2 warnings, 0 errors``.
 
     Pairs: beads with both sides; warnings and errors: flags of that severity (info flags are not counted).
+    ``fmt``: the format written, named when the file's suffix does not say it (``wrote x.json (html): ...``).
     """
     from ..data import Severity
+    from .report import SUFFIXES
 
     pairs = sum(1 for b in al.beads if b.src_ids and b.tgt_ids)
     sev = [f.severity for b in al.beads for f in b.flags]
-    return (f"wrote {output}: {_n(pairs, 'pair')}, {_n(sev.count(Severity.WARNING), 'warning')}, "
+    named = SUFFIXES.get(Path(output).suffix.lower())
+    kind = f" ({fmt})" if fmt and named != fmt and not (named == "xliff" and fmt == "xliff12") else ""
+    return (f"wrote {output}{kind}: {_n(pairs, 'pair')}, {_n(sev.count(Severity.WARNING), 'warning')}, "
             f"{_n(sev.count(Severity.ERROR), 'error')}")
 
 
-def say_wrote(output: Path, al, quiet: bool) -> None:
+def say_wrote(output: Path, al, quiet: bool, fmt: str | None = None) -> None:
     """``wrote_line`` on stderr after writing a file (not for ``-``: stdout is the output), unless ``quiet``."""
     if not quiet and str(output) != "-" and sys.stderr is not None:
-        typer.echo(wrote_line(output, al), err=True)
+        typer.echo(wrote_line(output, al, fmt), err=True)
 
 
 def build_config(model: str, cache_dir: Optional[Path], no_cache: bool, t2s: Optional[bool] = None,

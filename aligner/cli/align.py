@@ -103,4 +103,4 @@ def align(
             al, _ = select_pairs(al, min_score=min_score, exclude_flagged=exclude_flagged)
         guard.check()
         emit(render(al, out_fmt, src_locale=src_locale, tgt_locale=tgt_locale), output)
-        say_wrote(output, al, quiet)
+        say_wrote(output, al, quiet, out_fmt)

@@ -138,4 +138,4 @@ def report(
                            f"{len(al.beads)} kept", err=True)
         guard.check()
         emit(render(al, out_fmt, src_locale=src_locale, tgt_locale=tgt_locale), output)
-        say_wrote(output, al, quiet)
+        say_wrote(output, al, quiet, out_fmt)
