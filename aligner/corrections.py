@@ -42,6 +42,7 @@ class Corrected:
     applied: int
     stale: tuple[str, ...]
     changed: frozenset[int] = frozenset()  #: indices in ``beads`` of beads a correction made or changed
+    applied_ops: tuple[dict, ...] = ()  #: the corrections that applied, in order
 
 
 class _Stale(Exception):
@@ -167,17 +168,17 @@ def apply_corrections(beads: Sequence[Bead], src: Side, tgt: Side, corrections: 
     """
     cur = list(beads)
     changed: set[int] = set()
-    applied = 0
+    done: list[dict] = []
     stale: list[str] = []
     for n, op in enumerate(corrections, 1):
         try:
             if not isinstance(op, dict):
                 raise _Stale("not an object")
             cur, changed = _apply_one(cur, changed, op, src, tgt)
-            applied += 1
+            done.append(op)
         except _Stale as e:
             stale.append(f"correction {n} ({op.get('op') if isinstance(op, dict) else '?'}): {e}")
-    return Corrected(tuple(cur), applied, tuple(stale), frozenset(changed))
+    return Corrected(tuple(cur), len(done), tuple(stale), frozenset(changed), tuple(done))
 
 
 def bead_score(b: Bead, S: np.ndarray, T: np.ndarray) -> float | None:

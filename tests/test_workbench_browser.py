@@ -14,7 +14,7 @@ import pytest
 from aligner.corrections import apply_corrections
 from aligner.data import Alignment, Bead, Flag, Sentence, Severity, Side, bead_key
 from aligner.report import render
-from aligner.report.html import doc_hash
+from aligner.report.html import doc_hash, shape_hash
 from aligner.review import Review, apply_review, failing, load_review
 
 from test_html_browser import browser, click, forget, key, visible_beads, wait_for  # noqa: F401 (fixture)
@@ -167,7 +167,7 @@ def test_autosave_restores_on_reload_and_warns_before_leaving(wb, wb_file):
     saved_key, saved = wb.execute_script(
         "var k = Object.keys(localStorage).find(k => k.startsWith('aligner-review:')); "
         "return [k, localStorage.getItem(k)]")
-    assert saved_key == "aligner-review:" + doc_hash(workbench())
+    assert saved_key == "aligner-review:" + doc_hash(workbench()) + ":" + shape_hash(workbench())
     forget(wb)                                                 # clears the unsaved state and the store ...
     wb.execute_script("localStorage.setItem(arguments[0], arguments[1])", saved_key, saved)  # ... store put back
     load(wb, wb_file)
@@ -284,3 +284,30 @@ def test_the_page_reads_a_review_file_as_the_gate_does(wb, tmp_path):
         f"return document.querySelector(\"#b1 .flag[data-id='{ABM.ident}'] .accept\").checked"), "ABM accepted")
     assert wb.execute_script(f"return document.querySelector(\"#b1 .flag[data-id='{SALT.ident}'] .accept\").checked") \
         is False
+
+
+def test_a_page_made_from_a_corrected_alignment_saves_those_corrections_too(browser, tmp_path):  # noqa: F811
+    """Red team (stop 22): a page `report --review` made dropped the corrections it was made with on save,
+    so `check --review` on the saved file no longer applied them; and it shared its autosave with the page
+    of the uncorrected alignment (its fixes were replayed there)."""
+    import dataclasses
+
+    al = workbench()
+    base = [{"op": "merge", "beads": [{"src": [6], "tgt": [3], "key": bead_key([ZH[6]], [EN[3]])},
+                                      {"src": [7], "tgt": [4], "key": bead_key([ZH[7]], [EN[4]])}]}]
+    fixed = apply_corrections(al.beads, al.src, al.tgt, base)
+    assert fixed.applied == 1
+    corrected = dataclasses.replace(al, beads=fixed.beads, meta={"base_corrections": list(fixed.applied_ops)})
+    assert shape_hash(corrected) != shape_hash(al) and doc_hash(corrected) == doc_hash(al)
+    page = tmp_path / "fixed.html"
+    page.write_text(render(corrected, "html"), encoding="utf-8")
+    for f in browser.downloads.iterdir():
+        f.unlink()
+    forget(browser)
+    load(browser, page)
+    click(browser, f"#b1 .flag[data-id='{ABM.ident}'] .accept")
+    review, path = save(browser)
+    assert review["corrections"] == base
+    again = apply_corrections(al.beads, al.src, al.tgt, load_review(path).corrections)
+    assert again.beads == fixed.beads and not again.stale
+    forget(browser)

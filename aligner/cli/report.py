@@ -128,7 +128,9 @@ def report(
             if not quiet:
                 typer.echo(f"aligner: {review}: {fixed.applied} corrections applied, {len(fixed.stale)} stale",
                            err=True)
-            al = dataclasses.replace(al, beads=fixed.beads)
+            # a review page made from it saves these with its own fixes, so the file still applies to the text
+            al = dataclasses.replace(al, beads=fixed.beads,
+                                     meta={**al.meta, "base_corrections": list(fixed.applied_ops)})
         if min_score is not None or exclude_flagged:
             from ..report.select import select_pairs
 

@@ -57,6 +57,16 @@ def _json_for_script(obj: object) -> str:
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def shape_hash(al: Alignment) -> str:
+    """16 hex of the pairs' sentence ids: with ``doc_hash``, the autosave key. Two pages of one text with
+    different pairs (the first alignment and the one ``report --review`` corrected) keep apart: fixes made
+    on one are not replayed on the other."""
+    h = hashlib.sha1()
+    for b in al.beads:
+        h.update(f"{','.join(map(str, b.src_ids))}:{','.join(map(str, b.tgt_ids))};".encode())
+    return h.hexdigest()[:16]
+
+
 def doc_hash(al: Alignment) -> str:
     """16 hex of both texts: the key under which the page autosaves its review marks in the browser."""
     h = hashlib.sha1()
@@ -89,6 +99,9 @@ def page_data(al: Alignment) -> dict:
         "v": 2,
         "signature": al.signature,
         "doc": doc_hash(al),
+        "shape": shape_hash(al),
+        # corrections already applied to these pairs (``report --review``): saved ahead of the page's own
+        "base": list(al.meta.get("base_corrections", ())),
         "src_lang": al.src.lang,
         "tgt_lang": al.tgt.lang,
         "review_name": f"{stem}.review.json",

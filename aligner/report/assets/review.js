@@ -18,7 +18,7 @@
   var t0 = performance.now();
   var D = JSON.parse(document.getElementById("aligner-data").textContent);
   var SEV = ["info", "warning", "error"];
-  var STORE = "aligner-review:" + D.doc;
+  var STORE = "aligner-review:" + D.doc + ":" + D.shape;   // this text with these pairs (html.py shape_hash)
   var orig = D.beads.map(function (b) { return { key: b[0], s: b[1], t: b[2], score: b[3], flags: b[4] }; });
   var beads = orig;               // current pairs (after the corrections in `ops`)
   var ops = [];                   // alignment corrections, in order
@@ -432,8 +432,14 @@
     counts();
     status(msg + " (autosaved in this browser)");
   }
+  function fileJson() {
+    // the file applies to the text as aligned: the corrections this page was made with come first
+    var j = reviewJson(), base = D.base || [];
+    if (base.length) j.corrections = base.concat(ops);
+    return j;
+  }
   function save() {
-    var blob = new Blob([JSON.stringify(reviewJson(), null, 1) + "\n"], { type: "application/json" });
+    var blob = new Blob([JSON.stringify(fileJson(), null, 1) + "\n"], { type: "application/json" });
     var a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
     a.download = D.review_name;
@@ -475,7 +481,10 @@
   }
   function absorb(j) {
     j = checked(j);
-    ops = j.corrections.slice();
+    var base = D.base || [], corr = j.corrections;
+    if (base.length && corr.length >= base.length &&
+        JSON.stringify(corr.slice(0, base.length)) === JSON.stringify(base)) corr = corr.slice(base.length);
+    ops = corr.slice();   // a file saved from this page: its first corrections are already in these pairs
     undoStack = [];
     var bad = replay();
     buildFindings();
