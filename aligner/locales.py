@@ -18,7 +18,9 @@ from .config import LOCALE_SAMPLE_HAN
 from .data import Alignment, Side
 
 #: A BCP 47 language tag as TMX (RFC 3066 ``xml:lang``) and XLIFF (``xsd:language``) accept it.
-LOCALE_RE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+#: A BCP 47 tag as TMX / XLIFF take it: a language of 2-3 (or 5-8) letters, then subtags; or a private-use
+#: tag (x-klingon). "x" alone, a singleton with nothing after it, is not one.
+LOCALE_RE = re.compile(r"^(?:(?:[A-Za-z]{2,3}|[A-Za-z]{5,8})(-[A-Za-z0-9]{1,8})*|[xXiI](-[A-Za-z0-9]{1,8})+)$")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 

@@ -416,8 +416,11 @@ def test_report_locale_options(tmp_path):
     assert r.exit_code == 0, r.output
     root = assert_valid_tmx(out.read_bytes())
     assert [t.get(XML_LANG) for t in root.find("body/tu").findall("tuv")] == ["zh-Hant", "en-US"]
-    r = cli("report", str(REPORT / "sample.tsv"), "-o", str(out), "--src-locale", "zh TW")
-    assert r.exit_code == 3 and "is not a language tag" in r.output
+    for bad in ("zh TW", "x", "zh_TW", "-en"):  # "x" alone: a private-use singleton, no language (red team)
+        r = cli("report", str(REPORT / "sample.tsv"), "-o", str(out), "--src-locale", bad)
+        assert r.exit_code == 3 and "is not a language tag" in r.output, bad
+    for good in ("zh", "yue-Hant-HK", "en-GB"):
+        assert cli("report", str(REPORT / "sample.tsv"), "-o", str(out), "--tgt-locale", good).exit_code == 0
 
 
 def test_report_to_stdout():

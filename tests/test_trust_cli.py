@@ -411,6 +411,7 @@ def test_t105_standard_error_closed_keeps_the_exit_code(tmp_path, command, args,
     (["report", "x.tsv", "-o", ""], "-o"),
     (["batch", "corpus", "-o", ""], "-o"),
     (["corpus", "add", str(ZH), "-C", ""], "-C"),
+    (["batch", "corpus", "-o", "out", "--scheduler", ""], "--scheduler"),  # red team (stop 22): ran locally
 ])
 def test_t106_empty_path_option_is_a_usage_error(cli, tmp_path, monkeypatch, args, option):
     """Before: '' (`-o "$OUT"` with OUT unset) read as '.': `batch` wrote its outputs and `corpus add` a

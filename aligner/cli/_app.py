@@ -55,11 +55,12 @@ def _plain_flags_without_type(cmd) -> None:
 
 
 #: Options that take a path; an empty value ('') would silently mean the current directory.
-PATH_OPTIONS = ("-o", "--output", "--output-dir", "--cache-dir", "-C", "--corpus", "--review")
+PATH_OPTIONS = ("-o", "--output", "--output-dir", "--cache-dir", "-C", "--corpus", "--review",
+                "--scheduler")  # an address, refused empty for the same reason: '' ran locally, silently
 
 
 def _empty_path_option(args: list[str]) -> str | None:
-    """The first path option given an empty value (``-o ''``, ``--output=``), else None."""
+    """The first path (or address) option given an empty value (``-o ''``, ``--output=``), else None."""
     for i, a in enumerate(args):
         if a == "--":
             break

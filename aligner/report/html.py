@@ -94,7 +94,8 @@ def page_data(al: Alignment) -> dict:
             [[f.code, _SEV_INDEX.get(f.severity, 1), f.reason, f.ident, per_sentence(al, b, sp)]
              for f, sp in zip(b.flags, bead_spans(al, b))],
         ])
-    stem = PurePath(al.src.path).stem or "alignment"
+    stem = PurePath(al.src.path).stem
+    stem = stem if stem and stem != "-" else "alignment"  # standard input: not "-.review.json"
     return {
         "v": 2,
         "signature": al.signature,
