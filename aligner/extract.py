@@ -228,8 +228,53 @@ def _html(text: str, path: str, max_bytes: int) -> list[str]:
     if not main:  # too little for a main-text decision (a fragment): the page's text, markup removed
         log.info("%s: no main text found; reading the whole page", path)
         main = trafilatura.html2txt(text) or ""
+        if not main.strip():  # lxml gives up past 255 nested elements: the standard library parser has no limit
+            return _html_text(text)
         return [main]
     return main.split("\n")
+
+
+_BLOCK_TAGS = frozenset("p div br li tr h1 h2 h3 h4 h5 h6 blockquote section article header footer td th dd dt"
+                        .split())
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+
+
+def _html_text(text: str) -> list[str]:
+    """A page's text by the standard library's ``html.parser``, one block element a line, scripts dropped."""
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.lines, self.cur, self.hidden = [], [], 0
+
+        def _flush(self) -> None:
+            line = " ".join("".join(self.cur).split())
+            if line:
+                self.lines.append(line)
+            self.cur = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in _HIDDEN_TAGS:
+                self.hidden += 1
+            elif tag in _BLOCK_TAGS:
+                self._flush()
+
+        def handle_endtag(self, tag):
+            if tag in _HIDDEN_TAGS:
+                self.hidden = max(0, self.hidden - 1)
+            elif tag in _BLOCK_TAGS:
+                self._flush()
+
+        def handle_data(self, data):
+            if not self.hidden:
+                self.cur.append(data)
+
+    p = _Text()
+    p.feed(text)
+    p.close()
+    p._flush()
+    return p.lines
 
 
 # ---------------------------------------------------------------------------

@@ -466,3 +466,13 @@ def test_bar_document_aligns_like_its_plain_text(tmp_path, plain_alignment, fmt)
         f = write(tmp_path / "article.html", news_page(paras))
     _same(align_files([f], config=AlignConfig(cache_dir=None)), plain_alignment)
     assert len(plain_alignment.beads) >= 10
+
+
+def test_html_nested_past_lxml_limit_is_still_read(tmp_path):
+    """Red team (stop 22): 300 nested <div>s made lxml (trafilatura) give up: 'no text in this web page', exit 3."""
+    from aligner.pipeline import load_sides
+
+    body = "<p>今天天气很好。</p><script>var x = 1;</script><p>The weather is nice today.</p>"
+    page = "<html><body>" + "<div>" * 300 + body + "</div>" * 300 + "</body></html>"
+    loaded = load_sides([write(tmp_path / "deep.html", page)])
+    assert sentences(loaded) == (["今天天气很好。"], ["The weather is nice today."])
