@@ -461,8 +461,8 @@ def run_batch(
             backup = _finish(job, tsv)
             if backup:
                 res = JobResult(**{**res.__dict__, "backup": backup})
-        elif res.status == "failed":
-            log.warning("%s: %s", job.id, res.error)
+        elif res.status == "failed":  # INFO: the CLI prints each failure once, at the end (was twice)
+            log.info("%s failed: %s", job.id, res.error)
         results.append(res)
         done += 1
         if progress:
