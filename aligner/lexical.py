@@ -81,12 +81,17 @@ class Word:
     name: bool = False
 
 
+#: Texts whose ``Matcher.words`` are kept in memory: a book's pairs and clauses, a few MB.
+WORDS_SEEN = 50_000
+
+
 class Matcher:
     """Chinese words and English keys from a CC-CEDICT ``Lexicon``; built on first use."""
 
     def __init__(self, lexicon: _HasEntries) -> None:
         self.lexicon = lexicon
         self._memos: tuple = ()  # (jieba words, English keys): ``aligner.memo.Memo`` pair, see ``use_memo``
+        self._words: dict[str, tuple[Word, ...]] = {}  # ``words`` of texts seen in this process (bounded)
 
     def use_memo(self, cache_dir) -> None:
         """Keep jieba's words and the English keys of each text in ``cache_dir`` (a warm run loads neither library)."""
@@ -176,8 +181,18 @@ class Matcher:
         """Content words of a Simplified Chinese text, in order.
 
         Words of two or more characters (and Latin-script tokens); one-character
-        words, ``ZH_STOPWORDS`` and words with no key are left out.
+        words, ``ZH_STOPWORDS`` and words with no key are left out. The checks ask
+        for the same texts several times (a pair's coverage, its clauses, its
+        reason): each text is worked out once (``WORDS_SEEN`` texts kept).
         """
+        got = self._words.get(zh)
+        if got is None:
+            if len(self._words) >= WORDS_SEEN:
+                self._words.clear()
+            got = self._words[zh] = tuple(self._compute_words(zh))
+        return list(got)
+
+    def _compute_words(self, zh: str) -> list[Word]:
         out: list[Word] = []
         g = self.glosses
         for tok in self._cut(zh):
@@ -227,9 +242,8 @@ class Matcher:
         out: dict[str, str] = {}
         for m in re.finditer(r"[A-Za-z][A-Za-z'’\-]*", en):
             token = m.group(0).rstrip("-'’")
-            for w in _WORD.findall(token.lower().replace("-", "")):
-                if len(w) > 1 and w not in STOPWORDS:
-                    out.setdefault(self._stem(w), token)
+            for st in self._word_keys(token):  # memoised like every other use: a warm run never loads the stemmer
+                out.setdefault(st, token)
         for m in _NAME_PAIR.finditer(en):
             out.setdefault(re.sub(r"[^a-z]", "", m.group(0).lower()), m.group(0))
         return out

@@ -57,6 +57,21 @@ class QAContext:
     sd: float  # its robust sd (at least ``partial_min_sd``)
 
     @cached_property
+    def _numbers_seen(self) -> dict:
+        return {}
+
+    def numbers(self, text: str, lang: str) -> list:
+        """``numbers.extract_numbers(text, lang)``, worked out once per text in this document (the number check
+        and the calibrated model both read every pair's numbers). Callers must not change the list."""
+        key = (text, lang)
+        got = self._numbers_seen.get(key)
+        if got is None:
+            from ..numbers import extract_numbers
+
+            got = self._numbers_seen[key] = extract_numbers(text, lang)
+        return got
+
+    @cached_property
     def leave_outs(self) -> dict:
         """Language -> the best clause leave-out of that side of each two-sided bead (``clauses.leave_out``).
 

@@ -119,11 +119,14 @@ def _en_coverage(matcher, en: str, zh_keys: frozenset[str]) -> tuple[float | Non
     return _summary(per_clause)
 
 
-def _numbers(zh: str, en: str) -> tuple[int, int]:
-    """(Chinese numbers with no equal in the English, English numbers with none in the Chinese)."""
+def _numbers(zh: str, en: str, numbers=None) -> tuple[int, int]:
+    """(Chinese numbers with no equal in the English, English numbers with none in the Chinese).
+
+    ``numbers``: ``extract_numbers`` or a memo of it (``QAContext.numbers``)."""
     from ..numbers import extract_numbers, unmatched
 
-    a, b = unmatched(extract_numbers(zh, "zh"), extract_numbers(en, "en"))
+    numbers = numbers or extract_numbers
+    a, b = unmatched(numbers(zh, "zh"), numbers(en, "en"))
     return len(a), len(b)
 
 
@@ -141,6 +144,7 @@ def features(
     *,
     leave_outs: tuple[Sequence[LeaveOut | None], Sequence[LeaveOut | None]] | None = None,
     min_share: float = 0.15,
+    numbers=None,
 ) -> dict[str, np.ndarray]:
     """Feature matrices of the two-sided beads, ``{"zh": (n, len(SIDE_FEATURES) + len(DOC_FEATURES)), "en": ...}``.
 
@@ -150,8 +154,8 @@ def features(
     sd of that log ratio in the document (its spread: free or tight translation); ``matcher``: an
     ``aligner.lexical.Matcher``; ``embed``: the encoder function, for the
     clause leave-outs (None: gain is ``NO_CLAUSE_GAIN`` throughout), or the
-    leave-outs already computed, ``(Chinese side, English side)``.
-    All float64; see the module docstring for each column.
+    leave-outs already computed, ``(Chinese side, English side)``; ``numbers``: ``extract_numbers`` or a
+    memo of it (``QAContext.numbers``). All float64; see the module docstring for each column.
     """
     n = len(pairs)
     cos = np.asarray(cos, float)
@@ -176,7 +180,7 @@ def features(
         zh_keys = frozenset().union(*(w.keys for w in zh_words)) if zh_words else frozenset()
         cz, mz, wz, tz = _zh_coverage(matcher, p.zh, en_keys)
         ce, me, we, te = _en_coverage(matcher, p.en, zh_keys)
-        nz, ne = _numbers(p.zh, p.en)
+        nz, ne = _numbers(p.zh, p.en, numbers)
         for s, c, m, w, nums, g, t in (("zh", cz, mz, wz, nz, lz[k], tz), ("en", ce, me, we, ne, le[k], te)):
             cols[s]["words"][k] = math.log1p(t)
             if c is not None:
@@ -263,5 +267,6 @@ def evidence(ctx) -> Evidence:
     z = (np.asarray(ctx.log_ratios, float) - ctx.mu) / ctx.sd if two else np.zeros(0)
     len_z = z if src.lang == "zh" else -z
     lz, le = ctx.leave_outs["zh"], ctx.leave_outs["en"]  # shared with the clause check
-    X = features(pairs, cos, len_z, float(ctx.sd), ctx.lexicon.matcher, None, leave_outs=(lz, le))
+    X = features(pairs, cos, len_z, float(ctx.sd), ctx.lexicon.matcher, None, leave_outs=(lz, le),
+                 numbers=ctx.numbers)
     return Evidence(two, pairs, X, len_z, float(ctx.sd), {"zh": lz, "en": le})

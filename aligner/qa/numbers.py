@@ -16,23 +16,25 @@ log = logging.getLogger(__name__)
 
 
 def _number_flags(two: Sequence[int], texts: Sequence[_BeadText], src_lang: str, tgt_lang: str,
-                  config: QAConfig) -> list[tuple[int, str, Severity]]:
+                  config: QAConfig, numbers=None) -> list[tuple[int, str, Severity]]:
     """(bead, reason, severity) of the number mismatches.
 
     Learned from the document: a numeral string that is unmatched in at least
     ``number_name_beads`` beads, and in at least twice as many beads as it is
     matched in, is read as part of a name or set phrase here (茅十八, rendered
     "Whiskers" 13 times and "Mao Eighteen" twice in MAC-Test's Deer and the
-    Cauldron), not a quantity, and dropped from every bead's comparison.
+    Cauldron), not a quantity, and dropped from every bead's comparison. ``numbers``: ``extract_numbers``
+    or a memo of it (``QAContext.numbers``).
     """
     from ..numbers import describe_mismatch, extract_numbers, unmatched
 
+    numbers = numbers or extract_numbers
     per = []
     unmatched_in: Counter = Counter()
     matched: Counter = Counter()
     for k in two:
-        a = extract_numbers(texts[k].src, src_lang)
-        b = extract_numbers(texts[k].tgt, tgt_lang)
+        a = numbers(texts[k].src, src_lang)
+        b = numbers(texts[k].tgt, tgt_lang)
         ua, ub = unmatched(a, b)
         per.append((k, ua, ub))
         left = {("s", m.surface) for m in ua} | {("t", m.surface) for m in ub}
@@ -55,4 +57,5 @@ def _number_flags(two: Sequence[int], texts: Sequence[_BeadText], src_lang: str,
 def check_numbers(ctx: QAContext) -> dict[int, list[Flag]]:
     """Bead index -> its ``number_mismatch`` flag (error when both sides have numbers the other lacks)."""
     return {k: [Flag("number_mismatch", sev, why)]
-            for k, why, sev in _number_flags(ctx.two, ctx.texts, ctx.src.lang, ctx.tgt.lang, ctx.config)}
+            for k, why, sev in _number_flags(ctx.two, ctx.texts, ctx.src.lang, ctx.tgt.lang, ctx.config,
+                                          ctx.numbers)}
