@@ -208,3 +208,11 @@ def test_clause_margins_is_what_score_thresholds(last_en, warned):
     for k, m in margins.items():
         assert (m >= 0) == any(f.code == "partial" and f.severity == Severity.WARNING for f in out[k].flags)
     assert (margins[12] >= 0) == warned
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_nchars_counts_the_characters_that_are_not_space(text):
+    from aligner.clauses import _nchars
+
+    assert _nchars(text) == sum(1 for c in text if not c.isspace())

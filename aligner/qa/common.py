@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..clauses import _nchars  # noqa: F401  (re-exported for the checks: one definition)
 from ..numbers import LANG_NAMES
 
 #: Every flag code the QA stage emits, in report order.
@@ -17,10 +18,6 @@ _TERMINAL = "。！？!?.…;；:：\"'”’」』)）】》"
 
 def _lang_name(lang: str) -> str:
     return LANG_NAMES.get(lang, lang)
-
-
-def _nchars(text: str) -> int:
-    return sum(1 for c in text if not c.isspace())
 
 
 def _short(text: str, n: int = 30) -> str:
