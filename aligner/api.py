@@ -46,7 +46,14 @@ def _config(config: AlignConfig | None, model: str | None, cache_dir: PathLike |
 
 
 def _paths(zh_path: PathLike, en_path: PathLike | None) -> list[str]:
-    return [os.fspath(zh_path)] + ([] if en_path is None else [os.fspath(en_path)])
+    # os.fsdecode: a bytes path names the same file as its str (it was "no such file")
+    return [os.fsdecode(zh_path)] + ([] if en_path is None else [os.fsdecode(en_path)])
+
+
+def _check_choice(name: str, value, choices: tuple) -> None:
+    """``ValueError`` naming the argument and its choices (a bare KeyError / Severity error before)."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
 
 
 def align_files(
@@ -70,6 +77,7 @@ def align_files(
     """
     from .pipeline import align_files as _align_files
 
+    _check_choice("src_lang", src_lang, (None, "zh", "en"))
     return _align_files(_paths(zh_path, en_path), config=_config(config, model, cache_dir, no_cache),
                         src_lang=src_lang, presplit_input=presplit, embedder=embedder)
 
@@ -129,6 +137,8 @@ def check_files(
     """
     from .gate import judge
 
+    _check_choice("src_lang", src_lang, (None, "zh", "en"))
+    _check_choice("fail_on", fail_on, ("info", "warning", "error"))
     return judge(_paths(zh_path, en_path), config=_config(config, model, cache_dir, no_cache),
                  embedder=embedder, review=review, fail_on=fail_on, src_lang=src_lang, presplit_input=presplit)
 
@@ -181,7 +191,7 @@ def read_tsv(path: PathLike, *, as_frame: bool = False, max_bytes: int | None = 
     from .report.tsv import bead_texts
     from .report.tsv import read_tsv as _read_alignment
 
-    al = _read_alignment(os.fspath(path), max_bytes=max_bytes)
+    al = _read_alignment(os.fsdecode(path), max_bytes=max_bytes)
     records = []
     for b in al.beads:
         src, tgt = bead_texts(al, b)

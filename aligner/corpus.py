@@ -173,6 +173,18 @@ def _list(obj: dict, key: str, where: str) -> tuple[str, ...]:
     return tuple(v)
 
 
+def _real_date(date: str) -> bool:
+    """A calendar date (2024-02-29 yes, 2024-02-30 and 2024-13 no); ``date`` already matches ``_DATE``."""
+    import datetime
+
+    parts = [int(x) for x in date.split("-")]
+    try:
+        datetime.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_entry(obj, root: Path, where: str) -> Entry:
     """One manifest entry; raises ``InputError`` naming the entry and field."""
     if not isinstance(obj, dict):
@@ -202,8 +214,8 @@ def parse_entry(obj, root: Path, where: str) -> Entry:
     if (layout == "pair") != (len(files) == 2):
         raise InputError(f"{where}: layout 'pair' goes with two files, and only with two")
     date = obj.get("date")
-    if date is not None and (not isinstance(date, str) or not _DATE.match(date)):
-        raise InputError(f"{where}: 'date' must be YYYY, YYYY-MM or YYYY-MM-DD (or null), got {date!r}")
+    if date is not None and (not isinstance(date, str) or not _DATE.match(date) or not _real_date(date)):
+        raise InputError(f"{where}: 'date' must be a date YYYY, YYYY-MM or YYYY-MM-DD (or null), got {date!r}")
     return Entry(
         id=eid, files=files, languages=langs, layout=layout, status=status,
         title=_str(obj, "title", where), publisher=_str(obj, "publisher", where), date=date,
@@ -234,7 +246,7 @@ def load_manifest(path: str | Path) -> Manifest:
     """Load ``manifest.json`` (or the one in directory ``path``)."""
     p = manifest_path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is read, as in review files
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"cannot read manifest: {e}", path=str(p)) from None
     return parse_manifest(text, p)

@@ -114,11 +114,16 @@ def join_lines(a: str, b: str) -> str:
     return a + " " + b
 
 
+#: Runs of white space other than the ideographic space U+3000 (a Chinese heading's separator).
+_SPACES = re.compile(r"[^\S\u3000]+")
+
+
 def one_line(text: str) -> str:
     """A paragraph with inner line breaks on one line (see ``join_lines``), spaces collapsed."""
     out = ""
     for piece in text.split("\n"):
-        out = join_lines(out, " ".join(piece.split()))
+        # spaces collapse, but the ideographic space stays: 第三章　风雪 reads as in a text file
+        out = join_lines(out, " ".join(p for p in _SPACES.split(piece.strip()) if p))
     return out
 
 

@@ -235,17 +235,28 @@ def opens_next(text: str, lang: str) -> bool:
     return size <= HEADING_MAX[key] and not _NOT_HEADING_END.search(s)
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether a line ends a sentence: an end mark, then closing quotes or brackets."""
+    return bool(_SENTENCE_END.search(text.strip()))
+
+
+#: Below this share of lines that end a sentence, a side has no headings: subtitles and verse without end
+#: punctuation are all short lines with no end mark, and a cue that goes on in the next must stay free to join it.
+HEADING_MIN_FINISHED = 0.5
+
+
 def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
-    """For each line of one side, in order: a heading (``opens_next``) that follows a finished line.
+    """For each line of one side, in order: a heading (``opens_next``) that follows a finished sentence.
 
     A short line after one that stops mid-sentence is the rest of a sentence
-    broken by extraction (``此前一天,美国国防部暂停了包括`` in seed 002), not a
-    heading: it belongs with the line before as much as with the one after.
-    The first line, and a line after a finished sentence or another heading,
-    may be one.
+    broken by extraction (``此前一天,美国国防部暂停了包括`` in seed 002) or the
+    next cue of a subtitle, not a heading: it belongs with the line before as
+    much as with the one after. So is a line after a heading (two headings in a
+    row are rare; a run of short unpunctuated lines is a poem or a cue list).
+    The first line may be one. A side where fewer than ``HEADING_MIN_FINISHED``
+    of the lines end a sentence has none.
     """
-    out: list[bool] = []
-    for k, text in enumerate(texts):
-        prev_done = k == 0 or out[k - 1] or bool(_SENTENCE_END.search(texts[k - 1].strip()))
-        out.append(prev_done and opens_next(text, lang))
-    return out
+    done = [ends_sentence(t) for t in texts]
+    if not texts or sum(done) < HEADING_MIN_FINISHED * len(texts):
+        return [False] * len(texts)
+    return [(k == 0 or done[k - 1]) and opens_next(t, lang) for k, t in enumerate(texts)]

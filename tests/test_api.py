@@ -136,3 +136,20 @@ def test_readme_python_example_runs(tmp_path):
                          env={**__import__("os").environ, "ALIGNER_CACHE_DIR": str(tmp_path / "cache")})
     assert res.returncode == 0, res.stderr
     assert "alternating" in res.stdout and "parallel" in res.stdout
+
+
+@pytest.mark.parametrize("call, match", [
+    # red team (stop 22): a bare KeyError 'fr' / "'bogus' is not a valid Severity" before
+    (lambda: aligner.align_files("a.txt", "b.txt", src_lang="fr"), "src_lang must be one of"),
+    (lambda: aligner.check_files("a.txt", "b.txt", fail_on="bogus"), "fail_on must be one of"),
+    (lambda: aligner.check_files("a.txt", "b.txt", fail_on="WARNING"), "fail_on must be one of"),
+])
+def test_api_arguments_are_checked_with_a_clear_error(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_read_tsv_takes_a_bytes_path(tmp_path):
+    # red team (stop 22): b'path' was "no such file"
+    f = write(tmp_path / "a.tsv", to_tsv(tiny_alignment()))
+    assert aligner.read_tsv(bytes(f)) == aligner.read_tsv(f)

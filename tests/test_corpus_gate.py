@@ -51,11 +51,19 @@ def test_project_manifest_is_consistent():
     (_entry(files=["../x.txt"]), "inside the corpus"),
     (_entry(languages=["fr"]), "zh and/or en"),
     (_entry(date="12/01/2022"), "YYYY"),
+    (_entry(date="2024-13-45"), "YYYY"),  # red team (stop 22): passed validate as "consistent"
+    (_entry(date="2024-02-30"), "YYYY"),
     (_entry(id="a b"), "'id'"),
 ])
 def test_manifest_rejects_bad_entries(tmp_path, bad, why):
     with pytest.raises(InputError, match=why):
         parse_manifest(_manifest(bad), tmp_path / "manifest.json")
+
+
+def test_manifest_with_a_byte_order_mark_is_read(tmp_path):
+    # red team (stop 22): a manifest saved by Notepad was refused ("Unexpected UTF-8 BOM"); review files were read
+    (tmp_path / "manifest.json").write_bytes(b"\xef\xbb\xbf" + _manifest(_entry()).encode())
+    assert len(load_manifest(tmp_path).entries) == 1
 
 
 def test_manifest_rejects_duplicates_and_wrong_format(tmp_path):

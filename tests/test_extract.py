@@ -476,3 +476,10 @@ def test_html_nested_past_lxml_limit_is_still_read(tmp_path):
     page = "<html><body>" + "<div>" * 300 + body + "</div>" * 300 + "</body></html>"
     loaded = load_sides([write(tmp_path / "deep.html", page)])
     assert sentences(loaded) == (["今天天气很好。"], ["The weather is nice today."])
+
+
+def test_extraction_keeps_the_ideographic_space():
+    # red team (stop 22): .docx / .md turned 第三章　风雪 into 第三章 风雪 (a text file keeps U+3000)
+    from aligner.extract import one_line
+
+    assert one_line("\u3000\u3000第三章\u3000风雪\u3000\n  next   line ") == "第三章\u3000风雪 next line"

@@ -103,3 +103,18 @@ def test_a_merge_of_unpaired_lines_is_judged_line_by_line(tgt_lines, severity):
     ctx = build_context(_side("zh", zh), _side("en", en), beads, lexicon=LEX)
     got = check_unaligned(ctx)
     assert [f.severity for f in got[1]] == [severity] and got[1][0].code == "addition"
+
+
+@pytest.mark.parametrize("lines, cut_off", [
+    # seed 001's kind: a punctuated text whose last line stops mid-sentence
+    (["他走了。", "雪下了一夜。", "第二天早上，他出门去买面包，可是商店已经关门了，他只好"], True),
+    # red team (stop 22): subtitle cues and verse end no sentence anywhere: not "cut off"
+    (["那天夜里下了很大的雪", "他一个人走回了家", "第二天早上雪停了他出门去买面包可是商店已经关门"], False),
+    # nor a text that ends with a heading
+    (["他走了。", "雪下了一夜。", "天亮了。", "第四章　归途"], False),
+])
+def test_document_cut_off_only_when_its_lines_end_sentences(lines, cut_off):
+    from aligner.qa.lines import damage_flags
+
+    flags = [f for fs in damage_flags(_side("zh", lines)).values() for f in fs]
+    assert any("ends mid-sentence" in f.reason for f in flags) is cut_off

@@ -98,10 +98,13 @@ def test_opens_next(text, lang, expected):
 @pytest.mark.parametrize("lines, expected", [
     # seed 002's extraction damage: a short tail of a broken sentence is not a heading
     (["在特朗普和普京通话的同一天,乌克兰总统泽连斯基发表讲话称,特朗普和普京是", "此前一天,美国国防部暂停了包括"], [False, False]),
-    # after a finished sentence, or another heading, or first in the document, it is
-    (["他走了。", "第三章　风雪", "（第一节）", "雪下了一夜。"], [False, True, True, False]),
+    # after a finished sentence, or first in the document, it is; after another heading it is not
+    (["他走了。", "第三章　风雪", "（第一节）", "雪下了一夜。"], [False, True, False, False]),
     (["第一章", "天亮了。"], [True, False]),
     (["It was late.”", "Chapter 3"], [False, True]),
+    # red team (stop 22): unpunctuated subtitle cues are not headings: a sentence split over two cues must join
+    (["那天夜里", "下了很大的雪", "他一个人", "走回了家", "第二天早上雪停了"], [False] * 5),
+    (["That night", "it snowed heavily", "He walked", "home alone"], [False] * 4),
 ])
 def test_heading_flags(lines, expected):
     from aligner.segment import heading_flags

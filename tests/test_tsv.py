@@ -134,6 +134,14 @@ def test_ladder():
      "0\t0\ta\tb\t0.9\t\t\t\t-3\t\n", "p_omission '-3' is not a number"),
     ("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\tp_omission\tp_addition\n"
      "0\t0\ta\tb\tx\t\t\t\t\t\n", "score 'x' is not a number"),
+    # red team (stop 22): rows swapped by hand gave an out-of-order TMX and an invalid ladder, exit 0
+    ("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\n1\t0\tb\tB\t\t\n0\t\ta\t\t\t\n",
+     "source sentence 0 comes after sentence 1"),
+    # ... and cuts that do not fall after a joining space gave a sentence the wrong or no text
+    ("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\tp_omission\tp_addition\tspans\tcuts\n"
+     "0,1\t0\t甲。 乙。\tA.\t\t\t\t\t\t\t\t[[5000],[]]\n", "do not fall after the spaces"),
+    ("src_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\tp_omission\tp_addition\tspans\tcuts\n"
+     "0,1\t0\t甲。 乙。\tA.\t\t\t\t\t\t\t\t[[1],[]]\n", "do not fall after the spaces"),
 ])
 def test_read_tsv_rejects_malformed(tmp_path, content, msg):
     p = tmp_path / "bad.tsv"

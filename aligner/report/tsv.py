@@ -211,6 +211,7 @@ def read_tsv(path: str | Path, text: str | None = None, max_bytes: int | None = 
     src_txt: dict[int, str] = {}
     tgt_txt: dict[int, str] = {}
     seen: dict[tuple[str, int], int] = {}  # (side, sentence id) -> line that holds it
+    last: dict[str, int] = {}  # side -> the last sentence id of the rows so far
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line:
             continue
@@ -233,9 +234,10 @@ def read_tsv(path: str | Path, text: str | None = None, max_bytes: int | None = 
         cells += [""] * (len(COLUMNS) - len(cells))
         si, ti = _ids(cells[0], path, lineno), _ids(cells[1], path, lineno)
         _check_row_ids(si, ti, seen, path, lineno)
+        _check_order(si, ti, last, path, lineno)
         cuts = _cuts(cells[11] if len(cells) > 11 else "", len(si), len(ti), path, lineno)
-        _spread(si, unescape(cells[2]), src_txt, cuts[0])
-        _spread(ti, unescape(cells[3]), tgt_txt, cuts[1])
+        _spread(si, unescape(cells[2]), src_txt, cuts[0], f"line {lineno}: source", path)
+        _spread(ti, unescape(cells[3]), tgt_txt, cuts[1], f"line {lineno}: target", path)
         score = _score(cells[4], path, lineno)
         codes = [c for c in cells[5].split(",") if c]
         sevs = [s for s in cells[6].split(",") if s]
@@ -279,6 +281,17 @@ def _check_row_ids(si: tuple[int, ...], ti: tuple[int, ...], seen: dict[tuple[st
             seen[(side, i)] = lineno
 
 
+def _check_order(si: tuple[int, ...], ti: tuple[int, ...], last: dict[str, int], path: str, lineno: int) -> None:
+    """Rows in document order: each side's ids only grow from row to row (a hand-reordered TSV gave an
+    out-of-order TMX and an invalid ladder, exit 0)."""
+    for side, ids in (("src", si), ("tgt", ti)):
+        if ids:
+            if ids[0] <= last.get(side, -1):
+                raise InputError(f"line {lineno}: {_SIDE_NAMES[side]} sentence {ids[0]} comes after sentence "
+                                 f"{last[side]} (rows must be in document order)", path=path)
+            last[side] = ids[-1]
+
+
 def _check_flag_counts(codes: list[str], sevs: list[str], reasons: list[str], path: str, lineno: int) -> None:
     """One severity per flag code, and one reason per code (a single flag may have an empty reason)."""
     if len(sevs) != len(codes):
@@ -309,14 +322,22 @@ def _cuts(cell: str, n_src: int, n_tgt: int, path: str, lineno: int) -> tuple[li
     return c[0], c[1]
 
 
-def _spread(ids: tuple[int, ...], text: str, into: dict[int, str], cuts: list[int] | None = None) -> None:
-    """Give a bead's joined text back to its sentences (one space joins them; ``cuts``: where each starts)."""
+def _spread(ids: tuple[int, ...], text: str, into: dict[int, str], cuts: list[int] | None = None,
+            where: str = "", path: str = "") -> None:
+    """Give a bead's joined text back to its sentences (one space joins them; ``cuts``: where each starts).
+
+    Cuts that do not fall just after a joining space inside the text are refused (``where``: the row and
+    side, for the message): a hand-edited text or cell would give sentences wrong or empty text.
+    """
     if not ids:
         return
     if len(ids) == 1:
         into[ids[0]] = text
         return
-    if cuts and len(cuts) == len(ids) - 1 and 0 < cuts[0] and cuts[-1] <= len(text):
+    if cuts and not all(0 < c < len(text) and text[c - 1] == " " for c in cuts):
+        raise InputError(f"{where} 'cuts' {cuts} do not fall after the spaces that join the sentences of "
+                         f"this text (edited by hand?)", path=path)
+    if cuts and len(cuts) == len(ids) - 1:
         starts = [0] + cuts
         ends = [c - 1 for c in cuts] + [len(text)]  # the joining space is not part of a sentence
         for i, a, e in zip(ids, starts, ends):
