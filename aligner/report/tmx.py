@@ -5,7 +5,7 @@ Layout::
     <tmx version="1.4">
       <header creationtool="aligner" creationtoolversion="0.1.0" segtype="sentence"
               o-tmf="aligner" adminlang="en" srclang="zh-Hans" datatype="plaintext">
-        <prop type="x-aligner-signature">aligner:0.1.0|model:...</prop>
+        <prop type="x-aligner-signature">aligner:0.2.0|model:...</prop>
         <prop type="x-aligner-src-path">...</prop> <prop type="x-aligner-tgt-path">...</prop>
       </header>
       <body>

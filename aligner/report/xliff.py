@@ -5,7 +5,7 @@ Layout::
     <xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="zh-Hans" trgLang="en">
       <file id="f1" original="SRC PATH">
         <notes>
-          <note id="signature" category="aligner:signature">aligner:0.1.0|model:...</note>
+          <note id="signature" category="aligner:signature">aligner:0.2.0|model:...</note>
           <note id="tgt-path" category="aligner:tgt-path">TGT PATH</note>
         </notes>
         <unit id="u12" name="3f2a...">                 name = bead_key (review files use it)

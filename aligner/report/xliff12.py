@@ -12,7 +12,7 @@ Layout::
             datatype="plaintext" tool-id="aligner" xml:space="preserve">
         <header>
           <tool tool-id="aligner" tool-name="aligner" tool-version="0.1.0"/>
-          <note from="aligner-signature">aligner:0.1.0|model:...</note>
+          <note from="aligner-signature">aligner:0.2.0|model:...</note>
           <note from="aligner-tgt-path">TGT PATH</note>
         </header>
         <body>
