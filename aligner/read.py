@@ -486,6 +486,8 @@ def _bilingual_kind(paras: list[Paragraph], langs: list[str | None]) -> str:
             runs[-1] = (lg, runs[-1][1] + w)
         else:
             runs.append((lg, w))
+    if _short_lines_alternate(langs):  # line by line, short lines included: whatever the weights say
+        return "alternating"
     if len(runs) <= 1:
         return "mixed"
     if len(runs) == 2:
@@ -504,6 +506,28 @@ def _bilingual_kind(paras: list[Paragraph], langs: list[str | None]) -> str:
         if longest_share < 0.25:
             return "alternating"
     return "mixed"
+
+
+#: Paragraphs of one language in a row, at most, in an alternating file of short lines (a sentence of one
+#: may be two lines of the other).
+ALTERNATING_MAX_RUN = 2
+
+
+def _short_lines_alternate(langs: list[str | None]) -> bool:
+    """Whether every paragraph, short ones included, switches language (runs of at most ``ALTERNATING_MAX_RUN``)
+    with as many of each: a phrasebook, a dialogue, lyrics line by line. Their lines are too short to count as
+    substantive (``SUBSTANTIVE_WEIGHT``), which left such a file "mixed" and `check` called it not parallel."""
+    seq = [lg for lg in langs if lg is not None]
+    runs: list[int] = []
+    for k, lg in enumerate(seq):
+        if k and seq[k - 1] == lg:
+            runs[-1] += 1
+        else:
+            runs.append(1)
+    n_zh = seq.count("zh")
+    n_en = len(seq) - n_zh
+    return (len(runs) >= 4 and max(runs) <= ALTERNATING_MAX_RUN
+            and min(n_zh, n_en) >= 2 and abs(n_zh - n_en) <= max(1, 0.2 * len(seq)))
 
 
 def read_document(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Layout:

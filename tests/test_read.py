@@ -105,3 +105,18 @@ def test_directory_and_missing(tmp_path):
 def test_bom_utf16_roundtrip_in_detect_layout():
     d = decode(codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"))
     assert detect_layout(d.text).kind in ("blocks", "mixed")
+
+
+@pytest.mark.parametrize("text, kind", [
+    # red team (stop 22): a phrasebook of short sentences, line by line, read as "mixed" (check: not parallel)
+    ("那天夜里下了很大的雪。\nIt snowed heavily that night.\n他一个人走回了家。\nHe walked home alone.\n"
+     "第二天早上，雪停了。\nThe next morning, the snow stopped.\n他出门去买面包。\nHe went out to buy bread.\n",
+     "alternating"),
+    ("我们今天去公园散步。\n\nWe went for a walk in the park today.\n\n天气非常好。\n\nThe weather was very good.\n\n"
+     "我们很高兴。\n\nWe were happy.\n", "alternating"),  # blank lines between; was "blocks" (two substantive runs)
+    # runs of three and more lines of one language are not line-by-line alternation
+    ("我们今天去公园。\n天气非常好啊。\n大家都很高兴。\nWe went to the park.\nThe weather was fine.\nAll were happy.\n"
+     "晚上我们回家了。\n路上下起了雨。\n我们都淋湿了。\nIn the evening we went home.\n", "mixed"),
+])
+def test_short_lines_that_alternate_are_an_alternating_layout(text, kind):
+    assert detect_layout(text).kind == kind
