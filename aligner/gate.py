@@ -112,21 +112,25 @@ def evidence(beads: Sequence[Bead], src_vecs: np.ndarray, tgt_vecs: np.ndarray) 
         better = v > col_val
         col_val[better] = v[better]
         col_best[better] = am[better] + i
+    cs, ct = _same_vector_ids(S), _same_vector_ids(T)  # a repeated line's nearest neighbour is its first twin
     anchored_beads = [b for b in two
-                      if any(row_best[i] in b.tgt_ids and col_best[row_best[i]] == i for i in b.src_ids)]
+                      if any(ct[row_best[i]] in {ct[j] for j in b.tgt_ids} and cs[col_best[row_best[i]]] == cs[i]
+                             for i in b.src_ids)]
     if ns <= nt:
         covered = sum(len(b.src_ids) for b in anchored_beads) / ns if ns else 0.0
     else:
         covered = sum(len(b.tgt_ids) for b in anchored_beads) / nt if nt else 0.0
-    # chance pairs: random (i, j) not in a common two-sided bead
-    inside = {(i, j) for b in two for i in b.src_ids for j in b.tgt_ids}
+    # chance pairs: random (i, j) not in a common two-sided bead, nor a repeat of such a pair: a line said
+    # again (a song's chorus, a refrain) has the same vector as its first time, and pairing it with the
+    # first time's translation is no chance pair (it made a faithful text with a chorus "not parallel")
+    inside = {(int(cs[i]), int(ct[j])) for b in two for i in b.src_ids for j in b.tgt_ids}
     rng = np.random.default_rng(0)
     n = min(NULL_SAMPLES, ns * nt)
     if ns * nt <= NULL_SAMPLES:
         ii, jj = np.divmod(np.arange(ns * nt), nt)
     else:
         ii, jj = rng.integers(0, ns, n), rng.integers(0, nt, n)
-    keep = np.array([(int(a), int(b)) not in inside for a, b in zip(ii, jj)], bool)
+    keep = np.array([(int(cs[a]), int(ct[b])) not in inside for a, b in zip(ii, jj)], bool)
     null = np.einsum("ij,ij->i", S[ii[keep]], T[jj[keep]]) if keep.any() else np.zeros(1, np.float32)
     q50, q99 = (float(x) for x in np.quantile(null, [0.5, 0.99]))
     scores = [b.score for b in two if b.score is not None]
@@ -134,6 +138,12 @@ def evidence(beads: Sequence[Bead], src_vecs: np.ndarray, tgt_vecs: np.ndarray) 
     lift = (med - q50) / max(q99 - q50, 1e-6)
     return Evidence(ns, nt, round(med, 4), round(q50, 4), round(q99, 4), round(lift, 3),
                     round(len(anchored_beads) / len(two), 3) if two else 0.0, round(covered, 3))
+
+
+def _same_vector_ids(V: np.ndarray) -> np.ndarray:
+    """(n,) int64: for each row, the first row with exactly the same vector (identical texts embed alike)."""
+    first: dict[bytes, int] = {}
+    return np.array([first.setdefault(np.ascontiguousarray(v).tobytes(), k) for k, v in enumerate(V)], np.int64)
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,19 @@ def test_evidence_separates_translation_from_random_vectors():
     assert not ev_r.parallel and ev_r.anchored_coverage < ANCHOR_MIN and ev_r.lift < LIFT_MIN
 
 
+def test_evidence_of_a_text_with_a_chorus_is_parallel():
+    """Red team (stop 22): six verse lines and a two-line chorus sung six times, every line translated:
+    the repeats made chance pairs out of true ones (lift 0.85) and only a chorus's first time was a mutual
+    nearest neighbour; the gate said not parallel (exit 2)."""
+    rng = np.random.default_rng(2)
+    verse, chorus = _unit(rng.normal(size=(6, 64))), _unit(rng.normal(size=(2, 64)))
+    S = np.concatenate([np.concatenate([verse[k:k + 1], chorus]) for k in range(6)])  # v0 c0 c1 v1 c0 c1 ...
+    T = _unit(S + 0.05 * np.repeat(rng.normal(size=(1, 64)), len(S), 0))  # each line's translation, repeats alike
+    beads = [Bead((i,), (i,), float(S[i] @ T[i])) for i in range(len(S))]
+    ev = evidence(beads, S, T)
+    assert ev.parallel and ev.anchored_coverage == 1.0, ev
+
+
 # ---------------------------------------------------------------------------
 # verdicts on the seeds (real embeddings)
 # ---------------------------------------------------------------------------
