@@ -75,22 +75,29 @@ class Extracted:
     one_per_line: bool = False
 
 
+#: The first cue of an SRT file: its number, then "00:00:01,000 --> ...".
+_SRT_HEAD = re.compile(rb"\d+[ \t]*\r?\n\d{1,2}:\d\d:\d\d[,.]\d{1,3}[ \t]*-->")
+
+
 def format_of(path: str, data: bytes) -> str | None:
     """The document format of an input (``None``: plain text), from its first bytes, else its extension."""
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04") and _is_docx(data):
         return "docx"
-    if path == "-":  # standard input has no name: a web page or WebVTT file by its first line
-        head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if head.startswith((b"<!doctype html", b"<html")):
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if path == "-":  # standard input has no name: a web page by its first line
+        if head.lower().startswith((b"<!doctype html", b"<html")):
             return "html"
-        if head.startswith(b"webvtt"):
-            return "vtt"
-        return None
     dot = path.rfind(".")
     ext = path[dot:].lower() if dot > max(path.rfind("/"), path.rfind("\\")) else ""
-    return _EXT.get(ext)
+    named = _EXT.get(ext) if path != "-" else None
+    if named is None or named == "md":  # subtitles by their content whatever the name (a .txt, standard input):
+        if head.lower().startswith(b"webvtt"):  # timestamps and cue numbers read as sentences otherwise
+            return "vtt"
+        if _SRT_HEAD.match(head):
+            return "srt"
+    return named
 
 
 def _is_docx(data: bytes) -> bool:

@@ -102,7 +102,11 @@ def sentences(loaded) -> tuple[list[str], list[str]]:
     ("sub.srt", b"1\n", "srt"), ("sub.vtt", b"WEBVTT\n", "vtt"),
     ("read.md", b"# x", "md"), ("read.markdown", b"# x", "md"),
     ("-", b"\xef\xbb\xbf\n<!DOCTYPE html><html>", "html"), ("-", b"<HTML><body>", "html"),  # stdin: by
-    ("-", b"WEBVTT\n\n", "vtt"), ("-", b"1\n00:00:01,000 --> 00:00:02,000\n", None),  # its first line
+    ("-", b"WEBVTT\n\n", "vtt"),  # its first line
+    # subtitles by content, whatever the name (red team, stop 22: cue numbers and timestamps became sentences)
+    ("-", b"1\n00:00:01,000 --> 00:00:02,000\n", "srt"), ("-", b"\xef\xbb\xbf1\r\n00:00:01.000 --> x", "srt"),
+    ("cues.txt", b"WEBVTT\n\n", "vtt"), ("cues.txt", b"12\n01:02:03,456 --> 01:02:04,000\n", "srt"),
+    ("list.txt", b"1\nfirst item\n", None),
     ("-", b"<p>a fragment</p>", None), ("doc.txt", b"<!DOCTYPE html>", None),
     ("doc.txt", b"plain", None), ("dir.md/doc", b"plain", None), ("archive.zip", b"PK\x03\x04xx", None),
 ])
