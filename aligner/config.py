@@ -105,6 +105,26 @@ class AlignConfig:
     full_dp_max_cells: int = FULL_DP_MAX_CELLS
     max_input_bytes: int = MAX_INPUT_BYTES
 
+    def __post_init__(self) -> None:
+        """Refuse values the DP cannot work with (``ValueError`` naming the field): the CLI checks its options,
+        the Python API takes the dataclass as given (``max_bead=0`` was an IndexError, ``skip_cost=-5`` left
+        every sentence unaligned, ``nan`` compared false everywhere)."""
+        import math
+
+        for name in ("max_bead", "embed_batch", "search_window"):
+            if not (isinstance(getattr(self, name), int) and getattr(self, name) >= 1):
+                raise ValueError(f"AlignConfig.{name} must be a whole number >= 1, got {getattr(self, name)!r}")
+        if not (isinstance(self.max_bead_total, int) and self.max_bead_total >= 2):
+            raise ValueError(f"AlignConfig.max_bead_total must be a whole number >= 2, got {self.max_bead_total!r}")
+        for name in ("skip_cost", "edge_skip_cost", "para_break_cost", "length_weight", "merge_cost",
+                     "member_weight", "adapt_ridge", "skip_floor"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
+                raise ValueError(f"AlignConfig.{name} must be a finite number >= 0, got {v!r}")
+        if not (isinstance(self.skip_full_chars, (int, float)) and math.isfinite(self.skip_full_chars)
+                and self.skip_full_chars > 0):
+            raise ValueError(f"AlignConfig.skip_full_chars must be a finite number > 0, got {self.skip_full_chars!r}")
+
     def with_(self, **changes) -> "AlignConfig":
         """A copy with some fields changed (``None`` values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -265,3 +265,14 @@ def test_heads_of_the_wrong_shape_raise():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="src_heads"):
         align(unit(rng, 4), unit(rng, 4), src_heads=[True])
+
+
+@pytest.mark.parametrize("field, value", [
+    # red team (stop 22), through the Python API: an IndexError, every sentence unaligned, nan everywhere
+    ("max_bead", 0), ("skip_cost", -5.0), ("skip_cost", float("nan")), ("merge_cost", float("inf")),
+    ("max_bead_total", 1), ("skip_full_chars", 0.0), ("search_window", 0),
+])
+def test_config_refuses_values_the_dp_cannot_use(field, value):
+    with pytest.raises(ValueError, match=f"AlignConfig.{field}"):
+        AlignConfig(**{field: value})
+    assert AlignConfig(skip_cost=0.0).skip_cost == 0.0  # zero is a value (never skip... at no cost)
