@@ -275,4 +275,4 @@ def test_heads_of_the_wrong_shape_raise():
 def test_config_refuses_values_the_dp_cannot_use(field, value):
     with pytest.raises(ValueError, match=f"AlignConfig.{field}"):
         AlignConfig(**{field: value})
-    assert AlignConfig(skip_cost=0.0).skip_cost == 0.0  # zero is a value (never skip... at no cost)
+    assert AlignConfig(skip_cost=0.0).skip_cost == 0.0  # 0 is allowed: leaving a sentence out costs nothing
