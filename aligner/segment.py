@@ -245,6 +245,11 @@ def ends_sentence(text: str) -> bool:
 HEADING_MIN_FINISHED = 0.5
 
 
+def mostly_finished(texts: Sequence[str]) -> bool:
+    """Whether at least ``HEADING_MIN_FINISHED`` of the lines end a sentence (not subtitle cues or verse)."""
+    return bool(texts) and sum(map(ends_sentence, texts)) >= HEADING_MIN_FINISHED * len(texts)
+
+
 def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
     """For each line of one side, in order: a heading (``opens_next``) that follows a finished sentence.
 
@@ -256,7 +261,7 @@ def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
     The first line may be one. A side where fewer than ``HEADING_MIN_FINISHED``
     of the lines end a sentence has none.
     """
-    done = [ends_sentence(t) for t in texts]
-    if not texts or sum(done) < HEADING_MIN_FINISHED * len(texts):
+    if not mostly_finished(texts):
         return [False] * len(texts)
+    done = [ends_sentence(t) for t in texts]
     return [(k == 0 or done[k - 1]) and opens_next(t, lang) for k, t in enumerate(texts)]

@@ -75,11 +75,21 @@ def make(out: Path, pairs: int = 200, mac: Path = MAC) -> Path:
             if not zs or not es:
                 continue
             pid = f"mac-{ch}-{i:02d}"
-            (out / "zh" / f"{pid}.txt").write_text("\n".join(zh[x] for x in zs) + "\n", encoding="utf-8")
-            (out / "en" / f"{pid}.txt").write_text("\n".join(en[x] for x in es) + "\n", encoding="utf-8")
-            docs.append({"id": pid, "files": [f"zh/{pid}.txt", f"en/{pid}.txt"], "languages": ["zh", "en"],
-                         "layout": "pair", "status": ["bilingual"], "title": f"MAC-Test {ch} part {i}",
-                         "publisher": "", "date": None, "source": "MAC-Test (evaluation only)"})
+            docs.append(write_pair(out, pid, [zh[x] for x in zs], [en[x] for x in es], f"MAC-Test {ch} part {i}"))
+    return write_manifest(out, docs)
+
+
+def write_pair(out: Path, pid: str, zh: list[str], en: list[str], title: str) -> dict:
+    """Write ``zh/<pid>.txt`` and ``en/<pid>.txt`` (one sentence a line) under ``out``; their manifest entry."""
+    (out / "zh" / f"{pid}.txt").write_text("\n".join(zh) + "\n", encoding="utf-8")
+    (out / "en" / f"{pid}.txt").write_text("\n".join(en) + "\n", encoding="utf-8")
+    return {"id": pid, "files": [f"zh/{pid}.txt", f"en/{pid}.txt"], "languages": ["zh", "en"], "layout": "pair",
+            "status": ["bilingual"], "title": title, "publisher": "", "date": None,
+            "source": "MAC-Test (evaluation only)"}
+
+
+def write_manifest(out: Path, docs: list[dict]) -> Path:
+    """``out/manifest.json`` listing ``docs``."""
     manifest = out / "manifest.json"
     manifest.write_text(json.dumps({"aligner_corpus": 1, "documents": docs}, ensure_ascii=False, indent=1) + "\n",
                         encoding="utf-8")

@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from make_synthetic_corpus import _beads  # noqa: E402  (MAC-Test gold ladder -> beads)
+from make_synthetic_corpus import _beads, write_manifest, write_pair  # noqa: E402  (MAC-Test gold ladder -> beads)
 MAC = Path(os.environ.get("ALIGNER_MACTEST", ROOT.parent / "shared" / "bench" / "mac-test"))
 SEED_004 = ROOT / "corpus" / "004_ecb1ef62764ca60e.txt"
 EXE = Path(sys.executable).with_name("aligner")
@@ -148,16 +148,9 @@ def make_pieces(out: Path, lines: int, pieces: int) -> tuple[Path, list[str]]:
             continue
         pid = f"mac-{ch}-{k:03d}"
         ztxt, etxt = [zh[x] for x in zs], [en[x] for x in es]
-        (out / "zh" / f"{pid}.txt").write_text("\n".join(ztxt) + "\n", encoding="utf-8")
-        (out / "en" / f"{pid}.txt").write_text("\n".join(etxt) + "\n", encoding="utf-8")
         sentences += [t for t in ztxt + etxt if t.strip()]
-        docs.append({"id": pid, "files": [f"zh/{pid}.txt", f"en/{pid}.txt"], "languages": ["zh", "en"],
-                     "layout": "pair", "status": ["bilingual"], "title": f"MAC-Test {ch} piece {k}",
-                     "publisher": "", "date": None, "source": "MAC-Test (evaluation only)"})
-    manifest = out / "manifest.json"
-    manifest.write_text(json.dumps({"aligner_corpus": 1, "documents": docs}, ensure_ascii=False, indent=1) + "\n",
-                        encoding="utf-8")
-    return manifest, sentences
+        docs.append(write_pair(out, pid, ztxt, etxt, f"MAC-Test {ch} piece {k}"))
+    return write_manifest(out, docs), sentences
 
 
 def batch(pieces: int, lines: int) -> dict:

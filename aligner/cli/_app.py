@@ -179,6 +179,8 @@ MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", mi
                                 help="Refuse input files above this size (MiB).")
 NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
+MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=1.0, show_default=False,
+                                help="TMX/XLIFF: only pairs scoring at least this (0-1).")
 
 
 def locale_tag(value: str | None) -> str | None:
@@ -362,12 +364,11 @@ def wrote_line(output: Path, al, fmt: str | None = None) -> str:
     ``fmt``: the format written, named when the file's suffix does not say it (``wrote x.json (html): ...``).
     """
     from ..data import Severity
-    from .report import SUFFIXES
+    from .report import suffix_names
 
     pairs = sum(1 for b in al.beads if b.src_ids and b.tgt_ids)
     sev = [f.severity for b in al.beads for f in b.flags]
-    named = SUFFIXES.get(Path(output).suffix.lower())
-    kind = f" ({fmt})" if fmt and named != fmt and not (named == "xliff" and fmt == "xliff12") else ""
+    kind = f" ({fmt})" if fmt and not suffix_names(Path(output), fmt) else ""
     return (f"wrote {output}{kind}: {_n(pairs, 'pair')}, {_n(sev.count(Severity.WARNING), 'warning')}, "
             f"{_n(sev.count(Severity.ERROR), 'error')}")
 

@@ -13,6 +13,7 @@ from ._app import (
     CACHE_DIR_OPTION,
     Lang,
     MAX_INPUT_OPTION,
+    MIN_SCORE_OPTION,
     MODEL_OPTION,
     ALLOW_DOWNLOAD_OPTION,
     NO_CACHE_OPTION,
@@ -67,9 +68,7 @@ def align(
     skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", min=0.0, callback=finite,
                                    help="Cost of an unaligned sentence."),
     max_input_mb: float = MAX_INPUT_OPTION,
-    min_score: Optional[float] = typer.Option(
-        None, "--min-score", min=0.0, max=1.0, show_default=False,
-        help="TMX/XLIFF: only pairs scoring at least this (0-1)."),
+    min_score: Optional[float] = MIN_SCORE_OPTION,
     exclude_flagged: Optional[str] = typer.Option(
         None, "--exclude-flagged", metavar="SEVERITY", show_default=False,
         help="TMX/XLIFF: leave out pairs with a flag at or above SEVERITY (info, warning, error)."),

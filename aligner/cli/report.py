@@ -11,6 +11,7 @@ import typer
 from ..config import TSV_SIZE_FACTOR
 from ._app import (
     MAX_INPUT_OPTION,
+    MIN_SCORE_OPTION,
     SRC_LOCALE_OPTION,
     TGT_LOCALE_OPTION,
     app,
@@ -39,6 +40,12 @@ SUFFIXES = {".html": "html", ".htm": "html", ".tmx": "tmx", ".xlf": "xliff", ".x
             ".jsonl": "jsonl", ".tsv": "tsv", ".ladder": "ladder"}
 
 
+def suffix_names(output: Path, fmt: str) -> bool:
+    """Whether the output's suffix already says format ``fmt`` (``.xlf`` / ``.xliff`` say either XLIFF)."""
+    named = SUFFIXES.get(output.suffix.lower())
+    return named == fmt or (named == "xliff" and fmt == "xliff12")
+
+
 def format_for(output: Path, fmt, default: str = "html") -> str:
     """The explicit ``--format``, else the one the output's suffix names, else ``default``.
 
@@ -49,7 +56,7 @@ def format_for(output: Path, fmt, default: str = "html") -> str:
     named = SUFFIXES.get(output.suffix.lower()) if str(output) != "-" else None
     if fmt is not None:
         value = fmt.value if hasattr(fmt, "value") else str(fmt)
-        if named is not None and named != value and not (named == "xliff" and value == "xliff12"):
+        if named is not None and not suffix_names(output, value):
             from ..errors import InputError
 
             raise InputError(f"--format {value} disagrees with the output's suffix {output.suffix!r} "
@@ -83,9 +90,7 @@ def report(
     max_input_mb: float = typer.Option(
         MAX_INPUT_OPTION.default, "--max-input-mb", min=0.0, callback=finite,
         help=f"The input limit 'aligner align' used: a TSV up to {TSV_SIZE_FACTOR} times this size is read."),
-    min_score: Optional[float] = typer.Option(
-        None, "--min-score", min=0.0, max=1.0, show_default=False,
-        help="TMX/XLIFF: only pairs scoring at least this (0-1)."),
+    min_score: Optional[float] = MIN_SCORE_OPTION,
     exclude_flagged: Optional[str] = typer.Option(
         None, "--exclude-flagged", metavar="SEVERITY", show_default=False,
         help="TMX/XLIFF: leave out pairs with a flag at or above SEVERITY (info, warning, error) not accepted "

@@ -136,12 +136,11 @@ def damage_flags(side: Side) -> dict[int, list[Flag]]:
                    f"in line {nxt.line} ('{_short(nxt.text, 20)}'); words may be missing at the break")
             out[s.id].append(Flag("damage", Severity.WARNING, why))
             out[nxt.id].append(Flag("damage", Severity.WARNING, why))
-    from ..segment import HEADING_MIN_FINISHED, ends_sentence, opens_next
+    from ..segment import mostly_finished, opens_next
 
     # a text whose lines mostly end no sentence (subtitle cues, verse) is not cut off for ending like the rest;
     # nor is one that ends with a heading
-    punctuated = sum(ends_sentence(x.text) for x in sents) >= HEADING_MIN_FINISHED * len(sents)
-    if sents and punctuated:
+    if mostly_finished([x.text for x in sents]):
         last = sents[-1]
         t = last.text.rstrip()
         body = not classify_line(t) and not _is_short_line(t) and not opens_next(t, lang)
