@@ -254,13 +254,23 @@ def align(
     order with ``score`` = cosine of the merged sides, clipped to [0, 1]
     (``None`` for 1-0 and 0-1 beads).
     """
+    SW, TW, s_len, t_len, s_para, t_para = _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens, src_paras, tgt_paras,
+                                                   src_heads, tgt_heads)
+    n, m = SW.shape[1], TW.shape[1]
+    if n == 0 or m == 0:
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    types = bead_types(config.max_bead, config.max_bead_total)
+    shapes = _passes(SW, TW, s_len, t_len, s_para, t_para, types, config)[-1][1]
+    return _to_beads(shapes, SW, TW)
+
+
+def _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens, src_paras, tgt_paras, src_heads, tgt_heads):
+    """``align``'s arguments checked and completed: window arrays, lengths, paragraphs with heading breaks."""
     SW = _as_windows(src_vecs)
     TW = _as_windows(tgt_vecs)
     n, m = SW.shape[1], TW.shape[1]
     if SW.shape[2] != TW.shape[2] and n and m:
         raise ValueError(f"embedding dimensions differ: {SW.shape[2]} vs {TW.shape[2]}")
-    if n == 0 or m == 0:
-        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
     s_len = np.ones(n) if src_lens is None else np.asarray(src_lens, np.float64)
     t_len = np.ones(m) if tgt_lens is None else np.asarray(tgt_lens, np.float64)
     s_para = np.zeros(n, np.int64) if src_paras is None else np.asarray(src_paras, np.int64)
@@ -271,14 +281,18 @@ def align(
             raise ValueError(f"{name} must have shape ({size},), got {arr.shape}")
     s_para = _heading_paras(s_para, src_heads, "src_heads")
     t_para = _heading_paras(t_para, tgt_heads, "tgt_heads")
-    K = config.max_bead
-    types = bead_types(K, config.max_bead_total)
+    return SW, TW, s_len, t_len, s_para, t_para
+
+
+def _passes(SW, TW, s_len, t_len, s_para, t_para, types, config) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+    """The search's passes, each (source windows it used, bead shapes): the first, then the adapted one if any."""
     shapes = _search(SW, TW, s_len, t_len, s_para, t_para, types, config)
+    out = [(SW, shapes)]
     if config.adapt_ridge > 0:
         adapted = _adapt(SW, TW, shapes, config.adapt_ridge)
         if adapted is not None:
-            shapes = _search(adapted, TW, s_len, t_len, s_para, t_para, types, config)
-    return _to_beads(shapes, SW, TW)
+            out.append((adapted, _search(adapted, TW, s_len, t_len, s_para, t_para, types, config)))
+    return out
 
 
 def _adapt(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> np.ndarray | None:
@@ -356,13 +370,15 @@ def _sum_windows(S: np.ndarray, K: int) -> np.ndarray:
     return out
 
 
-def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list[tuple[int, int]]:
-    """One DP over the band ``lo``/``hi`` (None: the full table, in numpy; else the numba kernel)."""
-    n, m = SW.shape[1], TW.shape[1]
-    K = max(a for a, _ in types)
-    Kb = max(b for _, b in types)
+def _cost_inputs(SW, TW, s_len, t_len, K: int, Kb: int, use_win: bool, config):
+    """What the bead cost needs besides the vectors: (s_norm, t_norm, cs, ct, params).
+
+    ``s_norm``/``t_norm``: (K, n) / (Kb, m) distance norms of embedded windows
+    (``use_win``) or averaged from the sentences; ``cs``/``ct``: (n+1,) / (m+1,)
+    cumulative lengths in characters; ``params``: the scalar costs in the
+    kernels' order, the document's length ratio among them.
+    """
     rng = np.random.default_rng(NORM_SEED)
-    use_win = SW.shape[0] >= K and TW.shape[0] >= Kb and K > 1
     S, T = SW[0], TW[0]
     if use_win:
         s_norm = _random_norms(SW[:K], T, rng)
@@ -377,6 +393,17 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
     params = (float(config.skip_cost), float(config.edge_skip_cost), float(config.skip_full_chars),
               float(config.skip_floor), float(config.para_break_cost), float(config.length_weight),
               float(config.merge_cost), float(config.member_weight), float(ratio), LENGTH_SMOOTHING)
+    return s_norm, t_norm, cs, ct, params
+
+
+def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list[tuple[int, int]]:
+    """One DP over the band ``lo``/``hi`` (None: the full table, in numpy; else the numba kernel)."""
+    n, m = SW.shape[1], TW.shape[1]
+    K = max(a for a, _ in types)
+    Kb = max(b for _, b in types)
+    use_win = SW.shape[0] >= K and TW.shape[0] >= Kb and K > 1
+    S, T = SW[0], TW[0]
+    s_norm, t_norm, cs, ct, params = _cost_inputs(SW, TW, s_len, t_len, K, Kb, use_win, config)
     if lo is None:
         from .dp_numpy import bead_costs, full_dp
 

@@ -163,3 +163,28 @@ def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_
             D[k] = best
             BP[k] = bt
     return BP, row_start
+
+
+@numba.njit(cache=True)
+def forward_table(ta, tb, costs):
+    """(n+1, m+1) least cost of aligning the first i source and j target sentences, from ``costs``:
+    (types, n+1, m+1) float64, the cost of a bead of shape (ta[t], tb[t]) ending at each cell (inf: none).
+    For ``aligner.windows`` on documents long enough to be cut in pieces (numba is loaded for them anyway)."""
+    nt, n1, m1 = costs.shape
+    D = np.full((n1, m1), np.inf)
+    D[0, 0] = 0.0
+    for i in range(n1):
+        for j in range(m1):
+            if i == 0 and j == 0:
+                continue
+            best = np.inf
+            for t in range(nt):
+                a = ta[t]
+                b = tb[t]
+                if a > i or b > j:
+                    continue
+                v = D[i - a, j - b] + costs[t, i, j]
+                if v < best:
+                    best = v
+            D[i, j] = best
+    return D

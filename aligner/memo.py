@@ -4,7 +4,7 @@ A warm run (the same document again: the gate on an unchanged file, a
 translator re-checking an article) used to spend most of its time loading the
 libraries behind three pure functions of a text: English sentence
 segmentation (nltk's Punkt: importing nltk costs 0.4-3 s), Chinese word
-segmentation (jieba's dictionary: ~0.5 s) and English stemming (nltk). Their
+segmentation (jieba's dictionary: ~0.5 s) and English stemming (Snowball). Their
 results are kept here, keyed by the function's namespace (its name and the
 versions of the code and library behind it) and the sha1 of the text; a warm
 run then imports neither library.

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import __version__
-from .align import align
+from .windows import align_needed
 from .config import PROGRESS_MIN_SENTENCES, AlignConfig
 from .data import Alignment, Side, Text
 from .embed import Embedder, get_encoder
@@ -73,7 +73,7 @@ def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=N
         f"aligner:{__version__}|model:{model}|t2s:{'yes' if config.t2s else 'no'}|seg:{seg}"
         f"|beads:{config.max_bead}/{config.max_bead_total}|skip:{config.skip_cost:g}/{config.edge_skip_cost:g}"
         f"|para:{config.para_break_cost:g}|len:{config.length_weight:g}|merge:{config.merge_cost:g}|member:{config.member_weight:g}|adapt:{config.adapt_ridge:g}"
-        f"|win:{config.search_window}|qa:{qa}"
+        f"|win:{config.search_window}|slack:{config.window_slack:g}|qa:{qa}"
     )
 
 
@@ -193,23 +193,30 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
     if len(src) + len(tgt) < PROGRESS_MIN_SENTENCES:
         progress = None  # a short document is done before a bar would be read
     cb = (lambda lang: (lambda d, t: progress(f"embed {lang}", d, t))) if progress else (lambda lang: None)
-    S = embedder.windows(src.texts, src.lang, config.max_bead, cb(src.lang))
-    T = embedder.windows(tgt.texts, tgt.lang, config.max_bead, cb(tgt.lang))
+    S1 = embedder.embed(src.texts, src.lang, cb(src.lang))
+    T1 = embedder.embed(tgt.texts, tgt.lang, cb(tgt.lang))
     timings["embed"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if progress:  # one step: the DP reports nothing while it runs
         progress("align", 0, 1)
-    beads = align(
-        S, T,
+    side = {"src": src, "tgt": tgt}
+
+    def fetch(which: str, mask: np.ndarray) -> np.ndarray:  # windows the search asks for, timed as embedding
+        t = time.perf_counter()
+        out = embedder.some_windows(side[which].texts, side[which].lang, mask)
+        timings["embed windows"] = timings.get("embed windows", 0.0) + time.perf_counter() - t
+        return out
+
+    beads, S, T = align_needed(
+        S1, T1, fetch, slack=config.window_slack, config=config,
         src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
         src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
         # one sentence a line (--presplit): a heading line shares its block with what follows it; segmented
         # text makes every line a paragraph (a heading is one already) unless extraction broke the lines
         src_heads=sentence_heads(src) if presplit_input else None,
         tgt_heads=sentence_heads(tgt) if presplit_input else None,
-        config=config,
     )
-    timings["align"] = time.perf_counter() - t0
+    timings["align"] = time.perf_counter() - t0 - timings.get("embed windows", 0.0)
     t0 = time.perf_counter()
     if progress:
         progress("align", 1, 1)

@@ -4,7 +4,8 @@ Prints one Markdown table: the published figures (recomputed from the stored
 outputs in ``mac-test/peers/``), our aligner, and the peers run live here on
 the *same* embeddings (USE-multilingual v3, OpenCC t2s on the Chinese side):
 
-* ``ours``: ``aligner.align.align`` with bead-window embeddings;
+* ``ours``: ``aligner.windows.align_needed`` (the DP of ``aligner.align`` on the bead windows the
+  pipeline would embed);
 * ``sentalign``: Vecalign's DP packaged on PyPI (numpy only);
 * ``nltk Gale-Church``: ``nltk.translate.gale_church.align_blocks`` on
   sentence lengths (UTF-8 bytes; ``nltk_gc_chars``: characters), ``c`` set to
@@ -157,14 +158,18 @@ class Doc:
 
 
 def run_ours(doc: Doc, config=None) -> list[Bead]:
-    from aligner.align import align
+    """As the pipeline aligns: sentence vectors first, then only the windows ``aligner.windows`` asks for
+    (here taken from the cached arrays, which hold every window)."""
     from aligner.config import AlignConfig
-
     from aligner.segment import heading_flags
+    from aligner.windows import align_needed
 
-    beads = align(doc.zh_vecs, doc.en_vecs, src_lens=doc.zh_lens, tgt_lens=doc.en_lens,
-                  src_heads=heading_flags(doc.zh, "zh"), tgt_heads=heading_flags(doc.en, "en"),
-                  config=config or AlignConfig())
+    config = config or AlignConfig()
+    full = {"src": doc.zh_vecs, "tgt": doc.en_vecs}
+    beads, _, _ = align_needed(doc.zh_vecs[0], doc.en_vecs[0], lambda side, mask: full[side][mask],
+                               slack=config.window_slack, config=config,
+                               src_lens=doc.zh_lens, tgt_lens=doc.en_lens,
+                               src_heads=heading_flags(doc.zh, "zh"), tgt_heads=heading_flags(doc.en, "en"))
     return [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
 
 

@@ -147,10 +147,10 @@ def near(gold: list[M.Bead], marked: set[int], pred: list[M.Bead]) -> tuple[list
 
 def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config=None, heads=True) -> dict:
     """Strict/lax F1 per kind; ``heads``: pass ``heading_flags`` headings to the DP as the pipeline does."""
-    from aligner.align import align
     from aligner.config import AlignConfig
     from aligner.embed import Embedder, get_encoder
     from aligner.segment import heading_flags
+    from aligner.windows import align_needed
 
     config = config or AlignConfig()
     emb = Embedder(get_encoder(config.model), config.with_(cache_dir=OUT / "sqlite-cache"))
@@ -165,10 +165,13 @@ def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config
                 zh, en, gold, marked = KINDS[kind](text, items if kind == "repeated" else every)
             S = emb.windows(zh, "zh", config.max_bead)
             T = emb.windows(en, "en", config.max_bead)
-            beads = align(S, T, src_lens=np.array([len(s) for s in zh], float),
-                          tgt_lens=np.array([len(s) for s in en], float),
-                          src_heads=heading_flags(zh, "zh") if heads else None,
-                          tgt_heads=heading_flags(en, "en") if heads else None, config=config)
+            full = {"src": S, "tgt": T}  # every window, from the cache: the pipeline embeds only those asked for
+            beads, _, _ = align_needed(S[0], T[0], lambda side, mask, _f=full: _f[side][mask],
+                                       slack=config.window_slack, config=config,
+                                       src_lens=np.array([len(s) for s in zh], float),
+                                       tgt_lens=np.array([len(s) for s in en], float),
+                                       src_heads=heading_flags(zh, "zh") if heads else None,
+                                       tgt_heads=heading_flags(en, "en") if heads else None)
             pred = [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
             golds.append(gold)
             preds.append(pred)
@@ -195,10 +198,14 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=23, help="entries of the repeated list")
     ap.add_argument("--every", type=int, default=8, help="a heading / formulaic sentence every N beads")
     ap.add_argument("--no-heads", action="store_true", help="the DP without heading evidence (before issue 20)")
+    ap.add_argument("--window-slack", type=float, help="AlignConfig.window_slack (inf: embed every window)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     texts = M.load(ids=args.texts.split(","))
-    res = run(texts, args.kinds.split(","), args.items, args.every, heads=not args.no_heads)
+    from aligner.config import AlignConfig
+
+    config = AlignConfig().with_(window_slack=args.window_slack)
+    res = run(texts, args.kinds.split(","), args.items, args.every, config=config, heads=not args.no_heads)
     if args.json:
         args.json.write_text(json.dumps(res, indent=1))
 

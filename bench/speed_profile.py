@@ -2,8 +2,9 @@
 
 The stages of the pipeline run one by one, as ``aligner.pipeline`` and
 ``aligner.batch`` chain them, each timed on its own: import, segmentation,
-encoder load, windows embedded (counts: embedded / from the cache), the DP
-(first call: JIT compile or cache load included; then once more, warm),
+encoder load, sentences embedded, the first look that picks the windows
+worth embedding (``aligner.windows``), those windows embedded (counts), the
+DP (first call: JIT compile or cache load included; then once more, warm),
 dictionary load (``Lexicon`` tables; jieba loads inside the first check
 that needs it), each QA check alone
 (``QAConfig(checks=(code,))``, so the clause leave-outs are inside
@@ -48,7 +49,10 @@ def main() -> None:
     import aligner.cli  # noqa: F401  (what the command line imports before it runs)
     from aligner.config import AlignConfig
     from aligner.embed import Embedder, get_encoder
-    from aligner.pipeline import load_sides, sentence_lengths
+    import numpy as np
+
+    from aligner.pipeline import load_sides, sentence_heads, sentence_lengths
+    from aligner.windows import align_needed, needed_windows
     from aligner.align import align
     from aligner.data import Alignment
     from aligner.qa import CODES, Lexicon, score
@@ -91,25 +95,42 @@ def main() -> None:
             embedder.encoder.encode(["warm up"])  # the model loads on first use
             stages["encoder load"] += time.perf_counter() - t
             cpu["encoder load"] += time.process_time() - c
+        kw = dict(src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
+                  src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
+                  src_heads=sentence_heads(src) if presplit else None,
+                  tgt_heads=sentence_heads(tgt) if presplit else None)
         before = dict(embedder.stats)
         t, c = time.perf_counter(), time.process_time()
-        S = embedder.windows(src.texts, src.lang, cfg.max_bead)
-        T = embedder.windows(tgt.texts, tgt.lang, cfg.max_bead)
+        S1 = embedder.embed(src.texts, src.lang)
+        T1 = embedder.embed(tgt.texts, tgt.lang)
+        stages["sentences embedded"] += time.perf_counter() - t
+        cpu["sentences embedded"] += time.process_time() - c
+        counts["sentences embedded"] = counts.get("sentences embedded", 0) + embedder.stats["embedded"] - before["embedded"]
+        t, c = time.perf_counter(), time.process_time()
+        need_s, need_t = needed_windows(S1, T1, slack=cfg.window_slack, config=cfg, **kw)
+        look, look_c = time.perf_counter() - t, time.process_time() - c
+        stages["windows chosen (first look)"] += look
+        cpu["windows chosen (first look)"] += look_c
+        before = dict(embedder.stats)
+        t, c = time.perf_counter(), time.process_time()
+        side = {"src": src, "tgt": tgt}
+        fetch = lambda which, mask: embedder.some_windows(side[which].texts, side[which].lang, mask)  # noqa: E731
+        fetch("src", need_s & (np.arange(need_s.shape[0]) > 0)[:, None])
+        fetch("tgt", need_t & (np.arange(need_t.shape[0]) > 0)[:, None])
         stages["windows embedded"] += time.perf_counter() - t
         cpu["windows embedded"] += time.process_time() - c
         counts["windows embedded"] = counts.get("windows embedded", 0) + embedder.stats["embedded"] - before["embedded"]
-        counts["windows cached"] = counts.get("windows cached", 0) + embedder.stats["cached"] - before["cached"]
-        kw = dict(src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
-                  src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences], config=cfg)
+        counts["windows (all sizes) possible"] = counts.get("windows (all sizes) possible", 0) + sum(
+            max(0, n - k) for n in (len(src), len(tgt)) for k in range(cfg.max_bead))
         t, c = time.perf_counter(), time.process_time()
-        beads = align(S, T, **kw)
+        beads, S, T = align_needed(S1, T1, fetch, slack=cfg.window_slack, config=cfg, **kw)  # windows: cache hits
         t1, c1 = time.perf_counter(), time.process_time()
-        align(S, T, **kw)
+        align(S, T, **kw, config=cfg)
         t2, c2 = time.perf_counter(), time.process_time()
         stages["DP (run)"] += t2 - t1
         cpu["DP (run)"] += c2 - c1
-        stages["DP compile/load (first call - run)"] += max(0.0, (t1 - t) - (t2 - t1))
-        cpu["DP compile/load (first call - run)"] += max(0.0, (c1 - c) - (c2 - c1))
+        stages["DP compile/load (first call - first look - run)"] += max(0.0, (t1 - t) - look - (t2 - t1))
+        cpu["DP compile/load (first call - first look - run)"] += max(0.0, (c1 - c) - look_c - (c2 - c1))
         t, c = time.perf_counter(), time.process_time()
         if lexicon is None or a.what == "warm":
             lexicon = Lexicon()

@@ -77,6 +77,8 @@ def one_error_line(res, code: int, *needles: str) -> str:
     ("t102", ["align", ZH, "--skip-cost", "inf"], "'--skip-cost': inf is not a finite number"),
     ("t102", ["align", ZH, "--skip-cost", "nan"], "Invalid value for '--skip-cost'"),
     ("t102", ["align", ZH, "--skip-cost", "-5"], "Invalid value for '--skip-cost'"),
+    ("t102", ["align", ZH, "--window-slack", "nan"], "Invalid value for '--window-slack'"),  # inf: every window
+    ("t102", ["align", ZH, "--window-slack", "-1"], "Invalid value for '--window-slack'"),
 ])
 def test_t60_usage_errors_exit_3_in_one_line(cli, row, args, needle):
     line = one_error_line(cli(*args), EXIT_USAGE, needle)

@@ -25,6 +25,7 @@ from ._app import (
     document_paths,
     emit,
     finite,
+    not_nan,
     guarded,
     progress_bar,
     say_wrote,
@@ -67,6 +68,9 @@ def align(
     max_bead: int = typer.Option(_D.max_bead, "--max-bead", min=1, max=8, help="Widest side of a bead."),
     skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", min=0.0, callback=finite,
                                    help="Cost of an unaligned sentence."),
+    window_slack: float = typer.Option(_D.window_slack, "--window-slack", min=0.0, callback=not_nan,
+                                       help="Embed merged-bead windows only for beads within this cost of the best "
+                                            "alignment from sentence vectors ('inf': every window; slower)."),
     max_input_mb: float = MAX_INPUT_OPTION,
     min_score: Optional[float] = MIN_SCORE_OPTION,
     exclude_flagged: Optional[str] = typer.Option(
@@ -91,7 +95,7 @@ def align(
             check_writable(output)
 
         cfg = build_config(model, cache_dir, no_cache, t2s, max_input_mb, allow_download, max_bead=max_bead,
-                           skip_cost=skip_cost)
+                           skip_cost=skip_cost, window_slack=window_slack)
         paths = document_paths(src, tgt, cfg.max_input_bytes)
         with progress_bar(not quiet) as cb:
             al = align_files(paths, config=cfg, src_lang=src_lang.value if src_lang else None,

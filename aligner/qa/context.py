@@ -77,9 +77,10 @@ class QAContext:
 
         ``{"zh": [LeaveOut | None] * len(two), "en": [...]}``, texts in their original script (the
         encoder converts to Simplified itself), ``config.clause_min_share``; all None without ``embed``.
-        Computed once, on first use, for the clause check and the calibrated model alike.
+        Computed once, on first use, for the clause check and the calibrated model alike. Runs of up to
+        ``MAX_SPAN`` clauses are left out of a merged side, one clause at a time of a single sentence.
         """
-        from ..clauses import leave_out
+        from ..clauses import MAX_SPAN, SINGLE_SPAN, leave_out
 
         out = {}
         for side, other, mine, theirs in ((self.src, self.tgt, "src", "tgt"), (self.tgt, self.src, "tgt", "src")):
@@ -88,7 +89,9 @@ class QAContext:
                 continue
             items = [(getattr(self.texts[k], mine), side.lang, getattr(self.texts[k], theirs), other.lang)
                      for k in self.two]
-            out[side.lang] = leave_out(items, self.embed, min_share=self.config.clause_min_share)
+            ids = "src_ids" if mine == "src" else "tgt_ids"
+            spans = [MAX_SPAN if len(getattr(self.beads[k], ids)) > 1 else SINGLE_SPAN for k in self.two]
+            out[side.lang] = leave_out(items, self.embed, min_share=self.config.clause_min_share, spans=spans)
         return out
 
 

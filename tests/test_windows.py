@@ -1,0 +1,239 @@
+"""Choosing the bead windows worth embedding (``aligner.windows``), on hand-made vectors.
+
+A stand-in "encoder" gives each window the normalised sum of its sentence
+vectors plus its own noise, so real windows differ from the sums the first
+look uses (as USE's do).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.align import align, bead_types
+from aligner.config import AlignConfig
+from aligner.dp_numpy import bead_costs, full_dp
+from aligner.windows import _chunks, _forward, _through, align_needed, approx_windows, needed_windows
+
+K = AlignConfig().max_bead
+
+
+def unit(rng, n, d=32):
+    v = rng.normal(size=(n, d)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def real_windows(S: np.ndarray, seed: int, eps: float = 0.3) -> np.ndarray:
+    """(K, n, dim): every window embedded by the stand-in encoder (row 0: the sentences themselves)."""
+    W = approx_windows(S, K)
+    rng = np.random.default_rng(seed)
+    for k in range(1, K):
+        valid = np.linalg.norm(W[k], axis=1) > 0
+        noise = eps * rng.normal(size=W[k].shape).astype(np.float32) / math.sqrt(S.shape[1])
+        W[k][valid] += noise[valid]
+        W[k][valid] /= np.linalg.norm(W[k][valid], axis=1, keepdims=True)
+    W[0] = S
+    return W
+
+
+def translation(seed: int, n: int = 30):
+    """Source sentences and a target with two merges (2-1, 1-2) and a dropped sentence: (S, T)."""
+    rng = np.random.default_rng(seed)
+    S = unit(rng, n)
+    rows = []
+    for i in range(n):
+        if i == 5:
+            continue  # 6 joins 5 below
+        if i == 6:
+            rows.append(S[5] + S[6])
+        elif i == 12:
+            rows.extend([S[12] + 0.7 * unit(rng, 1)[0], S[12] - 0.7 * unit(rng, 1)[0]])
+        elif i == 20:
+            continue  # no counterpart
+        else:
+            rows.append(S[i])
+    T = np.stack(rows) + 0.25 * unit(rng, len(rows))
+    T /= np.linalg.norm(T, axis=1, keepdims=True)
+    return S, T.astype(np.float32)
+
+
+class Fetcher:
+    """``fetch`` over fully embedded windows, recording what it was asked for."""
+
+    def __init__(self, SW, TW):
+        self.W = {"src": SW, "tgt": TW}
+        self.asked = {"src": np.zeros(SW.shape[:2], bool), "tgt": np.zeros(TW.shape[:2], bool)}
+
+    def __call__(self, side, mask):
+        assert not (mask & self.asked[side]).any(), "a window is embedded once"
+        assert not mask[0].any(), "sentences are given, never fetched"
+        self.asked[side] |= mask
+        return self.W[side][mask]
+
+
+def shapes(beads):
+    return [(b.src_ids, b.tgt_ids) for b in beads]
+
+
+def test_every_window_with_infinite_slack_is_exactly_align():
+    S, T = translation(1)
+    SW, TW = real_windows(S, 2), real_windows(T, 3)
+    f = Fetcher(SW, TW)
+    beads, SWo, TWo = align_needed(S, T, f, slack=math.inf)
+    assert beads == align(SW, TW)
+    n, m = len(S), len(T)
+    assert f.asked["src"][1:].sum() == sum(n - k for k in range(1, K))  # every window of 2+ sentences, once
+    assert f.asked["tgt"][1:].sum() == sum(m - k for k in range(1, K))
+    np.testing.assert_array_equal(SWo, SW)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_default_slack_finds_the_same_beads_from_a_fraction_of_the_windows(seed):
+    # expected: the beads of aligning with every window embedded (the reference), here for 6 random documents
+    S, T = translation(seed)
+    SW, TW = real_windows(S, 10 + seed), real_windows(T, 20 + seed)
+    f = Fetcher(SW, TW)
+    beads, _, _ = align_needed(S, T, f, slack=AlignConfig().window_slack)
+    assert shapes(beads) == shapes(align(SW, TW))
+    total = sum(len(S) - k for k in range(1, K)) + sum(len(T) - k for k in range(1, K))
+    assert (f.asked["src"].sum() + f.asked["tgt"].sum()) < 0.5 * total
+
+
+def test_merged_beads_are_scored_from_embedded_windows_only():
+    S, T = translation(3)
+    SW, TW = real_windows(S, 4), real_windows(T, 5)
+    f = Fetcher(SW, TW)
+    beads, SWo, TWo = align_needed(S, T, f, slack=0.0)
+    merged = [b for b in beads if len(b.src_ids) > 1 or len(b.tgt_ids) > 1]
+    assert merged, "the document has merges"
+    for b in merged:
+        if len(b.src_ids) > 1:
+            assert f.asked["src"][len(b.src_ids) - 1, b.src_ids[0]]
+        if len(b.tgt_ids) > 1:
+            assert f.asked["tgt"][len(b.tgt_ids) - 1, b.tgt_ids[0]]
+    assert beads == align(SWo, TWo)
+
+
+def test_needed_windows_shapes_and_sentences_row():
+    S, T = translation(0)
+    ns, nt = needed_windows(S, T, slack=0.3)
+    assert ns.shape == (K, len(S)) and nt.shape == (K, len(T))
+    assert ns[0].all() and nt[0].all()
+    for k in range(1, K):  # no window past the end
+        assert not ns[k, len(S) - k:].any() and not nt[k, len(T) - k:].any()
+    # the 2-1 merge (source 5 + 6) and the 1-2 split (target 11, 12) are among the windows chosen
+    assert ns[1, 5] and nt[1, 11]
+
+
+@pytest.mark.parametrize("n,m", [(0, 5), (5, 0), (1, 1), (2, 7)])
+def test_tiny_and_empty_documents(n, m):
+    rng = np.random.default_rng(n * 10 + m)
+    S, T = unit(rng, n), unit(rng, m)
+    f = Fetcher(real_windows(S, 1) if n else np.zeros((K, 0, 32), np.float32),
+                real_windows(T, 2) if m else np.zeros((K, 0, 32), np.float32))
+    beads, _, _ = align_needed(S, T, f, slack=0.3)
+    assert [i for b in beads for i in b.src_ids] == list(range(n))
+    assert [j for b in beads for j in b.tgt_ids] == list(range(m))
+
+
+def _table(seed, n, m):
+    rng = np.random.default_rng(seed)
+    S, T = unit(rng, n, 8), unit(rng, m, 8)
+    SW, TW = approx_windows(S, K), approx_windows(T, K)
+    types = bead_types(K, 5)
+    cfg = AlignConfig()
+    costs = bead_costs(types, n, m, SW, TW, np.ones((K, n)), np.ones((K, m)),
+                       np.arange(n + 1, dtype=float) * 20, np.arange(m + 1, dtype=float) * 25,
+                       np.arange(n) // 3, np.arange(m) // 3, np.zeros(n, bool), np.zeros(m, bool),
+                       cfg.skip_cost, cfg.edge_skip_cost, cfg.skip_full_chars, cfg.skip_floor,
+                       cfg.para_break_cost, cfg.length_weight, cfg.merge_cost, cfg.member_weight, 1.25, 10.0)
+    return types, costs
+
+
+@pytest.mark.parametrize("seed,n,m", [(0, 6, 9), (1, 12, 7), (2, 1, 4), (3, 15, 15)])
+def test_forward_cost_is_the_best_paths_cost(seed, n, m):
+    # expected: the cost of the path the numpy DP finds, summed bead by bead
+    types, costs = _table(seed, n, m)
+    path = full_dp(types, costs, n, m)
+    i = j = 0
+    total = 0.0
+    for a, b in path:
+        i, j = i + a, j + b
+        total += costs[types.index((a, b))][i, j]
+    assert _forward(types, costs, n, m)[n, m] == pytest.approx(total)
+    best, through = _through(types, costs, n, m)
+    assert best == pytest.approx(total)
+    for tab in through.values():  # no alignment through a bead beats the best one
+        assert (tab[np.isfinite(tab)] >= best - 1e-9).all()
+
+
+def test_through_cost_of_a_bead_on_the_best_path_is_the_best_cost():
+    types, costs = _table(7, 10, 12)
+    path = full_dp(types, costs, 10, 12)
+    best, through = _through(types, costs, 10, 12)
+    i = j = 0
+    for a, b in path:
+        i, j = i + a, j + b
+        t = types.index((a, b))
+        if t in through:
+            assert through[t][i, j] == pytest.approx(best)
+
+
+def test_chunks_follow_the_path_within_budget():
+    path = [(1, 1)] * 50 + [(2, 1)] * 20 + [(1, 2)] * 30
+    n = sum(a for a, _ in path)
+    m = sum(b for _, b in path)
+    pieces = _chunks(path, n, m, 400)
+    assert len(pieces) > 2
+    assert pieces[0][0] == 0 and pieces[0][2] == 0 and pieces[-1][1] == n and pieces[-1][3] == m
+    for (i0, i1, j0, j1), (k0, _, l0, _) in zip(pieces, pieces[1:]):
+        assert (i1 - i0) * (j1 - j0) <= 400
+        assert k0 < i1 and l0 < j1, "consecutive pieces overlap"
+    assert _chunks(path, n, m, n * m) == [(0, n, 0, m)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 25), m=st.integers(1, 25),
+       slack=st.sampled_from([0.0, 0.3, 1.0]), cells=st.sampled_from([30, 50_000]))
+def test_property_partition_and_only_embedded_windows(seed, n, m, slack, cells):
+    rng = np.random.default_rng(seed)
+    S, T = unit(rng, n, 16), unit(rng, m, 16)
+    f = Fetcher(real_windows(S, seed), real_windows(T, seed + 1))
+    cfg = AlignConfig(full_dp_max_cells=cells)
+    beads, SWo, TWo = align_needed(S, T, f, slack=slack, config=cfg)
+    assert [i for b in beads for i in b.src_ids] == list(range(n))
+    assert [j for b in beads for j in b.tgt_ids] == list(range(m))
+    for b in beads:
+        if len(b.src_ids) > 1:
+            assert f.asked["src"][len(b.src_ids) - 1, b.src_ids[0]]
+        if len(b.tgt_ids) > 1:
+            assert f.asked["tgt"][len(b.tgt_ids) - 1, b.tgt_ids[0]]
+
+
+@pytest.mark.parametrize("bad", [-0.1, float("nan"), "0.3"])
+def test_config_refuses_a_bad_slack(bad):
+    with pytest.raises(ValueError, match="window_slack"):
+        AlignConfig(window_slack=bad)
+
+
+def test_signature_names_the_slack():
+    from aligner.pipeline import signature
+
+    assert "|slack:0.3|" in signature(AlignConfig(), "use-m3", False)
+    assert "|slack:inf|" in signature(AlignConfig(window_slack=math.inf), "use-m3", False)
+
+
+@pytest.mark.parametrize("seed,n,m", [(0, 6, 9), (1, 12, 7), (4, 1, 1), (5, 20, 3)])
+def test_numba_forward_table_equals_the_numpy_rows(seed, n, m):
+    # expected: aligner.windows._forward, the numpy row loop used for single-piece documents
+    from aligner.dp_kernels import forward_table
+
+    types, costs = _table(seed, n, m)
+    ta = np.array([a for a, _ in types], np.int64)
+    tb = np.array([b for _, b in types], np.int64)
+    np.testing.assert_allclose(forward_table(ta, tb, np.stack(costs)), _forward(types, costs, n, m), rtol=1e-9)
+    assert _through(types, costs, n, m, jit=True)[0] == pytest.approx(_through(types, costs, n, m)[0])
