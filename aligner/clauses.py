@@ -35,12 +35,8 @@ _EN_CUT = re.compile(r"(?<=[,;:])\s+")
 MIN_CLAUSE_CHARS = {"zh": 4, "en": 10}
 #: Beads whose leave-outs are embedded together.
 CHUNK = 2048
-#: Longest run of adjacent clauses left out at once on a merged side (two sentences or more): a sentence there
-#: with no counterpart is often two clauses long (planted deletions of seeds 000/004: one more at warning).
+#: Longest run of adjacent clauses left out at once (a clause of one language is often two of the other).
 MAX_SPAN = 2
-#: The same for a single sentence: one clause at a time. Runs of two found no more omissions on the MQM dev
-#: half (clause-size recall 56.5% either way) and cost 36% more encoder work (Chinese of MAC-Test).
-SINGLE_SPAN = 1
 
 
 @dataclass(frozen=True)
@@ -92,14 +88,13 @@ def split_clauses(text: str, lang: str) -> list[str]:
     return out
 
 
-def _candidates(clauses: list[str], lang: str, min_share: float, max_span: int = MAX_SPAN
-                ) -> list[tuple[str, str, float]]:
-    """(rest, left out, share) for each run of 1..max_span adjacent clauses, leaving at least one clause."""
+def _candidates(clauses: list[str], lang: str, min_share: float) -> list[tuple[str, str, float]]:
+    """(rest, left out, share) for each run of 1..MAX_SPAN adjacent clauses, leaving at least one clause."""
     join = "" if lang.startswith("zh") else " "
     total = sum(_nchars(c) for c in clauses) or 1
     out = []
     n = len(clauses)
-    for span in range(1, max_span + 1):
+    for span in range(1, MAX_SPAN + 1):
         if n - span < 1:
             break
         for i in range(n - span + 1):
@@ -116,24 +111,18 @@ def leave_out(
     embed: Embed,
     *,
     min_share: float = 0.15,
-    spans: Sequence[int] | None = None,
 ) -> list[LeaveOut | None]:
     """For each ``(text, lang, other_text, other_lang)``, the leave-out of ``text`` that raises its cosine most.
 
-    Candidates are every run of 1 .. ``spans[i]`` adjacent clauses of item
-    ``i``'s text (default ``MAX_SPAN`` each; callers give ``SINGLE_SPAN`` for
-    a single sentence) that holds at least ``min_share`` of its characters and
-    leaves at least one clause. None where ``text`` has no candidate (fewer
-    than two clauses).
+    Candidates are every run of one or two adjacent clauses of ``text`` that
+    holds at least ``min_share`` of its characters and leaves at least one
+    clause. None where ``text`` has no candidate (fewer than two clauses).
     Items are taken ``CHUNK`` at a time, the texts of each language embedded
     in one call per chunk (memory stays bounded on long documents).
     """
-    spans = [MAX_SPAN] * len(items) if spans is None else list(spans)
-    if len(spans) != len(items):
-        raise ValueError(f"spans: {len(spans)} values for {len(items)} items")
     if len(items) > CHUNK:
         return [g for i in range(0, len(items), CHUNK)
-                for g in leave_out(items[i:i + CHUNK], embed, min_share=min_share, spans=spans[i:i + CHUNK])]
+                for g in leave_out(items[i:i + CHUNK], embed, min_share=min_share)]
     by_lang: dict[str, list[str]] = {}
 
     def slot(text: str, lang: str) -> tuple[str, int]:
@@ -142,8 +131,8 @@ def leave_out(
         return lang, len(lst) - 1
 
     refs = []
-    for (text, lang, other, other_lang), span in zip(items, spans):
-        cands = _candidates(split_clauses(text, lang), lang, min_share, span)
+    for text, lang, other, other_lang in items:
+        cands = _candidates(split_clauses(text, lang), lang, min_share)
         if not cands or not other.strip():
             refs.append(None)
             continue

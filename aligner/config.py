@@ -47,7 +47,7 @@ PARA_BREAK_COST = 0.4
 #: Weight of the length prior against the embedding cost: leave-one-book-out CV on MAC-Test.
 LENGTH_WEIGHT = 0.4
 #: Windows of 2+ sentences are embedded only for beads on some alignment within this cost of the best one found
-#: from summed sentence vectors (inf: every window): MAC-Test strict F1 0.8997 vs 0.8999, 12% of their encoder work.
+#: from summed sentence vectors (inf: every window): MAC-Test strict F1 0.8997 vs 0.8999 with 12% of those windows.
 WINDOW_SLACK = 0.3
 #: Neighbours searched either side of the coarse path when refining (sentences).
 SEARCH_WINDOW = 12
@@ -115,7 +115,7 @@ class AlignConfig:
         every sentence unaligned, ``nan`` compared false everywhere)."""
         import math
 
-        for name in ("max_bead", "embed_batch", "search_window"):
+        for name in ("max_bead", "embed_batch", "search_window", "full_dp_max_cells"):
             if not (isinstance(getattr(self, name), int) and getattr(self, name) >= 1):
                 raise ValueError(f"AlignConfig.{name} must be a whole number >= 1, got {getattr(self, name)!r}")
         if not (isinstance(self.window_slack, (int, float)) and self.window_slack >= 0):  # nan fails too

@@ -322,9 +322,6 @@ class EmbeddingCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=30)
-            # a cache: no fsync per write (0.4 s of a 17 s batch of 30 short documents went to commits); a file
-            # damaged by a power cut reads as corrupt and is moved aside and rebuilt below
-            db.execute("PRAGMA synchronous=OFF")
             db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
             db.execute("SELECT k, v FROM emb LIMIT 1").fetchall()  # wrong schema counts as corrupt
             self._db = db

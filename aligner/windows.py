@@ -1,9 +1,9 @@
 """Which bead windows are worth embedding, found from the sentence vectors alone.
 
 The DP scores a merged side (``a`` sentences) by the embedding of those
-sentences joined: a window. Embedding every window of 1..K sentences costs
-the encoder about 7.6 sentence lengths per sentence (K = 4), and nearly all
-of those windows belong to beads no alignment would choose. So:
+sentences joined: a window. Every window of 1..K sentences (K = 4) holds
+about ten sentence lengths of text per sentence (1 + 2 + 3 + 4), and
+nearly all of those windows belong to beads no alignment would choose. So:
 
 1. the whole search, both passes (``align._passes``), is run on the
    sentence vectors alone, a merged side scored by the sum of its sentences'
@@ -178,10 +178,11 @@ def needed_windows(
         return need_s, need_t
     if n == 0 or m == 0 or K < 2:
         return need_s, need_t
+    widest = min(K, config.max_bead_total - 1)  # the other side of a bead has a sentence at least
     for need, heads, size in ((need_s, src_heads, n), (need_t, tgt_heads, m)):
         if heads is not None:  # a heading joins what follows it: those windows, always (headings are few)
             at = np.nonzero(np.asarray(heads, bool))[0]
-            for k in range(1, K):
+            for k in range(1, widest):
                 need[k, at[at < size - k]] = True
     S1, T1, s_len, t_len, s_para, t_para = A._inputs(S, T, src_lens, tgt_lens, src_paras, tgt_paras,
                                                      src_heads, tgt_heads)
@@ -195,8 +196,8 @@ def needed_windows(
     for v, shapes in A._passes(S1, T1, s_len, t_len, s_para, t_para, types, config):
         sw = approx_windows(v[0], K)  # one pass's source windows at a time: (K, n, dim) each
         s_norm, t_norm, cs, ct, params = A._cost_inputs(sw, TW, s_len, t_len, K, K, True, config)
-        pieces = _chunks(shapes, n, m, config.full_dp_max_cells) if n * m <= config.full_dp_max_cells else \
-            _chunks(shapes, n, m, PIECE_CELLS)
+        # a short document is one piece (the whole table, numpy); a long one is cut along the path (numba)
+        pieces = [(0, n, 0, m)] if n * m <= config.full_dp_max_cells else _chunks(shapes, n, m, PIECE_CELLS)
         for i0, i1, j0, j1 in pieces:
             pn, pm = i1 - i0, j1 - j0
             if pn == 0 or pm == 0:

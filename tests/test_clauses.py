@@ -216,38 +216,3 @@ def test_nchars_counts_the_characters_that_are_not_space(text):
     from aligner.clauses import _nchars
 
     assert _nchars(text) == sum(1 for c in text if not c.isspace())
-
-
-def test_leave_out_spans_one_clause_at_a_time_for_a_single_sentence():
-    """Chinese {0,1} + {2,3} + {4}; English has only {4} + dim 7. Leaving out the first two clauses together
-    gives cos 1.0 (two-clause run, MAX_SPAN); one clause at a time (SINGLE_SPAN) can only drop one of them."""
-    from aligner.clauses import MAX_SPAN, SINGLE_SPAN
-
-    zh = "北约继续扩张，俄罗斯愿意谈判，各方都盼望和平。"
-    en = "All sides hope for peace."
-    two, one = leave_out([(zh, "zh", en, "en")] * 2, toy_embed, spans=[MAX_SPAN, SINGLE_SPAN])
-    assert two.left_out == "北约继续扩张，俄罗斯愿意谈判，" and two.rest == pytest.approx(1.0, abs=1e-5)
-    assert one.left_out in ("北约继续扩张，", "俄罗斯愿意谈判，") and one.gain < two.gain
-    with pytest.raises(ValueError, match="spans"):
-        leave_out([(zh, "zh", en, "en")], toy_embed, spans=[1, 2])
-
-
-def test_context_leaves_out_runs_of_clauses_only_on_merged_sides(monkeypatch):
-    import aligner.clauses as clauses
-    from aligner.qa.context import build_context
-
-    seen = {}
-
-    def spy(items, embed, *, min_share, spans):
-        seen[items[0][1]] = list(spans)
-        return [None] * len(items)
-
-    monkeypatch.setattr(clauses, "leave_out", spy)
-    zh = ["北约继续扩张，俄罗斯愿意谈判。", "北约继续扩张，俄罗斯愿意谈判。", "欧洲和平。"]
-    en = ["NATO expansion goes on, and Russia is ready for talks.", "Peace in Europe.", "Russia talks."]
-    src = Side("zh", "<zh>", tuple(Sentence(i, t, i, i + 1) for i, t in enumerate(zh)))
-    tgt = Side("en", "<en>", tuple(Sentence(i, t, i, i + 1) for i, t in enumerate(en)))
-    beads = [Bead((0,), (0,), 0.5), Bead((1, 2), (1,), 0.8), Bead((), (2,), None)]
-    build_context(src, tgt, beads, embed=toy_embed).leave_outs
-    # two-sided beads only; a run of clauses only on the merged Chinese side
-    assert seen == {"zh": [clauses.SINGLE_SPAN, clauses.MAX_SPAN], "en": [clauses.SINGLE_SPAN, clauses.SINGLE_SPAN]}

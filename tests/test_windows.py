@@ -237,3 +237,76 @@ def test_numba_forward_table_equals_the_numpy_rows(seed, n, m):
     tb = np.array([b for _, b in types], np.int64)
     np.testing.assert_allclose(forward_table(ta, tb, np.stack(costs)), _forward(types, costs, n, m), rtol=1e-9)
     assert _through(types, costs, n, m, jit=True)[0] == pytest.approx(_through(types, costs, n, m)[0])
+
+
+def test_a_long_document_cut_in_pieces_gives_the_same_beads():
+    # expected: the beads of aligning with every window embedded; the first look here runs in pieces of
+    # PIECE_CELLS along the path with numba's forward_table (the table is above full_dp_max_cells)
+    S, T = translation(8, n=300)
+    SW, TW = real_windows(S, 30), real_windows(T, 31)
+    cfg = AlignConfig(full_dp_max_cells=20_000)
+    assert len(S) * len(T) > cfg.full_dp_max_cells
+    f = Fetcher(SW, TW)
+    beads, SWo, TWo = align_needed(S, T, f, slack=cfg.window_slack, config=cfg)
+    assert shapes(beads) == shapes(align(SW, TW, config=cfg))
+    assert beads == align(SWo, TWo, config=cfg)
+    assert f.asked["src"][1:].sum() < 0.3 * sum(len(S) - k for k in range(1, K))
+
+
+def test_heading_windows_are_embedded_only_up_to_a_usable_width():
+    S, T = translation(2)
+    heads = np.zeros(len(S), bool)
+    heads[[3, 10]] = True
+    cfg = AlignConfig(max_bead=4, max_bead_total=3)  # a merged side has at most 2 sentences
+    ns, _ = needed_windows(S, T, src_heads=heads, slack=0.0, config=cfg)
+    assert ns[1, 3] and ns[1, 10]
+    assert not ns[2:].any()
+
+
+def test_some_windows_are_the_windows_at_the_mask():
+    from aligner.embed import Embedder
+
+    class Enc:
+        name, dim = "toy", 8
+
+        def encode(self, texts):
+            out = np.zeros((len(texts), 8), np.float32)
+            for r, t in enumerate(texts):
+                out[r, len(t) % 8] = 1.0
+                out[r, (len(t) // 8) % 8] += 0.5
+            return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    texts = ["one.", "two two.", "three three three.", "four.", "five five."]
+    e = Embedder(Enc(), AlignConfig(cache_dir=None))
+    W = e.windows(texts, "en", 4)
+    mask = np.zeros((4, 5), bool)
+    mask[1, [0, 3]] = True
+    mask[3, 1] = True
+    np.testing.assert_array_equal(e.some_windows(texts, "en", mask), W[mask])
+
+
+def test_cli_window_slack_inf_runs_and_is_in_the_signature(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import aligner.pipeline as pipeline
+    from aligner.cli import app
+
+    class Enc:
+        name, dim = "hash-test", 16
+
+        def encode(self, texts):
+            out = np.zeros((len(texts), 16), np.float32)
+            for k, t in enumerate(texts):
+                v = np.random.default_rng(sum(map(ord, t))).normal(size=16)
+                out[k] = v / np.linalg.norm(v)
+            return out
+
+    monkeypatch.setattr(pipeline, "get_encoder", lambda *a, **k: Enc())
+    zh, en = tmp_path / "a.zh.txt", tmp_path / "a.en.txt"
+    zh.write_text("北约继续扩张。\n俄罗斯愿意谈判。\n各方都盼望和平。\n", encoding="utf-8")
+    en.write_text("NATO keeps expanding.\nRussia is ready for talks.\nAll sides hope for peace.\n", encoding="utf-8")
+    out = tmp_path / "o.tsv"
+    r = CliRunner().invoke(app, ["align", str(zh), str(en), "--presplit", "--no-cache", "--window-slack", "inf",
+                                 "-o", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    assert "|slack:inf|" in out.read_text(encoding="utf-8").splitlines()[0]

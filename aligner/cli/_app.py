@@ -168,13 +168,6 @@ CACHE_DIR_OPTION = typer.Option(None, "--cache-dir", help="Embedding cache direc
 MAX_INPUT_LIMIT_BYTES = 2**60
 
 
-def not_nan(value: float | None) -> float | None:
-    """Typer callback: refuse nan (``inf`` is a value some options take: no limit)."""
-    if value is not None and math.isnan(value):
-        raise typer.BadParameter("nan is not a number")
-    return value
-
-
 def finite(value: float | None) -> float | None:
     """Option callback: ``inf`` passes ``min=`` checks, then crashed the run (exit 70); a usage error instead."""
     if value is not None and not math.isfinite(value):

@@ -77,10 +77,9 @@ class QAContext:
 
         ``{"zh": [LeaveOut | None] * len(two), "en": [...]}``, texts in their original script (the
         encoder converts to Simplified itself), ``config.clause_min_share``; all None without ``embed``.
-        Computed once, on first use, for the clause check and the calibrated model alike. Runs of up to
-        ``MAX_SPAN`` clauses are left out of a merged side, one clause at a time of a single sentence.
+        Computed once, on first use, for the clause check and the calibrated model alike.
         """
-        from ..clauses import MAX_SPAN, SINGLE_SPAN, leave_out
+        from ..clauses import leave_out
 
         out = {}
         for side, other, mine, theirs in ((self.src, self.tgt, "src", "tgt"), (self.tgt, self.src, "tgt", "src")):
@@ -89,9 +88,7 @@ class QAContext:
                 continue
             items = [(getattr(self.texts[k], mine), side.lang, getattr(self.texts[k], theirs), other.lang)
                      for k in self.two]
-            ids = "src_ids" if mine == "src" else "tgt_ids"
-            spans = [MAX_SPAN if len(getattr(self.beads[k], ids)) > 1 else SINGLE_SPAN for k in self.two]
-            out[side.lang] = leave_out(items, self.embed, min_share=self.config.clause_min_share, spans=spans)
+            out[side.lang] = leave_out(items, self.embed, min_share=self.config.clause_min_share)
         return out
 
 
