@@ -203,7 +203,9 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
 
     def fetch(which: str, mask: np.ndarray) -> np.ndarray:  # windows the search asks for, timed as embedding
         t = time.perf_counter()
-        out = embedder.some_windows(side[which].texts, side[which].lang, mask)
+        lang = side[which].lang
+        bar = (lambda d, n: progress(f"embed {lang} windows", d, n)) if progress else None
+        out = embedder.some_windows(side[which].texts, lang, mask, bar)
         timings["embed windows"] = timings.get("embed windows", 0.0) + time.perf_counter() - t
         return out
 
