@@ -26,7 +26,10 @@ bead costs ``skip_cost``, or ``edge_skip_cost`` before the first or after the
 last sentence of the other side (an intro, header or trailer with no counterpart),
 and, for a short line that is a paragraph of its own (byline, metadata,
 caption), scaled by ``length / skip_full_chars`` (target characters), at
-least ``skip_floor``.
+least ``skip_floor``. A merged side whose first member is a heading
+(``src_heads`` / ``tgt_heads``) costs what the bead without the heading
+costs, plus ``head_attach_cost``: a heading with no counterpart carries no
+meaning the other side could match, and it belongs with what follows it.
 
 Search: a full DP when n * m is small; otherwise vecalign-style
 coarse-to-fine: halve both sides (averaging neighbouring vectors) until small,
@@ -250,22 +253,24 @@ def align(
     (``aligner.segment.opens_next``; default none): inside a paragraph, a
     heading starts a new one, so a bead that takes it in with the sentence
     before pays ``para_break_cost`` and one that takes it in with the
-    sentence after does not. Returns beads in document
+    sentence after does not; a merged side that starts with it is scored
+    without it, plus ``head_attach_cost``. Returns beads in document
     order with ``score`` = cosine of the merged sides, clipped to [0, 1]
     (``None`` for 1-0 and 0-1 beads).
     """
-    SW, TW, s_len, t_len, s_para, t_para = _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens, src_paras, tgt_paras,
-                                                   src_heads, tgt_heads)
+    SW, TW, s_len, t_len, s_para, t_para, s_head, t_head = _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens,
+                                                                   src_paras, tgt_paras, src_heads, tgt_heads)
     n, m = SW.shape[1], TW.shape[1]
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
     types = bead_types(config.max_bead, config.max_bead_total)
-    shapes = _passes(SW, TW, s_len, t_len, s_para, t_para, types, config)[-1][1]
+    shapes = _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)[-1][1]
     return _to_beads(shapes, SW, TW)
 
 
 def _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens, src_paras, tgt_paras, src_heads, tgt_heads):
-    """``align``'s arguments checked and completed: window arrays, lengths, paragraphs with heading breaks."""
+    """``align``'s arguments checked and completed: window arrays, lengths, paragraphs with heading breaks,
+    heading flags ((n,) bool, all False when not given)."""
     SW = _as_windows(src_vecs)
     TW = _as_windows(tgt_vecs)
     n, m = SW.shape[1], TW.shape[1]
@@ -281,17 +286,20 @@ def _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens, src_paras, tgt_paras, src_he
             raise ValueError(f"{name} must have shape ({size},), got {arr.shape}")
     s_para = _heading_paras(s_para, src_heads, "src_heads")
     t_para = _heading_paras(t_para, tgt_heads, "tgt_heads")
-    return SW, TW, s_len, t_len, s_para, t_para
+    s_head = np.zeros(n, np.bool_) if src_heads is None else np.ascontiguousarray(src_heads, np.bool_)
+    t_head = np.zeros(m, np.bool_) if tgt_heads is None else np.ascontiguousarray(tgt_heads, np.bool_)
+    return SW, TW, s_len, t_len, s_para, t_para, s_head, t_head
 
 
-def _passes(SW, TW, s_len, t_len, s_para, t_para, types, config) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+def _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types,
+            config) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
     """The search's passes, each (source windows it used, bead shapes): the first, then the adapted one if any."""
-    shapes = _search(SW, TW, s_len, t_len, s_para, t_para, types, config)
+    shapes = _search(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)
     out = [(SW, shapes)]
     if config.adapt_ridge > 0:
         adapted = _adapt(SW, TW, shapes, config.adapt_ridge)
         if adapted is not None:
-            out.append((adapted, _search(adapted, TW, s_len, t_len, s_para, t_para, types, config)))
+            out.append((adapted, _search(adapted, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)))
     return out
 
 
@@ -341,18 +349,19 @@ def _adapt(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> np.ndarray |
     return out
 
 
-def _search(SW, TW, s_len, t_len, s_para, t_para, types, config) -> list[tuple[int, int]]:
+def _search(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config) -> list[tuple[int, int]]:
     n, m = SW.shape[1], TW.shape[1]
     if n * m <= config.full_dp_max_cells:
-        return _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, None, None, config)
+        return _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, None, None, config)
     # coarse level: halve both sides, align single vectors with few bead types
     cS, cT = _downsample(SW[0]), _downsample(TW[0])
     coarse_cfg = config.with_(para_break_cost=0.0)
     coarse = _search(cS[None], cT[None], _sum_pairs(s_len), _sum_pairs(t_len),
                      np.zeros(cS.shape[0], np.int64), np.zeros(cT.shape[0], np.int64),
+                     np.zeros(cS.shape[0], np.bool_), np.zeros(cT.shape[0], np.bool_),
                      list(COARSE_TYPES), coarse_cfg)
     lo, hi = _band_from_beads(coarse, n, m, 2, config.search_window)
-    return _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config)
+    return _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, lo, hi, config)
 
 
 def _sum_windows(S: np.ndarray, K: int) -> np.ndarray:
@@ -391,12 +400,13 @@ def _cost_inputs(SW, TW, s_len, t_len, K: int, Kb: int, use_win: bool, config):
     ct = np.concatenate([[0.0], np.cumsum(t_len)])
     ratio = max(ct[-1], 1.0) / max(cs[-1], 1.0)
     params = (float(config.skip_cost), float(config.edge_skip_cost), float(config.skip_full_chars),
-              float(config.skip_floor), float(config.para_break_cost), float(config.length_weight),
+              float(config.skip_floor), float(config.para_break_cost), float(config.head_attach_cost),
+              float(config.length_weight),
               float(config.merge_cost), float(config.member_weight), float(ratio), LENGTH_SMOOTHING)
     return s_norm, t_norm, cs, ct, params
 
 
-def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list[tuple[int, int]]:
+def _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, lo, hi, config) -> list[tuple[int, int]]:
     """One DP over the band ``lo``/``hi`` (None: the full table, in numpy; else the numba kernel)."""
     n, m = SW.shape[1], TW.shape[1]
     K = max(a for a, _ in types)
@@ -414,7 +424,8 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
             SWn, TWn = _sum_windows(np.asarray(S, np.float32), Km), _sum_windows(np.asarray(T, np.float32), Km)
         costs = bead_costs(types, n, m, SWn, TWn, s_norm, t_norm, cs, ct,
                            np.asarray(s_para, np.int64), np.asarray(t_para, np.int64),
-                           _alone(s_para), _alone(t_para), *params)
+                           _alone(s_para), _alone(t_para), np.asarray(s_head, np.bool_),
+                           np.asarray(t_head, np.bool_), *params)
         return full_dp(types, costs, n, m)
     from .dp_kernels import band_dots, dp
 
@@ -440,7 +451,8 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, config) -> list
     i64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
     BP, row_start = dp(int(n), int(m), i64(lo), i64(hi), i64(ta), i64(tb), bool(use_win), c32(SWk), c32(TWk),
                        c32(dots), i64(base), c32(s_wn), c32(t_wn), c32(s_norm), c32(t_norm), c64(cs), c64(ct),
-                       i64(s_para), i64(t_para), _alone(s_para), _alone(t_para), *params)
+                       i64(s_para), i64(t_para), _alone(s_para), _alone(t_para),
+                       np.ascontiguousarray(s_head, np.bool_), np.ascontiguousarray(t_head, np.bool_), *params)
     return _traceback(BP, row_start, lo, ta, tb, n, m)
 
 

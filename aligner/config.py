@@ -46,6 +46,9 @@ SKIP_FLOOR = 0.25
 PARA_BREAK_COST = 0.4
 #: Weight of the length prior against the embedding cost: leave-one-book-out CV on MAC-Test.
 LENGTH_WEIGHT = 0.4
+#: A merged side that starts with a heading is scored without it, plus this: a heading with no counterpart joins
+#: what follows it (a 1-0 costs SKIP_COST). bench/book_kinds.py: 0.1-0.3 alike, 0.5 loses 3 of 130; MAC-Test 0.8992.
+HEAD_ATTACH_COST = 0.3
 #: Windows of 2+ sentences are embedded only for beads on some alignment within this cost of the best one found
 #: from summed sentence vectors (inf: every window): MAC-Test strict F1 0.8997 vs 0.8999 with 12% of those windows.
 WINDOW_SLACK = 0.3
@@ -100,6 +103,7 @@ class AlignConfig:
     skip_full_chars: float = SKIP_FULL_CHARS
     skip_floor: float = SKIP_FLOOR
     para_break_cost: float = PARA_BREAK_COST
+    head_attach_cost: float = HEAD_ATTACH_COST
     length_weight: float = LENGTH_WEIGHT
     merge_cost: float = MERGE_COST
     member_weight: float = MEMBER_WEIGHT
@@ -123,8 +127,8 @@ class AlignConfig:
                              f"got {self.window_slack!r}")
         if not (isinstance(self.max_bead_total, int) and self.max_bead_total >= 2):
             raise ValueError(f"AlignConfig.max_bead_total must be a whole number >= 2, got {self.max_bead_total!r}")
-        for name in ("skip_cost", "edge_skip_cost", "para_break_cost", "length_weight", "merge_cost",
-                     "member_weight", "adapt_ridge", "skip_floor"):
+        for name in ("skip_cost", "edge_skip_cost", "para_break_cost", "head_attach_cost", "length_weight",
+                     "merge_cost", "member_weight", "adapt_ridge", "skip_floor"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"AlignConfig.{name} must be a finite number >= 0, got {v!r}")

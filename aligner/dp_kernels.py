@@ -103,9 +103,14 @@ def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
 
 @numba.njit(cache=True)
 def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
-       cs_len, ct_len, s_para, t_para, s_alone, t_alone, skip, edge_skip, skip_full, skip_floor, para_w, len_w,
-       merge_w, member_w, ratio, smooth):
-    """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers."""
+       cs_len, ct_len, s_para, t_para, s_alone, t_alone, s_head, t_head, skip, edge_skip, skip_full, skip_floor,
+       para_w, head_w, len_w, merge_w, member_w, ratio, smooth):
+    """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers.
+
+    A merged side that starts with a heading (``s_head`` / ``t_head``) is scored without it, plus ``head_w``
+    per heading taken off, unless the other side starts with a heading too or follows one (then they are
+    likely each other's); the paragraph breaks are still those of the whole bead (``aligner.dp_numpy._strip_heads``,
+    the same costs)."""
     row_start = np.zeros(n + 2, np.int64)
     for i in range(n + 1):
         row_start[i + 1] = row_start[i] + (hi[i] - lo[i] + 1)
@@ -144,10 +149,21 @@ def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_
                         elif a == 0 and t_alone[pj]:
                             c *= min(1.0, max(skip_floor, (ct_len[j] - ct_len[pj]) / skip_full))
                 else:
+                    c0 = para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj]))
+                    if not ((s_head[pi] or (pi > 0 and s_head[pi - 1])) and t_head[pj]) and not (
+                            s_head[pi] and pj > 0 and t_head[pj - 1]):  # facing headings: likely each other's
+                        while a >= 2 and s_head[pi]:  # a heading joins what follows it: scored without it
+                            pi += 1
+                            a -= 1
+                            c0 += head_w
+                        while b >= 2 and t_head[pj]:
+                            pj += 1
+                            b -= 1
+                            c0 += head_w
                     sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
                     norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
                     dist = (1.0 - sim) / norm
-                    c = dist * (a + b) * 0.5 + merge_w * (a + b - 2)
+                    c = c0 + dist * (a + b) * 0.5 + merge_w * (a + b - 2)
                     if member_w != 0.0 and a + b > 2:
                         c += member_w * member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base,
                                                    s_wn, t_wn)
@@ -155,7 +171,6 @@ def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_
                     lt = ct_len[j] - ct_len[pj]
                     lr = math.log((lt + smooth) / (ratio * ls + smooth))
                     c += len_w * lr * lr
-                    c += para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj]))
                 if prev + c < best:
                     best = prev + c
                     bt = t

@@ -32,13 +32,15 @@ def _cos_tables(SWn: np.ndarray, TWn: np.ndarray, types) -> dict[tuple[int, int]
     return {(a, b): SWn[a - 1] @ TWn[b - 1].T for a, b in sorted(need)}
 
 
-def bead_costs(types, n, m, SWn, TWn, s_norm, t_norm, cs, ct, s_para, t_para, s_alone, t_alone,
-               skip, edge_skip, skip_full, skip_floor, para_w, len_w, merge_w, member_w, ratio, smooth):
+def bead_costs(types, n, m, SWn, TWn, s_norm, t_norm, cs, ct, s_para, t_para, s_alone, t_alone, s_head, t_head,
+               skip, edge_skip, skip_full, skip_floor, para_w, head_w, len_w, merge_w, member_w, ratio, smooth):
     """Per type t, the (n+1, m+1) float64 cost of the bead of shape ``types[t]`` ending at each cell.
 
     ``inf`` where the bead does not fit. ``SWn`` / ``TWn``: (K, n, dim) window
     vectors whose dot product is the cosine of merged sides (L2-normalised
-    windows, or normalised sums of sentence vectors).
+    windows, or normalised sums of sentence vectors). ``s_head`` / ``t_head``:
+    (n,) / (m,) bool headings; a merged side starting with one costs the bead
+    without it (same end cell, one sentence narrower) plus ``head_w``.
     """
     G = _cos_tables(SWn, TWn, types)
     out = []
@@ -87,7 +89,41 @@ def bead_costs(types, n, m, SWn, TWn, s_norm, t_norm, cs, ct, s_para, t_para, s_
             c = c + para_w * (ps + pt)
             C[a:, b:] = c
         out.append(C)
+    _strip_heads(types, out, n, m, s_head, t_head, head_w, para_w, s_para, t_para)
     return out
+
+
+def _strip_heads(types, costs, n, m, s_head, t_head, head_w, para_w, s_para, t_para) -> None:
+    """In place: a bead whose merged side starts with a heading costs the bead without that heading, plus
+    ``head_w`` and the paragraph break between the heading and the rest, if any (a heading that is a
+    paragraph of its own stays a cheap 1-0 line). Not when the other side starts with a heading or follows
+    one: two headings facing each other are likely each other's translation.
+
+    The narrower bead ends at the same cell, so its cost is read from its own table; shapes are taken
+    narrowest first, so a run of headings is stripped one by one (the kernel's ``while`` loops).
+    """
+    idx = {t: k for k, t in enumerate(types)}
+    sh = np.asarray(s_head, bool)
+    th = np.asarray(t_head, bool)
+    s_near = sh.copy()  # a heading here or just before: a heading of the other side there is likely its pair
+    s_near[1:] |= sh[:-1]
+    t_near = th.copy()
+    t_near[1:] |= th[:-1]
+    s_brk = np.diff(np.asarray(s_para, np.float64))  # (n-1,): a break between sentence p and p+1
+    t_brk = np.diff(np.asarray(t_para, np.float64))
+    for a, b in sorted(types):
+        if not (a and b) or a > n or b > m:
+            continue
+        block = costs[idx[(a, b)]][a:, b:]  # by start cell (pi, pj) of the bead
+        na, mb = n - a + 1, m - b + 1
+        if a >= 2:
+            lead = sh[:na, None] & ~t_near[None, :mb]
+            narrow = costs[idx[(a - 1, b)]][a:, b:] + head_w + para_w * s_brk[:na, None]
+            block[lead] = narrow[lead]
+        if b >= 2:
+            lead = th[None, :mb] & ~s_near[:na, None]
+            narrow = costs[idx[(a, b - 1)]][a:, b:] + head_w + para_w * t_brk[None, :mb]
+            block[lead] = narrow[lead]
 
 
 def full_dp(types, costs, n: int, m: int) -> list[tuple[int, int]]:

@@ -72,7 +72,8 @@ def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=N
     return (
         f"aligner:{__version__}|model:{model}|t2s:{'yes' if config.t2s else 'no'}|seg:{seg}"
         f"|beads:{config.max_bead}/{config.max_bead_total}|skip:{config.skip_cost:g}/{config.edge_skip_cost:g}"
-        f"|para:{config.para_break_cost:g}|len:{config.length_weight:g}|merge:{config.merge_cost:g}|member:{config.member_weight:g}|adapt:{config.adapt_ridge:g}"
+        f"|para:{config.para_break_cost:g}|head:{config.head_attach_cost:g}|len:{config.length_weight:g}"
+        f"|merge:{config.merge_cost:g}|member:{config.member_weight:g}|adapt:{config.adapt_ridge:g}"
         f"|win:{config.search_window}|slack:{config.window_slack:g}|qa:{qa}"
     )
 

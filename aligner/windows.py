@@ -184,8 +184,8 @@ def needed_windows(
             at = np.nonzero(np.asarray(heads, bool))[0]
             for k in range(1, widest):
                 need[k, at[at < size - k]] = True
-    S1, T1, s_len, t_len, s_para, t_para = A._inputs(S, T, src_lens, tgt_lens, src_paras, tgt_paras,
-                                                     src_heads, tgt_heads)
+    S1, T1, s_len, t_len, s_para, t_para, s_head, t_head = A._inputs(S, T, src_lens, tgt_lens, src_paras,
+                                                                     tgt_paras, src_heads, tgt_heads)
     types = A.bead_types(K, config.max_bead_total)
     from .dp_numpy import bead_costs
 
@@ -193,7 +193,7 @@ def needed_windows(
     # same beads on MAC-Test as on normalised-sum windows, and 30% faster on a long text); then the costs
     # around each pass's path from the normalised-sum windows
     TW = approx_windows(T, K)
-    for v, shapes in A._passes(S1, T1, s_len, t_len, s_para, t_para, types, config):
+    for v, shapes in A._passes(S1, T1, s_len, t_len, s_para, t_para, s_head, t_head, types, config):
         sw = approx_windows(v[0], K)  # one pass's source windows at a time: (K, n, dim) each
         s_norm, t_norm, cs, ct, params = A._cost_inputs(sw, TW, s_len, t_len, K, K, True, config)
         # a short document is one piece (the whole table, numpy); a long one is cut along the path (numba)
@@ -208,7 +208,7 @@ def needed_windows(
             sp, tp = s_para[i0:i1], t_para[j0:j1]
             costs = bead_costs(types, pn, pm, sw[:, i0:i1], TW[:, j0:j1], s_norm[:, i0:i1], t_norm[:, j0:j1],
                                cs[i0:i1 + 1] - cs[i0], ct[j0:j1 + 1] - ct[j0], sp, tp, A._alone(sp), A._alone(tp),
-                               *p)
+                               s_head[i0:i1], t_head[j0:j1], *p)
             best, through = _through(types, costs, pn, pm, jit=len(pieces) > 1)
             limit = best + slack
             for t, tab in through.items():
@@ -217,25 +217,47 @@ def needed_windows(
                 if a >= 2:
                     rows = np.nonzero(ok.any(axis=1))[0]
                     rows = rows[rows < pn - a + 1]
-                    need_s[a - 1, i0 + rows] = True
+                    _mark(need_s, a, i0 + rows, s_head)
                 if b >= 2:
                     cols = np.nonzero(ok.any(axis=0))[0]
                     cols = cols[cols < pm - b + 1]
-                    need_t[b - 1, j0 + cols] = True
+                    _mark(need_t, b, j0 + cols, t_head)
     return need_s, need_t
 
 
-def _missing(beads: list[Bead], have_s: np.ndarray, have_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Windows the beads use as merged sides that were not embedded: masks shaped like ``have_s`` / ``have_t``."""
-    miss_s = np.zeros_like(have_s)
-    miss_t = np.zeros_like(have_t)
-    for b in beads:
-        a, c = len(b.src_ids), len(b.tgt_ids)
-        if a >= 2 and not have_s[a - 1, b.src_ids[0]]:
-            miss_s[a - 1, b.src_ids[0]] = True
-        if c >= 2 and not have_t[c - 1, b.tgt_ids[0]]:
-            miss_t[c - 1, b.tgt_ids[0]] = True
-    return miss_s, miss_t
+def _mark(need: np.ndarray, a: int, starts: np.ndarray, heads: np.ndarray) -> None:
+    """Mark the windows of ``a`` sentences at ``starts`` that a bead scores: a side led by headings is scored
+    without them (``align``: ``head_attach_cost``), so the narrower window after them (none if one is left)."""
+    starts = np.asarray(starts, np.int64)
+    width = np.full(starts.shape, a, np.int64)
+    while True:
+        lead = (width >= 2) & heads[np.minimum(starts, heads.size - 1)]
+        if not lead.any():
+            break
+        starts = starts + lead
+        width = width - lead
+    wide = width >= 2
+    need[width[wide] - 1, starts[wide]] = True
+
+
+def _missing(beads: list[Bead], have_s: np.ndarray, have_t: np.ndarray, s_head=None,
+             t_head=None) -> tuple[np.ndarray, np.ndarray]:
+    """Windows the beads use that were not embedded: masks shaped like ``have_s`` / ``have_t``.
+
+    A merged side's window (its score) and, for a side led by headings (``s_head`` / ``t_head``: (n,) bool or
+    None), the narrower window after them that its cost was computed from.
+    """
+    used_s = np.zeros_like(have_s)
+    used_t = np.zeros_like(have_t)
+    for used, heads, ids in ((used_s, s_head, [b.src_ids for b in beads]),
+                             (used_t, t_head, [b.tgt_ids for b in beads])):
+        for a in range(2, used.shape[0] + 1):
+            starts = np.array([x[0] for x in ids if len(x) == a], np.int64)
+            if starts.size:
+                used[a - 1, starts] = True
+                if heads is not None:
+                    _mark(used, a, starts, np.asarray(heads, bool))
+    return used_s & ~have_s, used_t & ~have_t
 
 
 def align_needed(
@@ -272,6 +294,6 @@ def align_needed(
                 W[todo] = fetch(side, todo)
                 have |= todo
         beads = A.align(SW, TW, config=config, **kwargs)
-        todo_s, todo_t = _missing(beads, have_s, have_t)
+        todo_s, todo_t = _missing(beads, have_s, have_t, kwargs.get("src_heads"), kwargs.get("tgt_heads"))
         if not (todo_s.any() or todo_t.any()):
             return beads, SW, TW

@@ -261,6 +261,58 @@ def test_a_heading_that_is_its_own_paragraph_keeps_the_paragraph_rules():
     assert align(S, T, src_paras=paras, src_heads=heads) == align(S, T, src_paras=paras)
 
 
+def _unrelated_heading(rng):
+    """20 sentences and their noisy targets; source 10 is inserted: a heading unrelated to any target."""
+    S = unit(rng, 20)
+    T = noisy(S, rng, 0.15)
+    S2 = np.concatenate([S[:10], unit(rng, 1), S[10:]])
+    return S2, T
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3, 5])  # seeds where the line goes wrong without heading evidence
+def test_an_unrelated_heading_joins_what_follows_it(seed):
+    # issue 20, kind 2 (a chapter heading with no English): a merged side led by a heading is scored
+    # without it, so the heading joins the next pair instead of standing alone
+    S, T = _unrelated_heading(np.random.default_rng(seed))
+    heads = np.zeros(len(S), bool)
+    heads[10] = True
+    holding = next(b for b in align(S, T, src_heads=heads) if 10 in b.src_ids)
+    assert holding.src_ids == (10, 11) and holding.tgt_ids == (10,)
+    # the control: without the heading evidence it stands alone or joins the pair before (the embedding
+    # has nothing to match)
+    without = next(b for b in align(S, T) if 10 in b.src_ids)
+    assert (without.src_ids, without.tgt_ids) in {((10,), ()), ((9, 10), (9,))}
+
+
+@pytest.mark.parametrize("cost,joins", [(0.0, True), (0.3, True), (5.0, False)])
+def test_head_attach_cost_is_what_joining_costs(cost, joins):
+    # expected: joining costs the pair's own cost + head_attach_cost; leaving it out costs skip_cost (0.8)
+    S, T = _unrelated_heading(np.random.default_rng(1))
+    heads = np.zeros(len(S), bool)
+    heads[10] = True
+    holding = next(b for b in align(S, T, src_heads=heads, config=AlignConfig(head_attach_cost=cost))
+                   if 10 in b.src_ids)
+    assert (holding.src_ids == (10, 11)) is joins
+
+
+def test_facing_headings_stay_a_pair():
+    # MAC-Test 017/019/020: a chapter title on both sides ("1．弄堂" / "Longtang") is one pair even when the
+    # embedding matches them weakly; taking the heading off one side is only for a heading facing none
+    rng = np.random.default_rng(11)
+    S = unit(rng, 12)
+    T = noisy(S, rng, 0.15)
+    h = unit(rng, 1)[0]
+    S2 = np.concatenate([(h / np.linalg.norm(h))[None], S]).astype(np.float32)
+    t = 0.45 * h + unit(rng, 1)[0]
+    T2 = np.concatenate([(t / np.linalg.norm(t))[None], T]).astype(np.float32)
+    sh = np.zeros(len(S2), bool)
+    th = np.zeros(len(T2), bool)
+    sh[0] = th[0] = True
+    beads = align(S2, T2, src_heads=sh, tgt_heads=th)
+    assert (beads[0].src_ids, beads[0].tgt_ids) == ((0,), (0,))
+    check_invariants(beads, len(S2), len(T2))
+
+
 def test_heads_of_the_wrong_shape_raise():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="src_heads"):

@@ -4,7 +4,8 @@ Short documents are aligned by numpy (no JIT start-up); long ones by numba over 
 Both must find the same beads: here numba is given the whole table as its band, so
 the two solve exactly the same problem (the cases are random, partly shuffled
 translations, 2-D sentence vectors and 3-D window vectors, with paragraphs,
-short standalone lines and unequal lengths; ties included: identical vectors).
+short standalone lines, headings (runs of them too) and unequal lengths; ties
+included: identical vectors).
 """
 
 from __future__ import annotations
@@ -33,18 +34,20 @@ def _case(seed: int, n: int, m: int, windows: bool, d: int = 16):
     t_len = rng.integers(1, 200, m).astype(np.float64)
     s_para = np.sort(rng.integers(0, max(1, n // 2), n))
     t_para = np.sort(rng.integers(0, max(1, m // 2), m))
-    return SW, TW, s_len, t_len, s_para, t_para
+    s_head = rng.random(n) < 0.2
+    t_head = rng.random(m) < 0.2
+    return SW, TW, s_len, t_len, s_para, t_para, s_head, t_head
 
 
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("windows", [False, True])
 @pytest.mark.parametrize("n, m", [(1, 1), (1, 5), (7, 3), (20, 27), (33, 30)])
 def test_numpy_full_dp_equals_numba_kernel(seed, windows, n, m):
-    SW, TW, s_len, t_len, s_para, t_para = _case(seed, n, m, windows)
+    SW, TW, s_len, t_len, s_para, t_para, s_head, t_head = _case(seed, n, m, windows)
     cfg = AlignConfig()
     types = bead_types(cfg.max_bead, cfg.max_bead_total)
-    by_numpy = _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, None, None, cfg)
+    by_numpy = _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, None, None, cfg)
     lo = np.zeros(n + 1, np.int64)
     hi = np.full(n + 1, m, np.int64)
-    by_numba = _run_dp(SW, TW, s_len, t_len, s_para, t_para, types, lo, hi, cfg)
+    by_numba = _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, lo, hi, cfg)
     assert by_numpy == by_numba

@@ -71,6 +71,7 @@ configs = st.builds(
     max_bead_total=st.integers(2, 6),
     skip_cost=st.floats(0.0, 2.0),
     para_break_cost=st.floats(0.0, 1.0),
+    head_attach_cost=st.floats(0.0, 1.0),
     length_weight=st.floats(0.0, 1.0),
     merge_cost=st.floats(0.0, 1.0),
     search_window=st.integers(1, 12),
@@ -98,10 +99,14 @@ def check_partition(beads: list[Bead], n: int, m: int, config: AlignConfig) -> N
 # alignment
 # ---------------------------------------------------------------------------
 @settings(max_examples=150, **SETTINGS)
-@given(doc_pair(), configs)
-def test_every_sentence_exactly_once_in_order(doc, config):
+@given(doc_pair(), configs, st.integers(0, 2**32 - 1))
+def test_every_sentence_exactly_once_in_order(doc, config, seed):
     S, T, s_len, t_len, s_para, t_para = doc
-    beads = align(S, T, src_lens=s_len, tgt_lens=t_len, src_paras=s_para, tgt_paras=t_para, config=config)
+    rng = np.random.default_rng(seed)  # headings (runs of them too) on either side, or none
+    sh = rng.random(len(S)) < rng.choice([0.0, 0.2, 0.6])
+    th = rng.random(len(T)) < rng.choice([0.0, 0.2, 0.6])
+    beads = align(S, T, src_lens=s_len, tgt_lens=t_len, src_paras=s_para, tgt_paras=t_para, src_heads=sh,
+                  tgt_heads=th, config=config)
     check_partition(beads, len(S), len(T), config)
 
 

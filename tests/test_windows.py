@@ -149,8 +149,10 @@ def _table(seed, n, m):
     costs = bead_costs(types, n, m, SW, TW, np.ones((K, n)), np.ones((K, m)),
                        np.arange(n + 1, dtype=float) * 20, np.arange(m + 1, dtype=float) * 25,
                        np.arange(n) // 3, np.arange(m) // 3, np.zeros(n, bool), np.zeros(m, bool),
+                       np.arange(n) % 5 == 2, np.arange(m) % 7 == 3,
                        cfg.skip_cost, cfg.edge_skip_cost, cfg.skip_full_chars, cfg.skip_floor,
-                       cfg.para_break_cost, cfg.length_weight, cfg.merge_cost, cfg.member_weight, 1.25, 10.0)
+                       cfg.para_break_cost, cfg.head_attach_cost, cfg.length_weight, cfg.merge_cost,
+                       cfg.member_weight, 1.25, 10.0)
     return types, costs
 
 
@@ -196,22 +198,45 @@ def test_chunks_follow_the_path_within_budget():
     assert _chunks(path, n, m, n * m) == [(0, n, 0, m)]
 
 
+def _scored_window(ids, heads):
+    """(width, start) of the window a merged side's cost reads: leading headings taken off (align's rule)."""
+    a, i = len(ids), ids[0]
+    while heads is not None and a >= 2 and heads[i]:
+        a, i = a - 1, i + 1
+    return a, i
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 25), m=st.integers(1, 25),
-       slack=st.sampled_from([0.0, 0.3, 1.0]), cells=st.sampled_from([30, 50_000]))
-def test_property_partition_and_only_embedded_windows(seed, n, m, slack, cells):
+       slack=st.sampled_from([0.0, 0.3, 1.0]), cells=st.sampled_from([30, 50_000]), with_heads=st.booleans())
+def test_property_partition_and_only_embedded_windows(seed, n, m, slack, cells, with_heads):
     rng = np.random.default_rng(seed)
     S, T = unit(rng, n, 16), unit(rng, m, 16)
     f = Fetcher(real_windows(S, seed), real_windows(T, seed + 1))
     cfg = AlignConfig(full_dp_max_cells=cells)
-    beads, SWo, TWo = align_needed(S, T, f, slack=slack, config=cfg)
+    sh = rng.random(n) < 0.25 if with_heads else None
+    th = rng.random(m) < 0.25 if with_heads else None
+    beads, SWo, TWo = align_needed(S, T, f, slack=slack, config=cfg, src_heads=sh, tgt_heads=th)
     assert [i for b in beads for i in b.src_ids] == list(range(n))
     assert [j for b in beads for j in b.tgt_ids] == list(range(m))
     for b in beads:
-        if len(b.src_ids) > 1:
-            assert f.asked["src"][len(b.src_ids) - 1, b.src_ids[0]]
-        if len(b.tgt_ids) > 1:
-            assert f.asked["tgt"][len(b.tgt_ids) - 1, b.tgt_ids[0]]
+        for side, ids, heads in (("src", b.src_ids, sh), ("tgt", b.tgt_ids, th)):
+            if len(ids) > 1:
+                assert f.asked[side][len(ids) - 1, ids[0]]  # the window that gives the bead its score
+                a, i = _scored_window(ids, heads)
+                assert a == 1 or f.asked[side][a - 1, i]  # and the one its cost was computed from
+    assert beads == align(SWo, TWo, config=cfg, src_heads=sh, tgt_heads=th)
+
+
+def test_with_headings_every_window_or_the_needed_ones_give_the_same_beads():
+    # expected: the beads of aligning with every window embedded, on a document with two source headings
+    S, T = translation(5)
+    heads = np.zeros(len(S), bool)
+    heads[[8, 17]] = True
+    SW, TW = real_windows(S, 6), real_windows(T, 7)
+    f = Fetcher(SW, TW)
+    beads, _, _ = align_needed(S, T, f, slack=AlignConfig().window_slack, src_heads=heads)
+    assert shapes(beads) == shapes(align(SW, TW, src_heads=heads))
 
 
 @pytest.mark.parametrize("bad", [-0.1, float("nan"), "0.3"])
