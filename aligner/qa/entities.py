@@ -12,19 +12,26 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from difflib import SequenceMatcher
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..data import Flag, Severity
 from .common import _HAN, _lang_name
 from .context import _BeadText
 from .lexicon import _STOP_CAPS, Lexicon
+from .translit import _TRANSLIT_RUN, _en_skeletons, _flat, _skeleton_pinyin, _skeleton_ratio, _translit_spans
 
 if TYPE_CHECKING:
     from .context import QAContext
 
 log = logging.getLogger(__name__)
 
+#: Two capitalised words in a row: a given name and a surname, either order (Li Keqiang, Shelly Wang).
+_FULL_NAME = re.compile(r"\b(?=([A-Z][a-z]+)[ \-]([A-Z][a-z]+)\b)")  # overlapping: Premier Wang Yang
+#: Conjunctions and prepositions jieba sometimes tags as the first character of the name after them.
+_GLUED = set("和与及跟同对向给被把让在")
+#: A Chinese name and an English name unrendered side by side in this many beads are each other's rendering.
+SWAP_REPEATS = 2
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic)s?$")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -32,87 +39,6 @@ _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z.'\-]*(?:[ \u00a0]+[A-Za-z][A-Za-z.'\-]
 _CAP_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w-])")
 #: Forms of address after a name (程先生, 林兄, 王太太): the English may keep only the surname, or a pronoun.
 _ZH_TITLE = re.compile(r"(?:先生|太太|小姐|夫人|老爷|老爺|大人|师父|師父|兄|弟|爷|爺|哥|姐|嫂|公|君|氏)$")
-#: Characters of the Xinhua transliteration tables: candidate name strings are runs of these.
-_TRANSLIT = set(
-    "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜敦多厄恩尔法凡范菲费芬丰冯佛弗福伏夫"
-    "盖甘冈高戈格根古圭哈海汉豪赫亨洪胡华怀霍基吉加贾杰金卡凯坎康考柯科克肯库夸奎拉莱赖兰朗劳勒雷蕾黎里利莉"
-    "连林琳留柳隆卢鲁路伦罗洛马玛迈麦曼梅蒙米明莫默姆穆纳奈南内尼涅宁纽努诺欧帕潘庞佩彭皮平珀普奇齐乔切钦琼"
-    "丘萨塞赛桑瑟森沙莎善尚舍绍申什施史舒斯松苏索塔泰坦汤唐特滕提廷通图托瓦万旺威韦维温文沃乌伍西希锡谢辛休"
-    "许雅亚扬耶叶伊因尤约泽扎詹兹佐卓茨契楚娃娜琴葛蒂黑季欣"
-)
-_PINYIN_INITIALS = [("zh", "s"), ("ch", "s"), ("sh", "s"), ("b", "b"), ("p", "b"), ("m", "m"), ("f", "f"),
-                    ("d", "d"), ("t", "d"), ("n", "n"), ("l", "l"), ("g", "g"), ("k", "g"), ("h", "h"),
-                    ("j", "s"), ("q", "s"), ("x", "s"), ("r", "l"), ("z", "s"), ("c", "s"), ("s", "s"),
-                    ("w", "f"), ("y", "")]
-
-
-def _skeleton_en(name: str, palatal: bool = False) -> str:
-    """Consonant skeleton of an English/Russian name in broad classes (Gromyko -> glmg).
-
-    ``palatal``: read k, g, t, d, kh before i/y as Chinese j/q/x (Russian
-    Timofeev -> 季莫费耶夫, Lukyanov -> 卢基扬诺夫, Mukhin -> 穆欣).
-    """
-    s = name.lower()
-    if palatal:
-        s = re.sub(r"(?:kh|[kgtd])(?=[iy])", "j", s)
-    for a, b in (("ph", "f"), ("ck", "k"), ("sch", "s"), ("sh", "s"), ("ch", "s"), ("zh", "s"),
-                 ("th", "t"), ("kh", "h"), ("ts", "s"), ("tz", "s"), ("x", "ks"), ("q", "k")):
-        s = s.replace(a, b)
-    s = re.sub(r"c(?=[eiy])", "s", s).replace("c", "k")
-    cls = {"b": "b", "p": "b", "d": "d", "t": "d", "g": "g", "k": "g", "h": "h", "l": "l", "r": "l",
-           "f": "f", "v": "f", "w": "f", "m": "m", "n": "n", "s": "s", "z": "s", "j": "s"}
-    out = [cls[c] for c in s if c in cls]
-    return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
-
-
-def _skeleton_pinyin(pinyin: str) -> str:
-    """Consonant skeleton of a pinyin string ("Ge3 luo2 mi3 ke1" -> glmg)."""
-    out: list[str] = []
-    for syl in pinyin.lower().split():
-        syl = re.sub(r"[^a-z]", "", syl.replace("u:", "v"))
-        if not syl:
-            continue
-        if syl == "er":
-            out.append("l")
-            continue
-        for ini, c in _PINYIN_INITIALS:
-            if syl.startswith(ini):
-                if c:
-                    out.append(c)
-                syl = syl[len(ini):]
-                break
-        if syl.endswith("n") or syl.endswith("ng"):
-            out.append("n")
-    return "".join(c for i, c in enumerate(out) if i == 0 or c != out[i - 1])
-
-
-_TRANSLIT_RUN = re.compile(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}")
-
-
-def _flat(pinyin: str | None) -> str:
-    """The letters of a pinyin string, lower-case ("Li3 Yong3 hui4" -> liyonghui); "" for None."""
-    return re.sub(r"[^a-z]", "", pinyin.lower()) if pinyin else ""
-
-
-def _en_skeletons(name: str, least: int) -> set[str]:
-    """Consonant skeletons of an English name (plain and palatal readings) of at least ``least`` classes."""
-    return {sk for sk in (_skeleton_en(name), _skeleton_en(name, palatal=True)) if len(sk) >= least}
-
-
-def _skeleton_ratio(skeletons: set[str], pinyin_skeleton: str) -> float:
-    """Best match of a pinyin skeleton with any of the English ones (0 when there are none)."""
-    return max((SequenceMatcher(None, sw, pinyin_skeleton, autojunk=False).ratio() for sw in skeletons), default=0.0)
-
-
-def _translit_spans(zh: str):
-    """Substrings of 2-6 characters of the runs of transliteration characters in ``zh`` (葛罗米柯 candidates)."""
-    for r in _TRANSLIT_RUN.findall(zh):
-        for i in range(len(r)):
-            for j in range(i + 2, min(len(r), i + 6) + 1):
-                yield r[i:j]
-
-
-
 def _names_in(en: str) -> list[str]:
     """Capitalised words of an English text that are not sentence-initial or common."""
     out = []
@@ -202,6 +128,8 @@ class _Entities:
         self.lexicon = lexicon
         en_names = {w for t in texts for w in _names_in(t.en) if not _DEMONYM.search(w)}
         self.name_map: dict[str, frozenset[str]] = _learn_transliterations(texts, lexicon, en_names)
+        self._swaps: dict[_BeadText, tuple[list[str], list[str]]] = {}
+        self.consistent: frozenset[tuple[str, str]] = frozenset()
         if self.name_map:
             log.debug("learned transliterations: %s", {w: sorted(c) for w, c in self.name_map.items()})
 
@@ -263,6 +191,18 @@ class _Entities:
         swap = bool(missing and extra)
         strays = [] if swap or not missing else self._unrendered_persons(bt)
         strays_en = [] if swap or missing or not extra else self._unrendered_english(bt)
+        if not (missing or extra):
+            # neither name is known in this document (Ryabkov -> Lavrov, each said once): a Chinese person name
+            # that no English name renders, beside an English name that nothing in the Chinese renders, is a swap
+            # whoever the other name is
+            en_left, zh_left = self.swap_candidates(bt)
+            zh_left = [y for y in zh_left if not any((y, w) in self.consistent for w in en_left)]
+            en_left = [w for w in en_left if not any((y, w) in self.consistent for y in zh_left)]
+            if zh_left and en_left:
+                flags.append(Flag("entity_mismatch", Severity.WARNING,
+                                  f"{zh_name} has {', '.join(zh_left)}, which no name in the {en_name} renders, where "
+                                  f"{en_name} has {', '.join(en_left)}, which nothing in the {zh_name} renders: "
+                                  f"a name replaced?"))
         if strays_en:
             for w, c in extra:
                 flags.append(Flag("entity_mismatch", Severity.WARNING,
@@ -285,6 +225,100 @@ class _Entities:
             flags.append(Flag("entity_mismatch", Severity.INFO, f"{zh_name} has {c} ({w}); not in {en_name}"))
         return flags
 
+    def swap_candidates(self, bt: _BeadText) -> tuple[list[str], list[str]]:
+        """(English names, Chinese person names) of the bead that nothing on the other side renders, by
+        spelling, sound or CC-CEDICT gloss; both empty unless both are found. Worked out once per bead text
+        (``check_entities`` asks for every bead first, to learn the pairs a document repeats).
+
+        A foreign name in transliteration counts whatever the English has instead; a Chinese name only where
+        the English has a full name in pinyin that nothing renders (Wang Yi, at a sentence start too): jieba's
+        person tags are noisy (别提, 小红立), literary translations render names by meaning (丰儿 / Felicity)
+        and Japanese names are kanji on one side, read aloud on the other (康稔 / Yasutoshi).
+        """
+        got = self._swaps.get(bt)
+        if got is None:
+            got = ([], [])
+            pinyin_names = [x for pair in _FULL_NAME.findall(bt.en)
+                            if all(self._is_pinyin(x) and not self._spelled_in(x, bt.zh) for x in pair)
+                            for x in pair]
+            en_left = self._unrendered_english(bt) if _names_in(bt.en) else []  # English first: cheaper than jieba
+            en_left += [x for x in dict.fromkeys(pinyin_names) if x not in en_left]
+            # a name whose sound is unknown (no pinyin for a character) cannot be told unrendered
+            zh_left = [y for y in self._unrendered_persons(bt) if self.lexicon.pinyin(y)] if en_left else []
+            if zh_left:  # spelled in the English with its syllables apart or hyphenated (宝钗素 ~ Bao-chai): rendered
+                en_flat = re.sub(r"[^a-z]", "", bt.en.lower())
+                zh_left = [y for y in zh_left
+                           if not any(len(f) >= 6 and f in en_flat
+                                      for f in (_flat(self.lexicon.pinyin(p)) for p in (y, y[:2], y[-2:])))]
+            if zh_left:
+                en_left, zh_left = self._unglossed(bt, en_left, zh_left)
+                if not set(pinyin_names) & set(en_left):
+                    zh_left = [y for y in zh_left if _TRANSLIT_RUN.fullmatch(y)]
+                if en_left and zh_left:
+                    got = (en_left, zh_left)
+            self._swaps[bt] = got
+        return got
+
+    def learn_consistent(self, texts: list[_BeadText]) -> None:
+        """Pairs (Chinese name, English name) unrendered side by side in two beads or more of the document: one
+        rendering of the other that nothing here spells out (戈达德 / Goddard), not a swap (a swap is once)."""
+        seen: dict[tuple[str, str], int] = defaultdict(int)
+        for bt in dict.fromkeys(texts):
+            en_left, zh_left = self.swap_candidates(bt)
+            for y in zh_left:
+                for w in en_left:
+                    seen[(y, w)] += 1
+        self.consistent = frozenset(k for k, c in seen.items() if c >= SWAP_REPEATS)
+
+    def _unglossed(self, bt: _BeadText, en_left: list[str], zh_left: list[str]) -> tuple[list[str], list[str]]:
+        """The names of each list that CC-CEDICT's glosses do not pair across the bead.
+
+        A Chinese name whose gloss is in the English (慕尼黑 ~ Munich, 特朗普 ~ Trumpism, 雅尔塔 ~
+        Yalta-Potsdam) or is a country or capital (乌克兰 where the English says Kiev: translations swap
+        them freely), and an English name that glosses a word of the Chinese, are rendered.
+        """
+        m = self.lexicon.matcher
+        en_keys = m.keys(bt.en)
+        words = m.words(bt.zh)
+        zh_keys = frozenset().union(*(w.keys for w in words)) if words else frozenset()
+        bare = self._bare_keys
+        zh_out = []
+        for y in zh_left:
+            keys = frozenset().union(*(w.keys for w in words if w.text in y or y in w.text), m.glosses.get(y, ()))
+            if not (keys & en_keys or keys & bare):
+                zh_out.append(y)
+        en_out = [w for w in en_left if not (m.keys(w) & zh_keys)]
+        return en_out, zh_out
+
+    @cached_property
+    def _syllables(self) -> frozenset[str]:
+        """Toneless pinyin syllables of two letters or more of CC-CEDICT's characters (li; keqiang: ke, qiang)."""
+        return frozenset(x for x in (re.sub(r"[^a-z]", "", p.lower()) for v in self.lexicon.char_pinyin.values()
+                                     for p in v.split()) if len(x) >= 2)  # not a bare vowel (Fumio: fu mi o)
+
+    def _spelled_in(self, word: str, zh: str) -> bool:
+        """Whether ``word`` is the toneless pinyin of 1-3 characters of ``zh`` (Li ~ 李, Qiyao ~ 琦瑶)."""
+        low = word.lower()
+        return any(_flat(self.lexicon.pinyin(zh[i:i + n])) == low
+                   for n in (1, 2, 3) for i in range(len(zh) - n + 1) if _HAN.match(zh[i]))
+
+    def _is_pinyin(self, word: str) -> bool:
+        """Whether ``word`` spells one to three pinyin syllables (Li, Keqiang; not Yasutoshi)."""
+        w = word.lower()
+        syl = self._syllables
+        best = [0] + [9] * len(w)  # fewest syllables spelling w[:i]
+        for i in range(1, len(w) + 1):
+            for j in range(max(0, i - 6), i):
+                if best[j] < 9 and w[j:i] in syl:
+                    best[i] = min(best[i], best[j] + 1)
+        return best[len(w)] <= 3
+
+    @cached_property
+    def _bare_keys(self) -> frozenset[str]:
+        """English keys of the countries and capitals (``Lexicon.bare_names``)."""
+        m = self.lexicon.matcher
+        return frozenset().union(*(m.keys(w) for w in self.lexicon.bare_names))
+
     def _renderings(self, w: str) -> frozenset[str]:
         """Chinese renderings of English name ``w``: learned in this document, or CC-CEDICT's."""
         return self.name_map.get(w, frozenset()) | self.lexicon.person_names.get(w, frozenset())
@@ -304,9 +338,7 @@ class _Entities:
                 continue
             if any(c in bt.zh for c in self._renderings(w)):
                 continue
-            low = w.lower()
-            if any(_flat(self.lexicon.pinyin(bt.zh[i:i + n])) == low
-                   for n in (1, 2, 3) for i in range(len(bt.zh) - n + 1) if _HAN.match(bt.zh[i])):
+            if self._spelled_in(w, bt.zh):
                 continue
             sws = _en_skeletons(w, 2)
             if any(_skeleton_ratio(sws, _skeleton_pinyin(py)) >= 0.75 for py in spans):
@@ -327,15 +359,15 @@ class _Entities:
         jieba.setLogLevel(60)  # its dictionary-loading messages are not ours to print
 
         names, cur = [], ""
-        for tok in pseg.cut(bt.zh):
+        for tok in pseg.cut(bt.zh + "。"):  # the full stop closes a name at the end
             if tok.flag in ("nr", "nrt") and _HAN.search(tok.word):
                 cur += tok.word
             else:
+                if len(cur) >= 3 and cur[0] in _GLUED:  # 和赛昂 "and Cylon": jieba took the 和 in
+                    cur = cur[1:]
                 if len(cur) >= 2:
                     names.append(cur)
                 cur = ""
-        if len(cur) >= 2:
-            names.append(cur)
         if not names:
             return []
         words = set(_CAP_WORD.findall(bt.en))
@@ -377,6 +409,7 @@ def check_entities(ctx: QAContext) -> dict[int, list[Flag]]:
     if not needs:
         return {}
     ents = _Entities([texts[k] for k in two], [texts[k] for k in ctx.confident], ctx.lexicon)
+    ents.learn_consistent([texts[k] for k in two])
     flags: dict[int, list[Flag]] = {}
     for k in two:
         fl = ents.check(texts[k], src.lang)
