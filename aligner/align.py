@@ -28,8 +28,10 @@ and, for a short line that is a paragraph of its own (byline, metadata,
 caption), scaled by ``length / skip_full_chars`` (target characters), at
 least ``skip_floor``. A merged side whose first member is a heading
 (``src_heads`` / ``tgt_heads``) costs what the bead without the heading
-costs, plus ``head_attach_cost``: a heading with no counterpart carries no
-meaning the other side could match, and it belongs with what follows it.
+costs, plus ``head_attach_cost``, when that is less than its own cost: a
+heading with no counterpart carries no meaning the other side could match,
+and it belongs with what follows it (one the other side translates in the
+same line keeps that match).
 
 Search: a full DP when n * m is small; otherwise vecalign-style
 coarse-to-fine: halve both sides (averaging neighbouring vectors) until small,
@@ -254,7 +256,7 @@ def align(
     heading starts a new one, so a bead that takes it in with the sentence
     before pays ``para_break_cost`` and one that takes it in with the
     sentence after does not; a merged side that starts with it is scored
-    without it, plus ``head_attach_cost``. Returns beads in document
+    without it, plus ``head_attach_cost``, when that costs less than with it. Returns beads in document
     order with ``score`` = cosine of the merged sides, clipped to [0, 1]
     (``None`` for 1-0 and 0-1 beads).
     """

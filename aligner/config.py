@@ -46,8 +46,9 @@ SKIP_FLOOR = 0.25
 PARA_BREAK_COST = 0.4
 #: Weight of the length prior against the embedding cost: leave-one-book-out CV on MAC-Test.
 LENGTH_WEIGHT = 0.4
-#: A merged side that starts with a heading is scored without it, plus this: a heading with no counterpart joins
-#: what follows it (a 1-0 costs SKIP_COST). bench/book_kinds.py: 0.1-0.3 alike, 0.5 loses 3 of 130; MAC-Test 0.8992.
+#: A merged side that starts with a heading is scored without it, plus this, when that is less than with it: a heading
+#: with no counterpart joins what follows it (a 1-0 costs SKIP_COST). bench/book_kinds.py: 0.1-0.3 alike, 0.5 loses
+#: 3 of 130, 5.0 gives the figures before the rule; MAC-Test 0.8992.
 HEAD_ATTACH_COST = 0.3
 #: Windows of 2+ sentences are embedded only for beads on some alignment within this cost of the best one found
 #: from summed sentence vectors (inf: every window): MAC-Test strict F1 0.8997 vs 0.8999 with 12% of those windows.

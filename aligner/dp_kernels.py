@@ -102,15 +102,32 @@ def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
 
 
 @numba.njit(cache=True)
+def pair_cost(a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm, cs_len, ct_len,
+              len_w, merge_w, member_w, ratio, smooth):
+    """Cost of the a-b bead src[pi:pi+a] / tgt[pj:pj+b], both sides non-empty, before paragraph breaks; the
+    length prior over src[pi:i] / tgt[pj:j] (the bead's sentences, its headings taken off)."""
+    sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
+    norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
+    dist = (1.0 - sim) / norm
+    c = dist * (a + b) * 0.5 + merge_w * (a + b - 2)
+    if member_w != 0.0 and a + b > 2:
+        c += member_w * member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn)
+    ls = cs_len[i] - cs_len[pi]
+    lt = ct_len[j] - ct_len[pj]
+    lr = math.log((lt + smooth) / (ratio * ls + smooth))
+    return c + len_w * lr * lr
+
+
+@numba.njit(cache=True)
 def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
        cs_len, ct_len, s_para, t_para, s_alone, t_alone, s_head, t_head, skip, edge_skip, skip_full, skip_floor,
        para_w, head_w, len_w, merge_w, member_w, ratio, smooth):
     """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers.
 
     A merged side that starts with a heading (``s_head`` / ``t_head``) is scored without it, plus ``head_w``
-    per heading taken off, unless the other side starts with a heading too or follows one (then they are
-    likely each other's); the paragraph breaks are still those of the whole bead (``aligner.dp_numpy._strip_heads``,
-    the same costs)."""
+    per heading taken off, when that costs less than with it, unless the other side starts with a heading
+    too or follows one (then they are likely each other's); the paragraph breaks are still those of the whole
+    bead (``aligner.dp_numpy._strip_heads``, the same costs)."""
     row_start = np.zeros(n + 2, np.int64)
     for i in range(n + 1):
         row_start[i + 1] = row_start[i] + (hi[i] - lo[i] + 1)
@@ -149,28 +166,37 @@ def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_
                         elif a == 0 and t_alone[pj]:
                             c *= min(1.0, max(skip_floor, (ct_len[j] - ct_len[pj]) / skip_full))
                 else:
-                    c0 = para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj]))
+                    c = para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj])) + pair_cost(
+                        a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm, cs_len,
+                        ct_len, len_w, merge_w, member_w, ratio, smooth)
                     if not ((s_head[pi] or (pi > 0 and s_head[pi - 1])) and t_head[pj]) and not (
                             s_head[pi] and pj > 0 and t_head[pj - 1]):  # facing headings: likely each other's
-                        while a >= 2 and s_head[pi]:  # a heading joins what follows it: scored without it
-                            pi += 1
-                            a -= 1
-                            c0 += head_w
-                        while b >= 2 and t_head[pj]:
-                            pj += 1
-                            b -= 1
-                            c0 += head_w
-                    sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
-                    norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
-                    dist = (1.0 - sim) / norm
-                    c = c0 + dist * (a + b) * 0.5 + merge_w * (a + b - 2)
-                    if member_w != 0.0 and a + b > 2:
-                        c += member_w * member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base,
-                                                   s_wn, t_wn)
-                    ls = cs_len[i] - cs_len[pi]
-                    lt = ct_len[j] - ct_len[pj]
-                    lr = math.log((lt + smooth) / (ratio * ls + smooth))
-                    c += len_w * lr * lr
+                        # a heading joins what follows it: the bead without it, plus head_w and the break
+                        # after it, when that costs less (dp_numpy._strip_heads: from the narrowest side up)
+                        ks = 0
+                        while ks + 1 < a and s_head[pi + ks]:
+                            ks += 1
+                        kt = 0
+                        while kt + 1 < b and t_head[pj + kt]:
+                            kt += 1
+                        if ks > 0 or kt > 0:
+                            v = 0.0
+                            for d in range(max(ks, kt), -1, -1):  # headings taken off the side that has them
+                                qi = pi + d if ks > 0 else pi
+                                qj = pj + d if kt > 0 else pj
+                                if d > 0:
+                                    full = para_w * ((s_para[i - 1] - s_para[qi]) + (t_para[j - 1] - t_para[qj])) \
+                                        + pair_cost(i - qi, j - qj, qi, qj, i, j, use_win, SW, TW, dots, base,
+                                                    s_wn, t_wn, s_norm, t_norm, cs_len, ct_len, len_w, merge_w,
+                                                    member_w, ratio, smooth)
+                                else:
+                                    full = c
+                                if d == max(ks, kt):
+                                    v = full
+                                else:
+                                    brk = s_para[qi + 1] - s_para[qi] if ks > 0 else t_para[qj + 1] - t_para[qj]
+                                    v = min(full, (v + head_w) + para_w * brk)
+                            c = v
                 if prev + c < best:
                     best = prev + c
                     bt = t

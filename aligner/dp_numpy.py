@@ -40,7 +40,7 @@ def bead_costs(types, n, m, SWn, TWn, s_norm, t_norm, cs, ct, s_para, t_para, s_
     vectors whose dot product is the cosine of merged sides (L2-normalised
     windows, or normalised sums of sentence vectors). ``s_head`` / ``t_head``:
     (n,) / (m,) bool headings; a merged side starting with one costs the bead
-    without it (same end cell, one sentence narrower) plus ``head_w``.
+    without it (same end cell, one sentence narrower) plus ``head_w``, if that is less.
     """
     G = _cos_tables(SWn, TWn, types)
     out = []
@@ -96,8 +96,9 @@ def bead_costs(types, n, m, SWn, TWn, s_norm, t_norm, cs, ct, s_para, t_para, s_
 def _strip_heads(types, costs, n, m, s_head, t_head, head_w, para_w, s_para, t_para) -> None:
     """In place: a bead whose merged side starts with a heading costs the bead without that heading, plus
     ``head_w`` and the paragraph break between the heading and the rest, if any (a heading that is a
-    paragraph of its own stays a cheap 1-0 line). Not when the other side starts with a heading or follows
-    one: two headings facing each other are likely each other's translation.
+    paragraph of its own stays a cheap 1-0 line), when that is less than its own cost (a heading the other
+    side translates in the same line keeps its match, whatever ``head_w``). Not when the other side starts
+    with a heading or follows one: two headings facing each other are likely each other's translation.
 
     The narrower bead ends at the same cell, so its cost is read from its own table; shapes are taken
     narrowest first, so a run of headings is stripped one by one (the kernel's ``while`` loops).
@@ -119,11 +120,11 @@ def _strip_heads(types, costs, n, m, s_head, t_head, head_w, para_w, s_para, t_p
         if a >= 2:
             lead = sh[:na, None] & ~t_near[None, :mb]
             narrow = costs[idx[(a - 1, b)]][a:, b:] + head_w + para_w * s_brk[:na, None]
-            block[lead] = narrow[lead]
+            block[lead] = np.minimum(block[lead], narrow[lead])
         if b >= 2:
             lead = th[None, :mb] & ~s_near[:na, None]
             narrow = costs[idx[(a, b - 1)]][a:, b:] + head_w + para_w * t_brk[None, :mb]
-            block[lead] = narrow[lead]
+            block[lead] = np.minimum(block[lead], narrow[lead])
 
 
 def full_dp(types, costs, n: int, m: int) -> list[tuple[int, int]]:

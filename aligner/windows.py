@@ -227,7 +227,8 @@ def needed_windows(
 
 def _mark(need: np.ndarray, a: int, starts: np.ndarray, heads: np.ndarray) -> None:
     """Mark the windows of ``a`` sentences at ``starts`` that a bead scores: a side led by headings is scored
-    without them (``align``: ``head_attach_cost``), so the narrower window after them (none if one is left)."""
+    without them too (``align``: ``head_attach_cost``), so the narrower window after them (none if one is left);
+    the windows that start at a heading are marked by the caller."""
     starts = np.asarray(starts, np.int64)
     width = np.full(starts.shape, a, np.int64)
     while True:

@@ -295,6 +295,42 @@ def test_head_attach_cost_is_what_joining_costs(cost, joins):
     assert (holding.src_ids == (10, 11)) is joins
 
 
+def _translated_heading(rng):
+    """20 sentences and their noisy targets; source 10 is inserted: a heading that target 10 translates in the
+    same line as the sentence after it (the English line holds both)."""
+    S = unit(rng, 20)
+    h = unit(rng, 1)[0]
+    T = noisy(S, rng, 0.15)
+    t = T[10] + h
+    T[10] = t / np.linalg.norm(t)
+    return np.concatenate([S[:10], h[None], S[10:]]).astype(np.float32), T
+
+
+@pytest.mark.parametrize("cost", [0.0, 0.3, 0.8, 5.0])
+@pytest.mark.parametrize("cells", [50_000, 1])  # the numpy full table; the numba kernel over a band
+def test_a_heading_the_other_side_translates_keeps_its_pair_at_any_attach_cost(cost, cells):
+    # expected: the gold (10, 11) -> (10,): the merged side with the heading matches the English line better
+    # than the side without it, so taking the heading off is an option the search may refuse, at any cost
+    S, T = _translated_heading(np.random.default_rng(2))
+    heads = np.zeros(len(S), bool)
+    heads[10] = True
+    cfg = AlignConfig(head_attach_cost=cost, full_dp_max_cells=cells)
+    holding = next(b for b in align(S, T, src_heads=heads, config=cfg) if 10 in b.src_ids)
+    assert (holding.src_ids, holding.tgt_ids) == ((10, 11), (10,))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_prohibitive_attach_cost_leaves_a_heading_a_paragraph_start(seed):
+    # expected: the beads of the same document with the headings given only as paragraph starts (the
+    # behaviour before head_attach_cost): a heading that costs too much to take off is scored with it
+    rng = np.random.default_rng(seed)
+    S, T = _unrelated_heading(rng) if seed % 2 else _translated_heading(rng)
+    heads = rng.random(len(S)) < 0.2
+    heads[10] = True
+    cfg = AlignConfig(head_attach_cost=1e6)
+    assert align(S, T, src_heads=heads, config=cfg) == align(S, T, src_paras=np.cumsum(heads), config=cfg)
+
+
 def test_facing_headings_stay_a_pair():
     # MAC-Test 017/019/020: a chapter title on both sides ("1．弄堂" / "Longtang") is one pair even when the
     # embedding matches them weakly; taking the heading off one side is only for a heading facing none

@@ -42,9 +42,11 @@ def _case(seed: int, n: int, m: int, windows: bool, d: int = 16):
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("windows", [False, True])
 @pytest.mark.parametrize("n, m", [(1, 1), (1, 5), (7, 3), (20, 27), (33, 30)])
-def test_numpy_full_dp_equals_numba_kernel(seed, windows, n, m):
+# head_attach_cost: the default, and one where a heading is often cheaper kept on (not 0.8 = skip_cost: exact ties)
+@pytest.mark.parametrize("head", [0.3, 0.7])
+def test_numpy_full_dp_equals_numba_kernel(seed, windows, n, m, head):
     SW, TW, s_len, t_len, s_para, t_para, s_head, t_head = _case(seed, n, m, windows)
-    cfg = AlignConfig()
+    cfg = AlignConfig(head_attach_cost=head)
     types = bead_types(cfg.max_bead, cfg.max_bead_total)
     by_numpy = _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, None, None, cfg)
     lo = np.zeros(n + 1, np.int64)
