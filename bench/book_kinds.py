@@ -25,7 +25,7 @@ Embeddings come from the library (``Embedder.windows``, cached in
 ``bench/out/sqlite-cache``); the DP is ``aligner.align.align`` with the
 default config, as the pipeline calls it (``aligner.pipeline``).
 
-    .venv/bin/python bench/book_kinds.py [--texts 001,005,009,013,017,021] [--json OUT]
+    .venv/bin/python bench/book_kinds.py [--texts 001,005,009,013,017,021] [--paras] [--json OUT]
 """
 
 from __future__ import annotations
@@ -135,6 +135,20 @@ def make_formulaic(text: M.MacText, every: int) -> tuple[list[str], list[str], l
 KINDS = {"repeated": make_repeated, "heading": make_heading, "formulaic": make_formulaic}
 
 
+def bead_paras(gold: list[M.Bead], marked: set[int], n: int, m: int, kind: str) -> dict:
+    """``src_paras`` / ``tgt_paras`` of a book with a blank line between paragraphs: every gold bead one, and
+    for ``heading`` the inserted heading one of its own (a chapter heading set off by blank lines)."""
+    sp, tp = np.zeros(n, np.int64), np.zeros(m, np.int64)
+    k = 0
+    for b, (src, tgt) in enumerate(gold):
+        for x, i in enumerate(src):
+            sp[i] = k + (1 if kind == "heading" and b in marked and x > 0 else 0)
+        for j in tgt:
+            tp[j] = k
+        k += 2
+    return {"src_paras": sp, "tgt_paras": tp}
+
+
 def near(gold: list[M.Bead], marked: set[int], pred: list[M.Bead]) -> tuple[list[M.Bead], list[M.Bead]]:
     """Gold beads that are inserted or next to one, and the predicted beads touching their sentences."""
     keep = {i + d for i in marked for d in (-1, 0, 1) if 0 <= i + d < len(gold)}
@@ -145,8 +159,11 @@ def near(gold: list[M.Bead], marked: set[int], pred: list[M.Bead]) -> tuple[list
     return g, p
 
 
-def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config=None, heads=True) -> dict:
-    """Strict/lax F1 per kind; ``heads``: pass ``heading_flags`` headings to the DP as the pipeline does."""
+def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config=None, heads=True,
+        paras=False) -> dict:
+    """Strict/lax F1 per kind; ``heads``: pass ``heading_flags`` headings to the DP as the pipeline does;
+    ``paras``: every gold bead a paragraph and an inserted heading one of its own (``bead_paras``), as
+    ``--presplit`` reads a book with blank lines between paragraphs (default: one block of lines)."""
     from aligner.config import AlignConfig
     from aligner.embed import Embedder, get_encoder
     from aligner.segment import heading_flags
@@ -170,6 +187,7 @@ def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config
                                        slack=config.window_slack, config=config,
                                        src_lens=np.array([len(s) for s in zh], float),
                                        tgt_lens=np.array([len(s) for s in en], float),
+                                       **(bead_paras(gold, marked, len(zh), len(en), kind) if paras else {}),
                                        src_heads=heading_flags(zh, "zh") if heads else None,
                                        tgt_heads=heading_flags(en, "en") if heads else None)
             pred = [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
@@ -199,13 +217,16 @@ def main() -> None:
     ap.add_argument("--every", type=int, default=8, help="a heading / formulaic sentence every N beads")
     ap.add_argument("--no-heads", action="store_true", help="the DP without heading evidence (before issue 20)")
     ap.add_argument("--window-slack", type=float, help="AlignConfig.window_slack (inf: embed every window)")
+    ap.add_argument("--paras", action="store_true",
+                    help="blank-line paragraphs: each gold bead one, an inserted heading one of its own")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     texts = M.load(ids=args.texts.split(","))
     from aligner.config import AlignConfig
 
     config = AlignConfig().with_(window_slack=args.window_slack)
-    res = run(texts, args.kinds.split(","), args.items, args.every, config=config, heads=not args.no_heads)
+    res = run(texts, args.kinds.split(","), args.items, args.every, config=config, heads=not args.no_heads,
+              paras=args.paras)
     if args.json:
         args.json.write_text(json.dumps(res, indent=1))
 
