@@ -286,7 +286,8 @@ def test_an_unrelated_heading_joins_what_follows_it(seed):
 
 @pytest.mark.parametrize("cost,joins", [(0.0, True), (0.3, True), (5.0, False)])
 def test_head_attach_cost_is_what_joining_costs(cost, joins):
-    # expected: joining costs the pair's own cost + head_attach_cost; leaving it out costs skip_cost (0.8)
+    # expected: joining costs the pair's own cost + head_attach_cost (the merged side with the unrelated heading
+    # costs more); leaving it out costs skip_cost (0.8)
     S, T = _unrelated_heading(np.random.default_rng(1))
     heads = np.zeros(len(S), bool)
     heads[10] = True
