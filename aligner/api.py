@@ -95,6 +95,8 @@ def align_texts(
     """Align two lists of sentences (Chinese source, English target); they are not segmented again.
 
     Returns an ``Alignment`` whose sides hold the sentences as given (ids in list order, one paragraph).
+    As with ``--presplit``, a line that reads as a heading (``aligner.segment.heading_flags``) and has no
+    counterpart joins the pair after it (``AlignConfig.head_attach_cost``).
     Raises ``NotParallelError`` when a list is empty, ``TypeError`` when an item is not a string.
     """
     from .pipeline import align_sides

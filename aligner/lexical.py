@@ -90,7 +90,7 @@ class Matcher:
 
     def __init__(self, lexicon: _HasEntries) -> None:
         self.lexicon = lexicon
-        self._memos: tuple = ()  # (jieba words, English keys): ``aligner.memo.Memo`` pair, see ``use_memo``
+        self._memos: tuple = ()  # (jieba words, English keys, jieba tags): ``aligner.memo.Memo``s, see ``use_memo``
         self._words: dict[str, tuple[Word, ...]] = {}  # ``words`` of texts seen in this process (bounded)
 
     def use_memo(self, cache_dir) -> None:
@@ -100,7 +100,8 @@ class Matcher:
         if self._memos and self._memos[0].path.parent == Path(cache_dir):
             return
         code = version_of("jieba", "snowballstemmer", files=(__file__,))
-        self._memos = (Memo(cache_dir, f"jieba-cut:{code}"), Memo(cache_dir, f"en-keys:{code}"))
+        self._memos = (Memo(cache_dir, f"jieba-cut:{code}"), Memo(cache_dir, f"en-keys:{code}"),
+                       Memo(cache_dir, f"jieba-tags:{code}"))
 
     def flush_memo(self) -> None:
         for m in self._memos:
@@ -110,6 +111,18 @@ class Matcher:
         if self._memos:
             return self._memos[0].cached(lambda t: list(self._jieba.cut(t)), zh)
         return list(self._jieba.cut(zh))
+
+    def tagged(self, zh: str) -> list[tuple[str, str]]:
+        """jieba's part-of-speech tagging of a Simplified text: (word, tag) pairs (``nr``: a person's name).
+        Kept in the memo like the words: a warm run never loads jieba's tagger (~0.3 s)."""
+        def tag(t: str) -> list[list[str]]:
+            import jieba.posseg as pseg
+
+            self._jieba  # its dictionary-loading messages are not ours to print
+            return [[tok.word, tok.flag] for tok in pseg.cut(t)]
+
+        got = self._memos[2].cached(tag, zh) if self._memos else tag(zh)
+        return [(w, f) for w, f in got]
 
     @cached_property
     def _stem(self):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..data import Flag, Severity
@@ -243,8 +242,10 @@ class _Entities:
                             for x in pair]
             en_left = self._unrendered_english(bt) if _names_in(bt.en) else []  # English first: cheaper than jieba
             en_left += [x for x in dict.fromkeys(pinyin_names) if x not in en_left]
-            # a name whose sound is unknown (no pinyin for a character) cannot be told unrendered
-            zh_left = [y for y in self._unrendered_persons(bt) if self.lexicon.pinyin(y)] if en_left else []
+            # a name whose sound is unknown (no pinyin for a character) cannot be told unrendered; without a pinyin
+            # name in the English only transliterations count, so jieba's tagging is needed only where there are
+            may = en_left and (pinyin_names or _TRANSLIT_RUN.search(bt.zh))
+            zh_left = [y for y in self._unrendered_persons(bt) if self.lexicon.pinyin(y)] if may else []
             if zh_left:  # spelled in the English with its syllables apart or hyphenated (宝钗素 ~ Bao-chai): rendered
                 en_flat = re.sub(r"[^a-z]", "", bt.en.lower())
                 zh_left = [y for y in zh_left
@@ -281,7 +282,7 @@ class _Entities:
         en_keys = m.keys(bt.en)
         words = m.words(bt.zh)
         zh_keys = frozenset().union(*(w.keys for w in words)) if words else frozenset()
-        bare = self._bare_keys
+        bare = self.lexicon.bare_keys
         zh_out = []
         for y in zh_left:
             keys = frozenset().union(*(w.keys for w in words if w.text in y or y in w.text), m.glosses.get(y, ()))
@@ -289,12 +290,6 @@ class _Entities:
                 zh_out.append(y)
         en_out = [w for w in en_left if not (m.keys(w) & zh_keys)]
         return en_out, zh_out
-
-    @cached_property
-    def _syllables(self) -> frozenset[str]:
-        """Toneless pinyin syllables of two letters or more of CC-CEDICT's characters (li; keqiang: ke, qiang)."""
-        return frozenset(x for x in (re.sub(r"[^a-z]", "", p.lower()) for v in self.lexicon.char_pinyin.values()
-                                     for p in v.split()) if len(x) >= 2)  # not a bare vowel (Fumio: fu mi o)
 
     def _spelled_in(self, word: str, zh: str) -> bool:
         """Whether ``word`` is the toneless pinyin of 1-3 characters of ``zh`` (Li ~ 李, Qiyao ~ 琦瑶)."""
@@ -305,19 +300,13 @@ class _Entities:
     def _is_pinyin(self, word: str) -> bool:
         """Whether ``word`` spells one to three pinyin syllables (Li, Keqiang; not Yasutoshi)."""
         w = word.lower()
-        syl = self._syllables
+        syl = self.lexicon.syllables
         best = [0] + [9] * len(w)  # fewest syllables spelling w[:i]
         for i in range(1, len(w) + 1):
             for j in range(max(0, i - 6), i):
                 if best[j] < 9 and w[j:i] in syl:
                     best[i] = min(best[i], best[j] + 1)
         return best[len(w)] <= 3
-
-    @cached_property
-    def _bare_keys(self) -> frozenset[str]:
-        """English keys of the countries and capitals (``Lexicon.bare_names``)."""
-        m = self.lexicon.matcher
-        return frozenset().union(*(m.keys(w) for w in self.lexicon.bare_names))
 
     def _renderings(self, w: str) -> frozenset[str]:
         """Chinese renderings of English name ``w``: learned in this document, or CC-CEDICT's."""
@@ -353,15 +342,10 @@ class _Entities:
         of the bead, its toneless pinyin spelled there (李勇慧 = Li Yonghui), or
         its consonant skeleton matching an English word's (卢基扬诺夫 ~ Lukyanov).
         """
-        import jieba
-        import jieba.posseg as pseg
-
-        jieba.setLogLevel(60)  # its dictionary-loading messages are not ours to print
-
         names, cur = [], ""
-        for tok in pseg.cut(bt.zh + "。"):  # the full stop closes a name at the end
-            if tok.flag in ("nr", "nrt") and _HAN.search(tok.word):
-                cur += tok.word
+        for word, tag in self.lexicon.matcher.tagged(bt.zh) + [("。", "x")]:  # the full stop closes a last name
+            if tag in ("nr", "nrt") and _HAN.search(word):
+                cur += word
             else:
                 if len(cur) >= 3 and cur[0] in _GLUED:  # 和赛昂 "and Cylon": jieba took the 和 in
                     cur = cur[1:]

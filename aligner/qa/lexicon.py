@@ -156,6 +156,18 @@ class Lexicon:
                 counts[c][p] += 1
         return {c: cnt.most_common(1)[0][0] for c, cnt in counts.items()}
 
+    @cached_property
+    def syllables(self) -> frozenset[str]:
+        """Toneless pinyin syllables of two letters or more of the characters' readings (li; keqiang: ke, qiang).
+        No bare vowel: a Japanese given name read aloud (Fumio: fu mi o) is not pinyin."""
+        return frozenset(x for x in (re.sub(r"[^a-z]", "", p) for p in self.char_pinyin.values()) if len(x) >= 2)
+
+    @cached_property
+    def bare_keys(self) -> frozenset[str]:
+        """English keys (``lexical.Matcher.keys``: stems and prefixes) of the ``bare_names``."""
+        m = self.matcher
+        return frozenset().union(*(m.keys(w) for w in self.bare_names))
+
     def pinyin(self, text: str) -> str | None:
         """Space-separated pinyin of ``text`` (Simplified), or None if a character is unknown."""
         cp = self.char_pinyin
