@@ -20,11 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 #: (name in seed 004's English, its replacement): a foreign name for a famous one, for an unknown one,
-#: a Chinese name (in pinyin) for another.
+#: a Chinese name (in pinyin) for another; each name has its Chinese counterpart in the pair (not the
+#: English-only "Editor: Wang Xinjuan" line).
 SWAPS = [
     ("Ryabkov", "Lavrov"), ("Wendy R. Sherman", "Antony Blinken"), ("Ivan Timofeev", "Sergey Karaganov"),
     ("Lukyanov", "Karaganov"), ("Mukhin", "Medvedev"), ("Cafruny", "Mearsheimer"),
-    ("Li Yonghui", "Wang Yi"), ("Wang Xinjuan", "Zhang Wei"), ("Deng Xianlai", "Liu Jianchao"),
+    ("Li Yonghui", "Wang Yi"), ("Huang He", "Zhang Wei"), ("Deng Xianlai", "Liu Jianchao"),
 ]
 
 

@@ -156,6 +156,11 @@ _LI_EN = "{}, a senior researcher at the Chinese Academy of Social Sciences, bel
          "relations is still Russia-US relations."
 
 
+_MUKHIN_ZH = "俄罗斯政治信息中心主任穆欣说,美国需要与俄达成安全协议。"
+_MUKHIN_EN = "Alexey {}, director general of the Centre for Political Information of Russia, said that the US " \
+             "needs to reach a security agreement with Russia."
+
+
 @pytest.mark.parametrize("zh, en, swap", [
     # seed 004 as the issue's new user tried it: a name swapped for another known one, each said once here
     (_RYABKOV_ZH, _RYABKOV_EN.format("Ryabkov"), False),
@@ -180,6 +185,11 @@ _LI_EN = "{}, a senior researcher at the Chinese Academy of Social Sciences, bel
     (_LI_ZH, _LI_EN.format("Wang Yi"), True),
     # ...but a one-syllable name that some character of the Chinese spells (以: yi) is taken as rendered
     (_LI_ZH + "双方难以改善。", _LI_EN.format("Wang Yi"), False),
+    # seed 004: by sound only a name renders a name ("Information", nfmsn, is no rendering of 穆欣, msn)
+    (_MUKHIN_ZH, _MUKHIN_EN.format("Mukhin"), False),
+    (_MUKHIN_ZH, _MUKHIN_EN.format("Medvedev"), True),
+    # MAC-Test 010: 二人 "the two" is tagged as a name, but no Chinese name starts with 二
+    ("二人一同出去了。", "Jia Qiang and Jia Rong went out together.", False),
 ])
 def test_a_name_replaced_by_another_is_a_warning(zh, en, swap, cedict):
     # issue 18: a Chinese person name whose rendering is missing in its pair's English, where the English has

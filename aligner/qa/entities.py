@@ -245,16 +245,17 @@ class _Entities:
             # a name whose sound is unknown (no pinyin for a character) cannot be told unrendered; without a pinyin
             # name in the English only transliterations count, so jieba's tagging is needed only where there are
             may = en_left and (pinyin_names or _TRANSLIT_RUN.search(bt.zh))
-            zh_left = [y for y in self._unrendered_persons(bt) if self.lexicon.pinyin(y)] if may else []
-            if zh_left:  # spelled in the English with its syllables apart or hyphenated (宝钗素 ~ Bao-chai): rendered
+            zh_left = [y for y in self._unrendered_persons(bt, by_names=True) if self.lexicon.pinyin(y)] if may else []
+            if zh_left:  # spelled in the English, syllables apart or hyphenated (宝钗素 ~ Bao-chai): rendered
                 en_flat = re.sub(r"[^a-z]", "", bt.en.lower())
                 zh_left = [y for y in zh_left
                            if not any(len(f) >= 6 and f in en_flat
                                       for f in (_flat(self.lexicon.pinyin(p)) for p in (y, y[:2], y[-2:])))]
             if zh_left:
                 en_left, zh_left = self._unglossed(bt, en_left, zh_left)
-                if not set(pinyin_names) & set(en_left):
-                    zh_left = [y for y in zh_left if _TRANSLIT_RUN.fullmatch(y)]
+                full = bool(set(pinyin_names) & set(en_left))
+                surnames = self.lexicon.surnames  # a Chinese name starts with one (not 二人 "the two")
+                zh_left = [y for y in zh_left if _TRANSLIT_RUN.fullmatch(y) or (full and y[0] in surnames)]
                 if en_left and zh_left:
                     got = (en_left, zh_left)
             self._swaps[bt] = got
@@ -335,7 +336,7 @@ class _Entities:
             out.append(w)
         return out
 
-    def _unrendered_persons(self, bt: _BeadText) -> list[str]:
+    def _unrendered_persons(self, bt: _BeadText, by_names: bool = False) -> list[str]:
         """Person names of the Chinese (jieba's nr/nrt tags, adjacent ones joined) that no English name renders.
 
         Rendered: a learned or CC-CEDICT rendering of a capitalised English word
@@ -354,10 +355,13 @@ class _Entities:
                 cur = ""
         if not names:
             return []
+        vocab = self.lexicon.english_vocab
         words = set(_CAP_WORD.findall(bt.en))
         joined = {_flat(m.group(0)) for m in re.finditer(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+", bt.en)}
         shown = set().union(*map(self._renderings, words))
-        skels = set().union(*(_en_skeletons(w, 2) for w in words))
+        # ``by_names`` (a swap is claimed): by sound, only a name renders a name, not a word ("Information",
+        # nfmsn, would render 穆欣, msn)
+        skels = set().union(*(_en_skeletons(w, 2) for w in words if not (by_names and w.lower() in vocab)))
         out = []
         common = self.lexicon.common_words
         lower = {w.lower() for w in words}

@@ -141,6 +141,12 @@ class Lexicon:
         return frozenset(e["simplified"] for e in self._entries if e["pinyin"][:1].islower())
 
     @cached_property
+    def surnames(self) -> frozenset[str]:
+        """One-character headwords that CC-CEDICT glosses as a surname (王, 李, 贾; not 二)."""
+        return frozenset(e["simplified"] for e in self._entries if len(e["simplified"]) == 1
+                         and any(d.lower().startswith("surname ") for d in e["definitions"]))
+
+    @cached_property
     def char_pinyin(self) -> dict[str, str]:
         """Simplified character -> its most used CC-CEDICT reading (lower-case, with tone number).
 
