@@ -128,6 +128,7 @@ class _Entities:
         en_names = {w for t in texts for w in _names_in(t.en) if not _DEMONYM.search(w)}
         self.name_map: dict[str, frozenset[str]] = _learn_transliterations(texts, lexicon, en_names)
         self._swaps: dict[_BeadText, tuple[list[str], list[str]]] = {}
+        self._spellings: dict[str, frozenset[str]] = {}
         self.consistent: frozenset[tuple[str, str]] = frozenset()
         if self.name_map:
             log.debug("learned transliterations: %s", {w: sorted(c) for w, c in self.name_map.items()})
@@ -294,9 +295,20 @@ class _Entities:
 
     def _spelled_in(self, word: str, zh: str) -> bool:
         """Whether ``word`` is the toneless pinyin of 1-3 characters of ``zh`` (Li ~ 李, Qiyao ~ 琦瑶)."""
-        low = word.lower()
-        return any(_flat(self.lexicon.pinyin(zh[i:i + n])) == low
-                   for n in (1, 2, 3) for i in range(len(zh) - n + 1) if _HAN.match(zh[i]))
+        got = self._spellings.get(zh)
+        if got is None:  # every 1-3 character spelling of the text (starting at a Han character), once per text
+            cp = self.lexicon.char_pinyin
+            syl = [_flat(cp[c]) if c in cp else None for c in zh]
+            out = set()
+            for i, f in enumerate(syl):
+                if f is None or not _HAN.match(zh[i]):
+                    continue
+                for k in range(i, min(i + 3, len(syl))):
+                    if syl[k] is None:
+                        break
+                    out.add("".join(syl[i:k + 1]))
+            got = self._spellings[zh] = frozenset(out)
+        return word.lower() in got
 
     def _is_pinyin(self, word: str) -> bool:
         """Whether ``word`` spells one to three pinyin syllables (Li, Keqiang; not Yasutoshi)."""
