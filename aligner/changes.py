@@ -107,6 +107,25 @@ def changed_entries(manifest, ref: str):
     return tuple(out)
 
 
+def unlisted_files(manifest) -> tuple[Path, ...]:
+    """Document files under the corpus directory that no entry lists (a full check: no git needed).
+
+    As ``unlisted_changes`` without the git side: metadata (``METADATA_SUFFIXES``) and hidden files and
+    directories are not documents. Paths are relative to the corpus root, sorted.
+    """
+    root = _resolve(manifest.root)
+    listed = _listed(manifest) | {_resolve(manifest.path)}
+    out = []
+    for here, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            f = Path(here) / name
+            if name.startswith(".") or f.suffix.lower() in METADATA_SUFFIXES or _resolve(f) in listed:
+                continue
+            out.append(f.relative_to(root))
+    return tuple(sorted(out))
+
+
 def unlisted_changes(manifest, ref: str) -> tuple[Path, ...]:
     """Document files under the corpus directory changed since ``ref`` that no entry lists.
 

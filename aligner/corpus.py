@@ -314,7 +314,7 @@ def validate(manifest: Manifest) -> list[str]:
     return [f"{e.id}: {p}" for e in manifest.entries for p in validate_entry(e)]
 
 
-from .changes import changed_entries, unlisted_changes  # noqa: E402,F401  (the gate's git side)
+from .changes import changed_entries, unlisted_changes, unlisted_files  # noqa: E402,F401  (the gate's git side)
 
 
 # --------------------------------------------------------------------------

@@ -342,12 +342,13 @@ def check_corpus(manifest, entries=None, *, config: AlignConfig = AlignConfig(),
     return out
 
 
-def unlisted_verdict(rel: Path, manifest, ref: str) -> Verdict:
-    """An ``error`` verdict (exit 3) for a document file changed since ``ref`` that no entry lists:
-    the gate must not pass what it never checked (issue 15)."""
+def unlisted_verdict(rel: Path, manifest, ref: str | None) -> Verdict:
+    """An ``error`` verdict (exit 3) for a document file that no entry lists, changed since ``ref`` (or, with
+    ``ref`` None, found by a full check): the gate must not pass what it never checked (issue 15)."""
     path = manifest.root / rel
+    where = f"changed since {ref}" if ref is not None else "in the corpus directory"
     return Verdict(name=rel.as_posix(), paths=(str(path),), verdict="error", layout="unlisted",
-                   reason=f"{path}: changed since {ref} but no manifest entry lists it, so nothing checked it; "
+                   reason=f"{path}: {where} but no manifest entry lists it, so nothing checked it; "
                           f"add it with: aligner corpus add {path} --corpus {manifest.root} "
                           "(or list it in an entry's files, or remove it)",
                    error_code=InputError.exit_code, gated="none")

@@ -396,6 +396,25 @@ def test_t4b_gate_ignores_changed_metadata_files(cli, git_corpus):
     assert "0 entries checked" in res.output
 
 
+def test_t4d_a_full_check_fails_on_a_document_no_entry_lists(cli, git_corpus):
+    """Before: `check corpus/` (no --changed-since) never looked at unlisted files: a new.txt beside the
+    listed ones passed ('1 entries checked, 1 ok', exit 0) though nothing checked it (red team, stop 21)."""
+    root, _ = git_corpus
+    write(root / "NOTES.md", "# notes\n")  # metadata and hidden files are not documents
+    write(root / "review" / "x.review.json", "{}\n")
+    write(root / ".hidden" / "draft.txt", "x\n")
+    res = cli("check", root)
+    assert res.exit_code == EXIT_OK, res.output
+    write(root / "sub" / "new.txt", "\n".join(ZH_LINES[::-1]) + "\n")
+    res = cli("check", root, "--json")
+    assert res.exit_code == EXIT_INPUT, res.output
+    names = {(v["name"], v["verdict"], v["layout"]) for v in json.loads(res.output)["verdicts"]}
+    assert ("sub/new.txt", "error", "unlisted") in names and len(names) == 2
+    res = cli("check", root)
+    assert f"{root / 'sub' / 'new.txt'}: in the corpus directory but no manifest entry lists it" in res.output
+    assert cli("check", root, "--id", "zh").exit_code == EXIT_OK  # --id checks the entries named, as before
+
+
 @pytest.mark.parametrize("relative", [False, True], ids=["plain", "diff.relative"])
 def test_t4c_gate_sees_non_ascii_and_odd_file_names(cli, git_corpus, relative):
     """Before: git quoted non-ASCII names ("corpus/\\346\\226\\260.txt"), so a changed Chinese-named
@@ -660,8 +679,10 @@ def test_t8b_symlink_loop_in_a_manifest(cli, tmp_path, loop, canned_batch):
     assert_clean_failure(cli("corpus", "validate", root), EXIT_INPUT, "looped.txt", "symlink loop")
     assert_clean_failure(cli("batch", root, "-o", tmp_path / "out", "-j", "1"), EXIT_INPUT, "symlink loop")
     res = cli("check", root, "--json")
-    (v,) = json.loads(res.output)["verdicts"]
+    verdicts = {v["name"]: v for v in json.loads(res.output)["verdicts"]}
+    v = verdicts["a"]
     assert res.exit_code == EXIT_INPUT and v["verdict"] == "error" and "symlink loop" in v["reason"]
+    assert verdicts["a.en.txt"]["layout"] == "unlisted"  # the pair's English file no entry lists now (T4d)
 
 
 def _deep(n: int = 100_000) -> str:

@@ -154,7 +154,7 @@ def check(
         if corpus_mode:
             if review is not None:
                 raise InputError("--review applies to one document; corpus entries name theirs in the manifest")
-            from ..corpus import changed_entries, load_manifest, unlisted_changes
+            from ..corpus import changed_entries, load_manifest, unlisted_changes, unlisted_files
             from ..gate import unlisted_verdict
 
             manifest = load_manifest(src)
@@ -168,6 +168,8 @@ def check(
                 if not ids:  # a new document no entry lists fails the gate (nothing would check it)
                     unlisted = [unlisted_verdict(r, manifest, changed_since)
                                 for r in unlisted_changes(manifest, changed_since)]
+            elif not ids:  # a full check: every document file of the directory must be some entry's
+                unlisted = [unlisted_verdict(r, manifest, None) for r in unlisted_files(manifest)]
             with progress_bar(not quiet and not as_json) as cb:
                 verdicts = unlisted + check_corpus(manifest, entries, config=cfg, fail_on=fail_on.value,
                                                    progress=cb)
