@@ -23,6 +23,8 @@ from .config import PROGRESS_MIN_SENTENCES, AlignConfig
 from .data import Alignment, Side, Text
 from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
+from .headings import rejoin as rejoin_heads
+from .headings import split as split_heads
 from .inputs import regular_file, same_file
 from .read import pair_languages, read_document, read_whole, side_language, text_of
 from .segment import SEGMENTER_ID, Segmenter, heading_flags, presplit, segment_memo
@@ -210,22 +212,26 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
         timings["embed windows"] = timings.get("embed windows", 0.0) + time.perf_counter() - t
         return out
 
+    # one sentence a line (--presplit): a heading line shares its block with what follows it; segmented
+    # text makes every line a paragraph (a heading is one already) unless extraction broke the lines
+    src_heads = sentence_heads(src) if presplit_input else None
+    tgt_heads = sentence_heads(tgt) if presplit_input else None
     beads, S, T = align_needed(
         S1, T1, fetch, slack=config.window_slack, config=config,
         src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
         src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
-        # one sentence a line (--presplit): a heading line shares its block with what follows it; segmented
-        # text makes every line a paragraph (a heading is one already) unless extraction broke the lines
-        src_heads=sentence_heads(src) if presplit_input else None,
-        tgt_heads=sentence_heads(tgt) if presplit_input else None,
+        src_heads=src_heads, tgt_heads=tgt_heads,
     )
     timings["align"] = time.perf_counter() - t0 - timings.get("embed windows", 0.0)
     t0 = time.perf_counter()
     if progress:
         progress("align", 1, 1)
-    beads = qa_score(src, tgt, beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon, embed=embedder.embed,
-                     progress=(lambda d, t: progress("score", d, t)) if progress else None,
-                     **({"config": qa_config} if qa_config is not None else {}))
+    # a heading the DP joined to the pair after it is scored as a line of its own (aligner.headings)
+    parts = split_heads(beads, src_heads, tgt_heads, S, T) if presplit_input else None
+    scored = qa_score(src, tgt, parts.beads if parts else beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon,
+                      embed=embedder.embed, progress=(lambda d, t: progress("score", d, t)) if progress else None,
+                      **({"config": qa_config} if qa_config is not None else {}))
+    beads = rejoin_heads(beads, parts, scored) if parts else scored
     if layout == "pair" and (qa_config is None or not qa_config.checks or "script" in qa_config.checks):
         from .script import script_flags
 

@@ -1,0 +1,86 @@
+"""Headings the alignment joined to the pair after them, scored as lines of their own.
+
+On ``--presplit`` input the DP joins a heading with no counterpart to the pair
+that follows it (``align``: ``head_attach_cost``): that is where it belongs.
+The score stage would read such a bead as a pair whose source holds content
+the target leaves out (a chapter title makes "第一章　风雪 他走进房间。" / "He walked
+into the room." a 20%-likely omission, a warning), while a heading left out
+of a translation is common and is an info line of its own. So the pipeline
+scores the heading and the rest of the bead apart (``split``), then joins the
+results again (``rejoin``): the bead keeps its ids, takes the rest's score,
+probabilities and flags, and the heading's own flags come first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import numpy as np
+
+from .data import Bead
+
+
+@dataclass(frozen=True)
+class Split:
+    """Beads to score (``beads``) and, for each original bead, the indices of its parts there (``parts``):
+    the leading headings first, the rest last; one index for a bead left whole."""
+
+    beads: tuple[Bead, ...]
+    parts: tuple[tuple[int, ...], ...]
+
+
+def _lead(ids: tuple[int, ...], heads: np.ndarray) -> int:
+    """How many of ``ids`` are leading headings (at least one sentence is left)."""
+    k = 0
+    while k + 1 < len(ids) and heads[ids[k]]:
+        k += 1
+    return k
+
+
+def _facing(ids: tuple[int, ...], heads: np.ndarray) -> bool:
+    """The side starts with a heading or follows one: a heading of the other side faces it (``align``'s rule)."""
+    return bool(heads[ids[0]] or (ids[0] > 0 and heads[ids[0] - 1]))
+
+
+def _score(SW: np.ndarray, TW: np.ndarray, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
+    """Cosine of the windows of ``src`` / ``tgt`` ((K, n, dim) window arrays), clipped to [0, 1], as ``align``."""
+    sv, tv = SW[len(src) - 1, src[0]], TW[len(tgt) - 1, tgt[0]]
+    den = float(np.linalg.norm(sv) * np.linalg.norm(tv)) or 1.0
+    return round(min(1.0, max(0.0, float(sv @ tv) / den)), 6)
+
+
+def split(beads: Sequence[Bead], src_heads, tgt_heads, SW: np.ndarray, TW: np.ndarray) -> Split:
+    """Each two-sided bead whose merged side starts with headings (``src_heads`` / ``tgt_heads``: (n,) bool),
+    facing none on the other side, as its headings (1-0 / 0-1 beads) and the rest (scored from ``SW`` /
+    ``TW``, (K, n, dim) window vectors, L2-normalised); other beads as they are."""
+    sh = np.asarray(src_heads, bool)
+    th = np.asarray(tgt_heads, bool)
+    out: list[Bead] = []
+    parts: list[tuple[int, ...]] = []
+    for b in beads:
+        ks = _lead(b.src_ids, sh) if b.src_ids and b.tgt_ids and not _facing(b.tgt_ids, th) else 0
+        kt = _lead(b.tgt_ids, th) if b.src_ids and b.tgt_ids and not ks and not _facing(b.src_ids, sh) else 0
+        if not (ks or kt):
+            parts.append((len(out),))
+            out.append(b)
+            continue
+        heads = [Bead((i,), ()) for i in b.src_ids[:ks]] + [Bead((), (j,)) for j in b.tgt_ids[:kt]]
+        src, tgt = b.src_ids[ks:], b.tgt_ids[kt:]
+        parts.append(tuple(range(len(out), len(out) + len(heads) + 1)))
+        out += heads + [Bead(src, tgt, _score(SW, TW, src, tgt))]
+    return Split(tuple(out), tuple(parts))
+
+
+def rejoin(beads: Sequence[Bead], sp: Split, scored: Sequence[Bead]) -> list[Bead]:
+    """The original ``beads`` with what the score stage gave their parts (``scored``, in ``sp.beads`` order):
+    a split bead takes the rest's score and probabilities, and its headings' flags before the rest's."""
+    out = []
+    for b, idx in zip(beads, sp.parts):
+        if len(idx) == 1:
+            out.append(scored[idx[0]])
+            continue
+        rest = scored[idx[-1]]
+        flags = tuple(f for k in idx[:-1] for f in scored[k].flags) + rest.flags
+        out.append(replace(rest, src_ids=b.src_ids, tgt_ids=b.tgt_ids, flags=flags))
+    return out

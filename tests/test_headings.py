@@ -1,0 +1,80 @@
+"""Headings joined to the pair after them are scored as lines of their own (``aligner.headings``).
+
+Hand-made beads and window vectors for ``split`` / ``rejoin``; one real run through ``align_texts`` (the
+default encoder, an embedding cache per session) for what a reviewer sees.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.data import Bead, Flag, Severity
+from aligner.headings import rejoin, split
+
+
+def _windows(n: int, seed: int, K: int = 4, dim: int = 8) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    W = rng.normal(size=(K, n, dim)).astype(np.float32)
+    return W / np.linalg.norm(W, axis=2, keepdims=True)
+
+
+def _heads(n: int, *at: int) -> np.ndarray:
+    h = np.zeros(n, bool)
+    h[list(at)] = True
+    return h
+
+
+def test_a_heading_led_side_is_split_and_the_rest_scored_from_its_window():
+    SW, TW = _windows(4, 0), _windows(3, 1)
+    beads = [Bead((0, 1), (0,), 0.2), Bead((2,), (1,), 0.9), Bead((3,), (2,), 0.8)]
+    sp = split(beads, _heads(4, 0), _heads(3), SW, TW)
+    assert [(b.src_ids, b.tgt_ids) for b in sp.beads] == [((0,), ()), ((1,), (0,)), ((2,), (1,)), ((3,), (2,))]
+    assert sp.parts == ((0, 1), (2,), (3,))
+    # expected: the cosine of the window of source 1 alone with target 0, clipped to [0, 1] as align does
+    want = round(min(1.0, max(0.0, float(SW[0, 1] @ TW[0, 0]))), 6)
+    assert sp.beads[1].score == want
+
+
+@pytest.mark.parametrize("s_at, t_at, split_at", [
+    ((0, 1), (), 2),  # a run of two headings: both come off
+    ((0,), (0,), None),  # headings facing each other: likely each other's, left whole
+    ((), (0,), 1),  # a target heading
+    ((1,), (), None),  # a heading that is not first is no leading heading
+])
+def test_which_beads_are_split(s_at, t_at, split_at):
+    SW, TW = _windows(3, 2), _windows(2, 3)
+    bead = Bead((0, 1, 2), (0, 1), 0.5) if split_at != 1 else Bead((0,), (0, 1), 0.5)
+    n, m = (3, 2)
+    sp = split([bead], _heads(n, *s_at), _heads(m, *t_at), SW, TW)
+    if split_at is None:
+        assert sp.beads == (bead,)
+    else:
+        assert len(sp.parts[0]) == split_at + 1
+        assert sp.beads[-1].src_ids and sp.beads[-1].tgt_ids
+
+
+def test_rejoin_keeps_the_ids_takes_the_rests_figures_and_the_headings_flags_first():
+    SW, TW = _windows(3, 4), _windows(2, 5)
+    beads = [Bead((0, 1), (0,), 0.2), Bead((2,), (1,), 0.9)]
+    sp = split(beads, _heads(3, 0), _heads(2), SW, TW)
+    head = Flag("omission", Severity.INFO, "heading ('第一章'): no counterpart")
+    part = Flag("partial", Severity.INFO, "a clause")
+    scored = [Bead((0,), (), None, (head,)), Bead((1,), (0,), 0.87, (part,), 0.01, 0.02), sp.beads[2]]
+    out = rejoin(beads, sp, scored)
+    assert out[0] == Bead((0, 1), (0,), 0.87, (head, part), 0.01, 0.02)
+    assert out[1] == sp.beads[2]
+
+
+def test_a_chapter_title_with_no_english_is_an_info_line_not_a_warning(cache_dir):
+    # before: the joined bead "第一章　风雪 他走进房间。" / "He walked into the room." read as a 20%-likely omission
+    # (partial, warning) with a cosine of 0.39; the title alone was an info line (omission, often left out)
+    import aligner
+
+    al = aligner.align_texts(["第一章\u3000风雪", "他走进房间。", "她笑了。"], ["He walked into the room.", "She laughed."],
+                             cache_dir=cache_dir)
+    first = al.beads[0]
+    assert (first.src_ids, first.tgt_ids) == ((0, 1), (0,))
+    assert all(f.severity == Severity.INFO for f in first.flags), first.flags
+    assert any(f.code == "omission" and "第一章" in f.reason for f in first.flags)
+    assert first.score > 0.7  # the rest's match (USE-m3: 0.87), not the window holding the title (0.39)
