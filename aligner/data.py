@@ -65,6 +65,9 @@ class Side:
     lang: str  # "zh" or "en"
     path: str
     sentences: tuple[Sentence, ...]
+    #: How the text was cut: "lines" (one sentence a line: --presplit, subtitle cues), "rules" / "punkt"
+    #: (``segment.Segmenter``), "" when not said (sentences given as they are). Provenance, not content.
+    cut: str = field(default="", compare=False)
 
     def __len__(self) -> int:
         return len(self.sentences)

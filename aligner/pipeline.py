@@ -56,15 +56,23 @@ def sentence_heads(side: Side) -> np.ndarray:
     return np.array(heading_flags([s.text for s in side.sentences], side.lang), np.bool_)
 
 
-def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=None) -> str:
+def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=None, sides=()) -> str:
     """How an output was made, sacrebleu-style: version, model, segmenter, main parameters.
 
-    The last field names the calibrated QA model's version (``qa:mqm-dev-1``), or ``qa:rules`` when
-    ``qa_config`` (an ``aligner.qa_config.QAConfig``, default when None) turns it off.
+    ``seg``: ``presplit`` when every side was cut one sentence a line, else the segmenter
+    (``zh-rules+en-punkt``), a side that was cut by lines saying so (``zh-lines+en-punkt``: Chinese
+    subtitles beside an English text); ``sides``: the ``Side``s, whose ``cut`` tells. The last field
+    names the calibrated QA model's version (``qa:mqm-dev-1``), or ``qa:rules`` when ``qa_config`` (an
+    ``aligner.qa_config.QAConfig``, default when None) turns it off.
     """
     from .qa_config import QAConfig
 
-    seg = "presplit" if presplit_input else SEGMENTER_ID
+    lines = {s.lang for s in sides if s.cut == "lines"}
+    if presplit_input or (sides and lines == {s.lang for s in sides}):
+        seg = "presplit"
+    else:
+        seg = "+".join(f"{part.split('-')[0]}-lines" if part.split("-")[0] in lines else part
+                       for part in SEGMENTER_ID.split("+"))
     if (qa_config or QAConfig()).calibrated_check:
         from .qa.calibrated import load_model
 
@@ -240,7 +248,7 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
     log.info("timings (s): %s; embedded %d texts, %d from cache",
              {k: round(v, 3) for k, v in timings.items()},
              embedder.stats["embedded"], embedder.stats["cached"])
-    sig = signature(config, embedder.encoder.name, presplit_input, qa_config)
+    sig = signature(config, embedder.encoder.name, presplit_input, qa_config, sides=(src, tgt))
     # sentence vectors, (n, dim) float32 L2-normalised: for the gate's evidence, not written out
     return Alignment(src, tgt, tuple(beads), sig, layout,
                      meta={"timings": timings, "src_vecs": S[0], "tgt_vecs": T[0]})

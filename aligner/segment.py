@@ -111,7 +111,8 @@ class Segmenter:
         for pi, para in enumerate(text.paragraphs):
             for piece, line in self._pieces_with_lines(para, text.lang):
                 sents.append(Sentence(id=len(sents), text=piece, para=pi, line=line))
-        return Side(lang=text.lang, path=text.path, sentences=tuple(sents))
+        return Side(lang=text.lang, path=text.path, sentences=tuple(sents),
+                    cut="rules" if text.lang == "zh" else "punkt")
 
     def _pieces_with_lines(self, para: Paragraph, lang: str):
         pos = 0
@@ -200,7 +201,7 @@ def presplit(text: Text) -> Side:
             prev_line = no
             if line.strip():
                 sents.append(Sentence(id=len(sents), text=line.strip(), para=block, line=no))
-    return Side(lang=text.lang, path=text.path, sentences=tuple(sents))
+    return Side(lang=text.lang, path=text.path, sentences=tuple(sents), cut="lines")
 
 
 #: A heading is at most this many non-space characters (Chinese) / words (English):

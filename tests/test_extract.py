@@ -388,6 +388,25 @@ def test_subtitle_with_text_file_segments_the_text_only(tmp_path):
     loaded = load_sides([write(tmp_path / "zh.srt", SRT_ZH), en])
     assert not loaded.presplit
     assert len(loaded.src) == 2 and len(loaded.tgt) == 2
+    assert (loaded.src.cut, loaded.tgt.cut) == ("lines", "punkt")
+
+
+@pytest.mark.parametrize("sides, presplit_flag, seg", [
+    # the red team (stop 23): a subtitle side beside a text said "seg:zh-rules+en-punkt", as if segmented
+    ((("zh", "lines"), ("en", "punkt")), False, "seg:zh-lines+en-punkt"),
+    ((("en", "lines"), ("zh", "rules")), False, "seg:zh-rules+en-lines"),
+    ((("zh", "lines"), ("en", "lines")), False, "seg:presplit"),
+    ((("zh", "rules"), ("en", "punkt")), False, "seg:zh-rules+en-punkt"),
+    ((("zh", ""), ("en", "")), True, "seg:presplit"),  # align_texts: sentences as given, --presplit rules
+])
+def test_the_signature_says_how_each_side_was_cut(sides, presplit_flag, seg):
+    from aligner.config import AlignConfig
+    from aligner.data import Side
+    from aligner.pipeline import signature
+
+    got = signature(AlignConfig(), "use-m3", presplit_flag,
+                    sides=tuple(Side(lang, "x", (), cut) for lang, cut in sides))
+    assert f"|{seg}|" in got
 
 
 # ---------------------------------------------------------------------------

@@ -67,12 +67,12 @@ def test_rejoin_keeps_the_ids_takes_the_rests_figures_and_the_headings_flags_fir
 
 
 def test_a_chapter_title_with_no_english_is_an_info_line_not_a_warning(cache_dir):
-    # before: the joined bead "第一章　风雪 他走进房间。" / "He walked into the room." read as a 20%-likely omission
-    # (partial, warning) with a cosine of 0.39; the title alone was an info line (omission, often left out)
+    # before: the joined bead "第一章　风雪 他走进房间。" / "He walked into the room." read as a 20%-likely
+    # omission (partial, warning) with a cosine of 0.39; the title alone was an info line (often left out)
     import aligner
 
-    al = aligner.align_texts(["第一章\u3000风雪", "他走进房间。", "她笑了。"], ["He walked into the room.", "She laughed."],
-                             cache_dir=cache_dir)
+    al = aligner.align_texts(["第一章\u3000风雪", "他走进房间。", "她笑了。"],
+                             ["He walked into the room.", "She laughed."], cache_dir=cache_dir)
     first = al.beads[0]
     assert (first.src_ids, first.tgt_ids) == ((0, 1), (0,))
     assert all(f.severity == Severity.INFO for f in first.flags), first.flags
