@@ -31,6 +31,11 @@ _FULL_NAME = re.compile(r"\b(?=([A-Z][a-z]+)[ \-]([A-Z][a-z]+)\b)")  # overlappi
 _GLUED = set("和与及跟同对向给被把让在")
 #: A Chinese name and an English name unrendered side by side in this many beads are each other's rendering.
 SWAP_REPEATS = 2
+#: Consonant-skeleton match of a Chinese name with two or three adjacent English syllables read as one (the
+#: looser 0.75 of single words took Liu Jianchao for 李克强; Cantonese and Wade-Giles names score 0.89-1.0).
+RUN_RATIO = 0.85
+#: English words this long or longer (Information, Political) are not taken for the sound of a Chinese name.
+LONG_WORD = 8
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic)s?$")
 _ROMAN = re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII)$")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -114,6 +119,23 @@ def _learn_transliterations(texts: list[_BeadText], lexicon: Lexicon, names: set
     return {w: cs for w, cs in out.items() if all(len(owners[c]) == 1 for c in cs)}
 
 
+def _syllable_runs(en: str, vocab) -> list[str]:
+    """Two or three adjacent syllables of the capitalised runs of ``en``, a name read aloud in any romanisation
+    (Chan Chi-chuen, Yen Chi Tan): a Chinese name is matched by the sound of the whole, not word by word. English
+    words of five letters or more (Premier, Secretary) break a run: a title is no part of the name's sound."""
+    out = []
+    for m in re.finditer(r"[A-Z][a-z]+(?:(?: [A-Z]|-[A-Za-z])[a-z]*)+", en):
+        parts = re.split(r"[ \-]", m.group(0))
+        run: list[list[str]] = [[]]
+        for p in parts:
+            if len(p) >= 5 and p.lower() in vocab:
+                run.append([])
+            else:
+                run[-1].append(p)
+        out += ["".join(r[i:i + n]) for r in run for n in (2, 3) for i in range(len(r) - n + 1)]
+    return out
+
+
 def _present_latin(token: str, text: str) -> bool:
     t = token.replace(".", "").lower()
     hay = re.sub(r"[.\u00a0]", "", text).lower()
@@ -128,7 +150,7 @@ class _Entities:
         en_names = {w for t in texts for w in _names_in(t.en) if not _DEMONYM.search(w)}
         self.name_map: dict[str, frozenset[str]] = _learn_transliterations(texts, lexicon, en_names)
         self._swaps: dict[_BeadText, tuple[list[str], list[str]]] = {}
-        self._spellings: dict[str, frozenset[str]] = {}
+        self._spelled: dict[str, frozenset[str]] = {}  # ``_spelled_in``: Chinese text -> pinyin of its 1-3 characters
         self.consistent: frozenset[tuple[str, str]] = frozenset()
         if self.name_map:
             log.debug("learned transliterations: %s", {w: sorted(c) for w, c in self.name_map.items()})
@@ -241,13 +263,20 @@ class _Entities:
             pinyin_names = [x for pair in _FULL_NAME.findall(bt.en)
                             if all(self._is_pinyin(x) and not self._spelled_in(x, bt.zh) for x in pair)
                             for x in pair]
-            en_left = self._unrendered_english(bt) if _names_in(bt.en) else []  # English first: cheaper than jieba
+            # English first: cheaper than jieba; a name opening a sentence counts too ("Lavrov, Russia's deputy
+            # foreign minister, said"): a common word there is English vocabulary, left out either way
+            en_left = self._unrendered_english(bt, initial=True) if _CAP_WORD.search(bt.en) else []
             en_left += [x for x in dict.fromkeys(pinyin_names) if x not in en_left]
             # a name whose sound is unknown (no pinyin for a character) cannot be told unrendered; without a pinyin
             # name in the English only transliterations count, so jieba's tagging is needed only where there are
             may = en_left and (pinyin_names or _TRANSLIT_RUN.search(bt.zh))
-            zh_left = [y for y in self._unrendered_persons(bt, by_names=True) if self.lexicon.pinyin(y)] if may else []
-            if zh_left:  # spelled in the English, syllables apart or hyphenated (宝钗素 ~ Bao-chai): rendered
+            zh_left = [y for y in self._unrendered_persons(bt) if self.lexicon.pinyin(y)] if may else []
+            if zh_left:  # a short name and its transliteration (Amy 艾米, Abiy 阿比, Meir 梅厄): too few consonants
+                # for a ratio, the same ones are a rendering
+                alike = [(y, w) for y in zh_left for w in en_left if self._short_alike(w, y)]
+                zh_left = [y for y in zh_left if y not in {a for a, _ in alike}]
+                en_left = [w for w in en_left if w not in {b for _, b in alike}]
+            if zh_left:  # spelled in the English with its syllables apart or hyphenated (宝钗素 ~ Bao-chai): rendered
                 en_flat = re.sub(r"[^a-z]", "", bt.en.lower())
                 zh_left = [y for y in zh_left
                            if not any(len(f) >= 6 and f in en_flat
@@ -293,22 +322,20 @@ class _Entities:
         en_out = [w for w in en_left if not (m.keys(w) & zh_keys)]
         return en_out, zh_out
 
+    def _short_alike(self, word: str, name: str) -> bool:
+        """Whether Chinese ``name``'s consonants, one or two classes, are English ``word``'s (艾米 ~ Amy, 梅厄 ~ Meir)."""
+        py = self.lexicon.pinyin(name)
+        sc = _skeleton_pinyin(py) if py else ""
+        return 0 < len(sc) <= 2 and sc in _en_skeletons(word, 1)
+
     def _spelled_in(self, word: str, zh: str) -> bool:
         """Whether ``word`` is the toneless pinyin of 1-3 characters of ``zh`` (Li ~ 李, Qiyao ~ 琦瑶)."""
-        got = self._spellings.get(zh)
-        if got is None:  # every 1-3 character spelling of the text (starting at a Han character), once per text
-            cp = self.lexicon.char_pinyin
-            syl = [_flat(cp[c]) if c in cp else None for c in zh]
-            out = set()
-            for i, f in enumerate(syl):
-                if f is None or not _HAN.match(zh[i]):
-                    continue
-                for k in range(i, min(i + 3, len(syl))):
-                    if syl[k] is None:
-                        break
-                    out.add("".join(syl[i:k + 1]))
-            got = self._spellings[zh] = frozenset(out)
-        return word.lower() in got
+        spelled = self._spelled.get(zh)
+        if spelled is None:  # once per text: a bead naming hundreds would redo this for each name
+            spelled = self._spelled[zh] = frozenset(
+                _flat(self.lexicon.pinyin(zh[i:i + n])) for n in (1, 2, 3) for i in range(len(zh) - n + 1)
+                if _HAN.match(zh[i]))
+        return word.lower() in spelled
 
     def _is_pinyin(self, word: str) -> bool:
         """Whether ``word`` spells one to three pinyin syllables (Li, Keqiang; not Yasutoshi)."""
@@ -325,8 +352,9 @@ class _Entities:
         """Chinese renderings of English name ``w``: learned in this document, or CC-CEDICT's."""
         return self.name_map.get(w, frozenset()) | self.lexicon.person_names.get(w, frozenset())
 
-    def _unrendered_english(self, bt: _BeadText) -> list[str]:
-        """Names of the English (not sentence-initial, not a country or capital) that nothing in the Chinese renders.
+    def _unrendered_english(self, bt: _BeadText, initial: bool = False) -> list[str]:
+        """Names of the English (not a country or capital; not sentence-initial unless ``initial``) that nothing in
+        the Chinese renders.
 
         Rendered: a learned or CC-CEDICT rendering in the Chinese, its spelling
         as the toneless pinyin of 2-3 characters there, or its consonant
@@ -334,21 +362,25 @@ class _Entities:
         """
         bare = self.lexicon.bare_names
         out = []
-        spans = [py for py in map(self.lexicon.pinyin, _translit_spans(bt.zh)) if py]
-        for w in dict.fromkeys(_names_in(bt.en)):
-            if w in bare or _DEMONYM.search(w) or w in _STOP_CAPS or w.lower() in self.lexicon.english_vocab:
+        spans = {_skeleton_pinyin(py) for py in map(self.lexicon.pinyin, _translit_spans(bt.zh)) if py}
+        names = _names_in(bt.en)
+        for w in dict.fromkeys(_CAP_WORD.findall(bt.en) if initial else names):
+            if w in bare or _DEMONYM.search(w) or w in _STOP_CAPS or len(w) < 3 \
+                    or w.lower() in self.lexicon.english_vocab:
                 continue
+            if w not in names and self.lexicon.matcher.keys(w) & self.lexicon.english_vocab:
+                continue  # opening a sentence, a word whose stem is English (Thankfully) is no name
             if any(c in bt.zh for c in self._renderings(w)):
                 continue
             if self._spelled_in(w, bt.zh):
                 continue
             sws = _en_skeletons(w, 2)
-            if any(_skeleton_ratio(sws, _skeleton_pinyin(py)) >= 0.75 for py in spans):
+            if any(_skeleton_ratio(sws, sc) >= 0.75 for sc in spans):
                 continue
             out.append(w)
         return out
 
-    def _unrendered_persons(self, bt: _BeadText, by_names: bool = False) -> list[str]:
+    def _unrendered_persons(self, bt: _BeadText) -> list[str]:
         """Person names of the Chinese (jieba's nr/nrt tags, adjacent ones joined) that no English name renders.
 
         Rendered: a learned or CC-CEDICT rendering of a capitalised English word
@@ -367,13 +399,14 @@ class _Entities:
                 cur = ""
         if not names:
             return []
-        vocab = self.lexicon.english_vocab
         words = set(_CAP_WORD.findall(bt.en))
         joined = {_flat(m.group(0)) for m in re.finditer(r"[A-Z][a-z]+(?:[ \-][A-Z][a-z]+)+", bt.en)}
         shown = set().union(*map(self._renderings, words))
-        # ``by_names`` (a swap is claimed): by sound, only a name renders a name, not a word ("Information",
-        # nfmsn, would render 穆欣, msn)
-        skels = set().union(*(_en_skeletons(w, 2) for w in words if not (by_names and w.lower() in vocab)))
+        # a long English word in title case (Centre for Political Information) sounds like no name: Information's
+        # n-f-m-s-n took 穆欣 (Mukhin) for rendered where the English said Medvedev
+        vocab = self.lexicon.english_vocab
+        skels = set().union(*(_en_skeletons(w, 2) for w in words if len(w) < LONG_WORD or w.lower() not in vocab))
+        run_skels = set().union(*(_en_skeletons(r, 2) for r in _syllable_runs(bt.en, self.lexicon.english_vocab)))
         out = []
         common = self.lexicon.common_words
         lower = {w.lower() for w in words}
@@ -382,9 +415,10 @@ class _Entities:
                     or any(c in y or y in c for c in shown) or len(y) > 5:
                 continue
             m = _ZH_TITLE.search(y)
-            if m:  # 程先生 "Mr Cheng", 林兄: a form of address; the surname may be all the English keeps
-                sur = self.lexicon.pinyin(y[:m.start()]) if m.start() else None
-                if not m.start() or (sur and _flat(sur) in lower):
+            if m:  # 程先生 "Mr Cheng", 林兄: a form of address; the surname may be all the English keeps, and a
+                # familiar form (凤姐) keeps one syllable of the given name the English spells (Xifeng)
+                sur = _flat(self.lexicon.pinyin(y[:m.start()])) if m.start() else ""
+                if not m.start() or (sur and any(x == sur or x.endswith(sur) or x.startswith(sur) for x in lower)):
                     continue
             py = self.lexicon.pinyin(y)
             flat = _flat(py)
@@ -393,6 +427,8 @@ class _Entities:
                 continue
             sc = _skeleton_pinyin(py) if py else ""
             if sc and _skeleton_ratio(skels, sc) >= 0.75:
+                continue
+            if sc and _skeleton_ratio(run_skels, sc) >= RUN_RATIO:  # Chan Chi-chuen ~ 陈志全 (Cantonese), Yen Chi Tan
                 continue
             out.append(y)
         return out
