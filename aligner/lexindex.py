@@ -30,7 +30,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 #: ``Lexicon`` attributes (cached properties) taken from the index.
-TABLES = ("acronyms", "person_names", "bare_names", "english_vocab", "common_words", "char_pinyin", "surnames")
+TABLES = ("acronyms", "person_names", "bare_names", "english_vocab", "common_words", "char_pinyin", "surnames",
+          "bare_phrases")
 #: Bump when the pickled layout changes.
 INDEX_FORMAT = 1
 

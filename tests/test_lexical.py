@@ -210,6 +210,9 @@ _LI_EN = "{}, a senior researcher at the Chinese Academy of Social Sciences, bel
     (_LI_ZH + "双方难以改善。", _LI_EN.format("Wang Yi"), False),
     # MAC-Test 010: 二人 "the two" is tagged as a name, but no Chinese name starts with 二
     ("二人一同出去了。", "Jia Qiang and Jia Rong went out together.", False),
+    # red team (stop 24): "Hong Kong" spells two pinyin syllables; CC-CEDICT knows it as a bare name, no person
+    ("李克强总理在港会见了各界人士。", "The premier met people from all walks of life in Hong Kong.", False),
+    ("李克强总理在港会见了各界人士。", "Premier Wang Yang met people from all walks of life in Hong Kong.", True),
 ])
 def test_a_name_replaced_by_another_is_a_warning(zh, en, swap, cedict):
     # issue 18: a Chinese person name whose rendering is missing in its pair's English, where the English has

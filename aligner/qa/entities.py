@@ -260,8 +260,9 @@ class _Entities:
         got = self._swaps.get(bt)
         if got is None:
             got = ([], [])
-            pinyin_names = [x for pair in _FULL_NAME.findall(bt.en)
-                            if all(self._is_pinyin(x) and not self._spelled_in(x, bt.zh) for x in pair)
+            places = self.lexicon.bare_phrases  # "Hong Kong" spells two pinyin syllables and is no person
+            pinyin_names = [x for pair in _FULL_NAME.findall(bt.en) if " ".join(pair) not in places
+                            and all(self._is_pinyin(x) and not self._spelled_in(x, bt.zh) for x in pair)
                             for x in pair]
             # English first: cheaper than jieba; a name opening a sentence counts too ("Lavrov, Russia's deputy
             # foreign minister, said"): a common word there is English vocabulary, left out either way

@@ -127,6 +127,14 @@ class Lexicon:
                          and re.fullmatch(r"[A-Z][a-z]+", e["definitions"][0].strip()))
 
     @cached_property
+    def bare_phrases(self) -> frozenset[str]:
+        """Two- or three-word names a CC-CEDICT proper-noun entry glosses with those words alone ("Hong Kong",
+        "New York", "Agatha Christie"; a living person's entry has dates): known names, 14 of them pinyin."""
+        return frozenset(e["definitions"][0].strip() for e in self._entries
+                         if e["pinyin"][:1].isupper() and e["definitions"]
+                         and re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}", e["definitions"][0].strip()))
+
+    @cached_property
     def english_vocab(self) -> frozenset[str]:
         """Lower-case English words of CC-CEDICT's glosses: "History", "Town", "Helmsman" are words, not names."""
         out: set[str] = set()
