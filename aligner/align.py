@@ -458,19 +458,22 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, lo, hi,
     return _traceback(BP, row_start, lo, ta, tb, n, m)
 
 
+def bead_score(SW: np.ndarray, TW: np.ndarray, i: int, a: int, j: int, b: int) -> float:
+    """A bead's score: the cosine of source sentences ``i .. i+a-1`` with target ``j .. j+b-1`` ((K, n, dim)
+    window arrays; a side wider than K is the sum of its sentence vectors), clipped to [0, 1], 6 decimals."""
+    sv = SW[a - 1, i] if SW.shape[0] >= a else SW[0, i:i + a].sum(0)
+    tv = TW[b - 1, j] if TW.shape[0] >= b else TW[0, j:j + b].sum(0)
+    den = float(np.linalg.norm(sv) * np.linalg.norm(tv)) or 1.0
+    return round(min(1.0, max(0.0, float(sv @ tv) / den)), 6)
+
+
 def _to_beads(shapes, SW, TW) -> list[Bead]:
     out: list[Bead] = []
     i = j = 0
     for a, b in shapes:
         src = tuple(range(i, i + a))
         tgt = tuple(range(j, j + b))
-        score = None
-        if a and b:
-            sv = SW[a - 1, i] if SW.shape[0] >= a else SW[0, i:i + a].sum(0)
-            tv = TW[b - 1, j] if TW.shape[0] >= b else TW[0, j:j + b].sum(0)
-            den = float(np.linalg.norm(sv) * np.linalg.norm(tv)) or 1.0
-            score = round(min(1.0, max(0.0, float(sv @ tv) / den)), 6)
-        out.append(Bead(src, tgt, score))
+        out.append(Bead(src, tgt, bead_score(SW, TW, i, a, j, b) if a and b else None))
         i += a
         j += b
     return out

@@ -18,6 +18,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .align import bead_score
 from .data import Bead
 
 
@@ -43,13 +44,6 @@ def _facing(ids: tuple[int, ...], heads: np.ndarray) -> bool:
     return bool(heads[ids[0]] or (ids[0] > 0 and heads[ids[0] - 1]))
 
 
-def _score(SW: np.ndarray, TW: np.ndarray, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
-    """Cosine of the windows of ``src`` / ``tgt`` ((K, n, dim) window arrays), clipped to [0, 1], as ``align``."""
-    sv, tv = SW[len(src) - 1, src[0]], TW[len(tgt) - 1, tgt[0]]
-    den = float(np.linalg.norm(sv) * np.linalg.norm(tv)) or 1.0
-    return round(min(1.0, max(0.0, float(sv @ tv) / den)), 6)
-
-
 def split(beads: Sequence[Bead], src_heads, tgt_heads, SW: np.ndarray, TW: np.ndarray) -> Split:
     """Each two-sided bead whose merged side starts with headings (``src_heads`` / ``tgt_heads``: (n,) bool),
     facing none on the other side, as its headings (1-0 / 0-1 beads) and the rest (scored from ``SW`` /
@@ -68,7 +62,7 @@ def split(beads: Sequence[Bead], src_heads, tgt_heads, SW: np.ndarray, TW: np.nd
         heads = [Bead((i,), ()) for i in b.src_ids[:ks]] + [Bead((), (j,)) for j in b.tgt_ids[:kt]]
         src, tgt = b.src_ids[ks:], b.tgt_ids[kt:]
         parts.append(tuple(range(len(out), len(out) + len(heads) + 1)))
-        out += heads + [Bead(src, tgt, _score(SW, TW, src, tgt))]
+        out += heads + [Bead(src, tgt, bead_score(SW, TW, src[0], len(src), tgt[0], len(tgt)))]
     return Split(tuple(out), tuple(parts))
 
 
