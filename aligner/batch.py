@@ -41,6 +41,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -301,6 +302,26 @@ def _watch_parent(parent: int) -> None:
             os._exit(EXIT_ORPHANED)
 
 
+class _OrphanQuiet:
+    """A worker's stderr that writes nothing once the worker is an orphan.
+
+    A worker that finishes an entry just after its parent was killed fails to send the result back
+    (BrokenPipeError) and multiprocessing prints that traceback before the parent watch exits the
+    process: nobody reads it, and on the user's terminal it reads like a crash of ``aligner``.
+    """
+
+    def __init__(self, stream, parent: int) -> None:
+        self._stream, self._parent = stream, parent
+
+    def write(self, text: str) -> int:
+        if os.getppid() != self._parent:
+            return len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def _init_worker(config: AlignConfig, threads: int | None, log_level: int, parent: int | None = None) -> None:
     global _EMBEDDER
     # Ctrl-C goes to the whole process group: the parent cancels and terminates; no traceback from here.
@@ -310,6 +331,7 @@ def _init_worker(config: AlignConfig, threads: int | None, log_level: int, paren
     if parent is not None:
         if os.getppid() != parent:
             os._exit(EXIT_ORPHANED)
+        sys.stderr = _OrphanQuiet(sys.stderr, parent)  # before logging binds its handler to it
         threading.Thread(target=_watch_parent, args=(parent,), name="aligner-parent-watch", daemon=True).start()
     logging.basicConfig(level=log_level, format="aligner: %(levelname)s: %(message)s")
     _EMBEDDER = _make_embedder(config, threads)

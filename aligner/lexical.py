@@ -44,6 +44,8 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 #: Capitalised pairs written as one name: "Wang Qiyao", "Bao-yu".
 _NAME_PAIR = re.compile(r"\b[A-Z][a-z]+(?:-[a-z]+|[ \u00a0-][A-Z][a-z]+)")
+#: "US" / "U.S." as written: the country (CC-CEDICT's 美国 "USA"), not the pronoun "us", a stopword.
+_US = re.compile(r"(?<![A-Za-z.])U\.?S\.?(?![A-Za-z])")
 #: Stems longer than this also match by their first letters: europ(e) ~ european, nation ~ nationwid(e).
 PREFIX = 5
 #: Longest Chinese word looked up when splitting an out-of-dictionary token.
@@ -146,6 +148,8 @@ class Matcher:
             if len(w) > 1 and w not in STOPWORDS:
                 st = stem(w)
                 out.setdefault(st, frozenset([st, st[:PREFIX]]) if len(st) > PREFIX else frozenset([st]))
+        if _US.search(text):
+            out.setdefault("usa", frozenset(["usa"]))
         return out
 
     def _stems(self, text: str) -> set[str]:

@@ -95,6 +95,10 @@ CALIBRATED_CHECK = True
 #: is at least this on both sides: the 235 training documents ranged from 0.45 (Chinese) and 0.35 (English)
 #: up; below 0.2 the dictionary does not know the text and the model would be outside what it was fitted on.
 CALIBRATED_MIN_COVERAGE = 0.2
+#: A dictionary-unmatched word counts as rendered when its vector is this close to an unmatched word of the other
+#: side (aligner/qa/softmatch.py; bench/qa_mqm_fit.py CV on the MQM dev half, 0.45-0.6 tried: 0.55 ranked omissions
+#: best and caught the most clause-size omissions at warning).
+SOFT_MATCH_MIN_COS = 0.55
 
 # --- number_mismatch ---------------------------------------------------------------------
 #: A numeral unmatched in this many beads of a document (and in twice as many as it matches) is a name there (茅十八).
@@ -147,6 +151,7 @@ class QAConfig:
     clause_info: tuple[float, float] = CLAUSE_INFO
     calibrated_check: bool = CALIBRATED_CHECK
     calibrated_min_coverage: float = CALIBRATED_MIN_COVERAGE
+    soft_match_min_cos: float = SOFT_MATCH_MIN_COS
     number_name_beads: int = NUMBER_NAME_BEADS
     untranslated_share: float = UNTRANSLATED_SHARE
     untranslated_min_letters: int = UNTRANSLATED_MIN_LETTERS

@@ -231,3 +231,19 @@ def up_to_date_file(tsv: Path) -> bool:
 
     stamp = json.loads(stamp_path(tsv).read_text(encoding="utf-8"))
     return hashlib.sha256(tsv.read_bytes()).hexdigest() == stamp["output_sha256"]
+
+
+@pytest.mark.parametrize("parent_is_alive, written", [
+    (True, "a worker's message\n"),  # our parent is the batch process: stderr as usual
+    (False, ""),  # orphaned (the batch process was SIGKILLed): a failed send's traceback reaches no one
+])
+def test_an_orphaned_worker_writes_nothing_to_stderr(parent_is_alive, written):
+    import io
+
+    from aligner.batch import _OrphanQuiet
+
+    buf = io.StringIO()
+    err = _OrphanQuiet(buf, os.getppid() if parent_is_alive else os.getppid() + 10_000_000)
+    assert err.write("a worker's message\n") == len("a worker's message\n")
+    err.flush()  # the rest of the stream's interface passes through
+    assert buf.getvalue() == written

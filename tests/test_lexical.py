@@ -51,6 +51,12 @@ def test_gloss_stems_drop_classifiers_and_function_words():
     ("手枪", "He spun the cylinder of his pistols.", [True]),  # stems: pistols -> pistol
     ("欧洲专家", "a renowned expert on European studies", [True, True]),  # seed 000 zh 14 / en 0: Europe ~ European
     ("其余", "He had a dozen stars.", [False]),
+    # seed 004 pair 24: "a professor at Hamilton College in the US" (a reason quoted 美国 as unrendered)
+    ("美国", "a professor at Hamilton College in the US, said", [True]),
+    ("美国", "the U.S. economy", [True]),
+    ("美国", "US-China talks", [True]),
+    ("美国", "Let us talk.", [False]),  # the pronoun
+    ("美国", "a USB cable", [False]),
 ])
 def test_words_matched_in_english(zh, en, expect):
     assert matched(M.words(zh), M.keys(en)) == expect

@@ -110,8 +110,13 @@ def _shorten(text: str, n: int = 36) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def evidence_words(pair: BeadPair, zh_side: bool, matcher, limit: int = 5) -> list[str]:
-    """Up to ``limit`` content words of one side with no rendering on the other, in order (for a reason)."""
+def evidence_words(pair: BeadPair, zh_side: bool, matcher, limit: int = 5, soft=None) -> list[str]:
+    """Up to ``limit`` content words of one side with no rendering on the other, in order (for a reason).
+
+    ``soft``: the pair's ``softmatch.SoftMatch``; words the encoder pairs with the other side are left out.
+    """
+    if soft is not None:
+        return list(soft.zh_unrendered if zh_side else soft.en_unrendered)[:limit]
     if zh_side:
         keys = matcher.keys(pair.en)
         return list(dict.fromkeys(w.text for w in matcher.words(pair.zh) if not w.name and not (w.keys & keys)))[:limit]
@@ -137,18 +142,19 @@ def unrendered_clause(text: str, lang: str, other_keys: frozenset[str], matcher)
 
 
 def reason(p: float, pair: BeadPair, zh_side: bool, original: str, clause: str | None, matcher,
-           len_factor: float) -> str:
+           len_factor: float, soft=None) -> str:
     """The one-line reason of a calibrated flag: the probability, and the clause or words it is about.
 
     ``original``: the side's text as written (quoted words are taken from it where they occur, so a
     reviewer's search finds them); ``clause``: the clause the evidence points at, if any;
-    ``len_factor``: how many times shorter than usual the other side is (1 = usual).
+    ``len_factor``: how many times shorter than usual the other side is (1 = usual); ``soft``: the pair's
+    ``softmatch.SoftMatch`` (words the encoder pairs are not quoted as unrendered).
     """
     lang, other = ("Chinese", "English") if zh_side else ("English", "Chinese")
     parts = [f"{p:.0%} likely that the {lang} has content the {other} leaves out"]
     if clause:
         parts.append(f"clause '{_shorten(clause)}' seems to have no {other} counterpart")
-    words = evidence_words(pair, zh_side, matcher)
+    words = evidence_words(pair, zh_side, matcher, soft=soft)
     if words:
         if zh_side:
             words = [w if w in original else _original_form(w, original) for w in words]
@@ -270,7 +276,7 @@ def calibrated_flags(ctx, model: DivergenceModel | None = None) -> Calibrated:
             if clause and is_zh:
                 clause = _original_form(clause, original)
             why = reason(p, pair, is_zh, original, clause, matcher,
-                         length_factor(float(ev.len_z[row]), ev.len_sd, is_zh))
+                         length_factor(float(ev.len_z[row]), ev.len_sd, is_zh), soft=ctx.soft[row])
             flags.setdefault(k, []).append(Flag(code, Severity(sev), why))
     return Calibrated(flags, p_om, p_add)
 

@@ -92,6 +92,17 @@ class QAContext:
         return out
 
 
+    @cached_property
+    def soft(self) -> list:
+        """Each two-sided bead's dictionary-unmatched words and those the encoder pairs (``softmatch.SoftMatch``),
+        in ``two`` order; nothing soft-matched without ``embed``. Computed once, for the calibrated model's
+        features and its reasons alike."""
+        from .softmatch import soft_matches
+
+        pairs = [(self.texts[k].zh, self.texts[k].en) for k in self.two]
+        return soft_matches(pairs, self.lexicon.matcher, self.embed, self.config.soft_match_min_cos)
+
+
 def _bead_texts(src: Side, tgt: Side, beads: Sequence[Bead]) -> tuple[_BeadText, ...]:
     """Each bead's source and target text (sentences joined; no space for Chinese), Chinese also in Simplified."""
     sep_s = "" if src.lang == "zh" else " "

@@ -21,6 +21,10 @@ reverse), the features are:
 * ``miss``, ``clause_miss``: unrendered content words (log1p of the count),
   and the largest share of the bead's content words that sit unrendered in one
   clause (a clause with no counterpart);
+* ``soft_miss``: of the unrendered words, those the encoder does not pair with
+  an unrendered word of the other side either (log1p of the count;
+  ``aligner.qa.softmatch``: a synonym or paraphrase the dictionary lacks is
+  not a missing word);
 * ``gain``, ``gain_pos``: the clause leave-out rise in cosine
   (``aligner.clauses``), and its positive part (a fall is no evidence either
   way; in CV it lifts clause-size omissions at warning 47.8% -> 52.2%);
@@ -46,13 +50,15 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..clauses import LeaveOut, leave_out, split_clauses
+from ..qa_config import SOFT_MATCH_MIN_COS
+from .softmatch import SoftMatch, soft_matches
 
 #: ``embed(texts, lang)`` -> (len(texts), dim) float32, L2-normalised.
 Embed = Callable[[Sequence[str], str], np.ndarray]
 
 #: Feature names of one side, in the model's column order.
 SIDE_FEATURES = ("cos", "cos_z", "len_z", "cov", "cov_dev", "miss", "clause_miss", "gain", "gain_pos", "nums",
-                 "clauses", "open_end", "bracket", "words")
+                 "clauses", "open_end", "bracket", "words", "soft_miss")
 #: Document-level features shared by both sides (what kind of text this is).
 DOC_FEATURES = ("doc_cos", "doc_len_sd")
 #: Gain given to a side with fewer than two clauses (nothing to leave out), as the clause check does.
@@ -145,6 +151,7 @@ def features(
     leave_outs: tuple[Sequence[LeaveOut | None], Sequence[LeaveOut | None]] | None = None,
     min_share: float = 0.15,
     numbers=None,
+    soft: Sequence[SoftMatch] | None = None,
 ) -> dict[str, np.ndarray]:
     """Feature matrices of the two-sided beads, ``{"zh": (n, len(SIDE_FEATURES) + len(DOC_FEATURES)), "en": ...}``.
 
@@ -155,7 +162,8 @@ def features(
     ``aligner.lexical.Matcher``; ``embed``: the encoder function, for the
     clause leave-outs (None: gain is ``NO_CLAUSE_GAIN`` throughout), or the
     leave-outs already computed, ``(Chinese side, English side)``; ``numbers``: ``extract_numbers`` or a
-    memo of it (``QAContext.numbers``). All float64; see the module docstring for each column.
+    memo of it (``QAContext.numbers``); ``soft``: each pair's ``softmatch.SoftMatch`` (None: worked out here with
+    ``embed``, or nothing soft-matched without it). All float64; see the module docstring for each column.
     """
     n = len(pairs)
     cos = np.asarray(cos, float)
@@ -168,6 +176,8 @@ def features(
             lz = le = [None] * n
     else:
         lz, le = leave_outs
+    if soft is None:
+        soft = soft_matches([(p.zh, p.en) for p in pairs], matcher, embed, SOFT_MATCH_MIN_COS)
     cmed, csd = _robust(cos)
     csd = max(csd, 0.03)
 
@@ -190,6 +200,8 @@ def features(
             cols[s]["nums"][k] = math.log1p(nums)
             cols[s]["gain"][k] = g.gain if g is not None else NO_CLAUSE_GAIN
             cols[s]["gain_pos"][k] = max(cols[s]["gain"][k], 0.0)
+        cols["zh"]["soft_miss"][k] = math.log1p(len(soft[k].zh_unrendered))
+        cols["en"]["soft_miss"][k] = math.log1p(len(soft[k].en_unrendered))
         ncl["zh"][k], ncl["en"][k] = _clauses(p.zh, "zh"), _clauses(p.en, "en")
         cols["zh"]["open_end"][k] = float(_ends(p.zh) and not _ends(p.en))
         cols["en"]["open_end"][k] = float(_ends(p.en) and not _ends(p.zh))
@@ -268,5 +280,5 @@ def evidence(ctx) -> Evidence:
     len_z = z if src.lang == "zh" else -z
     lz, le = ctx.leave_outs["zh"], ctx.leave_outs["en"]  # shared with the clause check
     X = features(pairs, cos, len_z, float(ctx.sd), ctx.lexicon.matcher, None, leave_outs=(lz, le),
-                 numbers=ctx.numbers)
+                 numbers=ctx.numbers, soft=ctx.soft)
     return Evidence(two, pairs, X, len_z, float(ctx.sd), {"zh": lz, "en": le})

@@ -317,7 +317,9 @@ class _Entities:
         bare = self.lexicon.bare_keys
         zh_out = []
         for y in zh_left:
-            keys = frozenset().union(*(w.keys for w in words if w.text in y or y in w.text), m.glosses.get(y, ()))
+            # the name itself or a word holding it (特朗普主义); not a word inside it: 布林肯 holds 林肯, glossed
+            # "Abraham Lincoln, US president", and an English "US" would render Blinken
+            keys = frozenset().union(*(w.keys for w in words if y in w.text), m.glosses.get(y, ()))
             if not (keys & en_keys or keys & bare):
                 zh_out.append(y)
         en_out = [w for w in en_left if not (m.keys(w) & zh_keys)]

@@ -1,0 +1,119 @@
+"""Soft matching (``aligner.qa.softmatch``): dictionary-unmatched words the encoder pairs across a bead.
+
+Fast tests use the real CC-CEDICT matcher with hand-made word vectors (an
+``embed`` that looks words up in a table), so the threshold logic is tested
+without a model; one slow test runs the real encoder on a synonym pair.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from aligner.qa.divergence import BeadPair, feature_names, features
+from aligner.qa.softmatch import SoftMatch, soft_matches, unmatched
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    from aligner.qa import Lexicon
+
+    return Lexicon().matcher
+
+
+def table_embed(vectors: dict[str, list[float]], calls: list | None = None):
+    """An ``embed(texts, lang)`` over a table of unit vectors; unknown words get a vector of their own."""
+    dim = 8
+
+    def embed(texts, lang):
+        if calls is not None:
+            calls.append((lang, list(texts)))
+        out = np.zeros((len(texts), dim), np.float32)
+        for i, t in enumerate(texts):
+            v = np.asarray(vectors.get(t, np.eye(dim)[hash(t) % 4 + 4]), np.float32)
+            out[i] = v / np.linalg.norm(v)
+        return out
+
+    return embed
+
+
+# CC-CEDICT glosses 美丽 "beautiful", not "gorgeous": a rendering the dictionary does not see
+ZH, EN = "这个城市很美丽。", "The city is gorgeous."
+
+
+def test_dictionary_misses_are_listed_once_in_order(matcher):
+    m = unmatched("城市美丽，还是美丽。", EN, matcher)
+    assert m.zh_miss == ("美丽",)
+    assert m.en_miss == ("gorgeous",)
+    assert m.zh_soft == frozenset() and m.zh_unrendered == ("美丽",)
+
+
+@pytest.mark.parametrize(
+    "cos, rendered",
+    [
+        (0.9, True),  # a synonym the encoder knows
+        (0.55, True),  # at the threshold: rendered
+        (0.5, False),  # below it: still unrendered
+        (0.0, False),
+    ],
+)
+def test_a_word_counts_as_rendered_at_or_above_the_threshold(matcher, cos, rendered):
+    a = [1.0, 0, 0, 0, 0, 0, 0, 0]
+    b = [cos, math.sqrt(1 - cos * cos), 0, 0, 0, 0, 0, 0]
+    (m,) = soft_matches([(ZH, EN)], matcher, table_embed({"美丽": a, "gorgeous": b}), 0.55)
+    assert (m.zh_unrendered == ()) is rendered
+    assert (m.en_unrendered == ()) is rendered
+
+
+def test_without_an_encoder_nothing_is_soft_matched(matcher):
+    (m,) = soft_matches([(ZH, EN)], matcher, None, 0.55)
+    assert m == unmatched(ZH, EN, matcher)
+    assert m.zh_unrendered == m.zh_miss
+
+
+def test_each_word_is_embedded_once_per_document_and_only_where_both_sides_miss(matcher):
+    calls: list = []
+    pairs = [(ZH, EN), (ZH, EN), ("欧盟峰会结束了。", "The EU summit ended.")]  # the last pair misses nothing
+    soft_matches(pairs, matcher, table_embed({}, calls), 0.55)
+    assert calls == [("zh", ["美丽"]), ("en", ["gorgeous"])]
+
+
+def test_a_word_matched_by_the_dictionary_is_not_free_to_render_another(matcher):
+    # 峰会 is matched by "summit": only 美丽 is left, and the English has no unmatched word to compare it with
+    (m,) = soft_matches([("峰会很美丽。", "The summit.")], matcher, table_embed({}), 0.55)
+    assert m.zh_miss == ("美丽",) and m.en_miss == ()
+    assert m.zh_unrendered == ("美丽",)
+
+
+def test_soft_miss_feature_counts_only_words_neither_dictionary_nor_encoder_pairs(matcher):
+    i, j = feature_names().index("soft_miss"), feature_names().index("miss")
+    soft = [SoftMatch(("美丽",), ("gorgeous",), frozenset({"美丽"}), frozenset({"gorgeous"})), SoftMatch(("美丽",), ("gorgeous",))]
+    X = features([BeadPair(ZH, EN)] * 2, np.array([0.5, 0.5]), np.zeros(2), 0.25, matcher, None, soft=soft)
+    assert X["zh"][0, i] == 0.0 and X["zh"][1, i] == pytest.approx(math.log1p(1))
+    assert X["en"][0, i] == 0.0 and X["en"][1, i] == pytest.approx(math.log1p(1))
+    assert X["zh"][1, j] == pytest.approx(math.log1p(1))  # the dictionary count is unchanged
+
+
+def test_reason_does_not_quote_a_word_the_encoder_pairs(matcher):
+    from aligner.qa.calibrated import reason
+
+    pair = BeadPair("这个城市很美丽，导弹来了。", "The city is gorgeous.")
+    soft = soft_matches([(pair.zh, pair.en)], matcher, table_embed({"美丽": [1, 0, 0, 0, 0, 0, 0, 0],
+                                                                    "gorgeous": [1, 0, 0, 0, 0, 0, 0, 0]}), 0.55)[0]
+    why = reason(0.4, pair, True, pair.zh, None, matcher, 1.0, soft=soft)
+    assert "导弹" in why and "美丽" not in why
+    assert "美丽" in reason(0.4, pair, True, pair.zh, None, matcher, 1.0)  # the dictionary alone quotes it
+
+
+@pytest.mark.slow
+def test_the_real_encoder_pairs_a_synonym_and_not_an_unrelated_word(matcher, tmp_path):
+    from aligner.config import AlignConfig
+    from aligner.embed import Embedder, get_encoder
+
+    cfg = AlignConfig(cache_dir=tmp_path)
+    embed = Embedder(get_encoder(cfg.model), cfg).embed
+    (syn, other) = soft_matches([(ZH, EN), (ZH, "The city is Paris.")], matcher, embed, 0.55)
+    assert syn.zh_unrendered == ()  # 美丽 ~ gorgeous (cosine 0.80 here)
+    assert other.zh_unrendered == ("美丽",)  # 美丽 !~ Paris
