@@ -87,6 +87,28 @@ def test_a_word_matched_by_the_dictionary_is_not_free_to_render_another(matcher)
     assert m.zh_unrendered == ("美丽",)
 
 
+# seed 004 pairs 7 and 24: a reason quoted Ryabkov, Hamilton and 哈密 (jieba's cut of 哈密尔顿, "Hami") as unrendered
+_RYABKOV = "俄罗斯外交部副部长里亚布科夫在会后表示。"
+_HAMILTON = "美国哈密尔顿学院教授艾伦•卡夫鲁尼表示。"
+
+
+@pytest.mark.parametrize("zh, en, name, rendered, zh_part", [
+    (_RYABKOV, "Sergey Ryabkov said after the talks.", "Ryabkov", True, None),
+    (_RYABKOV, "Sergey Lavrov said after the talks.", "Lavrov", False, None),  # a name swapped stays unrendered
+    (_HAMILTON, "Alan Cafruny, professor at Hamilton College, said.", "Hamilton", True, "哈密"),
+    (_HAMILTON, "Alan Cafruny, professor at Harvard, said.", "Harvard", False, "哈密"),
+    ("他见到了斯密顿。", "He met Smeaton.", "Smeaton", True, None),  # 密 and 顿 are transliteration characters
+    # MQM dev (NLLB, chinanews 280744): 驻比利时 spells b-l, "February" f-b-l; an English word is no name
+    ("【环球时报驻比利时特派记者】据法新社2月10日报道。", "According to AFP on February 10.", "February", False, None),
+])
+def test_names_a_transliteration_spells_by_sound_are_rendered(matcher, zh, en, name, rendered, zh_part):
+    (m,) = soft_matches([(zh, en)], matcher, None, 0.55)
+    assert name in m.en_miss  # the dictionary alone does not see it
+    assert (name not in m.en_unrendered) is rendered
+    if zh_part:  # the dictionary word jieba cut out of the transliteration goes with it
+        assert zh_part in m.zh_miss and (zh_part not in m.zh_unrendered) is rendered
+
+
 def test_soft_miss_feature_counts_only_words_neither_dictionary_nor_encoder_pairs(matcher):
     i, j = feature_names().index("soft_miss"), feature_names().index("miss")
     soft = [SoftMatch(("美丽",), ("gorgeous",), frozenset({"美丽"}), frozenset({"gorgeous"})), SoftMatch(("美丽",), ("gorgeous",))]

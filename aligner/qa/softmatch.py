@@ -21,10 +21,13 @@ omissions caught at warning; see BENCHMARKS.md.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
+
+from .lexicon import _STOP_CAPS
 
 #: ``embed(texts, lang)`` -> (len(texts), dim) float32, L2-normalised.
 Embed = Callable[[Sequence[str], str], np.ndarray]
@@ -68,17 +71,70 @@ def unmatched(zh: str, en: str, matcher) -> SoftMatch:
     return SoftMatch(zh_miss, en_miss)
 
 
+#: Capitalised English words that are never transliterated names (a month's consonants are a place's: 比利 b-l).
+_CALENDAR = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+                       r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+#: One-character words too general to render an English word (the rest, 俄 "Russia", 说 "said", 美 "US", may).
+FUNCTION_CHARS = frozenset("的了是在和与及或之而被把对将从以为于就都这那其有个等也又并着过我你他她它们上下中不没很")
+_HAN1 = re.compile(r"[\u3400-\u9fff]")
+#: An English name and a run of transliteration characters whose consonant skeletons match this well are one
+#: name (Hamilton 哈密尔顿, Ryabkov 里亚布科夫): the threshold ``aligner.qa.entities`` uses for the same test.
+SOUND_MIN_RATIO = 0.75
+
+
+def by_sound(m: SoftMatch, zh: str, pinyin, vocab: frozenset[str] = frozenset()) -> SoftMatch:
+    """``m`` with the English names it misses that a transliteration in ``zh`` spells by sound counted as rendered,
+    and the Chinese words inside that transliteration too (jieba cuts 哈密尔顿 into 哈密 "Hami" + 尔顿).
+
+    ``pinyin``: text -> pinyin with tone numbers, or None (``Lexicon.pinyin``); ``vocab``: lower-case English
+    words that are not names however written (``Lexicon.english_vocab``); months, weekdays and
+    ``lexicon._STOP_CAPS`` ("Deputy", "President") are no names either ("February" is no 比利).
+    """
+    from .translit import _en_skeletons, _skeleton_pinyin, _skeleton_ratio, _translit_spans
+
+    names = [w for w in m.en_miss if w[:1].isupper() and len(w) >= 3 and w.lower() not in vocab
+             and w not in _STOP_CAPS and not _CALENDAR.match(w)]
+    if not names:
+        return m
+    spans = []
+    for span in dict.fromkeys(_translit_spans(zh)):
+        py = pinyin(span)
+        sk = _skeleton_pinyin(py) if py else ""
+        if len(sk) >= 2:
+            spans.append((span, sk))
+    en_soft, held = set(m.en_soft), []
+    for w in names:
+        sws = _en_skeletons(w, 2)
+        hits = [span for span, sk in spans if _skeleton_ratio(sws, sk) >= SOUND_MIN_RATIO]
+        if hits:
+            en_soft.add(w)
+            held += hits
+    if not held:
+        return m
+    zh_soft = set(m.zh_soft) | {w for w in m.zh_miss if any(w in span for span in held)}
+    return SoftMatch(m.zh_miss, m.en_miss, frozenset(zh_soft), frozenset(en_soft))
+
+
 def soft_matches(pairs: Sequence[tuple[str, str]], matcher, embed: Embed | None, min_cos: float) -> list[SoftMatch]:
     """For each (Chinese in Simplified, English) pair, its ``SoftMatch``.
 
-    The document's unmatched words are embedded in one call per language
-    (each distinct word once); without ``embed`` nothing is soft-matched.
+    English names a transliteration in the Chinese spells by sound are
+    rendered first (``by_sound``); the words still unmatched are embedded in
+    one call per language (each distinct word once); without ``embed`` only
+    the sound matching is done.
     """
-    out = [unmatched(zh, en, matcher) for zh, en in pairs]
+    pinyin, vocab = matcher.lexicon.pinyin, matcher.lexicon.english_vocab
+    out = [by_sound(unmatched(zh, en, matcher), zh, pinyin, vocab) for zh, en in pairs]
     if embed is None:
         return out
-    zh_words = sorted({w for m in out if m.en_miss for w in m.zh_miss})
-    en_words = sorted({w for m in out if m.zh_miss for w in m.en_miss})
+    # an English word may be rendered by a one-character word (俄 "Russia", 说 "said"), which ``matcher.words``
+    # leaves out (one character glosses too broadly to count as a missing word), or by a word with no gloss
+    # read as a name (美方 "the US side"); the Chinese side's own words are compared with the English words only
+    singles = [tuple(dict.fromkeys([t for t in matcher.tokens(zh) if len(t) == 1 and _HAN1.match(t)
+                                    and t not in FUNCTION_CHARS] + [w.text for w in matcher.words(zh) if w.name]))
+               if m.en_unrendered else () for m, (zh, _) in zip(out, pairs)]
+    zh_words = sorted({w for m, one in zip(out, singles) if m.en_unrendered for w in m.zh_unrendered + one})
+    en_words = sorted({w for m, one in zip(out, singles) if m.zh_unrendered or one for w in m.en_unrendered})
     if not zh_words or not en_words:
         return out
     Z = np.asarray(embed(zh_words, "zh"), np.float32)
@@ -86,15 +142,16 @@ def soft_matches(pairs: Sequence[tuple[str, str]], matcher, embed: Embed | None,
     zi = {w: i for i, w in enumerate(zh_words)}
     ei = {w: i for i, w in enumerate(en_words)}
     done = []
-    for m in out:
-        if not m.zh_miss or not m.en_miss:
+    for m, one in zip(out, singles):
+        zl, el = m.zh_unrendered, m.en_unrendered
+        if not el or not (zl or one):
             done.append(m)
             continue
-        S = Z[[zi[w] for w in m.zh_miss]] @ E[[ei[w] for w in m.en_miss]].T  # (n_zh, n_en) cosines
-        zs = frozenset(w for w, c in zip(m.zh_miss, S.max(1)) if c >= min_cos)
-        es = frozenset(w for w, c in zip(m.en_miss, S.max(0)) if c >= min_cos)
-        done.append(SoftMatch(m.zh_miss, m.en_miss, zs, es))
+        S = Z[[zi[w] for w in zl + one]] @ E[[ei[w] for w in el]].T  # (n_zh + n_one, n_en) cosines
+        zs = m.zh_soft | {w for w, c in zip(zl, S[:len(zl)].max(1, initial=-1.0)) if c >= min_cos}
+        es = m.en_soft | {w for w, c in zip(el, S.max(0)) if c >= min_cos}
+        done.append(SoftMatch(m.zh_miss, m.en_miss, frozenset(zs), frozenset(es)))
     return done
 
 
-__all__ = ["SoftMatch", "soft_matches", "unmatched"]
+__all__ = ["SoftMatch", "by_sound", "soft_matches", "unmatched"]
