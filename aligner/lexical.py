@@ -44,12 +44,28 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 #: Capitalised pairs written as one name: "Wang Qiyao", "Bao-yu".
 _NAME_PAIR = re.compile(r"\b[A-Z][a-z]+(?:-[a-z]+|[ \u00a0-][A-Z][a-z]+)")
-#: "US" / "U.S." as written: the country (CC-CEDICT's 美国 "USA"), not the pronoun "us", a stopword.
-_US = re.compile(r"(?<![A-Za-z.])U\.?S\.?(?![A-Za-z])")
+#: "US" / "U.S." / "U.S.A." as written: the country (CC-CEDICT's 美国 "USA"), not the pronoun "us", a stopword;
+#: not the "U.S" of "U.S.S.R." (苏联) either.
+_US = re.compile(r"(?<![A-Za-z.])U\.?S\.?(?:A\.?)?(?![A-Za-z]|\.[A-Za-z])")
+#: Text with no lower-case letter (a headline in capitals) ...
+_LOWER = re.compile(r"[a-z]")
+#: ... where "US" after one of these words is the pronoun ("LET US GO", "JOIN US"), elsewhere the country
+#: ("THE US AND CHINA", "RUSSIA, US HARD TO REACH CONSENSUS").
+_PRONOUN_US = re.compile(r"\b(?:LET|GIVE|GAVE|GIVES|JOIN|TELL|TOLD|SHOW|HELP|HELPS|CONTACT|FOLLOW|LEAVE|MAKE|MAKES|"
+                         r"ABOUT|WITH|FOR|OF|TO|BY|FROM|AMONG|BETWEEN|BEHIND|AGAINST|ALL|MANY|SOME|NONE|EACH|BOTH|"
+                         r"MOST|FEW|ONE|TWO|LIKE|AROUND|BEFORE)[\s\u00a0]+$")
 #: Stems longer than this also match by their first letters: europ(e) ~ european, nation ~ nationwid(e).
 PREFIX = 5
 #: Longest Chinese word looked up when splitting an out-of-dictionary token.
 _MAX_WORD = 4
+
+
+def us_country(text: str) -> list[str]:
+    """Where ``text`` writes the country US (``_US``), each spelling as written ("US", "U.S."), in order."""
+    if _LOWER.search(text):
+        return [m.group(0) for m in _US.finditer(text)]
+    return [m.group(0) for m in _US.finditer(text)
+            if "." in m.group(0) or not _PRONOUN_US.search(text, 0, m.start())]
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +168,7 @@ class Matcher:
             if len(w) > 1 and w not in STOPWORDS:
                 st = stem(w)
                 out.setdefault(st, frozenset([st, st[:PREFIX]]) if len(st) > PREFIX else frozenset([st]))
-        if _US.search(text):
+        if us_country(text):
             out.setdefault("usa", frozenset(["usa"]))
         return out
 
@@ -263,12 +279,17 @@ class Matcher:
         """Each ``content`` key of ``en`` -> the word as written there first ("longerterm" -> "longer-term",
         "host" -> "hosting", "russiaus" -> "Russia-US"): what a reason quotes, so a search finds it."""
         out: dict[str, str] = {}
+        us = us_country(en)  # "U.S." is two tokens below, and a capitalised "US" alone reads as the pronoun
+        if us:
+            out["usa"] = us[0]
         for m in re.finditer(r"[A-Za-z][A-Za-z'’\-]*", en):
             token = m.group(0).rstrip("-'’")
             for st in self._word_keys(token):  # memoised like every other use: a warm run never loads the stemmer
                 out.setdefault(st, token)
         for m in _NAME_PAIR.finditer(en):
             out.setdefault(re.sub(r"[^a-z]", "", m.group(0).lower()), m.group(0))
+        if "usa" in out and "usa" not in self._word_keys(en):  # "LET US GO": a lone "US" token is no evidence
+            del out["usa"]
         return out
 
     def keys(self, en: str) -> frozenset[str]:

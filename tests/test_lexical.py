@@ -57,6 +57,15 @@ def test_gloss_stems_drop_classifiers_and_function_words():
     ("美国", "US-China talks", [True]),
     ("美国", "Let us talk.", [False]),  # the pronoun
     ("美国", "a USB cable", [False]),
+    # red team (0.3.2): the country only where "US" is not the pronoun or part of another name
+    ("美国", "THE US AND CHINA", [True]),  # a headline in capitals
+    ("美国", "RUSSIA, US HARD TO REACH CONSENSUS", [True]),  # seed 004's title, in capitals
+    ("美国", "LET US GO", [False]),  # the pronoun, in capitals
+    ("美国", "JOIN US FOR THE SUMMIT", [False]),
+    ("美国", "the U.S.A. economy", [True]),
+    ("美国", "the U.S.S.R. collapsed", [False]),  # 苏联, not the US
+    ("美国", "the USS Enterprise", [False]),
+    ("美国", "paid in USD", [False]),
 ])
 def test_words_matched_in_english(zh, en, expect):
     assert matched(M.words(zh), M.keys(en)) == expect
@@ -266,3 +275,17 @@ def test_written_gives_each_content_key_its_word_as_written(stem, word):
     written = M.written(en)
     assert written[stem] == word
     assert set(written) == {k for k, _ in M.content(en)}  # every key a reason can name
+
+
+@pytest.mark.parametrize("en, word", [
+    # red team (0.3.2): "U.S." is two tokens to the word pattern; a reason quoted the key "usa"
+    ("He spoke to the U.S. envoy.", "U.S."),
+    ("a U.S.-led coalition", "U.S."),
+    ("the USA and its allies", "USA"),
+    ("THE US AND CHINA", "US"),
+    ("LET US GO", None),  # the pronoun: no key, nothing to quote
+])
+def test_written_quotes_the_country_as_written(en, word):
+    written = M.written(en)
+    assert written.get("usa") == word
+    assert set(written) == {k for k, _ in M.content(en)}
