@@ -117,7 +117,7 @@ class Matcher:
 
         if self._memos and self._memos[0].path.parent == Path(cache_dir):
             return
-        code = version_of("jieba", "snowballstemmer", files=(__file__,))
+        code = version_of("jieba", "snowballstemmer", "simplemma", files=(__file__,))
         self._memos = (Memo(cache_dir, f"jieba-cut:{code}"), Memo(cache_dir, f"en-keys:{code}"),
                        Memo(cache_dir, f"jieba-tags:{code}"))
 
@@ -161,13 +161,25 @@ class Matcher:
             return {k: frozenset(v) for k, v in got.items()}
         return self._compute_word_keys(text)
 
+    @cached_property
+    def _lemma(self):
+        # simplemma's English table: irregular forms the stemmer cannot undo (said -> say, told -> tell,
+        # children -> child), so they meet CC-CEDICT's glosses, which give the base form ("to say")
+        import simplemma
+
+        return lru_cache(maxsize=200_000)(lambda w: simplemma.lemmatize(w, lang="en"))
+
     def _compute_word_keys(self, text: str) -> dict[str, frozenset[str]]:
-        stem = self._stem
+        stem, lemma = self._stem, self._lemma
         out: dict[str, frozenset[str]] = {}
         for w in _WORD.findall(text.lower().replace("-", "")):
             if len(w) > 1 and w not in STOPWORDS:
                 st = stem(w)
-                out.setdefault(st, frozenset([st, st[:PREFIX]]) if len(st) > PREFIX else frozenset([st]))
+                keys = {st, st[:PREFIX]} if len(st) > PREFIX else {st}
+                base = lemma(w)
+                if base != w and base not in STOPWORDS:
+                    keys.add(stem(base))
+                out.setdefault(st, frozenset(keys))
         if us_country(text):
             out.setdefault("usa", frozenset(["usa"]))
         return out

@@ -36,6 +36,8 @@ ENTRIES = [{"simplified": c, "pinyin": p, "definitions": ["x"]} for c, p in _PY.
     {"simplified": "拜登", "pinyin": "Bai4 deng1", "definitions": ["Biden (name)", "Joe Biden (1942-), US president"]},
     {"simplified": "俄罗斯", "pinyin": "E2 luo2 si1", "definitions": ["Russia"]},
     {"simplified": "莫斯科", "pinyin": "Mo4 si1 ke1", "definitions": ["Moscow, capital of Russia"]},
+    {"simplified": "告诉", "pinyin": "gao4 su5", "definitions": ["to tell", "to inform"]},  # CC-CEDICT
+    {"simplified": "孩子", "pinyin": "hai2 zi5", "definitions": ["child"]},
 ]
 LEX = Lexicon(ENTRIES)
 M = Matcher(LEX)
@@ -66,6 +68,10 @@ def test_gloss_stems_drop_classifiers_and_function_words():
     ("美国", "the U.S.S.R. collapsed", [False]),  # 苏联, not the US
     ("美国", "the USS Enterprise", [False]),
     ("美国", "paid in USD", [False]),
+    # irregular forms the stemmer cannot undo meet the gloss's base form (simplemma's lemma)
+    ("告诉", "They were told.", [True]),
+    ("孩子", "The children left.", [True]),
+    ("告诉", "They were tolled.", [False]),
 ])
 def test_words_matched_in_english(zh, en, expect):
     assert matched(M.words(zh), M.keys(en)) == expect
