@@ -91,7 +91,6 @@ class QAContext:
             out[side.lang] = leave_out(items, self.embed, min_share=self.config.clause_min_share)
         return out
 
-
     @cached_property
     def soft(self) -> list:
         """Each two-sided bead's dictionary-unmatched words and those the encoder pairs (``softmatch.SoftMatch``),
