@@ -314,7 +314,7 @@ class _OrphanQuiet:
         self._stream, self._parent = stream, parent
 
     def write(self, text: str) -> int:
-        if os.getppid() != self._parent:
+        if self._stream is None or os.getppid() != self._parent:  # None: Python started with stderr closed
             return len(text)
         return self._stream.write(text)
 

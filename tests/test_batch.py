@@ -247,3 +247,11 @@ def test_an_orphaned_worker_writes_nothing_to_stderr(parent_is_alive, written):
     assert err.write("a worker's message\n") == len("a worker's message\n")
     err.flush()  # the rest of the stream's interface passes through
     assert buf.getvalue() == written
+
+
+def test_a_worker_started_with_stderr_closed_logs_without_failing():
+    # red team (0.3.2): Python sets sys.stderr to None when fd 2 is closed (``2>&-``); the wrapper's write raised
+    # AttributeError from every logging call, where logging alone stays silent
+    from aligner.batch import _OrphanQuiet
+
+    assert _OrphanQuiet(None, os.getppid()).write("a worker's message\n") == len("a worker's message\n")
