@@ -3,18 +3,12 @@
 ``run_batch(manifest_or_dir, outdir, ...)`` aligns every ``bilingual`` entry
 of a corpus manifest (``aligner.corpus``) into ``OUTDIR/<id>.tsv``.
 
-Resuming: each output gets a stamp ``OUTDIR/<id>.tsv.done`` (JSON) holding a
-key (sha256 of the input files' bytes, the entry's files and the run's
-signature) and the sha256 of the TSV. An entry is skipped when its stamp's
-key matches and the TSV is unchanged; anything else is redone. The TSV is
-written atomically (temporary file + rename) and the stamp after it, so a run
-killed at any moment leaves each output complete or absent and never counts
-an output as done before it is complete.
-
-Hand edits are never lost: when an entry is redone and its existing TSV is
-not the one the stamp records (edited since aligner wrote it, or written by
-something else), the old file is kept as ``<id>.tsv.bak`` (``.bak.1``, ...
-when that is taken) and a warning names it (issue 15).
+Resuming (``aligner.stamps``): each output gets a stamp ``OUTDIR/<id>.tsv.done``
+holding the key of its inputs and signature and the TSV's sha256; an entry is
+skipped when both still hold, and redone otherwise. An output is written
+atomically and its stamp after it, so a killed run leaves each output complete
+or absent. An output edited by hand since is kept as ``<id>.tsv.bak`` first,
+with a warning (issue 15).
 
 Outputs are written by the calling process, not the workers: workers (local
 processes or Dask workers) read the inputs by absolute path and send the
@@ -36,8 +30,6 @@ worker runs.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import os
 import signal
@@ -53,12 +45,12 @@ from typing import Callable, Sequence
 from .config import AlignConfig
 from .errors import AlignerError, InputError
 from .inputs import refuse_output_over_input, regular_file, resolved
+from .stamps import _clean_partials, _finish, job_key, stamp_path, up_to_date
 
 log = logging.getLogger(__name__)
 
 #: Progress callback (stage, done, total).
 Progress = Callable[[str, int, int], None]
-STAMP_SUFFIX = ".done"
 #: How often a worker checks that its parent is alive (s): an orphan (parent SIGKILLed) exits within this.
 PARENT_POLL_SECONDS = 0.5
 #: Seconds past ``DASK_CONNECT_TIMEOUT`` a connected peer gets to complete Dask's handshake.
@@ -132,40 +124,6 @@ class BatchSummary:
 # --------------------------------------------------------------------------
 # planning and stamps
 # --------------------------------------------------------------------------
-def _sha256_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def job_key(paths: Sequence[str | Path], signature: str, src_lang: str | None = None) -> str:
-    """sha256 over the inputs' bytes, their names, the source language and the run signature."""
-    h = hashlib.sha256()
-    h.update(signature.encode())
-    h.update(f"|src:{src_lang}".encode())
-    for p in paths:
-        h.update(b"\x1e" + Path(p).name.encode() + b"\x1f" + _sha256_file(p).encode())
-    return h.hexdigest()
-
-
-def stamp_path(output: str | Path) -> Path:
-    return Path(str(output) + STAMP_SUFFIX)
-
-
-def up_to_date(job: Job) -> bool:
-    """Whether ``job.output`` exists, is complete and was made from the same inputs and signature."""
-    out, st = Path(job.output), stamp_path(job.output)
-    if not out.is_file() or not st.is_file():
-        return False
-    try:
-        stamp = json.loads(st.read_text(encoding="utf-8"))
-        return stamp.get("key") == job.key and stamp.get("output_sha256") == _sha256_file(out)
-    except (OSError, ValueError, AttributeError, RecursionError):
-        return False
-
-
 def plan(manifest_or_dir: str | Path, outdir: str | Path, *, config: AlignConfig = AlignConfig(),
          presplit: bool = False) -> list[Job]:
     """One ``Job`` per bilingual entry of the manifest (in manifest order)."""
@@ -220,63 +178,6 @@ def _refuse_non_file_output(target: Path) -> None:
     if why:
         raise OutputError(f"{why}; batch writes its outputs as files (remove it, or give another --output-dir)",
                           path=str(target))
-
-
-def edited_since_written(output: str | Path) -> bool:
-    """Whether ``output`` exists but is not the TSV its stamp records (edited by hand, or no stamp)."""
-    out, st = Path(output), stamp_path(output)
-    if not out.is_file():
-        return False
-    try:
-        stamp = json.loads(st.read_text(encoding="utf-8"))
-        return stamp.get("output_sha256") != _sha256_file(out)
-    except (OSError, ValueError, AttributeError, RecursionError):
-        return True
-
-
-def keep_backup(output: str | Path) -> Path:
-    """Move ``output`` aside to ``<output>.bak`` (``.bak.1``, ``.bak.2``, ... when taken): never lost."""
-    out = Path(output)
-    bak = Path(f"{out}.bak")
-    n = 0
-    while bak.exists():
-        n += 1
-        bak = Path(f"{out}.bak.{n}")
-    try:
-        os.link(out, bak)  # a hard link: the edited file stays whole even if the run dies right after
-    except OSError:
-        import shutil
-
-        shutil.copy2(out, bak)
-    return bak
-
-
-def _finish(job: Job, tsv: str) -> str | None:
-    """Write the TSV atomically, then its stamp (atomically): done only once complete.
-
-    An existing output that is not what aligner wrote (edited by hand since) is
-    kept as ``<id>.tsv.bak`` first, with a warning; returns that path, else None.
-    """
-    from .output import write_atomic
-
-    backup = None
-    if edited_since_written(job.output):
-        backup = str(keep_backup(job.output))
-        log.info("%s: %s was changed since aligner wrote it; kept as %s", job.id, job.output, backup)
-    write_atomic(job.output, tsv)
-    stamp = {"id": job.id, "key": job.key, "inputs": list(job.paths),
-             "output_sha256": hashlib.sha256(tsv.encode("utf-8")).hexdigest()}
-    write_atomic(stamp_path(job.output), json.dumps(stamp, indent=1) + "\n")
-    return backup
-
-
-def _clean_partials(outdir: Path) -> None:
-    """Remove temporary files left by a run that was killed mid-write."""
-    for p in outdir.glob(".*.part"):
-        try:
-            p.unlink()
-        except OSError:
-            pass
 
 
 # --------------------------------------------------------------------------

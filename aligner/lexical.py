@@ -110,6 +110,7 @@ class Matcher:
         self.lexicon = lexicon
         self._memos: tuple = ()  # (jieba words, English keys, jieba tags): ``aligner.memo.Memo``s, see ``use_memo``
         self._words: dict[str, tuple[Word, ...]] = {}  # ``words`` of texts seen in this process (bounded)
+        self._token_keys: dict[str, tuple[str, ...]] = {}  # ``written``: an English token's keys (bounded)
 
     def use_memo(self, cache_dir) -> None:
         """Keep jieba's words and the English keys of each text in ``cache_dir`` (a warm run loads neither library)."""
@@ -294,9 +295,15 @@ class Matcher:
         us = us_country(en)  # "U.S." is two tokens below, and a capitalised "US" alone reads as the pronoun
         if us:
             out["usa"] = us[0]
+        seen = self._token_keys
         for m in re.finditer(r"[A-Za-z][A-Za-z'’\-]*", en):
             token = m.group(0).rstrip("-'’")
-            for st in self._word_keys(token):  # memoised like every other use: a warm run never loads the stemmer
+            keys = seen.get(token)
+            if keys is None:  # memoised like every other use: a warm run never loads the stemmer
+                if len(seen) >= WORDS_SEEN:
+                    seen.clear()
+                keys = seen[token] = tuple(self._word_keys(token))
+            for st in keys:
                 out.setdefault(st, token)
         for m in _NAME_PAIR.finditer(en):
             out.setdefault(re.sub(r"[^a-z]", "", m.group(0).lower()), m.group(0))

@@ -40,24 +40,24 @@ LITERARY = ROOT / "bench" / "out" / "mactest_features.npz"
 #: (0.67 -> 0.57) and still left 59 of seed 000's 149 beads warned; the free-translation gate does better.
 LITERARY_WEIGHT = 0.0
 #: Share of clean beads allowed a warning, per side model (Chinese side: omissions; English side: additions).
-#: Omissions get most of the 3% budget of warned clean segments; additions are mostly left to info. zh 0.012
-#: (was 0.01, stop 25, with ``soft_miss`` and "US" read as the country): clause-size omissions at warning 54.3%,
-#: clean MQM beads warned 1.26%, MAC-Test's clean literary beads 4.1% (the stop 24 model: 50.0% / 0.82% / 4.95%;
-#: 0.006: 50.0% / 0.54% / 2.9%; 0.015: 54.3% / 1.5% / 5.0%).
-CLEAN_WARNING = {"zh": 0.012, "en": 0.005}
+#: Omissions get most of the 3% budget of warned clean segments; additions are mostly left to info. zh 0.008
+#: (was 0.01; stop 25, with ``soft_miss``, "US" read as the country and English lemmas): clause-size omissions at
+#: warning 54.3%, clean MQM beads warned 0.67%, MAC-Test's clean literary beads 4.6% (the stop 24 model at 0.01:
+#: 50.0% / 0.82% / 4.95%; now 0.006: 52.2% / 0.52% / 4.1%; 0.012: 56.5% / 1.2% / 6.2%).
+CLEAN_WARNING = {"zh": 0.008, "en": 0.005}
 #: A document whose beads' median logit is above this quantile of the rated documents' medians is freer than
 #: the translations the model was fitted on (a literary or interview translation): its flags stay info.
 #: Per side model (zh: omissions, en: additions), chosen in this CV against MAC-Test's clean literary beads:
 #: zh 0.95 keeps 48% of clause-size omissions at warning with 4.6% of literary beads warned (1.0: 63% / 44%);
-#: en 0.95 kept additions flagged 13% (1.0: 39%, but then 125 addition hints on seed 000's 149 clean pairs).
-#: en 1.0 since ``soft_miss`` (stop 25): with the English info share at 0.05 additions are flagged 27.5% (0.95:
-#: 8.8%; 37 of the 102 are in the human references, which the 0.95 gate silenced), clean beads hinted 5.5%,
-#: MAC-Test's clean literary beads 2.8%, seed 000 none, seed 004 11 of 27 pairs (was 14).
-FREE_QUANTILE = {"zh": 0.95, "en": 1.0}
-#: Share of clean beads allowed an info flag (or a warning). zh 0.10: clause-size omissions flagged 63.0% with
-#: 14.2% of MAC-Test's clean literary beads (stop 24: 63.0% / 16.9%). en 0.05 (was 0.10) with the English gate
-#: at 1.0 (above).
-CLEAN_INFO = {"zh": 0.10, "en": 0.05}
+#: en 0.95 keeps additions flagged 13% (1.0: 39%, but then 125 addition hints on seed 000's 149 clean pairs).
+#: Stop 25 tried en 1.0 with the English info share at 0.05: additions flagged 25.5% (37 of the 102 are in the
+#: human references, which 0.95 silences) with 5.4% of clean MQM beads hinted, but a red team's excerpt of seed
+#: 000 (its 94 pairs left unflagged) then got addition hints on 62 of them, and news pairs on 31 of 70: a
+#: document just under the gate is flagged nearly throughout. Not kept.
+FREE_QUANTILE = {"zh": 0.95, "en": 0.95}
+#: Share of clean beads allowed an info flag (or a warning). zh 0.08 (was 0.10): clause-size omissions flagged
+#: 67.4% with 16.4% of MAC-Test's clean literary beads (stop 24 at 0.10: 63.0% / 16.9%).
+CLEAN_INFO = {"zh": 0.08, "en": 0.10}
 
 
 LABELS = ("omission", "clause", "addition", "clean", "doc", "set", "system", "nseg")

@@ -139,3 +139,61 @@ def test_the_real_encoder_pairs_a_synonym_and_not_an_unrelated_word(matcher, tmp
     (syn, other) = soft_matches([(ZH, EN), (ZH, "The city is Paris.")], matcher, embed, 0.55)
     assert syn.zh_unrendered == ()  # 美丽 ~ gorgeous (cosine 0.80 here)
     assert other.zh_unrendered == ("美丽",)  # 美丽 !~ Paris
+
+
+# red team (0.3.2): USE-multilingual puts the members of a closed class close together (cosines measured with
+# the default encoder: 十二 ~ ten 0.70, 星期一 ~ Tuesday 0.80, 百万 ~ billion 0.67, 一月份 ~ February 0.64),
+# so a wrong number, weekday or month read as rendered and left the reason
+CLOSED = [
+    ("他十二岁离家。", "He left home at ten.", "十二", "ten"),
+    ("会议在星期一举行。", "The meeting is on Tuesday.", "星期一", "Tuesday"),
+    ("损失达到百万元。", "The losses reached a billion yuan.", "百万", "billion"),
+    ("一月份价格下降。", "Prices fell in February.", "一月份", "February"),
+]
+
+
+@pytest.mark.parametrize("zh, en, zh_word, en_word", CLOSED)
+def test_two_numbers_days_or_months_the_dictionary_does_not_match_are_not_paired(matcher, zh, en, zh_word, en_word):
+    same = [1.0, 0, 0, 0, 0, 0, 0, 0]
+    (m,) = soft_matches([(zh, en)], matcher, table_embed({zh_word: same, en_word: same}), 0.55)
+    assert zh_word in m.zh_miss and zh_word in m.zh_unrendered  # even at cosine 1
+    assert en_word in m.en_unrendered
+
+
+@pytest.mark.parametrize("zh, en, zh_word, en_word", [
+    # MAC-Test 004 sentence 14 / 15, 023 61 / 124: a number word still renders a word of another kind
+    ("猪食里的糠比平时多三倍。", "I used three times more bran than others did.", "三倍", "three"),
+    ("六十五度的高粱酒", "the sixty-five-proof baijiu", "六十", "sixty-five-proof"),
+])
+def test_a_number_may_still_render_a_word_of_another_kind(matcher, zh, en, zh_word, en_word):
+    same = [1.0, 0, 0, 0, 0, 0, 0, 0]
+    (m,) = soft_matches([(zh, en)], matcher, table_embed({zh_word: same, en_word: same}), 0.55)
+    assert zh_word in m.zh_miss and zh_word not in m.zh_unrendered
+
+
+@pytest.mark.parametrize("word, lang, kind", [
+    ("十二", "zh", "number"), ("两个月", "zh", "number"), ("第一", "zh", "number"), ("一月份", "zh", "month"),
+    ("星期一", "zh", "weekday"), ("周日", "zh", "weekday"),
+    ("一些", "zh", None), ("统一", "zh", None), ("周年", "zh", None), ("三倍", "zh", None),  # 一 / 周 inside a word
+    ("一点", "zh", None),  # "a bit"
+    ("今天", "zh", None),  # seed 000: 今天 ~ "these days", a rendering
+    ("Tuesday", "en", "weekday"), ("billion", "en", "number"), ("February", "en", "month"),
+    ("gorgeous", "en", None), ("sixty-five-proof", "en", None),
+    ("second", "en", None),  # seed 000: 接下来 ~ "the second track"
+])
+def test_word_class(word, lang, kind):
+    from aligner.qa.softmatch import word_class
+
+    assert word_class(word, lang) == kind
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("zh, en, zh_word, en_word", CLOSED)
+def test_the_real_encoder_does_not_hide_a_wrong_number_or_day(matcher, tmp_path, zh, en, zh_word, en_word):
+    from aligner.config import AlignConfig
+    from aligner.embed import Embedder, get_encoder
+
+    cfg = AlignConfig(cache_dir=tmp_path)
+    embed = Embedder(get_encoder(cfg.model), cfg).embed
+    (m,) = soft_matches([(zh, en)], matcher, embed, 0.55)
+    assert zh_word in m.zh_unrendered

@@ -1,20 +1,28 @@
-"""Words the dictionary leaves unrendered that the encoder still pairs across a bead ("in awe" ~ 敬畏).
+"""Words the dictionary leaves unmatched that sound or the encoder still pair across a bead (美丽 ~ "gorgeous").
 
 CC-CEDICT gives a Chinese word a handful of English glosses; a translation
 often uses another word (a synonym, another part of speech, a paraphrase).
 Such a word is *unmatched* by the dictionary but not *unrendered*: counting
-it as missing makes a clean pair look like an omission. Here the words each
-side of a bead leaves unmatched are embedded one by one, and a word whose
-vector is close enough to one of the other side's unmatched words (cosine at
-least ``QAConfig.soft_match_min_cos``) counts as rendered.
+it as missing makes a clean pair look like an omission. For each bead:
+
+1. ``unmatched``: the content words each side leaves unmatched by the
+   dictionary (an English word may also be matched by a one-character
+   word's gloss, 俄 "Russia");
+2. ``by_sound``: an English name a run of transliteration characters spells
+   (Ryabkov / 里亚布科夫) is rendered, and so are the dictionary words jieba
+   cut out of that run (哈密 of 哈密尔顿 / Hamilton);
+3. ``soft_matches``: the words still unmatched are embedded one by one, and
+   a word whose vector is close enough to one of the other side's unmatched
+   words (cosine at least ``QAConfig.soft_match_min_cos``) counts as
+   rendered; two numbers, weekdays or months never do (``word_class``).
 
 Only the unmatched words are compared with each other (a word the dictionary
 already paired with another is not free to render a second one), so a bead
 costs the encoder a few short texts, most of them seen before in the document.
 
-On the MQM development half the count of Chinese words left after this step
-ranks majority omissions at ROC-AUC 0.701 on its own (the dictionary count:
-0.669; clause-size omissions 0.961 vs 0.934), and in the calibrated model,
+On the MQM development half the count of Chinese words left after this ranks
+majority omissions at ROC-AUC 0.706 on its own (the dictionary count: 0.670;
+clause-size omissions 0.961 vs 0.930), and in the calibrated model,
 cross-validated by document (``bench/qa_mqm_fit.py``), it lifts clause-size
 omissions caught at warning; see BENCHMARKS.md.
 """
@@ -61,10 +69,18 @@ class SoftMatch:
 
 
 def unmatched(zh: str, en: str, matcher) -> SoftMatch:
-    """The dictionary-unmatched content words of a pair (``zh`` in Simplified), nothing soft-matched yet."""
+    """The dictionary-unmatched content words of a pair (``zh`` in Simplified), nothing soft-matched yet.
+
+    An English word counts as matched by a one-character word's gloss too (俄 "Russia", 说 "to say"), which
+    ``matcher.words`` leaves out (one character glosses too broadly to count as a missing word itself);
+    ``FUNCTION_CHARS`` are not used.
+    """
     en_keys = matcher.keys(en)
     words = matcher.words(zh)
-    zh_keys = frozenset().union(*(w.keys for w in words)) if words else frozenset()
+    glosses = matcher.glosses
+    singles = [glosses.get(t, ()) for t in dict.fromkeys(matcher.tokens(zh))
+               if len(t) == 1 and t not in FUNCTION_CHARS and _HAN1.match(t)]
+    zh_keys = frozenset().union(*(w.keys for w in words), *singles)
     zh_miss = tuple(dict.fromkeys(w.text for w in words if not w.name and not (w.keys & en_keys)))
     written = matcher.written(en)
     en_miss = tuple(dict.fromkeys(written.get(st, st) for st, keys in matcher.content(en) if not (keys & zh_keys)))
@@ -74,7 +90,39 @@ def unmatched(zh: str, en: str, matcher) -> SoftMatch:
 #: Capitalised English words that are never transliterated names (a month's consonants are a place's: 比利 b-l).
 _CALENDAR = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
                        r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-#: One-character words too general to render an English word (the rest, 俄 "Russia", 说 "said", 美 "US", may).
+#: Closed classes: numbers, weekdays, months. The encoder puts the members of a class close together
+#: (USE-multilingual: 十二 ~ "ten" 0.70, 百万 ~ "billion" 0.67, 星期一 ~ "Tuesday" 0.80, 一月份 ~ "February" 0.64),
+#: and CC-CEDICT glosses them all: two words of one class that the dictionary did not match are two different
+#: values, and the encoder never pairs them. Across classes it still may: 三倍 ~ "three (times)", 六十 ~
+#: "sixty-five-proof", 半个 (月) ~ "two (weeks)" (MAC-Test 004, 023, 002). Not 一点 "a bit", nor "second"
+#: (接下来 ~ "the second track", seed 000), nor 今天 / 昨天 (今天 ~ "these days" is a rendering, seed 000;
+#: 昨天 ~ "tomorrow" 0.74 is not, and stays a blind spot).
+_ZH_CLASSES = (
+    ("weekday", re.compile(r"(?:星期|礼拜|周)[一二三四五六日天]")),
+    ("month", re.compile(r"[一二三四五六七八九十]+月份?")),
+    ("number", re.compile(r"第?[零〇一二两三四五六七八九十百千万亿]+(?:年|岁|天|周|个月|日|号)?")),
+)
+_EN_CLASSES = {
+    **dict.fromkeys("""one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds
+    thousand thousands million millions billion billions trillion trillions first third fourth fifth sixth seventh
+    eighth ninth tenth eleventh twelfth""".split(), "number"),
+    **dict.fromkeys("monday tuesday wednesday thursday friday saturday sunday".split(), "weekday"),
+    **dict.fromkeys("""january february march april may june july august september october november
+    december""".split(), "month"),
+}
+
+
+def word_class(word: str, lang: str) -> str | None:
+    """``"number"``, ``"weekday"`` or ``"month"`` when ``word`` (Simplified Chinese, or English as written) is one
+    (``_ZH_CLASSES``, ``_EN_CLASSES``), else None."""
+    if lang == "zh":
+        return next((name for name, pat in _ZH_CLASSES if pat.fullmatch(word)), None)
+    return _EN_CLASSES.get(word.lower())
+
+
+#: One-character words too general to render an English word (the rest, 俄 "Russia", 说 "said", 美 "US", may,
+#: by their glosses: ``unmatched``).
 FUNCTION_CHARS = frozenset("的了是在和与及或之而被把对将从以为于就都这那其有个等也又并着过我你他她它们上下中不没很")
 _HAN1 = re.compile(r"[\u3400-\u9fff]")
 #: An English name and a run of transliteration characters whose consonant skeletons match this well are one
@@ -127,12 +175,10 @@ def soft_matches(pairs: Sequence[tuple[str, str]], matcher, embed: Embed | None,
     out = [by_sound(unmatched(zh, en, matcher), zh, pinyin, vocab) for zh, en in pairs]
     if embed is None:
         return out
-    # an English word may be rendered by a one-character word (俄 "Russia", 说 "said"), which ``matcher.words``
-    # leaves out (one character glosses too broadly to count as a missing word), or by a word with no gloss
-    # read as a name (美方 "the US side"); the Chinese side's own words are compared with the English words only
-    singles = [tuple(dict.fromkeys([t for t in matcher.tokens(zh) if len(t) == 1 and _HAN1.match(t)
-                                    and t not in FUNCTION_CHARS] + [w.text for w in matcher.words(zh) if w.name]))
-               if m.en_unrendered else () for m, (zh, _) in zip(out, pairs)]
+    # an English word may be rendered by a word with no gloss, read as a name (美方 "the US side", 俄方); the
+    # Chinese side's own words are compared with the English words only
+    singles = [tuple(dict.fromkeys(w.text for w in matcher.words(zh) if w.name)) if m.en_unrendered else ()
+               for m, (zh, _) in zip(out, pairs)]
     zh_words = sorted({w for m, one in zip(out, singles) if m.en_unrendered for w in m.zh_unrendered + one})
     en_words = sorted({w for m, one in zip(out, singles) if m.zh_unrendered or one for w in m.en_unrendered})
     if not zh_words or not en_words:
@@ -141,6 +187,8 @@ def soft_matches(pairs: Sequence[tuple[str, str]], matcher, embed: Embed | None,
     E = np.asarray(embed(en_words, "en"), np.float32)
     zi = {w: i for i, w in enumerate(zh_words)}
     ei = {w: i for i, w in enumerate(en_words)}
+    zc = {w: word_class(w, "zh") for w in zh_words}
+    ec = {w: word_class(w, "en") for w in en_words}
     done = []
     for m, one in zip(out, singles):
         zl, el = m.zh_unrendered, m.en_unrendered
@@ -148,10 +196,13 @@ def soft_matches(pairs: Sequence[tuple[str, str]], matcher, embed: Embed | None,
             done.append(m)
             continue
         S = Z[[zi[w] for w in zl + one]] @ E[[ei[w] for w in el]].T  # (n_zh + n_one, n_en) cosines
+        for i, w in enumerate(zl + one):  # two numbers (weekdays, months) the dictionary did not match differ
+            if zc[w]:
+                S[i, [j for j, e in enumerate(el) if ec[e] == zc[w]]] = -1.0
         zs = m.zh_soft | {w for w, c in zip(zl, S[:len(zl)].max(1, initial=-1.0)) if c >= min_cos}
         es = m.en_soft | {w for w, c in zip(el, S.max(0)) if c >= min_cos}
         done.append(SoftMatch(m.zh_miss, m.en_miss, frozenset(zs), frozenset(es)))
     return done
 
 
-__all__ = ["SoftMatch", "by_sound", "soft_matches", "unmatched"]
+__all__ = ["SoftMatch", "by_sound", "soft_matches", "unmatched", "word_class"]
