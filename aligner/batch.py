@@ -45,7 +45,7 @@ from typing import Callable, Sequence
 from .config import AlignConfig
 from .errors import AlignerError, InputError
 from .inputs import refuse_output_over_input, regular_file, resolved
-from .stamps import _clean_partials, _finish, job_key, stamp_path, up_to_date
+from .stamps import clean_partials, finish_output, job_key, stamp_path, up_to_date
 
 log = logging.getLogger(__name__)
 
@@ -361,7 +361,7 @@ def run_batch(
         from .errors import OutputError
 
         raise OutputError(f"cannot create output directory: {e.strerror or e}", path=str(out)) from None
-    _clean_partials(out)
+    clean_partials(out)
     jobs, not_bilingual = plan_all(manifest_or_dir, out, config=config, presplit=presplit)
     results: list[JobResult] = []
     todo = []
@@ -381,7 +381,7 @@ def run_batch(
     def collect(job: Job, tsv: str | None, res: JobResult) -> None:
         nonlocal done
         if tsv is not None:
-            backup = _finish(job, tsv)
+            backup = finish_output(job, tsv)
             if backup:
                 res = JobResult(**{**res.__dict__, "backup": backup})
         elif res.status == "failed":  # INFO: the CLI prints each failure once, at the end (was twice)

@@ -5,7 +5,7 @@ a key (sha256 of the input files' bytes, their names, the source language and
 the run's signature) and the sha256 of the TSV. ``aligner.batch`` skips an
 entry whose stamp matches and redoes anything else; an output edited by hand
 since aligner wrote it is kept as ``<id>.tsv.bak`` first (``keep_backup``).
-The TSV is written atomically and its stamp after it (``_finish``).
+The TSV is written atomically and its stamp after it (``finish_output``).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def keep_backup(output: str | Path) -> Path:
     return bak
 
 
-def _finish(job: Job, tsv: str) -> str | None:
+def finish_output(job: Job, tsv: str) -> str | None:
     """Write the TSV atomically, then its stamp (atomically): done only once complete.
 
     An existing output that is not what aligner wrote (edited by hand since) is
@@ -107,7 +107,7 @@ def _finish(job: Job, tsv: str) -> str | None:
     return backup
 
 
-def _clean_partials(outdir: Path) -> None:
+def clean_partials(outdir: Path) -> None:
     """Remove temporary files left by a run that was killed mid-write."""
     for p in outdir.glob(".*.part"):
         try:
@@ -116,4 +116,5 @@ def _clean_partials(outdir: Path) -> None:
             pass
 
 
-__all__ = ["STAMP_SUFFIX", "edited_since_written", "job_key", "keep_backup", "stamp_path", "up_to_date"]
+__all__ = ["STAMP_SUFFIX", "clean_partials", "edited_since_written", "finish_output", "job_key", "keep_backup",
+           "stamp_path", "up_to_date"]

@@ -87,9 +87,6 @@ def unmatched(zh: str, en: str, matcher) -> SoftMatch:
     return SoftMatch(zh_miss, en_miss)
 
 
-#: Capitalised English words that are never transliterated names (a month's consonants are a place's: 比利 b-l).
-_CALENDAR = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-                       r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 #: Closed classes: numbers, weekdays, months. The encoder puts the members of a class close together
 #: (USE-multilingual: 十二 ~ "ten" 0.70, 百万 ~ "billion" 0.67, 星期一 ~ "Tuesday" 0.80, 一月份 ~ "February" 0.64),
 #: and CC-CEDICT glosses them all: two words of one class that the dictionary did not match are two different
@@ -136,12 +133,13 @@ def by_sound(m: SoftMatch, zh: str, pinyin, vocab: frozenset[str] = frozenset())
 
     ``pinyin``: text -> pinyin with tone numbers, or None (``Lexicon.pinyin``); ``vocab``: lower-case English
     words that are not names however written (``Lexicon.english_vocab``); months, weekdays and
-    ``lexicon._STOP_CAPS`` ("Deputy", "President") are no names either ("February" is no 比利).
+    ``lexicon._STOP_CAPS`` ("Deputy", "President") are no names either (``word_class``: a month's consonants
+    are a place's, "February" is no 比利).
     """
     from .translit import _en_skeletons, _skeleton_pinyin, _skeleton_ratio, _translit_spans
 
     names = [w for w in m.en_miss if w[:1].isupper() and len(w) >= 3 and w.lower() not in vocab
-             and w not in _STOP_CAPS and not _CALENDAR.match(w)]
+             and w not in _STOP_CAPS and word_class(w, "en") is None]
     if not names:
         return m
     spans = []
@@ -177,10 +175,10 @@ def soft_matches(pairs: Sequence[tuple[str, str]], matcher, embed: Embed | None,
         return out
     # an English word may be rendered by a word with no gloss, read as a name (美方 "the US side", 俄方); the
     # Chinese side's own words are compared with the English words only
-    singles = [tuple(dict.fromkeys(w.text for w in matcher.words(zh) if w.name)) if m.en_unrendered else ()
-               for m, (zh, _) in zip(out, pairs)]
-    zh_words = sorted({w for m, one in zip(out, singles) if m.en_unrendered for w in m.zh_unrendered + one})
-    en_words = sorted({w for m, one in zip(out, singles) if m.zh_unrendered or one for w in m.en_unrendered})
+    names = [tuple(dict.fromkeys(w.text for w in matcher.words(zh) if w.name)) if m.en_unrendered else ()
+             for m, (zh, _) in zip(out, pairs)]
+    zh_words = sorted({w for m, nm in zip(out, names) if m.en_unrendered for w in m.zh_unrendered + nm})
+    en_words = sorted({w for m, nm in zip(out, names) if m.zh_unrendered or nm for w in m.en_unrendered})
     if not zh_words or not en_words:
         return out
     Z = np.asarray(embed(zh_words, "zh"), np.float32)
@@ -190,13 +188,13 @@ def soft_matches(pairs: Sequence[tuple[str, str]], matcher, embed: Embed | None,
     zc = {w: word_class(w, "zh") for w in zh_words}
     ec = {w: word_class(w, "en") for w in en_words}
     done = []
-    for m, one in zip(out, singles):
+    for m, nm in zip(out, names):
         zl, el = m.zh_unrendered, m.en_unrendered
-        if not el or not (zl or one):
+        if not el or not (zl or nm):
             done.append(m)
             continue
-        S = Z[[zi[w] for w in zl + one]] @ E[[ei[w] for w in el]].T  # (n_zh + n_one, n_en) cosines
-        for i, w in enumerate(zl + one):  # two numbers (weekdays, months) the dictionary did not match differ
+        S = Z[[zi[w] for w in zl + nm]] @ E[[ei[w] for w in el]].T  # (n_zh + n_names, n_en) cosines
+        for i, w in enumerate(zl + nm):  # two numbers (weekdays, months) the dictionary did not match differ
             if zc[w]:
                 S[i, [j for j, e in enumerate(el) if ec[e] == zc[w]]] = -1.0
         zs = m.zh_soft | {w for w, c in zip(zl, S[:len(zl)].max(1, initial=-1.0)) if c >= min_cos}
