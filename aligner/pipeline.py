@@ -21,6 +21,7 @@ from . import __version__
 from .windows import align_needed
 from .config import PROGRESS_MIN_SENTENCES, AlignConfig
 from .data import Alignment, Side, Text
+from .edges import reattach_short
 from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
 from .headings import rejoin as rejoin_heads
@@ -82,7 +83,8 @@ def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=N
     return (
         f"aligner:{__version__}|model:{model}|t2s:{'yes' if config.t2s else 'no'}|seg:{seg}"
         f"|beads:{config.max_bead}/{config.max_bead_total}|skip:{config.skip_cost:g}/{config.edge_skip_cost:g}"
-        f"|para:{config.para_break_cost:g}|head:{config.head_attach_cost:g}|len:{config.length_weight:g}"
+        f"|para:{config.para_break_cost:g}|head:{config.head_attach_cost:g}"
+        f"|edge:{config.short_edge_frac:g}/{config.edge_min_cos:g}/{config.edge_margin:g}|len:{config.length_weight:g}"
         f"|merge:{config.merge_cost:g}|member:{config.member_weight:g}|adapt:{config.adapt_ridge:g}"
         f"|win:{config.search_window}|slack:{config.window_slack:g}|qa:{qa}"
     )
@@ -230,6 +232,10 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
         src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
         src_heads=src_heads, tgt_heads=tgt_heads,
     )
+    # a short sentence at a merged side's edge goes with the pair whose facing clause renders it (aligner.edges)
+    beads = reattach_short(beads, src.texts, tgt.texts, src.lang, tgt.lang, embedder.embed,
+                           src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
+                           src_heads=src_heads, tgt_heads=tgt_heads, config=config)
     timings["align"] = time.perf_counter() - t0 - timings.get("embed windows", 0.0)
     t0 = time.perf_counter()
     if progress:

@@ -251,6 +251,51 @@ def mostly_finished(texts: Sequence[str]) -> bool:
     return bool(texts) and sum(map(ends_sentence, texts)) >= HEADING_MIN_FINISHED * len(texts)
 
 
+#: Brackets a note opens and closes (（大卫的诗，交与伶长。）, 〔细拉〕).
+_PAIRS = {"（": "）", "(": ")", "【": "】", "[": "]", "〔": "〕"}
+#: A bracketed heading cut into lines by sentence ends (（大卫的金诗，交与伶长。 / 调用休要毁坏。 / ）你们默然不语…)
+#: spans at most this many lines after its first ...
+BRACKET_SPAN_LINES = 3
+#: ... and this many characters / words in all: the longest psalm superscriptions run 50-70 characters.
+#: (No MAC-Test line is a continuation at this size: its bracketed lines close on the line.)
+BRACKET_SPAN_MAX = {"zh": 80, "en": 30}
+
+
+def _still_open(text: str) -> str | None:
+    """The closing bracket a line that starts with an opening one leaves owed, or None (closed on the line)."""
+    s = text.strip()
+    close = _PAIRS.get(s[:1])
+    if close is None:
+        return None
+    return close if s.count(close) < s.count(s[0]) else None
+
+
+def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:
+    """How many lines after heading ``k`` are the rest of its bracket: those before the line that closes it.
+
+    0 unless line ``k`` opens a bracket it does not close and a line within ``BRACKET_SPAN_LINES`` closes
+    it, the span (up to the closer) within ``BRACKET_SPAN_MAX``. A line that closes it at its end is part of the note
+    (``…念这诗的话，说：）``); one that goes on after the closer (``）耶和华啊…``) holds what follows.
+    """
+    close = _still_open(texts[k])
+    if close is None:
+        return 0
+    zh = lang.startswith("zh")
+    size = (lambda t: len("".join(t.split()))) if zh else (lambda t: len(t.split()))
+    total = size(texts[k])
+    for d in range(1, BRACKET_SPAN_LINES + 1):
+        if k + d >= len(texts):
+            return 0
+        t = texts[k + d].strip()
+        at = t.find(close)
+        total += size(t if at < 0 else t[:at])
+        if total > BRACKET_SPAN_MAX["zh" if zh else "en"]:
+            return 0
+        if at >= 0:
+            return d if at == len(t) - 1 else d - 1
+    return 0
+
+
 def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
     """For each line of one side, in order: a heading (``opens_next``) that follows a finished sentence.
 
@@ -265,4 +310,9 @@ def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
     if not mostly_finished(texts):
         return [False] * len(texts)
     done = [ends_sentence(t) for t in texts]
-    return [(k == 0 or done[k - 1]) and opens_next(t, lang) for k, t in enumerate(texts)]
+    flags = [(k == 0 or done[k - 1]) and opens_next(t, lang) for k, t in enumerate(texts)]
+    for k in range(len(texts)):
+        if flags[k]:
+            for d in range(1, _bracket_rest(texts, k, lang) + 1):
+                flags[k + d] = True
+    return flags

@@ -157,19 +157,37 @@ class Doc:
         self.en_lens = np.array([len(s) for s in text.en], np.float64)
 
 
+_TEXT_EMBED: list = []
+
+
+def _text_embed():
+    """``Embedder.embed`` of the default model over the bench's sqlite cache (the edge clauses ``aligner.edges``
+    compares), made once."""
+    if not _TEXT_EMBED:
+        from aligner.config import AlignConfig
+        from aligner.embed import Embedder, get_encoder
+
+        _TEXT_EMBED.append(Embedder(get_encoder(MODEL), AlignConfig(cache_dir=OUT / "sqlite-cache")).embed)
+    return _TEXT_EMBED[0]
+
+
 def run_ours(doc: Doc, config=None) -> list[Bead]:
     """As the pipeline aligns: sentence vectors first, then only the windows ``aligner.windows`` asks for
-    (here taken from the cached arrays, which hold every window)."""
+    (here taken from the cached arrays, which hold every window), then short edge sentences
+    (``aligner.edges``)."""
     from aligner.config import AlignConfig
+    from aligner.edges import reattach_short
     from aligner.segment import heading_flags
     from aligner.windows import align_needed
 
     config = config or AlignConfig()
     full = {"src": doc.zh_vecs, "tgt": doc.en_vecs}
+    heads = heading_flags(doc.zh, "zh"), heading_flags(doc.en, "en")
     beads, _, _ = align_needed(doc.zh_vecs[0], doc.en_vecs[0], lambda side, mask: full[side][mask],
                                slack=config.window_slack, config=config,
-                               src_lens=doc.zh_lens, tgt_lens=doc.en_lens,
-                               src_heads=heading_flags(doc.zh, "zh"), tgt_heads=heading_flags(doc.en, "en"))
+                               src_lens=doc.zh_lens, tgt_lens=doc.en_lens, src_heads=heads[0], tgt_heads=heads[1])
+    beads = reattach_short(beads, doc.zh, doc.en, "zh", "en", _text_embed(), src_heads=heads[0],
+                           tgt_heads=heads[1], config=config)
     return [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
 
 

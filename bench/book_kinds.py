@@ -12,6 +12,11 @@ boundaries, the rest of each text and its gold left as they are:
     a short Chinese heading with no English counterpart (（第N节）, 第N章
     TITLE) before every ``--every``-th bead: gold merges it with the bead
     that follows (headings belong with what follows them).
+``bracket``
+    a bracketed note of one to three lines on the Chinese side only, cut at its sentence ends, whose
+    closing bracket starts the next line (``（某某的诗，交与伶长。`` / ``调用第三。`` / ``）`` + the next
+    bead's first line), as a verse text split at 。 leaves a psalm superscription, before every
+    ``--every``-th bead: gold merges the note's lines with the bead that follows.
 ``formulaic``
     a short formulaic sentence (事情就是这样。 / "And so it was.") appended
     to every ``--every``-th 1-1 bead, on the Chinese side as a sentence of its
@@ -23,7 +28,7 @@ over the inserted documents, on the whole documents and on the inserted beads
 and their neighbours only, and the same for the untouched texts.
 Embeddings come from the library (``Embedder.windows``, cached in
 ``bench/out/sqlite-cache``); the DP is ``aligner.align.align`` with the
-default config, as the pipeline calls it (``aligner.pipeline``).
+default config, then ``aligner.edges.reattach_short``, as the pipeline calls them (``aligner.pipeline``).
 
     .venv/bin/python bench/book_kinds.py [--texts 001,005,009,013,017,021] [--paras] [--json OUT]
 """
@@ -104,18 +109,22 @@ def make_repeated(text: M.MacText, items: int) -> tuple[list[str], list[str], li
     return _rebuild(text, pieces[:at] + block + pieces[at:])
 
 
-def make_heading(text: M.MacText, every: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+def _before_every(text: M.MacText, every: int, lead) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    """Every ``every``-th two-sided gold bead's Chinese lines replaced by ``lead(n, lines)`` (n = 1, 2, ...)."""
     pieces = _gold_pieces(text)
     out = []
     n = 0
     for b, (zs, es, _) in enumerate(pieces):
         if b and b % every == 0 and zs and es:
             n += 1
-            head = HEADINGS[n % len(HEADINGS)].format(n=zh_number(n))
-            out.append(([head] + zs, es, True))
+            out.append((lead(n, zs), es, True))
         else:
             out.append((zs, es, False))
     return _rebuild(text, out)
+
+
+def make_heading(text: M.MacText, every: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    return _before_every(text, every, lambda n, zs: [HEADINGS[n % len(HEADINGS)].format(n=zh_number(n))] + zs)
 
 
 def make_formulaic(text: M.MacText, every: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
@@ -132,7 +141,21 @@ def make_formulaic(text: M.MacText, every: int) -> tuple[list[str], list[str], l
     return _rebuild(text, out)
 
 
-KINDS = {"repeated": make_repeated, "heading": make_heading, "formulaic": make_formulaic}
+#: Bracketed notes cut into lines by sentence ends, as a verse text split at 。 leaves a psalm's superscription:
+#: the closing bracket starts the next line (（大卫的诗，交与伶长。 / ）耶和华啊…).
+BRACKET_NOTES = [["（{name}的诗，交与伶长。"], ["（{name}的金诗，交与伶长。", "调用第{n}。"],
+                 ["（{name}逃避他仇敌的时候作的诗。", "交与伶长。", "用丝弦的乐器。"]]
+
+
+def make_bracket(text: M.MacText, every: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    def lead(n: int, zs: list[str]) -> list[str]:
+        note = [x.format(name=NAMES[n % len(NAMES)][0], n=zh_number(n)) for x in BRACKET_NOTES[n % 3]]
+        return note + ["）" + zs[0]] + zs[1:]
+
+    return _before_every(text, every, lead)
+
+
+KINDS = {"repeated": make_repeated, "heading": make_heading, "formulaic": make_formulaic, "bracket": make_bracket}
 
 
 def bead_paras(gold: list[M.Bead], marked: set[int], n: int, m: int, kind: str) -> dict:
@@ -168,6 +191,7 @@ def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config
     from aligner.embed import Embedder, get_encoder
     from aligner.segment import heading_flags
     from aligner.windows import align_needed
+    from aligner.edges import reattach_short
 
     config = config or AlignConfig()
     emb = Embedder(get_encoder(config.model), config.with_(cache_dir=OUT / "sqlite-cache"))
@@ -183,13 +207,14 @@ def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config
             S = emb.windows(zh, "zh", config.max_bead)
             T = emb.windows(en, "en", config.max_bead)
             full = {"src": S, "tgt": T}  # every window, from the cache: the pipeline embeds only those asked for
+            sides = dict(**(bead_paras(gold, marked, len(zh), len(en), kind) if paras else {}),
+                         src_heads=heading_flags(zh, "zh") if heads else None,
+                         tgt_heads=heading_flags(en, "en") if heads else None)
             beads, _, _ = align_needed(S[0], T[0], lambda side, mask, _f=full: _f[side][mask],
                                        slack=config.window_slack, config=config,
                                        src_lens=np.array([len(s) for s in zh], float),
-                                       tgt_lens=np.array([len(s) for s in en], float),
-                                       **(bead_paras(gold, marked, len(zh), len(en), kind) if paras else {}),
-                                       src_heads=heading_flags(zh, "zh") if heads else None,
-                                       tgt_heads=heading_flags(en, "en") if heads else None)
+                                       tgt_lens=np.array([len(s) for s in en], float), **sides)
+            beads = reattach_short(beads, zh, en, "zh", "en", emb.embed, config=config, **sides)
             pred = [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
             golds.append(gold)
             preds.append(pred)

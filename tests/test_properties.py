@@ -264,7 +264,8 @@ def test_segment_side_ids_and_lines(text):
 @settings(max_examples=200, **SETTINGS)
 @given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")))
 def test_utf8_round_trip(text):
-    assert decode(text.encode("utf-8")).text == text
+    # a leading U+FEFF encodes as the UTF-8 byte-order mark, which decode() removes (found by hypothesis, stop 26)
+    assert decode(text.encode("utf-8")).text == text.removeprefix("\ufeff")
 
 
 @settings(max_examples=200, **SETTINGS)

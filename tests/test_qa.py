@@ -148,6 +148,38 @@ def test_partial_merged_sentence_from_vectors():
     assert any("sentence 2 of 2" in f.reason for f in flags_of(out[12], "partial"))
 
 
+@pytest.mark.parametrize("edge_cos, warned", [
+    (0.6, False),  # the Chinese side's last clause renders it: a counterpart at the edge, however weak overall
+    (0.35, True),  # under merged_edge_min_cos (0.4): the warning stays
+])
+def test_merged_edge_sentence_rendered_by_the_facing_clause(edge_cos, warned):
+    """As above, with an encoder for texts: the weak sentence stands last, and the Chinese side's last clause
+    matches it at ``edge_cos`` (aligner.edges.edge_match; other texts get unrelated 256-d directions)."""
+    rng = np.random.default_rng(0)
+    S = rng.normal(size=(14, 16)).astype(np.float32)
+    S /= np.linalg.norm(S, axis=1, keepdims=True)
+    T = np.vstack([S[:13], -S[12:13]]).astype(np.float32)
+    zh, weak = "俄美开始新一轮战略稳定对话。", "An unrelated sentence about weather."
+    a, b = np.zeros(256, np.float32), np.zeros(256, np.float32)
+    a[0], b[0], b[1] = 1.0, edge_cos, np.sqrt(1 - edge_cos ** 2)
+    named = {zh: a, weak: b}
+
+    def embed(texts, lang):
+        out = []
+        for t in texts:
+            if t in named:
+                out.append(named[t])
+                continue
+            v = np.random.default_rng(list(t.encode())).normal(size=256).astype(np.float32)
+            out.append(v / np.linalg.norm(v))
+        return np.stack(out) if out else np.zeros((0, 256), np.float32)
+
+    src, tgt, beads = doc([zh], ["Russia and the US started talks.", weak], [(1, 2)])
+    out = run(src, tgt, beads, src_vecs=S[:13], tgt_vecs=T, embed=embed)
+    got = [f for f in flags_of(out[12], "partial") if "sentence 2 of 2" in f.reason]
+    assert bool(got) == warned
+
+
 def _unit(v):
     return (v / np.linalg.norm(v)).astype(np.float32)
 

@@ -105,6 +105,16 @@ def test_opens_next(text, lang, expected):
     # red team (stop 22): unpunctuated subtitle cues are not headings: a sentence split over two cues must join
     (["那天夜里", "下了很大的雪", "他一个人", "走回了家", "第二天早上雪停了"], [False] * 5),
     (["That night", "it snowed heavily", "He walked", "home alone"], [False] * 4),
+    # a bracketed note cut at its sentence ends (a verse text split at 。, issue 20): its lines up to the one the
+    # closing bracket starts are the heading; a line that ends with the closer is part of it
+    (["愿王应允我们！", "（大卫的金诗，交与伶长。", "调用休要毁坏。", "）你们默然不语，真合公义吗？"], [False, True, True, False]),
+    (["愿王应允我们！", "（大卫的诗，交与伶长。", "）耶和华啊，我的敌人何其加增！"], [False, True, False]),
+    (["他说。", "（大卫的诗。", "交与伶长。", "用丝弦的乐器。）", "耶和华啊！"], [False, True, True, True, False]),
+    # ... not when the bracket never closes within BRACKET_SPAN_LINES, or the span outgrows BRACKET_SPAN_MAX
+    (["他说。", "（大卫的诗。", "交与伶长。", "用丝弦的乐器。", "调用第八。", "）耶和华啊！"], [False, True, False, False, False, False]),
+    (["他说。", "（大卫的诗。", "当耶和华救他脱离一切仇敌和扫罗之手的日子，他向耶和华念这诗的话，他作这诗交给伶长，用吹的乐器，"
+      "调用为证的百合花，又用丝弦的乐器，在耶和华面前学习歌颂的，说：", "）我的力量啊，我爱你！"], [False, True, False, False]),
+    (["It was late.", "(A psalm of David.", "To the chief musician.", ") Lord, hear me!"], [False, True, True, False]),
 ])
 def test_heading_flags(lines, expected):
     from aligner.segment import heading_flags

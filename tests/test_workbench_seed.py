@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -59,9 +60,11 @@ def test_seed_000_warnings_to_zero_in_the_page_then_check_passes(browser, seed, 
     low = next(it for it in items if it["code"] == "low_similarity")
     text = run("check", src, "--fail-on", "warning", cache_dir=cache_dir).output
     assert f"pair {low['pair']} [zh {low['src_ids'][0]}, en {low['tgt_ids'][0]}]" in text
-    # bug 3: the Traditional text's words are quoted as written (情況, not 情况)
-    partial = [it["reason"] for it in items if "none for" in it["reason"]]
-    assert partial and "情況" in partial[0] and "情况" not in partial[0]
+    # bug 3: the Traditional text is quoted as written (歐洲, not 欧洲): every Chinese quote is the document's own
+    text_zh = src.read_text(encoding="utf-8")
+    quotes = [q.rstrip("…") for it in items for q in re.findall(r"'([^']+)'", it["reason"])
+              if re.search(r"[\u4e00-\u9fff]", q)]
+    assert any("歐洲" in q for q in quotes) and all(q in text_zh for q in quotes), quotes
 
     for f in browser.downloads.iterdir():
         f.unlink()
@@ -73,8 +76,8 @@ def test_seed_000_warnings_to_zero_in_the_page_then_check_passes(browser, seed, 
     wait_for(lambda: browser.execute_script("return document.body.dataset.ready") == "1", "page ready")
     assert int(browser.execute_script("return document.body.dataset.openWarnings")) == 6
     shot(browser, "review-work-order.png")
-    pair146 = next(it for it in items if "none for" in it["reason"])["pair"]
-    browser.execute_script(f"document.querySelector('#b{pair146 - 1}').scrollIntoView({{block: 'center'}})")
+    uncovered = next(it for it in items if "none for" in it["reason"])["pair"]
+    browser.execute_script(f"document.querySelector('#b{uncovered - 1}').scrollIntoView({{block: 'center'}})")
     shot(browser, "review-evidence.png")                        # the uncovered words highlighted
     # the CI line's pair is the page's data-pair, with the flag's code
     row = f"#b{low['pair'] - 1}"

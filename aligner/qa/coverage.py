@@ -97,7 +97,13 @@ class _LexicalCheck:
                 continue
             side = self.zh_side if side_is_zh else self.en_side
             other = "en" if side_is_zh else "zh"
-            shown = ", ".join((w.text if side_is_zh else w) for w in c[2][:5])
+            if side_is_zh:
+                shown = ", ".join(w.text for w in c[2][:5])
+            else:  # the words as written, in text order (the stems "consid", "impos" read as typos)
+                written = self.m.written(side.sentences[ids[pos]].text)
+                missing = set(c[2])
+                shown = ", ".join(([written[k] for k in written if k in missing]
+                                   + [k for k in c[2] if k not in written])[:5])
             return pos, (f"{_lang_name(lang)} sentence {pos + 1} of {len(ids)} in this bead "
                          f"('{_short(side.sentences[ids[pos]].text, 30)}') has almost no rendering in the "
                          f"{_lang_name(other)}: {round(c[0] * c[1])} of {c[1]} content words found (usual here "

@@ -90,11 +90,29 @@ def check_partial_merged(ctx: QAContext) -> dict[int, list[Flag]]:
                        f"much worse ({sims[lo]:.2f}) than its neighbours ({max(sims):.2f})")
             elif lexical is not None:
                 lo, why = lexical.orphan(b, ids is b.src_ids, sims) or (lo, None)
+            if why and _edge_rendered(ctx, k, side, ids, lo):
+                why = None
             if why:
                 edge = _boundary(beads, k, ids is b.src_ids, lo, sims[lo], S, T, config)
                 flags.setdefault(k, []).append(Flag("partial", Severity.INFO, f"{why}; {edge}") if edge
                                                else Flag("partial", Severity.WARNING, why))
     return flags
+
+
+def _edge_rendered(ctx: QAContext, k: int, side: Side, ids: Sequence[int], pos: int) -> bool:
+    """Whether sentence ``pos`` of a merged side, standing first or last, is rendered by the other side's facing
+    clause (``edges.edge_match`` >= ``merged_edge_min_cos``): then it has a counterpart, however little the
+    whole other side matches it. False without ``ctx.embed`` or for a sentence inside the side."""
+    if ctx.embed is None or pos not in (0, len(ids) - 1):
+        return False
+    from ..edges import edge_match
+
+    theirs = "tgt" if side is ctx.src else "src"
+    other = ctx.tgt if side is ctx.src else ctx.src
+    end = pos == len(ids) - 1
+    text = getattr(ctx.texts[k], theirs)
+    return edge_match(side.sentences[ids[pos]].text, side.lang, text, other.lang, end,
+                      ctx.embed) >= ctx.config.merged_edge_min_cos
 
 
 def _clause_evidence(ctx: QAContext) -> list[tuple[int, Side, Side, float, LeaveOut | None, float]]:

@@ -1,0 +1,212 @@
+"""Short edge sentences (aligner.edges): hand-made vectors through a stand-in encoder, then the real one (slow)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.config import AlignConfig
+from aligner.data import Bead
+from aligner.edges import edge_texts, reattach_short
+
+DIM = 256
+
+
+def _unit(i: int) -> np.ndarray:
+    v = np.zeros(DIM, np.float32)
+    v[i] = 1.0
+    return v
+
+
+def _noise(text: str) -> np.ndarray:
+    """A text the case does not name: a fixed random direction (cosines with anything else ~ +-0.06)."""
+    seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "little")
+    v = np.random.default_rng(seed).standard_normal(DIM).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def stand_in(named: dict[str, np.ndarray]):
+    """``embed(texts, lang)`` over ``named`` vectors (normalised), any other text a noise direction."""
+    def embed(texts, lang):
+        out = [named[t] / np.linalg.norm(named[t]) if t in named else _noise(t) for t in texts]
+        return np.stack(out).astype(np.float32) if out else np.zeros((0, DIM), np.float32)
+    return embed
+
+
+SHORT = "事就这样成了。"
+LONG_A = "神就造出空气，将空气以下的水分开了。"
+LONG_B = "神称空气为天，有晚上有早晨，是第二日。"
+
+
+def _mix(cos: float) -> np.ndarray:
+    """A direction at cosine ``cos`` with SHORT's (unit 0)."""
+    return cos * _unit(0) + np.sqrt(1 - cos * cos) * _unit(1)
+
+
+def _beads(*pairs) -> list[Bead]:
+    return [Bead(tuple(s), tuple(t), 0.5) for s, t in pairs]
+
+
+def _ids(beads) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.src_ids, b.tgt_ids) for b in beads]
+
+
+# (case, source, target, DP's beads, far clause cosine, near clause cosine, extra kwargs, expected beads)
+# English edge clauses: "and it was so." is the last clause of target 0 ("…divided the waters: and it was so.").
+CASES = [
+    ("the DP put it with the pair after: back to the pair whose last clause renders it",
+     [LONG_A, SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0,), (0,)), ((1, 2), (1,))], 0.46, 0.07, {}, [((0, 1), (0,)), ((2,), (1,))]),
+    ("the DP put it with the pair before: on to the pair whose first clause renders it",
+     [LONG_A, SHORT, LONG_B], ["He divided the waters.", "And it was so: he called it Heaven."],
+     [((0, 1), (0,)), ((2,), (1,))], 0.46, 0.07, {}, [((0,), (0,)), ((1, 2), (1,))]),
+    ("the far clause under edge_min_cos (0.3): stays",
+     [LONG_A, SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0,), (0,)), ((1, 2), (1,))], 0.25, 0.0, {}, [((0,), (0,)), ((1, 2), (1,))]),
+    ("the far clause better by less than edge_margin (0.1): stays",
+     [LONG_A, SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0,), (0,)), ((1, 2), (1,))], 0.46, 0.40, {}, [((0,), (0,)), ((1, 2), (1,))]),
+    ("a paragraph break between it and the pair it would join: stays",
+     [LONG_A, SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0,), (0,)), ((1, 2), (1,))], 0.46, 0.07, {"src_paras": [0, 1, 1]}, [((0,), (0,)), ((1, 2), (1,))]),
+    ("a heading in either bead: left to aligner.headings",
+     [LONG_A, SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0,), (0,)), ((1, 2), (1,))], 0.46, 0.07, {"tgt_heads": [False, True]}, [((0,), (0,)), ((1, 2), (1,))]),
+    ("alone on its side: never leaves a side empty",
+     [LONG_A, SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven.", "Evening."],
+     [((0,), (0,)), ((1,), (1,)), ((2,), (2,))], 0.46, 0.07, {}, [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]),
+    ("the pair it would join is already max_bead wide on that side: stays",
+     [LONG_A, LONG_A + "又", SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0, 1), (0,)), ((2, 3), (1,))], 0.46, 0.07, {"config": AlignConfig(max_bead=2)},
+     [((0, 1), (0,)), ((2, 3), (1,))]),
+    ("edge_min_cos above 1: off",
+     [LONG_A, SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0,), (0,)), ((1, 2), (1,))], 0.46, 0.07, {"config": AlignConfig(edge_min_cos=2.0)},
+     [((0,), (0,)), ((1, 2), (1,))]),
+]
+
+
+@pytest.mark.parametrize("case, src, tgt, beads, far, near, kw, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_reattach_short(case, src, tgt, beads, far, near, kw, expected):
+    named = {SHORT: _unit(0)}
+    # the clause of target 0 that renders SHORT, and the first clause of target 1
+    if "and it was so." in tgt[0]:
+        named["and it was so."] = _mix(far)
+        named["He called it Heaven."] = _mix(near)
+    else:
+        named["And it was so:"] = _mix(far)
+        named["He divided the waters."] = _mix(near)
+    got = reattach_short(_beads(*beads), src, tgt, "zh", "en", stand_in(named), **kw)
+    assert _ids(got) == expected
+
+
+def test_moved_beads_rescored_others_kept():
+    named = {SHORT: _unit(0), "and it was so.": _mix(0.46), "He called it Heaven.": _mix(0.07),
+             LONG_A + SHORT: _unit(5), "He divided the waters: and it was so.": _unit(5) + _unit(6)}
+    beads = [Bead((0,), (0,), 0.31), Bead((1, 2), (1,), 0.42), Bead((3,), (2,), 0.77)]
+    got = reattach_short(beads, [LONG_A, SHORT, LONG_B, LONG_A], ["He divided the waters: and it was so.",
+                                                                 "He called it Heaven.", "Night."],
+                         "zh", "en", stand_in(named))
+    assert _ids(got) == [((0, 1), (0,)), ((2,), (1,)), ((3,), (2,))]
+    assert got[0].score == pytest.approx(np.sqrt(0.5), abs=1e-6)  # its new sides' cosine
+    assert got[2] is beads[2]
+
+
+def test_english_side_short_sentence():
+    """The same on the target side: a short English sentence read against the Chinese clauses."""
+    named = {"So it was.": _unit(0), "事就这样成了。": _mix(0.5), "神称空气为天，": _mix(0.05)}
+    tgt = ["He made the firmament and divided the waters below from above.", "So it was.",
+           "And God called the firmament Heaven, the second day."]
+    src = ["神就造出空气，事就这样成了。", "神称空气为天，是第二日。"]
+    got = reattach_short(_beads(((0,), (0,)), ((1,), (1, 2))), src, tgt, "zh", "en", stand_in(named))
+    assert _ids(got) == [((0,), (0, 1)), ((1,), (2,))]
+
+
+@pytest.mark.parametrize("text, lang, end, expected", [
+    ("He divided the waters: and it was so.", "en", True, ["and it was so.", "He divided the waters: and it was so."]),
+    ("He divided the waters: and it was so.", "en", False, ["He divided the waters:", "He divided the waters: and it was so."]),
+    ("神就造出空气，将水分开了。事就这样成了。", "zh", True, ["事就这样成了。", "将水分开了。事就这样成了。"]),
+    ("Amen.", "en", True, ["Amen."]),
+])
+def test_edge_texts(text, lang, end, expected):
+    assert edge_texts(text, lang, end) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=12), st.integers(0, 2 ** 16))
+def test_beads_stay_a_partition(shapes, seed):
+    """Whatever the vectors: every id once, in order, no empty bead, shapes within the DP's."""
+    shapes = [(a, b) for a, b in shapes if a or b]
+    if not shapes:
+        return
+    src = [("长句子" * (1 + (seed + k) % 4)) + "。" if k % 3 else "短。" for k in range(sum(a for a, _ in shapes))]
+    tgt = [("A long sentence, " * (1 + (seed + k) % 3)) + "end." if k % 2 else "Short." for k in
+           range(sum(b for _, b in shapes))]
+    beads, i, j = [], 0, 0
+    for a, b in shapes:
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), 0.5 if a and b else None))
+        i, j = i + a, j + b
+    rng = np.random.default_rng(seed)
+    named = {t: rng.standard_normal(DIM) for t in set(src) | set(tgt)}
+    cfg = AlignConfig(edge_min_cos=0.0, edge_margin=0.0)  # move whenever the far edge is better at all
+    got = reattach_short(beads, src, tgt, "zh", "en", stand_in(named), config=cfg)
+    assert [s for b in got for s in b.src_ids] == list(range(len(src)))
+    assert [t for b in got for t in b.tgt_ids] == list(range(len(tgt)))
+    assert all(b.src_ids or b.tgt_ids for b in got)
+    for b, old in zip(got, beads):
+        assert len(b.src_ids) <= cfg.max_bead and len(b.tgt_ids) <= cfg.max_bead
+        if (b.src_ids, b.tgt_ids) != (old.src_ids, old.tgt_ids):
+            assert len(b.src_ids) + len(b.tgt_ids) <= cfg.max_bead_total
+            assert b.src_ids and b.tgt_ids
+
+
+#: Genesis 1:1-13 as a verse text gives them: the Chinese (CUV) split at 。, the English (KJV) one line a verse.
+GENESIS_ZH = ["起初神创造天地。", "地是空虚混沌，渊面黑暗；神的灵运行在水面上。", "神说：“要有光”，就有了光。",
+              "神看光是好的，就把光暗分开了。", "神称光为昼，称暗为夜。", "有晚上，有早晨，这是头一日。",
+              "神说：“诸水之间要有空气，将水分为上下。”", "神就造出空气，将空气以下的水、空气以上的水分开了。",
+              "事就这样成了。", "神称空气为天。", "有晚上，有早晨，是第二日。",
+              "神说：“天下的水要聚在一处，使旱地露出来。”", "事就这样成了。", "神称旱地为地，称水的聚处为海。",
+              "神看着是好的。", "神说：“地要发生青草和结种子的菜蔬，并结果子的树木，各从其类，果子都包着核。”",
+              "事就这样成了。", "于是地发生了青草和结种子的菜蔬，各从其类；并结果子的树木，各从其类；果子都包着核。",
+              "神看着是好的。", "有晚上，有早晨，是第三日。"]
+GENESIS_EN = [
+    "In the beginning God created the heaven and the earth.",
+    "And the earth was without form, and void; and darkness was upon the face of the deep. "
+    "And the Spirit of God moved upon the face of the waters.",
+    "And God said, Let there be light: and there was light.",
+    "And God saw the light, that it was good: and God divided the light from the darkness.",
+    "And God called the light Day, and the darkness he called Night. And the evening and the morning were the first day.",
+    "And God said, Let there be a firmament in the midst of the waters, and let it divide the waters from the waters.",
+    "And God made the firmament, and divided the waters which were under the firmament from the waters which were "
+    "above the firmament: and it was so.",
+    "And God called the firmament Heaven. And the evening and the morning were the second day.",
+    "And God said, Let the waters under the heaven be gathered together unto one place, and let the dry land appear: "
+    "and it was so.",
+    "And God called the dry land Earth; and the gathering together of the waters called he Seas: and God saw that it "
+    "was good.",
+    "And God said, Let the earth bring forth grass, the herb yielding seed, and the fruit tree yielding fruit after "
+    "his kind, whose seed is in itself, upon the earth: and it was so.",
+    "And the earth brought forth grass, and herb yielding seed after his kind, and the tree yielding fruit, whose seed "
+    "was in itself, after his kind: and God saw that it was good.",
+    "And the evening and the morning were the third day."]
+
+
+@pytest.mark.slow
+def test_formulaic_sentence_with_the_real_encoder(tmp_path):
+    """事就这样成了。 of verse 11 goes with the verse whose line ends "and it was so.": without the rule the DP
+    sends it to verse 12 (measured: ((15,), (10,)), ((16, 17, 18), (11,)))."""
+    from aligner.api import align_texts
+
+    def beads(**kw):
+        al = align_texts(GENESIS_ZH, GENESIS_EN, config=AlignConfig(cache_dir=tmp_path, **kw))
+        return [(b.src_ids, b.tgt_ids) for b in al.beads]
+
+    got = beads()
+    for verse in (((7, 8), (6,)), ((9, 10), (7,)), ((11, 12), (8,)), ((13, 14), (9,)), ((15, 16), (10,)),
+                  ((17, 18), (11,))):
+        assert verse in got
+    assert ((15, 16), (10,)) not in beads(edge_min_cos=2.0)
