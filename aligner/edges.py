@@ -118,34 +118,67 @@ def reattach_short(
     def with_ids(b: Bead, side: int, new: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return (new, b.tgt_ids) if side == 0 else (b.src_ids, new)
 
-    def vec(text: str, lang: str) -> np.ndarray:
-        return np.asarray(embed([text], lang), np.float32)[0]
+    def candidate(A: Bead, B: Bead, side: int, forward: bool) -> tuple[int, str, str] | None:
+        """(the edge sentence, the other side of its own pair, of the pair it may join), or None."""
+        other = 1 - side
+        a, b = ids(A, side), ids(B, side)
+        giver, taker = (a, b) if forward else (b, a)
+        m = a[-1] if forward else b[0]
+        if (len(giver) < 2 or not short[side][m] or len(taker) >= max_bead
+                or len(taker) + 1 + len(ids(B if forward else A, other)) > max_total
+                or paras[side][m] != paras[side][b[0] if forward else a[-1]]):
+            return None
+        own, join = (A, B) if forward else (B, A)
+        return (m, _side_text(texts[other], ids(own, other), langs[other]),
+                _side_text(texts[other], ids(join, other), langs[other]))
+
+    def open_pair(A: Bead, B: Bead) -> bool:
+        return bool(A.src_ids and A.tgt_ids and B.src_ids and B.tgt_ids) and not any(
+            heads[s][i] for s in (0, 1) for bd in (A, B) for i in ids(bd, s))
+
+    # every text the candidates of the DP's beads compare, embedded in one call per language (a move changes
+    # the next candidates' texts: those few are embedded as they come)
+    memo: dict[tuple[str, str], np.ndarray] = {}
+
+    def cached(texts_: Sequence[str], lang: str) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts_) if (lang, t) not in memo]
+        if todo:
+            memo.update(((lang, t), v) for t, v in zip(todo, np.asarray(embed(todo, lang), np.float32)))
+        return np.stack([memo[(lang, t)] for t in texts_])
+
+    wanted: dict[str, list[str]] = {langs[0]: [], langs[1]: []}
+    for k in range(len(out) - 1):
+        if open_pair(out[k], out[k + 1]):
+            for side in (0, 1):
+                for forward in (True, False):
+                    c = candidate(out[k], out[k + 1], side, forward)
+                    if c:
+                        wanted[langs[side]].append(texts[side][c[0]])
+                        wanted[langs[1 - side]] += edge_texts(c[1], langs[1 - side], forward)
+                        wanted[langs[1 - side]] += edge_texts(c[2], langs[1 - side], not forward)
+    for lang, batch in wanted.items():
+        if batch:
+            cached(batch, lang)
 
     def rescored(src: tuple[int, ...], tgt: tuple[int, ...]) -> Bead:
-        c = float(vec(_side_text(src_texts, src, src_lang), src_lang) @ vec(_side_text(tgt_texts, tgt, tgt_lang),
-                                                                             tgt_lang))
+        c = float(cached([_side_text(src_texts, src, src_lang)], src_lang)[0]
+                  @ cached([_side_text(tgt_texts, tgt, tgt_lang)], tgt_lang)[0])
         return Bead(src, tgt, round(min(1.0, max(0.0, c)), 6))
 
     for k in range(len(out) - 1):
         for side in (0, 1):
             A, B = out[k], out[k + 1]
-            if not (A.src_ids and A.tgt_ids and B.src_ids and B.tgt_ids):
+            if not open_pair(A, B):
                 break
-            if any(heads[s][i] for s in (0, 1) for b in (A, B) for i in ids(b, s)):
-                break
-            other = 1 - side
             a, b = ids(A, side), ids(B, side)
             for forward in (True, False):
-                giver, taker = (a, b) if forward else (b, a)
-                m = a[-1] if forward else b[0]
-                if (len(giver) < 2 or not short[side][m] or len(taker) >= max_bead
-                        or len(taker) + 1 + len(ids(B if forward else A, other)) > max_total
-                        or paras[side][m] != paras[side][b[0] if forward else a[-1]]):
+                c = candidate(A, B, side, forward)
+                if c is None:
                     continue
-                near = edge_match(texts[side][m], langs[side], _side_text(
-                    texts[other], ids(A if forward else B, other), langs[other]), langs[other], forward, embed)
-                far = edge_match(texts[side][m], langs[side], _side_text(
-                    texts[other], ids(B if forward else A, other), langs[other]), langs[other], not forward, embed)
+                m, own, join = c
+                other = langs[1 - side]
+                near = edge_match(texts[side][m], langs[side], own, other, forward, cached)
+                far = edge_match(texts[side][m], langs[side], join, other, not forward, cached)
                 if far < min_cos or far - near < margin:
                     continue
                 na, nb = (a[:-1], (m,) + b) if forward else (a + (m,), b[1:])
