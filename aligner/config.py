@@ -60,6 +60,9 @@ SHORT_EDGE_FRAC = 1.0
 EDGE_MIN_COS = 0.3
 #: ... and by this much more than the facing clause of its own pair (0.05 / 0.15 lose 0.002-0.004 in the CV).
 EDGE_MARGIN = 0.1
+#: A short sentence the DP left alone (1-0 / 0-1) joins a neighbouring pair whose facing clause renders it at least
+#: this well (a lone sentence is also what a deleted translation leaves, so the bar is higher; above 1: off).
+LONE_MIN_COS = 0.45
 #: Windows of 2+ sentences are embedded only for beads on some alignment within this cost of the best one found
 #: from summed sentence vectors (inf: every window): MAC-Test strict F1 0.8997 vs 0.8999 with 12% of those windows.
 WINDOW_SLACK = 0.3
@@ -118,6 +121,7 @@ class AlignConfig:
     short_edge_frac: float = SHORT_EDGE_FRAC
     edge_min_cos: float = EDGE_MIN_COS
     edge_margin: float = EDGE_MARGIN
+    lone_min_cos: float = LONE_MIN_COS
     length_weight: float = LENGTH_WEIGHT
     merge_cost: float = MERGE_COST
     member_weight: float = MEMBER_WEIGHT
@@ -143,7 +147,7 @@ class AlignConfig:
             raise ValueError(f"AlignConfig.max_bead_total must be a whole number >= 2, got {self.max_bead_total!r}")
         for name in ("skip_cost", "edge_skip_cost", "para_break_cost", "head_attach_cost", "length_weight",
                      "merge_cost", "member_weight", "adapt_ridge", "skip_floor", "short_edge_frac", "edge_min_cos",
-                     "edge_margin"):
+                     "edge_margin", "lone_min_cos"):
             v = getattr(self, name)
             if not (isinstance(v, (int, float)) and math.isfinite(v) and v >= 0):
                 raise ValueError(f"AlignConfig.{name} must be a finite number >= 0, got {v!r}")

@@ -20,7 +20,10 @@ with an unrelated clause run to ~0.25). On MAC-Test this also mends literary
 pairs (strict F1 0.8992 -> 0.9039; leave-one-book-out in ``config``). A move never empties a side, never
 crosses a paragraph break, never makes a side wider than the DP's bead
 shapes, and never touches a bead with a heading (``aligner.headings`` owns
-those).
+those). Last, a short sentence the DP left alone (1-0 / 0-1: a sentence a
+line without ``--presplit`` makes each its own paragraph, and joining costs a
+break) joins the neighbouring pair whose facing clause renders it at
+``lone_min_cos`` (0.45) or more (``_join_lone``).
 
 The embedder is passed in as a function (``embed(texts, lang)`` ->
 (len(texts), dim) float32, L2-normalised), so nothing here loads a model;
@@ -188,4 +191,51 @@ def reattach_short(
             else:
                 continue
             break
+    return _join_lone(out, texts, langs, short, heads, cached, rescored, config)
+
+
+def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, rescored, config: AlignConfig) -> list[Bead]:
+    """A short sentence the DP left alone (1-0 / 0-1) joins the neighbouring pair whose facing clause renders it.
+
+    The DP leaves such a sentence out when joining costs a paragraph break (a text with a sentence a line and
+    no ``--presplit``: 事就这样成了。 as a paragraph of its own). Joined when the better neighbour's facing
+    clause matches it at ``lone_min_cos`` or more (higher than ``edge_min_cos``: a lone sentence is also
+    what a deleted translation leaves, and an omission must stay one) and by ``edge_margin`` more than the
+    other neighbour's, the joined side within the bead shapes.
+    """
+    if config.lone_min_cos > 1:
+        return out
+    k = 0
+    while k < len(out):
+        L = out[k]
+        side = 0 if L.src_ids and not L.tgt_ids else 1 if L.tgt_ids and not L.src_ids else None
+        ids = (L.src_ids, L.tgt_ids)[side] if side is not None else ()
+        if side is None or len(ids) != 1 or not short[side][ids[0]] or heads[side][ids[0]]:
+            k += 1
+            continue
+        m, other = ids[0], 1 - side
+        scores = []
+        for nb, end in ((k - 1, True), (k + 1, False)):
+            if not (0 <= nb < len(out)):
+                continue
+            N = out[nb]
+            mine, theirs = (N.src_ids, N.tgt_ids)[side], (N.src_ids, N.tgt_ids)[other]
+            if (not mine or not theirs or len(mine) >= config.max_bead
+                    or len(mine) + 1 + len(theirs) > config.max_bead_total
+                    or any(heads[side][i] for i in mine) or any(heads[other][j] for j in theirs)):
+                continue
+            c = edge_match(texts[side][m], langs[side], _side_text(texts[other], theirs, langs[other]),
+                           langs[other], end, cached)
+            scores.append((c, nb, end))
+        scores.sort(reverse=True)
+        if not scores or scores[0][0] < config.lone_min_cos or (
+                len(scores) > 1 and scores[0][0] - scores[1][0] < config.edge_margin):
+            k += 1
+            continue
+        _, nb, end = scores[0]
+        N = out[nb]
+        mine = (N.src_ids, N.tgt_ids)[side]
+        grown = mine + (m,) if end else (m,) + mine
+        out[nb] = rescored(*((grown, N.tgt_ids) if side == 0 else (N.src_ids, grown)))
+        del out[k]
     return out

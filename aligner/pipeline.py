@@ -84,7 +84,8 @@ def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=N
         f"aligner:{__version__}|model:{model}|t2s:{'yes' if config.t2s else 'no'}|seg:{seg}"
         f"|beads:{config.max_bead}/{config.max_bead_total}|skip:{config.skip_cost:g}/{config.edge_skip_cost:g}"
         f"|para:{config.para_break_cost:g}|head:{config.head_attach_cost:g}"
-        f"|edge:{config.short_edge_frac:g}/{config.edge_min_cos:g}/{config.edge_margin:g}|len:{config.length_weight:g}"
+        f"|edge:{config.short_edge_frac:g}/{config.edge_min_cos:g}/{config.edge_margin:g}/{config.lone_min_cos:g}"
+        f"|len:{config.length_weight:g}"
         f"|merge:{config.merge_cost:g}|member:{config.member_weight:g}|adapt:{config.adapt_ridge:g}"
         f"|win:{config.search_window}|slack:{config.window_slack:g}|qa:{qa}"
     )

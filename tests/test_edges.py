@@ -104,6 +104,32 @@ def test_reattach_short(case, src, tgt, beads, far, near, kw, expected):
     assert _ids(got) == expected
 
 
+# (case, lone bead's neighbours' facing-clause cosines (before, after), config, expected beads); the lone
+# sentence is Chinese 1, between pairs (0)-(0) and (2)-(1)
+LONE_CASES = [
+    ("the pair before renders it (0.5, >= lone_min_cos 0.45): joins it", (0.5, 0.05), {},
+     [((0, 1), (0,)), ((2,), (1,))]),
+    ("the pair after renders it: joins that one", (0.05, 0.5), {}, [((0,), (0,)), ((1, 2), (1,))]),
+    ("under lone_min_cos (a deleted translation leaves a lone sentence too): stays", (0.4, 0.05), {},
+     [((0,), (0,)), ((1,), ()), ((2,), (1,))]),
+    ("both neighbours within edge_margin: stays", (0.5, 0.45), {}, [((0,), (0,)), ((1,), ()), ((2,), (1,))]),
+    ("lone_min_cos above 1: off", (0.5, 0.05), {"config": AlignConfig(lone_min_cos=2.0)},
+     [((0,), (0,)), ((1,), ()), ((2,), (1,))]),
+    ("a heading stays for aligner.headings", (0.5, 0.05), {"src_heads": [False, True, False]},
+     [((0,), (0,)), ((1,), ()), ((2,), (1,))]),
+]
+
+
+@pytest.mark.parametrize("case, cos, kw, expected", LONE_CASES, ids=[c[0][:40] for c in LONE_CASES])
+def test_lone_short_sentence_joins_the_pair_that_renders_it(case, cos, kw, expected):
+    """A sentence a line without --presplit: the DP leaves 事就这样成了。 alone rather than pay a paragraph break."""
+    named = {SHORT: _unit(0), "and it was so.": _mix(cos[0]), "He called it Heaven.": _mix(cos[1])}
+    got = reattach_short(_beads(((0,), (0,)), ((1,), ()), ((2,), (1,))), [LONG_A, SHORT, LONG_B],
+                         ["He divided the waters: and it was so.", "He called it Heaven."], "zh", "en",
+                         stand_in(named), **kw)
+    assert _ids(got) == expected
+
+
 def test_moved_beads_rescored_others_kept():
     named = {SHORT: _unit(0), "and it was so.": _mix(0.46), "He called it Heaven.": _mix(0.07),
              LONG_A + SHORT: _unit(5), "He divided the waters: and it was so.": _unit(5) + _unit(6)}
@@ -152,14 +178,15 @@ def test_beads_stay_a_partition(shapes, seed):
         i, j = i + a, j + b
     rng = np.random.default_rng(seed)
     named = {t: rng.standard_normal(DIM) for t in set(src) | set(tgt)}
-    cfg = AlignConfig(edge_min_cos=0.0, edge_margin=0.0)  # move whenever the far edge is better at all
+    cfg = AlignConfig(edge_min_cos=0.0, edge_margin=0.0, lone_min_cos=0.0)  # move whenever the far edge is better
     got = reattach_short(beads, src, tgt, "zh", "en", stand_in(named), config=cfg)
     assert [s for b in got for s in b.src_ids] == list(range(len(src)))
     assert [t for b in got for t in b.tgt_ids] == list(range(len(tgt)))
     assert all(b.src_ids or b.tgt_ids for b in got)
-    for b, old in zip(got, beads):
+    before = {(b.src_ids, b.tgt_ids) for b in beads}
+    for b in got:
         assert len(b.src_ids) <= cfg.max_bead and len(b.tgt_ids) <= cfg.max_bead
-        if (b.src_ids, b.tgt_ids) != (old.src_ids, old.tgt_ids):
+        if (b.src_ids, b.tgt_ids) not in before:  # a bead a move or a join made
             assert len(b.src_ids) + len(b.tgt_ids) <= cfg.max_bead_total
             assert b.src_ids and b.tgt_ids
 
@@ -210,3 +237,22 @@ def test_formulaic_sentence_with_the_real_encoder(tmp_path):
                   ((17, 18), (11,))):
         assert verse in got
     assert ((15, 16), (10,)) not in beads(edge_min_cos=2.0)
+
+
+@pytest.mark.slow
+def test_formulaic_sentence_a_line_without_presplit(tmp_path):
+    """The same verses as two plain files, a sentence a line and no --presplit (every line a paragraph): the DP
+    leaves 事就这样成了。 alone rather than join across a paragraph break; the lone join puts it with the verse
+    whose line ends "and it was so." (new-user check, stop 26: it was an omission error)."""
+    from aligner.api import align_files
+
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("\n".join(GENESIS_ZH[:11]) + "\n", encoding="utf-8")
+    en.write_text("\n".join(GENESIS_EN[:8]) + "\n", encoding="utf-8")
+
+    def lone(**kw):
+        al = align_files(zh, en, config=AlignConfig(cache_dir=tmp_path / "cache", **kw))
+        return [al.src.sentences[b.src_ids[0]].text for b in al.beads if b.src_ids and not b.tgt_ids]
+
+    assert "事就这样成了。" in lone(lone_min_cos=2.0)
+    assert lone() == []
