@@ -52,7 +52,7 @@ def align(
     output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
     fmt: Optional[Fmt] = typer.Option(
         None, "--format", "-f", show_default=False,
-        help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl .tsv), else tsv]; "
+        help="Output format (default: from the output's suffix, .html .tmx .xlf .jsonl .tsv, else tsv); "
              "xliff: XLIFF 2.1, xliff12: XLIFF 1.2."),
     src_locale: Optional[str] = SRC_LOCALE_OPTION,
     tgt_locale: Optional[str] = TGT_LOCALE_OPTION,

@@ -225,7 +225,7 @@ def corpus_add(
     files: List[Path] = typer.Argument(..., help="One file (bilingual or monolingual) or a pair: source, target.",
                                        show_default=False),
     corpus: Path = typer.Option(Path("corpus"), "--corpus", "-C", help="Corpus directory or manifest.json."),
-    entry_id: Optional[str] = typer.Option(None, "--id", help="Entry id [default: the file name's stem]",
+    entry_id: Optional[str] = typer.Option(None, "--id", help="Entry id (default: the file name's stem)",
                                            show_default=False),
     title: str = typer.Option("", "--title", help="Title of the document."),
     publisher: str = typer.Option("", "--publisher", help="Publisher or site."),

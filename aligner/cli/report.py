@@ -83,7 +83,7 @@ def report(
     output: Path = typer.Option(Path("-"), "-o", "--output", help="Output file; '-' for stdout."),
     fmt: Optional[ReportFmt] = typer.Option(
         None, "--format", "-f", show_default=False,
-        help="Output format [default: from the output's suffix (.html .tmx .xlf .jsonl), else html]; "
+        help="Output format (default: from the output's suffix, .html .tmx .xlf .jsonl, else html); "
              "xliff: XLIFF 2.1, xliff12: XLIFF 1.2."),
     src_locale: Optional[str] = SRC_LOCALE_OPTION,
     tgt_locale: Optional[str] = TGT_LOCALE_OPTION,
