@@ -275,7 +275,9 @@ def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:
 
     0 unless line ``k`` opens a bracket it does not close and a line within ``BRACKET_SPAN_LINES`` closes
     it, the span (up to the closer) within ``BRACKET_SPAN_MAX``. A line that closes it at its end is part of the note
-    (``…念这诗的话，说：）``); one that goes on after the closer (``）耶和华啊…``) holds what follows.
+    when the note runs on into the closer (``…念这诗的话，说：）``); one that ends a sentence there (``…一起。）``) reads
+    as a parenthesis in prose, where every line has its own counterpart: 0 (a heading would send the closing
+    line to the pair after it). One that goes on after the closer (``）耶和华啊…``) holds what follows.
     """
     close = _still_open(texts[k])
     if close is None:
@@ -292,7 +294,9 @@ def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:
         if total > BRACKET_SPAN_MAX["zh" if zh else "en"]:
             return 0
         if at >= 0:
-            return d if at == len(t) - 1 else d - 1
+            if at < len(t) - 1:
+                return d - 1
+            return 0 if ends_sentence(t[:at]) else d
     return 0
 
 

@@ -109,7 +109,14 @@ def test_opens_next(text, lang, expected):
     # closing bracket starts are the heading; a line that ends with the closer is part of it
     (["愿王应允我们！", "（大卫的金诗，交与伶长。", "调用休要毁坏。", "）你们默然不语，真合公义吗？"], [False, True, True, False]),
     (["愿王应允我们！", "（大卫的诗，交与伶长。", "）耶和华啊，我的敌人何其加增！"], [False, True, False]),
-    (["他说。", "（大卫的诗。", "交与伶长。", "用丝弦的乐器。）", "耶和华啊！"], [False, True, True, True, False]),
+    (["他说。", "（大卫的诗，交与伶长。", "用丝弦的乐器，", "念这诗的话，说：）", "耶和华啊！"], [False, True, True, True, False]),
+    # red team (rt27): a parenthesis in prose that ends a sentence before its closer is no heading past its first
+    # line (measured before the rule: 2,3-2 with presplit; with it the closing line joined the pair after, 3,4-3)
+    (["他说。", "（大卫的诗。", "交与伶长。", "用丝弦的乐器。）", "耶和华啊！"], [False, True, False, False, False]),
+    (["老人在门口站了很久。", "（那座山他年轻时爬过三次。", "最后一次是和他的妻子一起。）", "天黑以后，他走回屋里。"],
+     [False, True, False, False]),
+    (["He laughed.", "(It was the first time.", "He never laughed again.)", "Then he left the house."],
+     [False, True, False, False]),
     # ... not when the bracket never closes within BRACKET_SPAN_LINES, or the span outgrows BRACKET_SPAN_MAX
     (["他说。", "（大卫的诗。", "交与伶长。", "用丝弦的乐器。", "调用第八。", "）耶和华啊！"], [False, True, False, False, False, False]),
     (["他说。", "（大卫的诗。", "当耶和华救他脱离一切仇敌和扫罗之手的日子，他向耶和华念这诗的话，他作这诗交给伶长，用吹的乐器，"
