@@ -83,6 +83,15 @@ CASES = [
      [LONG_A, LONG_A + "又", SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
      [((0, 1), (0,)), ((2, 3), (1,))], 0.46, 0.07, {"config": AlignConfig(max_bead=2)},
      [((0, 1), (0,)), ((2, 3), (1,))]),
+    # red team (rt27): with every other sentence shorter, SHORT (7 characters) is over its side's median (4): no
+    # candidate, whatever the clauses say; short_edge_frac 2.0 puts the bar at 8 and it moves again
+    ("over its side's median (short_edge_frac 1.0): stays",
+     ["神说好。", SHORT, "有晚上。"], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0,), (0,)), ((1, 2), (1,))], 0.46, 0.07, {}, [((0,), (0,)), ((1, 2), (1,))]),
+    ("under short_edge_frac x the median: moves",
+     ["神说好。", SHORT, "有晚上。"], ["He divided the waters: and it was so.", "He called it Heaven."],
+     [((0,), (0,)), ((1, 2), (1,))], 0.46, 0.07, {"config": AlignConfig(short_edge_frac=2.0)},
+     [((0, 1), (0,)), ((2,), (1,))]),
     ("edge_min_cos above 1: off",
      [LONG_A, SHORT, LONG_B], ["He divided the waters: and it was so.", "He called it Heaven."],
      [((0,), (0,)), ((1, 2), (1,))], 0.46, 0.07, {"config": AlignConfig(edge_min_cos=2.0)},
