@@ -180,6 +180,51 @@ def test_merged_edge_sentence_rendered_by_the_facing_clause(edge_cos, warned):
     assert bool(got) == warned
 
 
+
+@pytest.mark.parametrize("order, renders, warned", [
+    # red team (rt27): the Chinese side has two clauses, and only the one named in ``renders`` matches the weak
+    # English sentence (cosine 0.6); it is exempt only when that clause faces it (edges.edge_texts' direction)
+    (("weak", "talks"), "first", False),  # stands first, the first clause renders it
+    (("weak", "talks"), "last", True),  # stands first, only the far (last) clause renders it: no counterpart
+    (("talks", "weak"), "last", False),
+    (("talks", "weak"), "first", True),
+    (("talks", "weak", "talks"), "both", True),  # inside the side: never exempt, whatever the clauses say
+])
+def test_merged_edge_exemption_reads_the_facing_clause(order, renders, warned):
+    """As the test above with a two-clause Chinese sentence: 12 filler beads, then one 1-n bead whose English
+    ``weak`` sentence points away from the Chinese (sentence vectors), so without the exemption it is warned."""
+    rng = np.random.default_rng(0)
+    S = rng.normal(size=(13, 16)).astype(np.float32)
+    S /= np.linalg.norm(S, axis=1, keepdims=True)
+    first, last = "俄美开始新一轮战略稳定对话，", "双方在日内瓦会面。"
+    texts = {"weak": "An unrelated sentence about weather.", "talks": "Russia and the US started talks."}
+    en = [texts[o] for o in order]
+    T = np.vstack([S[:12]] + [(-S[12] if o == "weak" else S[12])[None] for o in order]).astype(np.float32)
+    a, b = np.zeros(256, np.float32), np.zeros(256, np.float32)
+    a[0], b[0], b[1] = 1.0, 0.6, 0.8
+    named = {texts["weak"]: b}
+    if renders in ("first", "both"):
+        named[first] = a
+    if renders in ("last", "both"):
+        named[last] = a
+
+    def embed(texts_, lang):
+        out = []
+        for t in texts_:
+            if t in named:
+                out.append(named[t])
+                continue
+            v = np.random.default_rng(list(t.encode())).normal(size=256).astype(np.float32)
+            out.append(v / np.linalg.norm(v))
+        return np.stack(out) if out else np.zeros((0, 256), np.float32)
+
+    src, tgt, beads = doc([first + last], en, [(1, len(en))])
+    out = run(src, tgt, beads, src_vecs=S[:13], tgt_vecs=T, embed=embed)
+    pos = order.index("weak") + 1
+    got = [f for f in flags_of(out[12], "partial") if f"sentence {pos} of {len(en)}" in f.reason]
+    assert bool(got) == warned
+
+
 def _unit(v):
     return (v / np.linalg.norm(v)).astype(np.float32)
 
