@@ -45,10 +45,14 @@ from .embed import window_text
 #: ``embed(texts, lang)`` -> (len(texts), dim) float32, L2-normalised.
 Embed = Callable[[Sequence[str], str], np.ndarray]
 
-#: Where a Chinese side breaks into clauses and sentences (after the mark).
-_ZH_BREAK = re.compile(r"(?<=[。！？；：，!?;:,])")
-#: Where an English side does: a clause or sentence mark, then a space.
-_EN_BREAK = re.compile(r"(?<=[.!?;:,])\s+")
+#: Where a Chinese side breaks into clauses and sentences: after the mark and any closing quote or bracket (an ASCII
+#: comma not in "3,000").
+_ZH_BREAK = re.compile(r"(?:(?<=[。！？；：，!?;:])|(?<=[。！？；：，!?;:][”’」』）)\]】》〉])|(?<=,)(?=[^0-9]))"
+                       r"(?![”’」』）)\]】》〉])")
+#: Where an English side does: a clause or sentence mark, maybe a closing quote or bracket (…at him,' and), a space.
+_EN_BREAK = re.compile(r"(?:(?<=[.!?;:,])|(?<=[.!?;:,][\"'”’)\]]))\s+")
+#: A piece with only these is the close of the clause before it (…之缘。 + ” is one clause, not two).
+_CLOSERS = re.compile(r"[\s”’」』）)\]】》〉\"'。！？；：，!?;:,.]+")
 #: Edge clauses compared: the last (first) one, and the last (first) two joined.
 EDGE_CLAUSES = 2
 
@@ -59,7 +63,12 @@ def _join(lang: str) -> str:
 
 def edge_texts(text: str, lang: str, end: bool) -> list[str]:
     """The last (``end``) or first one and two clauses of ``text``, each as a text; ``[text]`` with no break."""
-    parts = [p for p in (_ZH_BREAK if lang.startswith("zh") else _EN_BREAK).split(text.strip()) if p.strip()]
+    parts: list[str] = []
+    for p in (_ZH_BREAK if lang.startswith("zh") else _EN_BREAK).split(text.strip()):
+        if parts and _CLOSERS.fullmatch(p):
+            parts[-1] += p
+        elif p.strip():
+            parts.append(p)
     if not parts:
         return [text]
     j = _join(lang)

@@ -166,6 +166,13 @@ def test_english_side_short_sentence():
     ("He divided the waters: and it was so.", "en", False, ["He divided the waters:", "He divided the waters: and it was so."]),
     ("神就造出空气，将水分开了。事就这样成了。", "zh", True, ["事就这样成了。", "将水分开了。事就这样成了。"]),
     ("Amen.", "en", True, ["Amen."]),
+    # red team (rt27), MAC-Test 009 (The Story of the Stone) zh 83 / en 120: a closing quote is the end of the clause
+    # before it, not a clause (before: ['”', '倒有一面之缘。”']), and an English mark before a quote is a break
+    ("那僧说：“若问此物，倒有一面之缘。”", "zh", True, ["倒有一面之缘。”", "“若问此物，倒有一面之缘。”"]),
+    ("“你来了？”她问。", "zh", False, ["“你来了？”", "“你来了？”她问。"]),
+    ("价格是3,000元，很贵。", "zh", False, ["价格是3,000元，", "价格是3,000元，很贵。"]),
+    ("'I think so,' and he handed it to Shi-yin.", "en", True,
+     ["and he handed it to Shi-yin.", "'I think so,' and he handed it to Shi-yin."]),
 ])
 def test_edge_texts(text, lang, end, expected):
     assert edge_texts(text, lang, end) == expected
