@@ -272,3 +272,34 @@ def test_formulaic_sentence_a_line_without_presplit(tmp_path):
 
     assert "事就这样成了。" in lone(lone_min_cos=2.0)
     assert lone() == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(1, 3)), min_size=2, max_size=10), st.integers(0, 2 ** 16))
+def test_moves_keep_paragraphs_and_headings(shapes, seed):
+    """red team (rt27): whatever the vectors, a moved sentence shares a paragraph with the side it joins, and no
+    bead that holds a heading changes (random paragraph blocks and heading lines on both sides)."""
+    rng = np.random.default_rng(seed)
+    n_src, n_tgt = sum(a for a, _ in shapes), sum(b for _, b in shapes)
+    src = [("长句子" * int(rng.integers(1, 5))) + "。" for _ in range(n_src)]
+    tgt = [("A long sentence, " * int(rng.integers(1, 4))) + "end." for _ in range(n_tgt)]
+    paras = [np.cumsum(rng.random(n) < 0.3) for n in (n_src, n_tgt)]
+    heads = [rng.random(n) < 0.15 for n in (n_src, n_tgt)]
+    beads, i, j = [], 0, 0
+    for a, b in shapes:
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), 0.5))
+        i, j = i + a, j + b
+    named = {t: rng.standard_normal(DIM) for t in set(src) | set(tgt)}
+    got = reattach_short(beads, src, tgt, "zh", "en", stand_in(named), src_paras=paras[0], tgt_paras=paras[1],
+                         src_heads=heads[0], tgt_heads=heads[1], config=AlignConfig(edge_min_cos=0.0, edge_margin=0.0))
+    for old, new in zip(beads, got):
+        if (old.src_ids, old.tgt_ids) == (new.src_ids, new.tgt_ids):
+            continue
+        assert not any(heads[0][k] for k in old.src_ids + new.src_ids)
+        assert not any(heads[1][k] for k in old.tgt_ids + new.tgt_ids)
+        for side, (o, n) in enumerate(((old.src_ids, new.src_ids), (old.tgt_ids, new.tgt_ids))):
+            gained = set(n) - set(o)
+            if gained:
+                (m,) = gained
+                rest = [k for k in n if k != m]
+                assert paras[side][m] == paras[side][rest[0] if rest[0] > m else rest[-1]]
