@@ -497,3 +497,21 @@ def test_a_long_pair_with_a_short_side_is_still_a_length_outlier():
     src, tgt, beads = doc([zh], ["Talks held."], [(1, 1)])
     out = run(src, tgt, beads, config=QAConfig(calibrated_check=False))
     assert flags_of(out[-1], "partial")
+
+
+def test_stray_english_sentence_quotes_words_as_written():
+    """red team (rt27): the English words a "has almost no rendering" reason names are the text's own, in text
+    order (not the stems "consid", "imposs", "weather", "farmer", "abandon"); the full dictionary, ten identical
+    calibration pairs, one 1-2 bead whose second English sentence the Chinese does not render."""
+    from aligner.qa.coverage import _LexicalCheck
+
+    zh = ["俄罗斯政府和美国政府的代表在日内瓦举行了新一轮重要会谈。"] * 10 + ["我们需要在重要问题上妥协和合作。"]
+    en = (["Representatives of the Russian government and the American government held a new round of important "
+           "talks in Geneva."] * 10
+          + ["We need compromise and cooperation on important questions.",
+             "Considering impossible weather, farmers abandoned harvesting."])
+    src, tgt = side("zh", zh), side("en", en)
+    beads = [Bead((i,), (i,), 0.8) for i in range(10)] + [Bead((10,), (10, 11), 0.6)]
+    got = _LexicalCheck(src, tgt, beads[:10], Lexicon(), QAConfig()).orphan(beads[10], False, [0.8, 0.3])
+    assert got is not None and got[0] == 1
+    assert got[1].endswith("none for Considering, impossible, weather, farmers, abandoned")
