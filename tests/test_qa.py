@@ -515,3 +515,43 @@ def test_stray_english_sentence_quotes_words_as_written():
     got = _LexicalCheck(src, tgt, beads[:10], Lexicon(), QAConfig()).orphan(beads[10], False, [0.8, 0.3])
     assert got is not None and got[0] == 1
     assert got[1].endswith("none for Considering, impossible, weather, farmers, abandoned")
+
+
+@pytest.mark.parametrize("edge_cos", [0.6, 0.2])
+def test_stray_with_no_dictionary_rendering_is_warned_whatever_the_facing_clause(edge_cos):
+    """red team (rt27): an English sentence the Chinese renders none of the words of ("has almost no rendering") is
+    warned even when the facing Chinese clause shares its topic (cosine ``edge_cos``): with the real encoder an
+    untranslated "The Pentagon plans to deploy new nuclear missiles in Europe next year." after "Moscow said Russia
+    was ready to negotiate cuts in nuclear weapons." matches "俄罗斯愿意就削减核武器进行谈判。" at 0.41 (measured).
+    Sentence vectors: the stray sentence at cosine ~0.3 with the Chinese, above the unrelated pairs' median, so
+    only the dictionary check can flag it."""
+    rng = np.random.default_rng(1)
+    S = rng.normal(size=(11, 16)).astype(np.float32)
+    S /= np.linalg.norm(S, axis=1, keepdims=True)
+    noise = rng.normal(size=16).astype(np.float32)
+    noise -= (noise @ S[10]) * S[10]
+    noise /= np.linalg.norm(noise)
+    T = np.vstack([S, (0.3 * S[10] + np.sqrt(1 - 0.09) * noise)[None]]).astype(np.float32)
+    zh = ["俄罗斯政府和美国政府的代表在日内瓦举行了新一轮重要会谈。"] * 10 + ["莫斯科方面表示，俄罗斯愿意就削减核武器进行谈判。"]
+    stray = "Considering impossible weather, farmers abandoned harvesting."
+    en = (["Representatives of the Russian government and the American government held a new round of important "
+           "talks in Geneva."] * 10 + ["Moscow said Russia was ready to negotiate cuts in nuclear weapons.", stray])
+    a, b = np.zeros(256, np.float32), np.zeros(256, np.float32)
+    a[0], b[0], b[1] = 1.0, edge_cos, np.sqrt(1 - edge_cos ** 2)
+    named = {"俄罗斯愿意就削减核武器进行谈判。": a, stray: b}
+
+    def embed(texts, lang):
+        out = []
+        for t in texts:
+            if t in named:
+                out.append(named[t])
+                continue
+            v = np.random.default_rng(list(t.encode())).normal(size=256).astype(np.float32)
+            out.append(v / np.linalg.norm(v))
+        return np.stack(out) if out else np.zeros((0, 256), np.float32)
+
+    src, tgt = side("zh", zh), side("en", en)
+    beads = [Bead((i,), (i,), 0.8) for i in range(10)] + [Bead((10,), (10, 11), 0.6)]
+    out = score(src, tgt, beads, lexicon=Lexicon(), src_vecs=S, tgt_vecs=T, embed=embed)
+    got = [f for f in flags_of(out[10], "partial") if "sentence 2 of 2" in f.reason]
+    assert got and "has almost no rendering" in got[0].reason and got[0].severity is Severity.WARNING

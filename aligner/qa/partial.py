@@ -88,10 +88,13 @@ def check_partial_merged(ctx: QAContext) -> dict[int, list[Flag]]:
                 why = (f"{_lang_name(side.lang)} sentence {lo + 1} of {len(ids)} in this bead "
                        f"('{_short(side.sentences[sid].text, 30)}') matches the other side "
                        f"much worse ({sims[lo]:.2f}) than its neighbours ({max(sims):.2f})")
+                if _edge_rendered(ctx, k, side, ids, lo):
+                    why = None
             elif lexical is not None:
+                # not read against the facing clause: a sentence that clause merely shares a topic with
+                # ("…new nuclear missiles in Europe." / "…削减核武器进行谈判。", cosine 0.41) has no dictionary
+                # rendering either, and that is what this reason says
                 lo, why = lexical.orphan(b, ids is b.src_ids, sims) or (lo, None)
-            if why and _edge_rendered(ctx, k, side, ids, lo):
-                why = None
             if why:
                 edge = _boundary(beads, k, ids is b.src_ids, lo, sims[lo], S, T, config)
                 flags.setdefault(k, []).append(Flag("partial", Severity.INFO, f"{why}; {edge}") if edge
