@@ -17,7 +17,7 @@ the first one or two of the bead after. It moves the sentence across when
 the far edge matches it by at least ``edge_margin`` more than the near one
 and at least ``edge_min_cos`` in all (the encoder's cosines of a sentence
 with an unrelated clause run to ~0.25). On MAC-Test this also mends literary
-pairs (strict F1 0.8992 -> 0.9039; leave-one-book-out in ``config``). A move never empties a side, never
+pairs (strict F1 0.8992 -> 0.9070; leave-one-book-out in ``config``). A move never empties a side, never
 crosses a paragraph break, never makes a side wider than the DP's bead
 shapes, and never touches a bead with a heading (``aligner.headings`` owns
 those). Last, a short sentence the DP left alone (1-0 / 0-1: a sentence a
