@@ -148,6 +148,20 @@ def test_partial_merged_sentence_from_vectors():
     assert any("sentence 2 of 2" in f.reason for f in flags_of(out[12], "partial"))
 
 
+def named_embed(named: dict):
+    """A stand-in ``embed(texts, lang)``: the ``named`` 256-d vectors, any other text a fixed random direction."""
+    def embed(texts, lang):
+        out = []
+        for t in texts:
+            if t in named:
+                out.append(named[t])
+                continue
+            v = np.random.default_rng(list(t.encode())).normal(size=256).astype(np.float32)
+            out.append(v / np.linalg.norm(v))
+        return np.stack(out) if out else np.zeros((0, 256), np.float32)
+    return embed
+
+
 @pytest.mark.parametrize("edge_cos, warned", [
     (0.6, False),  # the Chinese side's last clause renders it: a counterpart at the edge, however weak overall
     (0.35, True),  # under merged_edge_min_cos (0.4): the warning stays
@@ -164,21 +178,11 @@ def test_merged_edge_sentence_rendered_by_the_facing_clause(edge_cos, warned):
     a[0], b[0], b[1] = 1.0, edge_cos, np.sqrt(1 - edge_cos ** 2)
     named = {zh: a, weak: b}
 
-    def embed(texts, lang):
-        out = []
-        for t in texts:
-            if t in named:
-                out.append(named[t])
-                continue
-            v = np.random.default_rng(list(t.encode())).normal(size=256).astype(np.float32)
-            out.append(v / np.linalg.norm(v))
-        return np.stack(out) if out else np.zeros((0, 256), np.float32)
-
+    embed = named_embed(named)
     src, tgt, beads = doc([zh], ["Russia and the US started talks.", weak], [(1, 2)])
     out = run(src, tgt, beads, src_vecs=S[:13], tgt_vecs=T, embed=embed)
     got = [f for f in flags_of(out[12], "partial") if "sentence 2 of 2" in f.reason]
     assert bool(got) == warned
-
 
 
 @pytest.mark.parametrize("order, renders, warned", [
@@ -208,16 +212,7 @@ def test_merged_edge_exemption_reads_the_facing_clause(order, renders, warned):
     if renders in ("last", "both"):
         named[last] = a
 
-    def embed(texts_, lang):
-        out = []
-        for t in texts_:
-            if t in named:
-                out.append(named[t])
-                continue
-            v = np.random.default_rng(list(t.encode())).normal(size=256).astype(np.float32)
-            out.append(v / np.linalg.norm(v))
-        return np.stack(out) if out else np.zeros((0, 256), np.float32)
-
+    embed = named_embed(named)
     src, tgt, beads = doc([first + last], en, [(1, len(en))])
     out = run(src, tgt, beads, src_vecs=S[:13], tgt_vecs=T, embed=embed)
     pos = order.index("weak") + 1
@@ -540,16 +535,7 @@ def test_stray_with_no_dictionary_rendering_is_warned_whatever_the_facing_clause
     a[0], b[0], b[1] = 1.0, edge_cos, np.sqrt(1 - edge_cos ** 2)
     named = {"俄罗斯愿意就削减核武器进行谈判。": a, stray: b}
 
-    def embed(texts, lang):
-        out = []
-        for t in texts:
-            if t in named:
-                out.append(named[t])
-                continue
-            v = np.random.default_rng(list(t.encode())).normal(size=256).astype(np.float32)
-            out.append(v / np.linalg.norm(v))
-        return np.stack(out) if out else np.zeros((0, 256), np.float32)
-
+    embed = named_embed(named)
     src, tgt = side("zh", zh), side("en", en)
     beads = [Bead((i,), (i,), 0.8) for i in range(10)] + [Bead((10,), (10, 11), 0.6)]
     out = score(src, tgt, beads, lexicon=Lexicon(), src_vecs=S, tgt_vecs=T, embed=embed)
