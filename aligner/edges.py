@@ -104,7 +104,7 @@ def reattach_short(
 
     ``src_texts`` / ``tgt_texts``: the sentences the bead ids index; ``*_paras``: each sentence's paragraph
     block (a move stays inside one); ``*_heads``: heading lines (beads holding one are left alone);
-    ``config``: ``short_edge_frac``, ``edge_min_cos``, ``edge_margin`` and the bead shapes. The
+    ``config``: ``short_edge_frac``, ``edge_min_cos``, ``edge_margin``, ``lone_min_cos`` and the bead shapes. The
     beads' scores and flags are kept except on the two beads a move changes, whose score is the cosine
     of their new sides (clipped to [0, 1], 6 decimals, as ``align.bead_score``). Returns a new list.
     """
@@ -203,7 +203,8 @@ def reattach_short(
     return _join_lone(out, texts, langs, short, heads, cached, rescored, config)
 
 
-def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, rescored, config: AlignConfig) -> list[Bead]:
+def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, rescored,
+               config: AlignConfig) -> list[Bead]:
     """A short sentence the DP left alone (1-0 / 0-1) joins the neighbouring pair whose facing clause renders it.
 
     The DP leaves such a sentence out when joining costs a paragraph break (a text with a sentence a line and
