@@ -141,6 +141,56 @@ def test_evidence_separates_translation_from_random_vectors():
     assert not ev_r.parallel and ev_r.anchored_coverage < ANCHOR_MIN and ev_r.lift < LIFT_MIN
 
 
+def test_evidence_of_a_short_text_on_one_subject_is_parallel(monkeypatch):
+    """New-user check (stop 26): in a short text on one subject the sentence next door shares its words, so the
+    pairs from neighbouring beads alone made the 99th percentile of chance and a faithful translation "not
+    parallel". Hand-made: 12 sentences, each about half its own direction and half its neighbour's, translated
+    with noise (bead cosines ~0.4); chance pairs now come from beads more than ``NULL_NEIGHBOURS`` apart."""
+    import aligner.gate as G
+
+    rng = np.random.default_rng(3)
+    own = _unit(rng.normal(size=(13, 64)))
+    S = _unit(own[:12] + 0.9 * own[1:13])  # sentence k shares a direction with k + 1
+    T = _unit(S + 2.5 * rng.normal(size=S.shape) / 8)
+    beads = [Bead((i,), (i,), float(S[i] @ T[i])) for i in range(12)]
+    ev = evidence(beads, S, T)
+    assert ev.parallel, ev
+    monkeypatch.setattr(G, "NULL_MIN_PAIRS", 10 ** 9)  # every pair outside a common bead, as before
+    before = evidence(beads, S, T)
+    assert not before.parallel and before.lift < LIFT_MIN <= ev.lift, (before, ev)
+
+
+@pytest.mark.slow
+def test_genesis_and_a_psalm_a_line_each_are_parallel(tmp_path, monkeypatch):
+    """The new user's pair (Traditional Genesis 1:1-8 and Psalm 3:1-2 against the KJV, one sentence a line,
+    --presplit): lift 0.96 before the neighbouring beads left the chance pairs, so `check` said not-parallel."""
+    from aligner.api import align_texts
+
+    zh = ["起初，神創造天地。", "地是空虛混沌，淵面黑暗；神的靈運行在水面上。", "神說：「要有光」，就有了光。",
+          "神看光是好的，就把光暗分開了。", "神說：「諸水之間要有空氣，將水分為上下。」",
+          "神就造出空氣，將空氣以下的水、空氣以上的水分開了。", "事就這樣成了。", "神稱空氣為天。", "（大卫的诗，交与伶长。",
+          "）耶和华啊，我的敌人何其加增！", "起來攻擊我的甚多。", "有許多人議論我說：「他得不著神的幫助。」"]
+    en = ["In the beginning God created the heaven and the earth.",
+          "And the earth was without form, and void; and darkness was upon the face of the deep. "
+          "And the Spirit of God moved upon the face of the waters.",
+          "And God said, Let there be light: and there was light.",
+          "And God saw the light, that it was good: and God divided the light from the darkness.",
+          "And God said, Let there be a firmament in the midst of the waters, and let it divide the waters from "
+          "the waters.",
+          "And God made the firmament, and divided the waters which were under the firmament from the waters "
+          "which were above the firmament: and it was so.",
+          "And God called the firmament Heaven.", "(A Psalm of David, to the chief Musician.)",
+          "LORD, how are they increased that trouble me!", "Many are they that rise up against me.",
+          "Many there be which say of my soul, There is no help for him in God."]
+    al = align_texts(zh, en, config=AlignConfig(cache_dir=tmp_path))
+    ev = evidence(al.beads, al.meta["src_vecs"], al.meta["tgt_vecs"])
+    assert ev.parallel and ev.lift > 1.2, ev  # measured 1.37
+    import aligner.gate as G
+
+    monkeypatch.setattr(G, "NULL_MIN_PAIRS", 10 ** 9)  # every pair outside a common bead, as before
+    assert evidence(al.beads, al.meta["src_vecs"], al.meta["tgt_vecs"]).lift < LIFT_MIN  # measured 0.965
+
+
 def test_evidence_of_a_text_with_a_chorus_is_parallel():
     """Red team (stop 22): six verse lines and a two-line chorus sung six times, every line translated:
     the repeats made chance pairs out of true ones (lift 0.85) and only a chorus's first time was a mutual
