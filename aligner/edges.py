@@ -34,16 +34,14 @@ every text.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from .clauses import Embed, _nchars
 from .config import AlignConfig
 from .data import Bead
 from .embed import window_text
-
-#: ``embed(texts, lang)`` -> (len(texts), dim) float32, L2-normalised.
-Embed = Callable[[Sequence[str], str], np.ndarray]
 
 #: Where a Chinese side breaks into clauses and sentences: after the mark and any closing quote or bracket (an ASCII
 #: comma not in "3,000").
@@ -119,10 +117,8 @@ def reattach_short(
                   ((src_texts, src_paras), (tgt_texts, tgt_paras)))
     heads = tuple(np.zeros(len(t), bool) if h is None else np.asarray(h, bool) for t, h in
                   ((src_texts, src_heads), (tgt_texts, tgt_heads)))
-    short = tuple(
-        np.array([len("".join(s.split())) for s in t], float) < short_frac * (np.median(
-            [len("".join(s.split())) for s in t]) if len(t) else 0.0)
-        for t in texts)
+    sizes = tuple(np.array([_nchars(s) for s in t], float) for t in texts)
+    short = tuple(n < short_frac * (np.median(n) if len(n) else 0.0) for n in sizes)
 
     def ids(b: Bead, side: int) -> tuple[int, ...]:
         return b.src_ids if side == 0 else b.tgt_ids

@@ -217,6 +217,11 @@ _NOT_HEADING_END = re.compile(r"[。！？!?…．.，,；;：:—–\-][\s'\"�
 _SENTENCE_END = re.compile(r"[。！？!?…．.][\s'\"”’」』）)\]】》〉]*$")
 
 
+def _size(text: str, zh: bool) -> int:
+    """A heading's size: non-space characters (Chinese) or words (English)."""
+    return len("".join(text.split())) if zh else len(text.split())
+
+
 def opens_next(text: str, lang: str) -> bool:
     """Whether a line reads as a heading, title or editorial note: it belongs with what follows.
 
@@ -229,7 +234,7 @@ def opens_next(text: str, lang: str) -> bool:
     if not s:
         return False
     zh = lang.startswith("zh")
-    size = len("".join(s.split())) if zh else len(s.split())
+    size = _size(s, zh)
     key = "zh" if zh else "en"
     if s[0] in _OPENERS and size <= BRACKETED_HEADING_MAX[key]:
         return True
@@ -283,14 +288,13 @@ def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:
     if close is None:
         return 0
     zh = lang.startswith("zh")
-    size = (lambda t: len("".join(t.split()))) if zh else (lambda t: len(t.split()))
-    total = size(texts[k])
+    total = _size(texts[k], zh)
     for d in range(1, BRACKET_SPAN_LINES + 1):
         if k + d >= len(texts):
             return 0
         t = texts[k + d].strip()
         at = t.find(close)
-        total += size(t if at < 0 else t[:at])
+        total += _size(t if at < 0 else t[:at], zh)
         if total > BRACKET_SPAN_MAX["zh" if zh else "en"]:
             return 0
         if at >= 0:

@@ -31,14 +31,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from ..clauses import Embed
 from .lexicon import _STOP_CAPS
-
-#: ``embed(texts, lang)`` -> (len(texts), dim) float32, L2-normalised.
-Embed = Callable[[Sequence[str], str], np.ndarray]
 
 
 @dataclass(frozen=True)
