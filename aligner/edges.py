@@ -25,6 +25,12 @@ line without ``--presplit`` makes each its own paragraph, and joining costs a
 break) joins the neighbouring pair whose facing clause renders it at
 ``lone_min_cos`` (0.45) or more (``_join_lone``).
 
+Where the encoder says nothing either way (a name alone, 示每。, in a list of
+names: cosine ~0.2 with any English clause; ``bench/book_kinds.py`` kind
+``names``), a sentence also moves when the far edge holds a name that sounds
+like one of its own and nothing in its own pair does (``sounds``, given by
+the pipeline from CC-CEDICT readings: ``pipeline.name_sounds``).
+
 The embedder is passed in as a function (``embed(texts, lang)`` ->
 (len(texts), dim) float32, L2-normalised), so nothing here loads a model;
 the clauses it embeds are few (only those of candidate pairs) and cached like
@@ -34,7 +40,7 @@ every text.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -79,6 +85,17 @@ def edge_match(sentence: str, lang: str, other: str, other_lang: str, end: bool,
     return float(np.max(np.asarray(embed(edge_texts(other, other_lang, end), other_lang), np.float32) @ v))
 
 
+#: ``sounds(zh, en)``: whether a name of the Chinese text sounds like one of the English.
+Sounds = Callable[[str, str], bool]
+
+
+def _named(sounds: Sounds, sentence: str, lang: str, other_text: str, other_lang: str, end: bool | None) -> bool:
+    """Whether ``sentence`` (in ``lang``) shares a name, by sound, with the last (``end``) or first two clauses
+    of ``other_text`` (in the other language), or anywhere in it (``end`` None)."""
+    edge = other_text if end is None else edge_texts(other_text, other_lang, end)[-1]
+    return sounds(sentence, edge) if lang.startswith("zh") else sounds(edge, sentence)
+
+
 def _side_text(texts: Sequence[str], ids: Sequence[int], lang: str) -> str:
     """A bead side's sentences (consecutive ids) as one text, joined as the DP's windows are."""
     return window_text(texts, lang, ids[0], len(ids))
@@ -97,12 +114,16 @@ def reattach_short(
     src_heads: Sequence[bool] | None = None,
     tgt_heads: Sequence[bool] | None = None,
     config: AlignConfig = AlignConfig(),
+    sounds: Sounds | None = None,
 ) -> list[Bead]:
     """``beads`` with each short edge sentence moved to the neighbouring pair whose facing edge renders it.
 
     ``src_texts`` / ``tgt_texts``: the sentences the bead ids index; ``*_paras``: each sentence's paragraph
     block (a move stays inside one); ``*_heads``: heading lines (beads holding one are left alone);
-    ``config``: ``short_edge_frac``, ``edge_min_cos``, ``edge_margin``, ``lone_min_cos`` and the bead shapes. The
+    ``config``: ``short_edge_frac``, ``edge_min_cos``, ``edge_margin``, ``lone_min_cos`` and the bead shapes;
+    ``sounds``: ``sounds(zh, en)``, whether a name of the Chinese text sounds like one of the English
+    (``aligner.qa.translit.sound_match``): a sentence also moves when the far edge shares such a name with it
+    and the near one does not (示每。 / "Shimei, he, his sons…", where the encoder sees ~0.2 either way). The
     beads' scores and flags are kept except on the two beads a move changes, whose score is the cosine
     of their new sides (clipped to [0, 1], 6 decimals, as ``align.bead_score``). Returns a new list.
     """
@@ -187,7 +208,9 @@ def reattach_short(
                 other = langs[1 - side]
                 near = edge_match(texts[side][m], langs[side], own, other, forward, cached)
                 far = edge_match(texts[side][m], langs[side], join, other, not forward, cached)
-                if far < min_cos or far - near < margin:
+                if (far < min_cos or far - near < margin) and not (
+                        sounds and (far >= near or near < min_cos) and _named(sounds, texts[side][m], langs[side], join, other, not forward)
+                        and not _named(sounds, texts[side][m], langs[side], own, other, None)):
                     continue
                 na, nb = (a[:-1], (m,) + b) if forward else (a + (m,), b[1:])
                 out[k] = rescored(*with_ids(A, side, na))

@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from .align import bead_score
-from .data import Bead
+from .data import Bead, Flag, Severity
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,27 @@ def split(beads: Sequence[Bead], src_heads, tgt_heads, SW: np.ndarray, TW: np.nd
     return Split(tuple(out), tuple(parts))
 
 
+#: What a heading's line with no counterpart adds to the score stage's reason.
+HEADING_REASON = "; a heading or note, kept with the pair after it (such lines are often left out)"
+
+
+def _as_heading(f: Flag) -> Flag:
+    """A heading's ``omission`` / ``addition`` flag as an info line (the score stage judged it as a stray line)."""
+    if f.code not in ("omission", "addition") or f.severity == Severity.INFO:
+        return f
+    return Flag(f.code, Severity.INFO, f.reason + HEADING_REASON)
+
+
 def rejoin(beads: Sequence[Bead], sp: Split, scored: Sequence[Bead]) -> list[Bead]:
     """The original ``beads`` with what the score stage gave their parts (``scored``, in ``sp.beads`` order):
-    a split bead takes the rest's score and probabilities, and its headings' flags before the rest's."""
+    a split bead takes the rest's score and probabilities, and its headings' flags before the rest's (a
+    heading's missing counterpart an info line: a title or note left out of a translation is common)."""
     out = []
     for b, idx in zip(beads, sp.parts):
         if len(idx) == 1:
             out.append(scored[idx[0]])
             continue
         rest = scored[idx[-1]]
-        flags = tuple(f for k in idx[:-1] for f in scored[k].flags) + rest.flags
+        flags = tuple(_as_heading(f) for k in idx[:-1] for f in scored[k].flags) + rest.flags
         out.append(replace(rest, src_ids=b.src_ids, tgt_ids=b.tgt_ids, flags=flags))
     return out

@@ -20,15 +20,18 @@ import numpy as np
 from . import __version__
 from .windows import align_needed
 from .config import PROGRESS_MIN_SENTENCES, AlignConfig
-from .data import Alignment, Side, Text
-from .edges import reattach_short
+from .data import Alignment, Bead, Side, Text
+from .edges import Sounds, reattach_short
 from .embed import Embedder, get_encoder
 from .errors import InputError, NotParallelError
 from .headings import rejoin as rejoin_heads
+from .headings import Split as HeadSplit
 from .headings import split as split_heads
 from .inputs import regular_file, same_file
 from .read import pair_languages, read_document, read_whole, side_language, text_of
-from .segment import SEGMENTER_ID, Segmenter, heading_flags, presplit, segment_memo
+from .segment import SEGMENTER_ID, Segmenter, heading_spans, presplit, segment_memo
+from .units import Units
+from .units import expand as expand_units
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +55,100 @@ def sentence_lengths(side: Side) -> np.ndarray:
     return np.array([sum(1 for c in s.text if not c.isspace()) for s in side.sentences], np.float64)
 
 
-def sentence_heads(side: Side) -> np.ndarray:
-    """(n,) bool: the sentence reads as a heading that belongs with what follows (``segment.heading_flags``)."""
-    return np.array(heading_flags([s.text for s in side.sentences], side.lang), np.bool_)
+@dataclass(frozen=True)
+class Staged:
+    """The align stage's result over units (``aligner.units``: a heading cut into lines is one):
+    ``beads`` over unit ids, ``SW`` / ``TW`` (K, n_units, dim) float32 window vectors (embedded where the
+    search asked, stand-ins elsewhere), each side's ``Units`` and per-unit heading flags (None when
+    headings are not read: input not one sentence a line)."""
+
+    beads: tuple[Bead, ...]
+    SW: np.ndarray
+    TW: np.ndarray
+    src_units: Units
+    tgt_units: Units
+    src_heads: np.ndarray | None
+    tgt_heads: np.ndarray | None
+
+    def line_beads(self) -> list[Bead]:
+        """The beads over sentence ids."""
+        return expand_units(self.beads, self.src_units, self.tgt_units)
+
+    def split_heads(self) -> HeadSplit:
+        """``aligner.headings.split`` of the beads (its beads over sentence ids)."""
+        sp = split_heads(self.beads, self.src_heads, self.tgt_heads, self.SW, self.TW)
+        return HeadSplit(tuple(expand_units(sp.beads, self.src_units, self.tgt_units)), sp.parts)
+
+
+def name_sounds(lexicon) -> Sounds:
+    """``sounds(zh, en)`` for ``edges.reattach_short``: a name of the Chinese (converted to Simplified) sounds like
+    a capitalised word of the English that is no English word (``qa.translit.sound_match``), with ``lexicon``'s
+    (``aligner.qa.Lexicon``) character readings and English vocabulary."""
+    from .numbers import _t2s
+    from .qa.translit import sound_match
+
+    conv = _t2s()
+    return lambda zh, en: sound_match(conv.convert(zh), en, lexicon.pinyin, lexicon.english_vocab)
+
+
+def _side_units(side: Side, read_heads: bool) -> tuple[Units, np.ndarray | None]:
+    """A side's units and per-unit heading flags: with ``read_heads`` (one sentence a line), every heading
+    (``segment.heading_spans``) is one unit, flagged; without, every sentence is one, none flagged (None)."""
+    if not read_heads:
+        return Units.of(len(side)), None
+    spans = heading_spans(side.texts, side.lang)
+    units = Units.of(len(side), [sp for sp in spans if sp[1] - sp[0] > 1])
+    starts = {sp[0] for sp in spans}
+    return units, np.array([g[0] in starts for g in units.groups], np.bool_)
+
+
+def align_stage(
+    src: Side,
+    tgt: Side,
+    S1: np.ndarray,
+    T1: np.ndarray,
+    embedder: Embedder,
+    *,
+    config: AlignConfig = AlignConfig(),
+    presplit_input: bool = False,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+    sounds: Sounds | None = None,
+) -> Staged:
+    """The DP over the windows the search asks for (``windows.align_needed``), then short edge sentences
+    (``edges.reattach_short``), over units. ``S1`` / ``T1``: (n_src, dim) / (n_tgt, dim) float32 sentence
+    vectors, L2-normalised. ``timings["embed windows"]`` gains the seconds spent embedding windows. ``sounds``:
+    names by sound for the edge rule (``name_sounds``; None: cosines only)."""
+    su, src_heads = _side_units(src, presplit_input)
+    tu, tgt_heads = _side_units(tgt, presplit_input)
+    texts = {"src": su.texts(src.texts, src.lang), "tgt": tu.texts(tgt.texts, tgt.lang)}
+    lang = {"src": src.lang, "tgt": tgt.lang}
+
+    def unit_vecs(which: str, units: Units, vecs: np.ndarray) -> np.ndarray:
+        if units.trivial:
+            return vecs
+        joined = embedder.embed([texts[which][u] for u in units.multi()], lang[which])
+        return units.vectors(vecs, joined)
+
+    def fetch(which: str, mask: np.ndarray) -> np.ndarray:  # windows the search asks for, timed as embedding
+        t = time.perf_counter()
+        bar = (lambda d, n: progress(f"embed {lang[which]} windows", d, n)) if progress else None
+        out = embedder.some_windows(texts[which], lang[which], mask, bar)
+        if timings is not None:
+            timings["embed windows"] = timings.get("embed windows", 0.0) + time.perf_counter() - t
+        return out
+
+    paras = {"src_paras": su.first([s.para for s in src.sentences]),
+             "tgt_paras": tu.first([s.para for s in tgt.sentences])}
+    beads, SW, TW = align_needed(
+        unit_vecs("src", su, S1), unit_vecs("tgt", tu, T1), fetch, slack=config.window_slack, config=config,
+        src_lens=su.total(sentence_lengths(src)), tgt_lens=tu.total(sentence_lengths(tgt)),
+        src_heads=src_heads, tgt_heads=tgt_heads, **paras,
+    )
+    # a short sentence at a merged side's edge goes with the pair whose facing clause renders it (aligner.edges)
+    beads = reattach_short(beads, texts["src"], texts["tgt"], src.lang, tgt.lang, embedder.embed,
+                           src_heads=src_heads, tgt_heads=tgt_heads, config=config, sounds=sounds, **paras)
+    return Staged(tuple(beads), SW, TW, su, tu, src_heads, tgt_heads)
 
 
 def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=None, sides=()) -> str:
@@ -213,37 +307,16 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
     t0 = time.perf_counter()
     if progress:  # one step: the DP reports nothing while it runs
         progress("align", 0, 1)
-    side = {"src": src, "tgt": tgt}
-
-    def fetch(which: str, mask: np.ndarray) -> np.ndarray:  # windows the search asks for, timed as embedding
-        t = time.perf_counter()
-        lang = side[which].lang
-        bar = (lambda d, n: progress(f"embed {lang} windows", d, n)) if progress else None
-        out = embedder.some_windows(side[which].texts, lang, mask, bar)
-        timings["embed windows"] = timings.get("embed windows", 0.0) + time.perf_counter() - t
-        return out
-
-    # one sentence a line (--presplit): a heading line shares its block with what follows it; segmented
-    # text makes every line a paragraph (a heading is one already) unless extraction broke the lines
-    src_heads = sentence_heads(src) if presplit_input else None
-    tgt_heads = sentence_heads(tgt) if presplit_input else None
-    beads, S, T = align_needed(
-        S1, T1, fetch, slack=config.window_slack, config=config,
-        src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
-        src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
-        src_heads=src_heads, tgt_heads=tgt_heads,
-    )
-    # a short sentence at a merged side's edge goes with the pair whose facing clause renders it (aligner.edges)
-    beads = reattach_short(beads, src.texts, tgt.texts, src.lang, tgt.lang, embedder.embed,
-                           src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
-                           src_heads=src_heads, tgt_heads=tgt_heads, config=config)
+    staged = align_stage(src, tgt, S1, T1, embedder, config=config, presplit_input=presplit_input,
+                         progress=progress, timings=timings, sounds=name_sounds(lexicon))
     timings["align"] = time.perf_counter() - t0 - timings.get("embed windows", 0.0)
     t0 = time.perf_counter()
     if progress:
         progress("align", 1, 1)
     # a heading the DP joined to the pair after it is scored as a line of its own (aligner.headings)
-    parts = split_heads(beads, src_heads, tgt_heads, S, T) if presplit_input else None
-    scored = qa_score(src, tgt, parts.beads if parts else beads, src_vecs=S[0], tgt_vecs=T[0], lexicon=lexicon,
+    beads = staged.line_beads()
+    parts = staged.split_heads() if presplit_input else None
+    scored = qa_score(src, tgt, parts.beads if parts else beads, src_vecs=S1, tgt_vecs=T1, lexicon=lexicon,
                       embed=embedder.embed, progress=(lambda d, t: progress("score", d, t)) if progress else None,
                       **({"config": qa_config} if qa_config is not None else {}))
     beads = rejoin_heads(beads, parts, scored) if parts else scored
@@ -258,7 +331,7 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
     sig = signature(config, embedder.encoder.name, presplit_input, qa_config, sides=(src, tgt))
     # sentence vectors, (n, dim) float32 L2-normalised: for the gate's evidence, not written out
     return Alignment(src, tgt, tuple(beads), sig, layout,
-                     meta={"timings": timings, "src_vecs": S[0], "tgt_vecs": T[0]})
+                     meta={"timings": timings, "src_vecs": S1, "tgt_vecs": T1})
 
 
 def align_files(

@@ -213,8 +213,9 @@ _OPENERS = "（(【[〔"
 #: Line ends that continue into what follows or end a sentence: not a heading. A colon
 #: ("他说：") is not one either: MAC-Test's gold merges colon lines with what *precedes* them.
 _NOT_HEADING_END = re.compile(r"[。！？!?…．.，,；;：:—–\-][\s'\"”’」』）)\]】》〉]*$")
-#: A finished sentence: an end mark, then closing quotes or brackets.
-_SENTENCE_END = re.compile(r"[。！？!?…．.][\s'\"”’」』）)\]】》〉]*$")
+#: A finished sentence: an end mark, then closing quotes or brackets, and maybe a short bracketed aside
+#: (the psalms' …愿你赐福给你的百姓。（细拉）, "… Selah." in English).
+_SENTENCE_END = re.compile(r"[。！？!?…．.][\s'\"”’」』）)\]】》〉]*(?:[（(][^（()）]{1,8}[）)]\s*)?$")
 
 
 def _size(text: str, zh: bool) -> int:
@@ -304,8 +305,9 @@ def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:
     return 0
 
 
-def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
-    """For each line of one side, in order: a heading (``opens_next``) that follows a finished sentence.
+def heading_spans(texts: Sequence[str], lang: str) -> list[tuple[int, int]]:
+    """Line ranges ``(start, stop)`` of one side's headings, in order: a line that ``opens_next`` after a
+    finished sentence, with the rest of its bracket when a note is cut into lines (``_bracket_rest``).
 
     A short line after one that stops mid-sentence is the rest of a sentence
     broken by extraction (``此前一天,美国国防部暂停了包括`` in seed 002) or the
@@ -316,11 +318,22 @@ def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
     of the lines end a sentence has none.
     """
     if not mostly_finished(texts):
-        return [False] * len(texts)
-    done = [ends_sentence(t) for t in texts]
-    flags = [(k == 0 or done[k - 1]) and opens_next(t, lang) for k, t in enumerate(texts)]
-    for k in range(len(texts)):
-        if flags[k]:
-            for d in range(1, _bracket_rest(texts, k, lang) + 1):
-                flags[k + d] = True
+        return []
+    spans: list[tuple[int, int]] = []
+    k = 0
+    while k < len(texts):
+        if (k == 0 or ends_sentence(texts[k - 1])) and opens_next(texts[k], lang):
+            stop = k + 1 + _bracket_rest(texts, k, lang)
+            spans.append((k, stop))
+            k = stop
+        else:
+            k += 1
+    return spans
+
+
+def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
+    """For each line of one side, in order: part of a heading (``heading_spans``)."""
+    flags = [False] * len(texts)
+    for start, stop in heading_spans(texts, lang):
+        flags[start:stop] = [True] * (stop - start)
     return flags

@@ -4,8 +4,8 @@ Prints one Markdown table: the published figures (recomputed from the stored
 outputs in ``mac-test/peers/``), our aligner, and the peers run live here on
 the *same* embeddings (USE-multilingual v3, OpenCC t2s on the Chinese side):
 
-* ``ours``: ``aligner.windows.align_needed`` (the DP of ``aligner.align`` on the bead windows the
-  pipeline would embed);
+* ``ours``: ``aligner.pipeline.align_stage`` as ``--presplit`` input runs it (the DP of ``aligner.align``
+  on the bead windows the pipeline would embed, then ``aligner.edges``);
 * ``sentalign``: Vecalign's DP packaged on PyPI (numpy only);
 * ``nltk Gale-Church``: ``nltk.translate.gale_church.align_blocks`` on
   sentence lengths (UTF-8 bytes; ``nltk_gc_chars``: characters), ``c`` set to
@@ -39,7 +39,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -157,38 +157,50 @@ class Doc:
         self.en_lens = np.array([len(s) for s in text.en], np.float64)
 
 
-_TEXT_EMBED: list = []
+_EMBEDDER: list = []
 
 
-def _text_embed():
-    """``Embedder.embed`` of the default model over the bench's sqlite cache (the edge clauses ``aligner.edges``
-    compares), made once."""
-    if not _TEXT_EMBED:
+def bench_embedder():
+    """An ``Embedder`` of the default model over the bench's sqlite cache (the windows the search asks for and
+    the edge clauses ``aligner.edges`` compares), made once."""
+    if not _EMBEDDER:
         from aligner.config import AlignConfig
         from aligner.embed import Embedder, get_encoder
 
-        _TEXT_EMBED.append(Embedder(get_encoder(MODEL), AlignConfig(cache_dir=OUT / "sqlite-cache")).embed)
-    return _TEXT_EMBED[0]
+        _EMBEDDER.append(Embedder(get_encoder(MODEL), AlignConfig(cache_dir=OUT / "sqlite-cache")))
+    return _EMBEDDER[0]
+
+
+def bench_sounds():
+    """``aligner.pipeline.name_sounds`` over one CC-CEDICT ``Lexicon``, made once (the edge rule's names by sound)."""
+    if len(_EMBEDDER) < 2:
+        from aligner.pipeline import name_sounds
+        from aligner.qa import Lexicon
+
+        bench_embedder()
+        _EMBEDDER.append(name_sounds(Lexicon()))
+    return _EMBEDDER[1]
+
+
+def side_of(lines: Sequence[str], lang: str, paras: Sequence[int] | None = None):
+    """An ``aligner.data.Side`` of one sentence a line (``--presplit``), in one paragraph unless ``paras``."""
+    from aligner.data import Sentence, Side
+
+    paras = paras if paras is not None else [0] * len(lines)
+    return Side(lang, "", tuple(Sentence(i, t, int(p), i + 1) for i, (t, p) in enumerate(zip(lines, paras))), "lines")
 
 
 def run_ours(doc: Doc, config=None) -> list[Bead]:
-    """As the pipeline aligns: sentence vectors first, then only the windows ``aligner.windows`` asks for
-    (here taken from the cached arrays, which hold every window), then short edge sentences
-    (``aligner.edges``)."""
+    """As the pipeline aligns a text given one sentence a line (``aligner.pipeline.align_stage``, ``--presplit``):
+    sentence vectors first, then only the windows ``aligner.windows`` asks for (embedded or from the bench's
+    cache), then short edge sentences (``aligner.edges``)."""
     from aligner.config import AlignConfig
-    from aligner.edges import reattach_short
-    from aligner.segment import heading_flags
-    from aligner.windows import align_needed
+    from aligner.pipeline import align_stage
 
     config = config or AlignConfig()
-    full = {"src": doc.zh_vecs, "tgt": doc.en_vecs}
-    heads = heading_flags(doc.zh, "zh"), heading_flags(doc.en, "en")
-    beads, _, _ = align_needed(doc.zh_vecs[0], doc.en_vecs[0], lambda side, mask: full[side][mask],
-                               slack=config.window_slack, config=config,
-                               src_lens=doc.zh_lens, tgt_lens=doc.en_lens, src_heads=heads[0], tgt_heads=heads[1])
-    beads = reattach_short(beads, doc.zh, doc.en, "zh", "en", _text_embed(), src_heads=heads[0],
-                           tgt_heads=heads[1], config=config)
-    return [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
+    st = align_stage(side_of(doc.zh, "zh"), side_of(doc.en, "en"), doc.zh_vecs[0], doc.en_vecs[0],
+                     bench_embedder(), config=config, presplit_input=True, sounds=bench_sounds())
+    return [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in st.line_beads()]
 
 
 def run_sentalign(doc: Doc) -> list[Bead]:

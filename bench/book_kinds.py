@@ -26,9 +26,8 @@ boundaries, the rest of each text and its gold left as they are:
 Reports strict / lax F1 (MAC-Test definitions, ``bench/mactest.py``) per kind
 over the inserted documents, on the whole documents and on the inserted beads
 and their neighbours only, and the same for the untouched texts.
-Embeddings come from the library (``Embedder.windows``, cached in
-``bench/out/sqlite-cache``); the DP is ``aligner.align.align`` with the
-default config, then ``aligner.edges.reattach_short``, as the pipeline calls them (``aligner.pipeline``).
+Embeddings come from the library (``Embedder``, cached in ``bench/out/sqlite-cache``); the alignment is
+``aligner.pipeline.align_stage`` with the default config, as the pipeline runs ``--presplit`` input.
 
     .venv/bin/python bench/book_kinds.py [--texts 001,005,009,013,017,021] [--paras] [--json OUT]
 """
@@ -47,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+import align_quality as A  # noqa: E402
 import mactest as M  # noqa: E402
 
 OUT = HERE / "out"
@@ -155,7 +155,29 @@ def make_bracket(text: M.MacText, every: int) -> tuple[list[str], list[str], lis
     return _before_every(text, every, lead)
 
 
-KINDS = {"repeated": make_repeated, "heading": make_heading, "formulaic": make_formulaic, "bracket": make_bracket}
+#: A list of transliterated names (1 Chronicles 25:9-31, CUV / KJV), for the ``names`` kind.
+NAMES_LIST = [("约瑟", "Joseph"), ("基大利", "Gedaliah"), ("撒刻", "Zaccur"), ("伊洗利", "Izri"), ("尼探雅", "Nethaniah"),
+              ("布基雅", "Bukkiah"), ("耶萨利拉", "Jesharelah"), ("耶筛亚", "Jeshaiah"), ("玛探雅", "Mattaniah"),
+              ("示每", "Shimei"), ("亚萨列", "Azareel"), ("哈沙比雅", "Hashabiah"), ("书巴业", "Shubael"),
+              ("玛他提雅", "Mattithiah"), ("耶利摩", "Jeremoth"), ("哈拿尼雅", "Hananiah"), ("约施比加沙", "Joshbekashah"),
+              ("哈拿尼", "Hanani"), ("玛罗提", "Mallothi"), ("以利亚他", "Eliathah"), ("何提", "Hothir"),
+              ("基大利提", "Giddalti"), ("玛哈秀", "Mahazioth")]
+REPEATED_LIST = ("他和他儿子并弟兄共十二人。", "he, his sons, and his brethren, were twelve:")
+
+
+def make_names(text: M.MacText, items: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    """The repeated list with names alone: a Chinese line holding a transliterated name, then the repeated
+    sentence; the English line the name and the sentence (gold 2-1). No ordinal tells the entries apart, and the
+    encoder does not know the names (示每 / Shimei: cosine ~0.2, as with any other name)."""
+    pieces = _gold_pieces(text)
+    at = len(pieces) // 3
+    block = [([f"{zn}。", REPEATED_LIST[0]], [f"{en}, {REPEATED_LIST[1]}"], True)
+             for zn, en in (NAMES_LIST * (items // len(NAMES_LIST) + 1))[:items]]
+    return _rebuild(text, pieces[:at] + block + pieces[at:])
+
+
+KINDS = {"repeated": make_repeated, "heading": make_heading, "formulaic": make_formulaic, "bracket": make_bracket,
+         "names": make_names}
 
 
 def bead_paras(gold: list[M.Bead], marked: set[int], n: int, m: int, kind: str) -> dict:
@@ -182,46 +204,57 @@ def near(gold: list[M.Bead], marked: set[int], pred: list[M.Bead]) -> tuple[list
     return g, p
 
 
+def _tally(kept: list[int], gold, pred: set, marked: set[int], gold0, pred0: set) -> None:
+    """Add to ``kept`` the inserted gold beads and their neighbours: how many, how many the untouched
+    text's alignment (``gold0`` / ``pred0``, same bead indices) has exactly, how many this one has, and how many
+    both: ``near_kept`` (both / untouched) is the share of right beads the insertion leaves right."""
+    for i in sorted({i + d for i in marked for d in (-1, 0, 1) if 0 <= i + d < len(gold)}):
+        a, b = gold0[i] in pred0, gold[i] in pred
+        kept[0] += 1
+        kept[1] += a
+        kept[2] += b
+        kept[3] += a and b
+
+
 def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config=None, heads=True,
-        paras=False) -> dict:
-    """Strict/lax F1 per kind; ``heads``: pass ``heading_flags`` headings to the DP as the pipeline does;
+        paras=False, sounds=True) -> dict:
+    """Strict/lax F1 per kind; ``heads``: read headings (``segment.heading_spans``) as the pipeline does on ``--presplit`` input;
     ``paras``: every gold bead a paragraph and an inserted heading one of its own (``bead_paras``), as
     ``--presplit`` reads a book with blank lines between paragraphs (default: one block of lines)."""
     from aligner.config import AlignConfig
     from aligner.embed import Embedder, get_encoder
-    from aligner.segment import heading_flags
-    from aligner.windows import align_needed
-    from aligner.edges import reattach_short
+    from aligner.pipeline import align_stage
 
     config = config or AlignConfig()
     emb = Embedder(get_encoder(config.model), config.with_(cache_dir=OUT / "sqlite-cache"))
+    sounds = A.bench_sounds() if sounds else None
     results = {}
+    untouched: list[tuple[list[M.Bead], set[M.Bead]]] = []  # each text's gold and predicted beads, no insertion
     for kind in ["none"] + kinds:
         golds, preds, ng, np_ = [], [], [], []
+        kept = [0, 0, 0, 0]  # neighbourhood beads; right untouched; right with the kind; right in both
         t0 = time.perf_counter()
         for text in texts:
             if kind == "none":
                 zh, en, gold, marked = _rebuild(text, _gold_pieces(text))
             else:
-                zh, en, gold, marked = KINDS[kind](text, items if kind == "repeated" else every)
-            S = emb.windows(zh, "zh", config.max_bead)
-            T = emb.windows(en, "en", config.max_bead)
-            full = {"src": S, "tgt": T}  # every window, from the cache: the pipeline embeds only those asked for
-            sides = dict(**(bead_paras(gold, marked, len(zh), len(en), kind) if paras else {}),
-                         src_heads=heading_flags(zh, "zh") if heads else None,
-                         tgt_heads=heading_flags(en, "en") if heads else None)
-            beads, _, _ = align_needed(S[0], T[0], lambda side, mask, _f=full: _f[side][mask],
-                                       slack=config.window_slack, config=config,
-                                       src_lens=np.array([len(s) for s in zh], float),
-                                       tgt_lens=np.array([len(s) for s in en], float), **sides)
-            beads = reattach_short(beads, zh, en, "zh", "en", emb.embed, config=config, **sides)
+                zh, en, gold, marked = KINDS[kind](text, items if kind in ("repeated", "names") else every)
+            sp = bead_paras(gold, marked, len(zh), len(en), kind) if paras else {}
+            src, tgt = A.side_of(zh, "zh", sp.get("src_paras")), A.side_of(en, "en", sp.get("tgt_paras"))
+            st = align_stage(src, tgt, emb.embed(zh, "zh"), emb.embed(en, "en"), emb, config=config,
+                             presplit_input=heads, sounds=sounds)
+            beads = st.line_beads()
             pred = [(tuple(b.src_ids), tuple(b.tgt_ids)) for b in beads]
             golds.append(gold)
             preds.append(pred)
+            if kind == "none":
+                untouched.append((gold, set(pred)))
             if marked:
                 g, p = near(gold, marked, pred)
                 ng.append(g)
                 np_.append(p)
+                if kind not in ("repeated", "names"):  # one gold bead for one untouched gold bead: compare bead by bead
+                    _tally(kept, gold, set(pred), marked, *untouched[len(golds) - 1])
         whole = M.score_many(golds, preds)
         res = {"strict_f1": round(whole["f1_strict"], 4), "lax_f1": round(whole["f1_lax"], 4),
                "seconds": round(time.perf_counter() - t0, 1)}
@@ -229,6 +262,9 @@ def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config
             loc = M.score_many(ng, np_)
             res.update(inserted_strict_f1=round(loc["f1_strict"], 4), inserted_lax_f1=round(loc["f1_lax"], 4),
                        inserted_beads=sum(len(g) for g in ng))
+        if kept[0]:
+            res.update(near_exact=round(kept[2] / kept[0], 4), near_exact_untouched=round(kept[1] / kept[0], 4),
+                       near_kept=round(kept[3] / kept[1], 4))
         results[kind] = res
         print(kind, json.dumps(res), flush=True)
     return results
@@ -241,6 +277,7 @@ def main() -> None:
     ap.add_argument("--items", type=int, default=23, help="entries of the repeated list")
     ap.add_argument("--every", type=int, default=8, help="a heading / formulaic sentence every N beads")
     ap.add_argument("--no-heads", action="store_true", help="the DP without heading evidence (before issue 20)")
+    ap.add_argument("--no-sounds", action="store_true", help="the edge rule on cosines only (no names by sound)")
     ap.add_argument("--window-slack", type=float, help="AlignConfig.window_slack (inf: embed every window)")
     ap.add_argument("--paras", action="store_true",
                     help="blank-line paragraphs: each gold bead one, an inserted heading one of its own")
@@ -251,7 +288,7 @@ def main() -> None:
 
     config = AlignConfig().with_(window_slack=args.window_slack)
     res = run(texts, args.kinds.split(","), args.items, args.every, config=config, heads=not args.no_heads,
-              paras=args.paras)
+              paras=args.paras, sounds=not args.no_sounds)
     if args.json:
         args.json.write_text(json.dumps(res, indent=1))
 

@@ -51,7 +51,8 @@ def main() -> None:
     from aligner.embed import Embedder, get_encoder
     import numpy as np
 
-    from aligner.pipeline import load_sides, sentence_heads, sentence_lengths
+    from aligner.pipeline import load_sides, sentence_lengths
+    from aligner.segment import heading_flags
     from aligner.windows import align_needed, needed_windows
     from aligner.align import align
     from aligner.data import Alignment
@@ -97,8 +98,10 @@ def main() -> None:
             cpu["encoder load"] += time.process_time() - c
         kw = dict(src_lens=sentence_lengths(src), tgt_lens=sentence_lengths(tgt),
                   src_paras=[s.para for s in src.sentences], tgt_paras=[s.para for s in tgt.sentences],
-                  src_heads=sentence_heads(src) if presplit else None,
-                  tgt_heads=sentence_heads(tgt) if presplit else None)
+                  # the pipeline's units (aligner.units: a note cut into lines is one) are the lines here: no
+                  # MAC-Test line continues a bracketed note
+                  src_heads=np.array(heading_flags(src.texts, src.lang), bool) if presplit else None,
+                  tgt_heads=np.array(heading_flags(tgt.texts, tgt.lang), bool) if presplit else None)
         before = dict(embedder.stats)
         t, c = time.perf_counter(), time.process_time()
         S1 = embedder.embed(src.texts, src.lang)

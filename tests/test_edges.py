@@ -113,6 +113,39 @@ def test_reattach_short(case, src, tgt, beads, far, near, kw, expected):
     assert _ids(got) == expected
 
 
+NAME = "示每。"
+#: a stand-in for ``pipeline.name_sounds``: the Chinese holds 示每 and the English "Shimei"
+SHIMEI = {"sounds": lambda zh, en: "示每" in zh and "Shimei" in en}
+
+
+# (case, English lines, the near clause's cosine, kwargs, expected): the DP put 示每。 (a name alone, as a
+# genealogy or a list of names has it) at the end of the pair before; the encoder matches the name with
+# neither edge (cosines ~0.2: it knows few transliterations), its sound matches the pair after's first clause
+SOUND_CASES = [
+    ("the pair after opens with the name: moves there", ["Mattaniah, he and his sons were twelve:",
+                                                         "Shimei, he and his sons were twelve:"], 0.22, SHIMEI,
+     [((0,), (0,)), ((1, 2), (1,))]),
+    ("no sounds given: cosines only, stays", ["Mattaniah, he and his sons were twelve:",
+                                               "Shimei, he and his sons were twelve:"], 0.22, {},
+     [((0, 1), (0,)), ((2,), (1,))]),
+    ("its own pair names Shimei too: stays", ["Mattaniah and Shimei, he and his sons were twelve:",
+                                               "Shimei, he and his sons were twelve:"], 0.22, SHIMEI,
+     [((0, 1), (0,)), ((2,), (1,))]),
+    ("the encoder prefers its own pair (0.35 >= edge_min_cos and over the far 0.18): stays",
+     ["Mattaniah, he and his sons were twelve:", "Shimei, he and his sons were twelve:"], 0.35, SHIMEI,
+     [((0, 1), (0,)), ((2,), (1,))]),
+]
+
+
+@pytest.mark.parametrize("case, tgt, near, kw, expected", SOUND_CASES, ids=[c[0][:40] for c in SOUND_CASES])
+def test_a_name_by_sound_moves_a_short_sentence(case, tgt, near, kw, expected):
+    src = [LONG_A, NAME, LONG_B]
+    named = {NAME: _unit(0), "were twelve:": _mix(near), "he and his sons were twelve:": _mix(near),
+             "Shimei,": _mix(0.18), "Shimei, he and his sons were twelve:": _mix(0.18)}
+    got = reattach_short(_beads(((0, 1), (0,)), ((2,), (1,))), src, tgt, "zh", "en", stand_in(named), **kw)
+    assert _ids(got) == expected
+
+
 # (case, lone bead's neighbours' facing-clause cosines (before, after), config, expected beads); the lone
 # sentence is Chinese 1, between pairs (0)-(0) and (2)-(1)
 LONE_CASES = [

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from aligner.data import Bead, Flag, Severity
-from aligner.headings import rejoin, split
+from aligner.headings import HEADING_REASON, rejoin, split
 
 
 def _windows(n: int, seed: int, K: int = 4, dim: int = 8) -> np.ndarray:
@@ -64,6 +64,27 @@ def test_rejoin_keeps_the_ids_takes_the_rests_figures_and_the_headings_flags_fir
     out = rejoin(beads, sp, scored)
     assert out[0] == Bead((0, 1), (0,), 0.87, (head, part), 0.01, 0.02)
     assert out[1] == sp.beads[2]
+
+
+@pytest.mark.parametrize("flag, expected", [
+    # the score stage judges the heading alone as a stray line: mid-document an error (a bracketed note ends
+    # with 。, so no "short line" rule makes it info); as a heading it is an info line with the reason kept
+    (Flag("omission", Severity.ERROR, "Chinese line has no English counterpart: '（大卫的诗，交与伶长。'"),
+     Flag("omission", Severity.INFO, "Chinese line has no English counterpart: '（大卫的诗，交与伶长。'" + HEADING_REASON)),
+    (Flag("addition", Severity.WARNING, "English line has no Chinese counterpart; it is before the first"),
+     Flag("addition", Severity.INFO, "English line has no Chinese counterpart; it is before the first" + HEADING_REASON)),
+    # already info, or not about the missing counterpart: as it was
+    (Flag("omission", Severity.INFO, "byline ('第三章　风雪'): often left out"),
+     Flag("omission", Severity.INFO, "byline ('第三章　风雪'): often left out")),
+    (Flag("damage", Severity.WARNING, "the document ends mid-sentence"),
+     Flag("damage", Severity.WARNING, "the document ends mid-sentence")),
+])
+def test_a_headings_missing_counterpart_is_an_info_line(flag, expected):
+    SW, TW = _windows(3, 4), _windows(2, 5)
+    beads = [Bead((0, 1), (0,), 0.2), Bead((2,), (1,), 0.9)]
+    sp = split(beads, _heads(3, 0), _heads(2), SW, TW)
+    scored = [Bead((0,), (), None, (flag,)), Bead((1,), (0,), 0.87), sp.beads[2]]
+    assert rejoin(beads, sp, scored)[0].flags == (expected,)
 
 
 def test_a_chapter_title_with_no_english_is_an_info_line_not_a_warning(cache_dir):

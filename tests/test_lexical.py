@@ -295,3 +295,23 @@ def test_written_quotes_the_country_as_written(en, word):
     written = M.written(en)
     assert written.get("usa") == word
     assert set(written) == {k for k, _ in M.content(en)}
+
+
+@pytest.mark.parametrize("zh, en, expected", [
+    # toneless pinyin spells the name (CC-CEDICT readings: 示 shi4, 每 mei3)
+    ("示每。", "Shimei, he, his sons, and his brethren, were twelve:", True),
+    ("王琦瑶笑了。", "Wang Qiyao laughed.", True),
+    # the same consonants, three classes or more (基大利提 g d l d ~ Giddalti)
+    ("基大利提。", "Giddalti, he, his sons", True),
+    # no name, or one the sentence does not sound like
+    ("示每。", "were twelve:", False),
+    ("示每。", "Mattaniah, he, his sons", False),
+    ("事情就是这样。", "And so it was.", False),
+    # a capitalised English word is no name: 三明 (san ming, s-m-n) sounds like "Someone" (s-m-n), an English
+    # word (without the vocabulary this is True; on MAC-Test such matches moved right sentences wrong)
+    ("三明。", "Someone else will make the call.", False),
+])
+def test_sound_match(cedict, zh, en, expected):
+    from aligner.qa.translit import sound_match
+
+    assert sound_match(zh, en, cedict.pinyin, cedict.english_vocab) is expected

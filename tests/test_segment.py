@@ -128,3 +128,25 @@ def test_heading_flags(lines, expected):
 
     lang = "en" if lines[-1].isascii() else "zh"
     assert heading_flags(lines, lang) == expected
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # one span a heading, a bracketed note cut into lines one span over its lines (aligner.units: one DP unit)
+    (["他走了。", "第三章　风雪", "雪下了一夜。"], [(1, 2)]),
+    (["愿王应允我们！", "（大卫的金诗，交与伶长。", "调用休要毁坏。", "）你们默然不语，真合公义吗？"], [(1, 3)]),
+    (["他说。", "（大卫的诗，交与伶长。", "用丝弦的乐器，", "念这诗的话，说：）", "耶和华啊！"], [(1, 4)]),
+    (["第一章", "天亮了。", "他走了。", "（第二节）", "天黑了。"], [(0, 1), (3, 4)]),
+    # a sentence closed by a short bracketed aside (the psalms' （细拉）, Selah) is finished: a note may follow
+    (["救恩属乎耶和华；愿你赐福给你的百姓。（细拉）", "（大卫的诗，交与伶长。", "）耶和华啊，求你应允我！"], [(1, 2)]),
+    # ... only after an end mark: "他说（笑）" is a short unpunctuated line (a heading itself), no note follows it
+    (["他走了。", "他说（笑）", "（大卫的诗，交与伶长。", "）耶和华啊，求你应允我！"], [(1, 2)]),
+    # a prose parenthesis: its first line alone (as heading_flags)
+    (["老人在门口站了很久。", "（那座山他年轻时爬过三次。", "最后一次是和他的妻子一起。）", "天黑以后，他走回屋里。"], [(1, 2)]),
+    (["那天夜里", "下了很大的雪", "他一个人"], []),
+])
+def test_heading_spans(lines, expected):
+    from aligner.segment import heading_flags, heading_spans
+
+    got = heading_spans(lines, "zh")
+    assert got == expected
+    assert heading_flags(lines, "zh") == [any(a <= i < b for a, b in got) for i in range(len(lines))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from typing import Callable, Container
 
 #: Characters of the Xinhua transliteration tables: candidate name strings are runs of these.
 _TRANSLIT = set(
@@ -95,3 +96,39 @@ def _translit_spans(zh: str):
         for i in range(len(r)):
             for j in range(i + 2, min(len(r), i + 6) + 1):
                 yield r[i:j]
+
+
+#: A capitalised English word of at least three letters: a name's candidate (Shimei, Zaccur, Qiyao).
+_NAME_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]{2,}(?![\w-])")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+#: Sound match of a name's consonants (``_skeleton_ratio``), at least three classes each: as the entity check
+#: learns a document's transliterations (葛罗米柯 ~ Gromyko).
+SOUND_RATIO = 0.85
+
+
+def sound_match(zh: str, en: str, pinyin: Callable[[str], str | None], common: Container[str] = ()) -> bool:
+    """Whether 2-4 Chinese characters of ``zh`` (Simplified) sound like a capitalised word of ``en`` that is
+    not an English word (``common``: lower-case words, ``Lexicon.english_vocab``: "Someone", "Long").
+
+    Spelled out in toneless pinyin (示每 ~ Shimei, 琦瑶 ~ Qiyao) or with the same consonant skeleton, three
+    classes or more (耶筛亚 ~ Jeshaiah). ``pinyin``: ``Lexicon.pinyin`` (text -> space-separated readings, or
+    None when a character has none). A sentence and the clause that renders it share such a name when the
+    encoder, which knows few transliterations, sees nothing in common (cosine ~0.2 with any name).
+    """
+    names = {w for w in _NAME_WORD.findall(en) if w.lower() not in common}
+    if not names:
+        return False
+    flat = {w.lower() for w in names}
+    skels = set().union(*(_en_skeletons(w, 3) for w in names))
+    for run in _HAN_RUN.findall(zh):
+        for n in (2, 3, 4):
+            for i in range(len(run) - n + 1):
+                py = pinyin(run[i:i + n])
+                if not py:
+                    continue
+                if _flat(py) in flat:
+                    return True
+                sc = _skeleton_pinyin(py)
+                if len(sc) >= 3 and _skeleton_ratio(skels, sc) >= SOUND_RATIO:
+                    return True
+    return False
