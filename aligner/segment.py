@@ -242,6 +242,15 @@ def opens_next(text: str, lang: str) -> bool:
     return size <= HEADING_MAX[key] and not _NOT_HEADING_END.search(s)
 
 
+#: A clause that ends at a colon or semicolon: a heading may follow it (…如下： / 第二章), not a broken line.
+_CLAUSE_END = re.compile(r"[：；:;][\s'\"”’」』）)\]】》〉]*$")
+
+
+def _ends_clause(text: str) -> bool:
+    """Whether a line ends a sentence (``ends_sentence``) or a clause at a colon or semicolon."""
+    return ends_sentence(text) or bool(_CLAUSE_END.search(text.strip()))
+
+
 def ends_sentence(text: str) -> bool:
     """Whether a line ends a sentence: an end mark, then closing quotes or brackets."""
     return bool(_SENTENCE_END.search(text.strip()))
@@ -307,7 +316,8 @@ def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:
 
 def heading_spans(texts: Sequence[str], lang: str) -> list[tuple[int, int]]:
     """Line ranges ``(start, stop)`` of one side's headings, in order: a line that ``opens_next`` after a
-    finished sentence, with the rest of its bracket when a note is cut into lines (``_bracket_rest``).
+    finished sentence or a clause ended by a colon or semicolon (``这事经过如下：`` / ``（第二节）``), with the rest of
+    its bracket when a note is cut into lines (``_bracket_rest``).
 
     A short line after one that stops mid-sentence is the rest of a sentence
     broken by extraction (``此前一天,美国国防部暂停了包括`` in seed 002) or the
@@ -322,7 +332,7 @@ def heading_spans(texts: Sequence[str], lang: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     k = 0
     while k < len(texts):
-        if (k == 0 or ends_sentence(texts[k - 1])) and opens_next(texts[k], lang):
+        if (k == 0 or _ends_clause(texts[k - 1])) and opens_next(texts[k], lang):
             stop = k + 1 + _bracket_rest(texts, k, lang)
             spans.append((k, stop))
             k = stop

@@ -138,6 +138,11 @@ def test_heading_flags(lines, expected):
     (["第一章", "天亮了。", "他走了。", "（第二节）", "天黑了。"], [(0, 1), (3, 4)]),
     # a sentence closed by a short bracketed aside (the psalms' （细拉）, Selah) is finished: a note may follow
     (["救恩属乎耶和华；愿你赐福给你的百姓。（细拉）", "（大卫的诗，交与伶长。", "）耶和华啊，求你应允我！"], [(1, 2)]),
+    # after a clause ended by a colon or semicolon too (bench/book_kinds.py: headings at such bead boundaries were
+    # left unflagged and joined to the pair before); not after a comma or no mark (a line broken mid-sentence)
+    (["这事经过如下：", "（译者按：此处原文有删节）", "农忙时队长不叫我犁田。", "我的腰上有旧伤。"], [(1, 2)]),
+    (["至于几首歪诗，也可以喷饭供酒；", "【四】", "其间离合悲欢，俱是按迹循踪。", "不敢稍加穿凿。"], [(1, 2)]),
+    (["他走了，", "【四】", "其间离合悲欢，俱是按迹循踪。", "不敢稍加穿凿。"], []),
     # ... only after an end mark: "他说（笑）" is a short unpunctuated line (a heading itself), no note follows it
     (["他走了。", "他说（笑）", "（大卫的诗，交与伶长。", "）耶和华啊，求你应允我！"], [(1, 2)]),
     # a prose parenthesis: its first line alone (as heading_flags)
