@@ -102,6 +102,13 @@ TSV_SIZE_FACTOR = 4
 EXTRACT_XML_FACTOR = 16
 
 
+#: BLAS threads while a document is aligned and scored (the encoder sets its own for its forward pass).
+#: The window search and the QA multiply small matrices (a few hundred rows): a second thread gains little, and
+#: when another process holds that core (a second batch worker, another job) it spin-waits: measured in
+#: ``bench/blas_threads.py`` (BENCHMARKS "Speed"). 0: the BLAS library's default (every core).
+BLAS_THREADS = 1
+
+
 @dataclass(frozen=True)
 class AlignConfig:
     """Parameters of one run; defaults from the constants above."""
@@ -131,6 +138,7 @@ class AlignConfig:
     window_slack: float = WINDOW_SLACK
     full_dp_max_cells: int = FULL_DP_MAX_CELLS
     max_input_bytes: int = MAX_INPUT_BYTES
+    blas_threads: int = BLAS_THREADS
 
     def __post_init__(self) -> None:
         """Refuse values the DP cannot work with (``ValueError`` naming the field): the CLI checks its options,
@@ -144,6 +152,8 @@ class AlignConfig:
         if not (isinstance(self.window_slack, (int, float)) and self.window_slack >= 0):  # nan fails too
             raise ValueError(f"AlignConfig.window_slack must be a number >= 0 (inf: every window), "
                              f"got {self.window_slack!r}")
+        if not (isinstance(self.blas_threads, int) and self.blas_threads >= 0):
+            raise ValueError(f"AlignConfig.blas_threads must be a whole number >= 0, got {self.blas_threads!r}")
         if not (isinstance(self.max_bead_total, int) and self.max_bead_total >= 2):
             raise ValueError(f"AlignConfig.max_bead_total must be a whole number >= 2, got {self.max_bead_total!r}")
         for name in ("skip_cost", "edge_skip_cost", "para_break_cost", "head_attach_cost", "length_weight",

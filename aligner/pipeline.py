@@ -9,6 +9,8 @@ Library entry points (the CLI, batch runner and benchmarks call these):
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -78,6 +80,21 @@ class Staged:
         """``aligner.headings.split`` of the beads (its beads over sentence ids)."""
         sp = split_heads(self.beads, self.src_heads, self.tgt_heads, self.SW, self.TW)
         return HeadSplit(tuple(expand_units(sp.beads, self.src_units, self.tgt_units)), sp.parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's controller of the BLAS libraries numpy loaded (found once: a scan of the loaded libraries)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def blas_limit(threads: int):
+    """A context in which BLAS uses at most ``threads`` threads (0: as the library has them)."""
+    if not threads:
+        return contextlib.nullcontext()
+    return _blas_controller().limit(limits=threads, user_api="blas")
 
 
 def name_sounds(lexicon) -> Sounds:
@@ -288,7 +305,8 @@ def align_sides(
     if config.cache_dir:
         lexicon.matcher.use_memo(config.cache_dir)
     try:
-        return _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, lexicon, qa_config)
+        with blas_limit(config.blas_threads):
+            return _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, lexicon, qa_config)
     finally:
         lexicon.matcher.flush_memo()
 

@@ -360,6 +360,7 @@ def test_heads_of_the_wrong_shape_raise():
     # red team (stop 22), through the Python API: an IndexError, every sentence unaligned, nan everywhere
     ("max_bead", 0), ("skip_cost", -5.0), ("skip_cost", float("nan")), ("merge_cost", float("inf")),
     ("max_bead_total", 1), ("skip_full_chars", 0.0), ("search_window", 0),
+    ("blas_threads", -1), ("blas_threads", 1.5),
 ])
 def test_config_refuses_values_the_dp_cannot_use(field, value):
     with pytest.raises(ValueError, match=f"AlignConfig.{field}"):

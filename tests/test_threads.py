@@ -1,0 +1,56 @@
+"""BLAS threads while a document is aligned and scored (``AlignConfig.blas_threads``, ``pipeline.blas_limit``)."""
+
+from __future__ import annotations
+
+import pytest
+from threadpoolctl import threadpool_info
+
+from aligner.config import BLAS_THREADS, AlignConfig
+from aligner.data import Sentence, Side
+from aligner.pipeline import blas_limit
+
+
+def _blas_threads() -> set[int]:
+    return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_blas_limit_sets_the_threads(threads):
+    assert _blas_threads(), "numpy's BLAS is not seen by threadpoolctl"
+    with blas_limit(threads):
+        assert _blas_threads() == {threads}
+
+
+def test_blas_limit_zero_leaves_the_library_default():
+    before = _blas_threads()
+    with blas_limit(0):
+        assert _blas_threads() == before
+    with blas_limit(1):
+        pass
+    assert _blas_threads() == before  # restored on leaving
+
+
+def test_align_sides_runs_under_the_configured_limit(monkeypatch):
+    """The whole align + score of a document runs with ``config.blas_threads`` (default ``BLAS_THREADS``, 1)."""
+    import aligner.pipeline as P
+
+    seen = []
+    monkeypatch.setattr(P, "_align_sides", lambda *a, **k: seen.append(_blas_threads()))
+
+    def side(lang):
+        return Side(lang, "", (Sentence(0, "x", 0, 1),))
+
+    P.align_sides(side("zh"), side("en"), embedder=object(), lexicon=_NoMemo())
+    P.align_sides(side("zh"), side("en"), config=AlignConfig(blas_threads=2), embedder=object(), lexicon=_NoMemo())
+    assert seen == [{BLAS_THREADS}, {2}]
+
+
+class _NoMemo:
+    class matcher:  # noqa: N801 - the attribute align_sides reads
+        @staticmethod
+        def use_memo(_):
+            pass
+
+        @staticmethod
+        def flush_memo():
+            pass
