@@ -210,12 +210,15 @@ HEADING_MAX = {"zh": 16, "en": 8}
 #: A bracketed line (（大卫的诗，交与伶长。）, [Editor's note]) is a heading up to this size.
 BRACKETED_HEADING_MAX = {"zh": 40, "en": 12}
 _OPENERS = "（(【[〔"
-#: Line ends that continue into what follows or end a sentence: not a heading. A colon
-#: ("他说：") is not one either: MAC-Test's gold merges colon lines with what *precedes* them.
-_NOT_HEADING_END = re.compile(r"[。！？!?…．.，,；;：:—–\-][\s'\"”’」』）)\]】》〉]*$")
+#: A short bracketed aside after a sentence's end mark (the psalms' …愿你赐福给你的百姓。（细拉）).
+_ASIDE = r"(?:[（(][^（()）]{1,8}[）)]\s*)?"
+#: Line ends that continue into what follows or end a sentence (an aside after the end mark too: 世人真是虚幻！（细拉）
+#: is a verse, not a heading): not a heading. A colon ("他说：") is not one either: MAC-Test's gold merges colon
+#: lines with what *precedes* them.
+_NOT_HEADING_END = re.compile(r"[。！？!?…．.，,；;：:—–\-][\s'\"”’」』）)\]】》〉]*" + _ASIDE + "$")
 #: A finished sentence: an end mark, then closing quotes or brackets, and maybe a short bracketed aside
 #: (the psalms' …愿你赐福给你的百姓。（细拉）, "… Selah." in English).
-_SENTENCE_END = re.compile(r"[。！？!?…．.][\s'\"”’」』）)\]】》〉]*(?:[（(][^（()）]{1,8}[）)]\s*)?$")
+_SENTENCE_END = re.compile(r"[。！？!?…．.][\s'\"”’」』）)\]】》〉]*" + _ASIDE + "$")
 
 
 def _size(text: str, zh: bool) -> int:

@@ -83,6 +83,11 @@ def test_presplit_one_sentence_per_line_blocks_are_paragraphs():
     ("然而，", "zh", False),
     ("《汉书》上说：‘秦失其鹿，天下共逐之。’", "zh", False),  # a book title opens a sentence, not a heading
     ("And it was so.", "en", False),
+    # red team (rt28): a short verse closed by an aside after its end mark is a finished sentence, not a heading
+    # (Psalm 39:11 split at 。; as a heading it joined verse 12's pair and its English verse lost it)
+    ("世人真是虚幻！（细拉）", "zh", False),
+    ("It was so. (Selah)", "en", False),
+    ("他说（笑）", "zh", True),  # no end mark before the aside: a short unpunctuated line
     ("After a pause she said:", "en", False),
     ("In times like these—'", "en", False),
     ("That would be terrible, '", "en", False),
@@ -122,6 +127,9 @@ def test_opens_next(text, lang, expected):
     (["他说。", "（大卫的诗。", "当耶和华救他脱离一切仇敌和扫罗之手的日子，他向耶和华念这诗的话，他作这诗交给伶长，用吹的乐器，"
       "调用为证的百合花，又用丝弦的乐器，在耶和华面前学习歌颂的，说：", "）我的力量啊，我爱你！"], [False, True, False, False]),
     (["It was late.", "(A psalm of David.", "To the chief musician.", ") Lord, hear me!"], [False, True, True, False]),
+    # red team (rt28): Psalm 39:11-12 split at 。; the short end of verse 11 with its （细拉） is no heading
+    (["你因人的罪恶惩罚他的时候，叫他的笑容消灭，如衣被虫所咬。", "世人真是虚幻！（细拉）", "耶和华啊，求你听我的祷告，留心听我的呼求！"],
+     [False, False, False]),
 ])
 def test_heading_flags(lines, expected):
     from aligner.segment import heading_flags
