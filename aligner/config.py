@@ -61,6 +61,10 @@ SHORT_EDGE_FRAC = 1.0
 EDGE_MIN_COS = 0.3
 #: ... and by this much more than the facing clause of its own pair (0.05 / 0.15 lose 0.002-0.004 in the CV).
 EDGE_MARGIN = 0.1
+#: A short sentence that shares a name by sound with the far pair's facing clause (edges, names by sound) moves only
+#: where the encoder says nothing: its own pair's facing clause below this cosine, or the far one as good. A level of
+#: its own, not ``edge_min_cos``: raising that (fewer moves) must not make the name rule overrule the encoder more.
+NAME_NEAR_MAX_COS = 0.3
 #: A short sentence the DP left alone (1-0 / 0-1) joins a neighbouring pair whose facing clause renders it at least
 #: this well (a lone sentence is also what a deleted translation leaves, so the bar is higher; above 1: off).
 LONE_MIN_COS = 0.45

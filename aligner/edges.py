@@ -45,7 +45,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .clauses import Embed, _nchars
-from .config import AlignConfig
+from .config import NAME_NEAR_MAX_COS, AlignConfig
 from .data import Bead
 from .embed import window_text
 
@@ -208,8 +208,10 @@ def reattach_short(
                 other = langs[1 - side]
                 near = edge_match(texts[side][m], langs[side], own, other, forward, cached)
                 far = edge_match(texts[side][m], langs[side], join, other, not forward, cached)
+                # ... or by a name that sounds alike where the encoder says nothing (NAME_NEAR_MAX_COS, not min_cos)
                 if (far < min_cos or far - near < margin) and not (
-                        sounds and (far >= near or near < min_cos) and _named(sounds, texts[side][m], langs[side], join, other, not forward)
+                        sounds and (far >= near or near < NAME_NEAR_MAX_COS)
+                        and _named(sounds, texts[side][m], langs[side], join, other, not forward)
                         and not _named(sounds, texts[side][m], langs[side], own, other, None)):
                     continue
                 na, nb = (a[:-1], (m,) + b) if forward else (a + (m,), b[1:])

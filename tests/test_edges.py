@@ -137,6 +137,18 @@ SOUND_CASES = [
 ]
 
 
+SOUND_CASES += [
+    # red team (rt28): a stricter edge rule (edge_min_cos 0.5 / 0.7, fewer moves) read near 0.35 / 0.6 as "the encoder
+    # says nothing" and let the name overrule it (far 0.18): moved. The name rule's level is its own, NAME_NEAR_MAX_COS
+    ("edge_min_cos 0.5, near 0.35: the encoder still prefers its own pair, stays",
+     ["Mattaniah, he and his sons were twelve:", "Shimei, he and his sons were twelve:"], 0.35,
+     {**SHIMEI, "config": AlignConfig(edge_min_cos=0.5)}, [((0, 1), (0,)), ((2,), (1,))]),
+    ("edge_min_cos 0.7, near 0.6: stays",
+     ["Mattaniah, he and his sons were twelve:", "Shimei, he and his sons were twelve:"], 0.6,
+     {**SHIMEI, "config": AlignConfig(edge_min_cos=0.7)}, [((0, 1), (0,)), ((2,), (1,))]),
+]
+
+
 @pytest.mark.parametrize("case, tgt, near, kw, expected", SOUND_CASES, ids=[c[0][:40] for c in SOUND_CASES])
 def test_a_name_by_sound_moves_a_short_sentence(case, tgt, near, kw, expected):
     src = [LONG_A, NAME, LONG_B]
