@@ -31,7 +31,7 @@ from .headings import Split as HeadSplit
 from .headings import split as split_heads
 from .inputs import regular_file, same_file
 from .read import pair_languages, read_document, read_whole, side_language, text_of
-from .segment import SEGMENTER_ID, Segmenter, heading_spans, presplit, segment_memo
+from .segment import SEGMENTER_ID, Segmenter, cuts_notes, heading_spans, presplit, segment_memo
 from .units import Units
 from .units import expand as expand_units
 
@@ -108,12 +108,22 @@ def name_sounds(lexicon) -> Sounds:
     return lambda zh, en: sound_match(conv.convert(zh), en, lexicon.pinyin, lexicon.english_vocab)
 
 
-def _side_units(side: Side, read_heads: bool) -> tuple[Units, np.ndarray | None]:
+def _side_units(side: Side, read_heads: bool, other: Side | None = None) -> tuple[Units, np.ndarray | None]:
     """A side's units and per-unit heading flags: with ``read_heads`` (one sentence a line), every heading
-    (``segment.heading_spans``) is one unit, flagged; without, every sentence is one, none flagged (None)."""
+    (``segment.heading_spans``) is one unit, flagged; without, every sentence is one, none flagged (None).
+
+    Not when ``other`` cuts notes into lines too (``segment.cuts_notes``): a parenthesis in prose cut at its
+    sentence ends and translated line by line (（后来他告诉我…。 / 但他没有表现出来。 / ）屋里的人… against
+    "(He later told me…" / "But he did not show it.)") has a counterpart a line; as one unit it could only
+    pair as a block. Then every line is a unit, each line of a heading flagged (``segment.heading_flags``)."""
     if not read_heads:
         return Units.of(len(side)), None
     spans = heading_spans(side.texts, side.lang)
+    if other is not None and cuts_notes(other.texts):
+        flags = np.zeros(len(side), np.bool_)
+        for start, stop in spans:
+            flags[start:stop] = True
+        return Units.of(len(side)), flags
     units = Units.of(len(side), [sp for sp in spans if sp[1] - sp[0] > 1])
     starts = {sp[0] for sp in spans}
     return units, np.array([g[0] in starts for g in units.groups], np.bool_)
@@ -136,8 +146,8 @@ def align_stage(
     (``edges.reattach_short``), over units. ``S1`` / ``T1``: (n_src, dim) / (n_tgt, dim) float32 sentence
     vectors, L2-normalised. ``timings["embed windows"]`` gains the seconds spent embedding windows. ``sounds``:
     names by sound for the edge rule (``name_sounds``; None: cosines only)."""
-    su, src_heads = _side_units(src, presplit_input)
-    tu, tgt_heads = _side_units(tgt, presplit_input)
+    su, src_heads = _side_units(src, presplit_input, tgt)
+    tu, tgt_heads = _side_units(tgt, presplit_input, src)
     texts = {"src": su.texts(src.texts, src.lang), "tgt": tu.texts(tgt.texts, tgt.lang)}
     lang = {"src": src.lang, "tgt": tgt.lang}
 

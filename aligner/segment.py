@@ -344,6 +344,13 @@ def heading_spans(texts: Sequence[str], lang: str) -> list[tuple[int, int]]:
     return spans
 
 
+def cuts_notes(texts: Sequence[str]) -> bool:
+    """Whether a line opens a bracket it leaves for a later line (``(He later told me…`` / ``…show it.)``): a side
+    whose own notes and parentheses run over lines. Its other side's note cut into lines is then most likely a
+    parenthesis translated line by line, not a note with no counterpart (``aligner.units``)."""
+    return any(t.strip() and _still_open(t) for t in texts)
+
+
 def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
     """For each line of one side, in order: part of a heading (``heading_spans``)."""
     flags = [False] * len(texts)

@@ -108,3 +108,41 @@ def test_a_note_cut_into_lines_joins_its_verse(tmp_path):
     second = al.beads[1]
     assert (second.src_ids, second.tgt_ids) == ((1, 2, 3, 4, 5), (1,))
     assert [(f.code, f.severity) for f in second.flags] == [("omission", Severity.INFO)]
+
+
+def _side(lines, lang):
+    from aligner.data import Sentence, Side
+
+    return Side(lang, "", tuple(Sentence(i, t, 0, i + 1) for i, t in enumerate(lines)), "lines")
+
+
+#: red team (rt28): a parenthesis in prose cut at its sentence ends, the closer starting the next line, translated
+#: line by line (its English also cut over lines). As one unit the two Chinese lines could only pair as a block:
+#: measured with the model, 1,2-1,2 instead of 1-1, 2-2 (the parent commit, no units, had the 1-1 beads).
+PAREN_ZH = ["他走进房间，四处看了看。", "（后来他告诉我，那天他其实非常害怕。", "但他没有表现出来。", "）屋里的人都没有注意到他。",
+            "会议在十点钟准时开始。", "主席首先发言，介绍了今年的工作重点。"]
+PAREN_EN = ["He walked into the room and looked around.", "(He later told me that he had been very frightened that day.",
+            "But he did not show it.)", "Nobody in the room noticed him.", "The meeting began at ten o'clock sharp.",
+            "The chairman spoke first and introduced this year's priorities."]
+
+
+@pytest.mark.parametrize("zh, en, groups, heads", [
+    # the psalm: the English cuts no note, the superscription's lines are one unit, flagged
+    (PSALM_ZH[:5], PSALM_EN[:2], ((0, 1, 2), (3,), (4,)), [True, False, False]),
+    # the English cuts its parenthesis over lines too: every line its own unit, each heading line flagged
+    (PAREN_ZH, PAREN_EN, tuple((i,) for i in range(6)), [False, True, True, False, False, False]),
+])
+def test_side_units_only_where_the_other_side_cuts_no_notes(zh, en, groups, heads):
+    from aligner.pipeline import _side_units
+
+    units, flags = _side_units(_side(zh, "zh"), True, _side(en, "en"))
+    assert units.groups == groups and flags.tolist() == heads
+    assert _side_units(_side(zh, "zh"), False, _side(en, "en"))[1] is None
+
+
+@pytest.mark.slow
+def test_a_parenthesis_translated_line_by_line_keeps_its_lines(tmp_path):
+    from aligner.api import align_texts
+
+    al = align_texts(PAREN_ZH, PAREN_EN, config=AlignConfig(cache_dir=tmp_path))
+    assert [(b.src_ids, b.tgt_ids) for b in al.beads] == [((i,), (i,)) for i in range(6)]
