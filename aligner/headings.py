@@ -20,6 +20,7 @@ import numpy as np
 
 from .align import bead_score
 from .data import Bead, Flag, Severity
+from .segment import closed_aside
 
 
 @dataclass(frozen=True)
@@ -66,27 +67,42 @@ def split(beads: Sequence[Bead], src_heads, tgt_heads, SW: np.ndarray, TW: np.nd
     return Split(tuple(out), tuple(parts))
 
 
-#: What a heading's line with no counterpart adds to the score stage's reason.
-HEADING_REASON = "; a heading or note, kept with the pair after it (such lines are often left out)"
+#: What a heading's line with no counterpart adds to the score stage's reason (``{lines}``: "" or " of 3 lines").
+HEADING_REASON = "; a heading or note{lines}, kept with the pair after it (such lines are often left out)"
 
 
-def _as_heading(f: Flag) -> Flag:
-    """A heading's ``omission`` / ``addition`` flag as an info line (the score stage judged it as a stray line)."""
+def _as_heading(f: Flag, lines: int = 1) -> Flag:
+    """A heading's ``omission`` / ``addition`` flag as an info line (the score stage judged it as a stray line);
+    ``lines``: how many lines the heading has (a note cut into lines: the reason quotes one of them)."""
     if f.code not in ("omission", "addition") or f.severity == Severity.INFO:
         return f
-    return Flag(f.code, Severity.INFO, f.reason + HEADING_REASON)
+    return Flag(f.code, Severity.INFO, f.reason + HEADING_REASON.format(lines=f" of {lines} lines" if lines > 1 else ""))
 
 
-def rejoin(beads: Sequence[Bead], sp: Split, scored: Sequence[Bead]) -> list[Bead]:
+def _is_note(bead: Bead, texts: tuple[Sequence[str], Sequence[str]] | None) -> bool:
+    """Whether a split-off heading reads as a title or note: any but one line that is a sentence in brackets
+    closed on the line (``segment.closed_aside``: ``（他后来承认，那天晚上他喝醉了。）``), which is prose set aside;
+    left untranslated it is an omission like any sentence (red team, rt28)."""
+    if texts is None:
+        return True
+    ids, side = (bead.src_ids, 0) if bead.src_ids else (bead.tgt_ids, 1)
+    return len(ids) > 1 or not closed_aside(texts[side][ids[0]])
+
+
+def rejoin(beads: Sequence[Bead], sp: Split, scored: Sequence[Bead],
+           texts: tuple[Sequence[str], Sequence[str]] | None = None) -> list[Bead]:
     """The original ``beads`` with what the score stage gave their parts (``scored``, in ``sp.beads`` order):
     a split bead takes the rest's score and probabilities, and its headings' flags before the rest's (a
-    heading's missing counterpart an info line: a title or note left out of a translation is common)."""
+    heading's missing counterpart an info line: a title or note left out of a translation is common; not a
+    sentence in brackets, ``_is_note``, when ``texts``, the (source, target) sentences, are given)."""
     out = []
     for b, idx in zip(beads, sp.parts):
         if len(idx) == 1:
             out.append(scored[idx[0]])
             continue
         rest = scored[idx[-1]]
-        flags = tuple(_as_heading(f) for k in idx[:-1] for f in scored[k].flags) + rest.flags
+        flags = tuple(_as_heading(f, len(sp.beads[k].src_ids) + len(sp.beads[k].tgt_ids))
+                      if _is_note(sp.beads[k], texts) else f
+                      for k in idx[:-1] for f in scored[k].flags) + rest.flags
         out.append(replace(rest, src_ids=b.src_ids, tgt_ids=b.tgt_ids, flags=flags))
     return out

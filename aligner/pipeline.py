@@ -102,10 +102,12 @@ def name_sounds(lexicon) -> Sounds:
     a capitalised word of the English that is no English word (``qa.translit.sound_match``), with ``lexicon``'s
     (``aligner.qa.Lexicon``) character readings and English vocabulary."""
     from .numbers import _t2s
+    from .qa.softmatch import name_word
     from .qa.translit import sound_match
 
     conv = _t2s()
-    return lambda zh, en: sound_match(conv.convert(zh), en, lexicon.pinyin, lexicon.english_vocab)
+    return lambda zh, en: sound_match(conv.convert(zh), en, lexicon.pinyin,
+                                      lambda w: name_word(w, lexicon.english_vocab))
 
 
 def _side_units(side: Side, read_heads: bool, other: Side | None = None) -> tuple[Units, np.ndarray | None]:
@@ -347,7 +349,7 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
     scored = qa_score(src, tgt, parts.beads if parts else beads, src_vecs=S1, tgt_vecs=T1, lexicon=lexicon,
                       embed=embedder.embed, progress=(lambda d, t: progress("score", d, t)) if progress else None,
                       **({"config": qa_config} if qa_config is not None else {}))
-    beads = rejoin_heads(beads, parts, scored) if parts else scored
+    beads = rejoin_heads(beads, parts, scored, (src.texts, tgt.texts)) if parts else scored
     if layout == "pair" and (qa_config is None or not qa_config.checks or "script" in qa_config.checks):
         from .script import script_flags
 

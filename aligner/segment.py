@@ -271,6 +271,8 @@ def mostly_finished(texts: Sequence[str]) -> bool:
 
 #: Brackets a note opens and closes (（大卫的诗，交与伶长。）, 〔细拉〕).
 _PAIRS = {"（": "）", "(": ")", "【": "】", "[": "]", "〔": "〕"}
+#: Opening and closing brackets of either width count as one kind: ``(大卫的诗`` ... ``）…`` (red team, rt28).
+_WIDTH = str.maketrans("()[]", "（）【】")
 #: A bracketed heading cut into lines by sentence ends (（大卫的金诗，交与伶长。 / 调用休要毁坏。 / ）你们默然不语…)
 #: spans at most this many lines after its first ...
 BRACKET_SPAN_LINES = 3
@@ -281,11 +283,18 @@ BRACKET_SPAN_MAX = {"zh": 80, "en": 30}
 
 def _still_open(text: str) -> str | None:
     """The closing bracket a line that starts with an opening one leaves owed, or None (closed on the line)."""
-    s = text.strip()
+    s = text.strip().translate(_WIDTH)
     close = _PAIRS.get(s[:1])
     if close is None:
         return None
     return close if s.count(close) < s.count(s[0]) else None
+
+
+def closed_aside(text: str) -> bool:
+    """Whether a line is a sentence in brackets closed on the line (``（他后来承认，那天晚上他喝醉了。）``): prose
+    set aside, not a title (``（第二节）``) or a note cut into lines (``（大卫的诗，交与伶长。``)."""
+    s = text.strip().translate(_WIDTH)
+    return s[:1] in _PAIRS and _still_open(s) is None and s.endswith(_PAIRS[s[:1]]) and ends_sentence(s)
 
 
 def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:
@@ -305,7 +314,7 @@ def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:
     for d in range(1, BRACKET_SPAN_LINES + 1):
         if k + d >= len(texts):
             return 0
-        t = texts[k + d].strip()
+        t = texts[k + d].strip().translate(_WIDTH)
         at = t.find(close)
         total += _size(t if at < 0 else t[:at], zh)
         if total > BRACKET_SPAN_MAX["zh" if zh else "en"]:

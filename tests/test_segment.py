@@ -146,6 +146,8 @@ def test_heading_flags(lines, expected):
     (["第一章", "天亮了。", "他走了。", "（第二节）", "天黑了。"], [(0, 1), (3, 4)]),
     # a sentence closed by a short bracketed aside (the psalms' （细拉）, Selah) is finished: a note may follow
     (["救恩属乎耶和华；愿你赐福给你的百姓。（细拉）", "（大卫的诗，交与伶长。", "）耶和华啊，求你应允我！"], [(1, 2)]),
+    # brackets of either width are one kind (red team rt28: a half-width opener and a full-width closer)
+    (["愿王应允我们！", "(大卫的金诗，交与伶长。", "调用休要毁坏。", "）你们默然不语，真合公义吗？"], [(1, 3)]),
     # after a clause ended by a colon or semicolon too (bench/book_kinds.py: headings at such bead boundaries were
     # left unflagged and joined to the pair before); not after a comma or no mark (a line broken mid-sentence)
     (["这事经过如下：", "（译者按：此处原文有删节）", "农忙时队长不叫我犁田。", "我的腰上有旧伤。"], [(1, 2)]),
@@ -163,3 +165,16 @@ def test_heading_spans(lines, expected):
     got = heading_spans(lines, "zh")
     assert got == expected
     assert heading_flags(lines, "zh") == [any(a <= i < b for a, b in got) for i in range(len(lines))]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("（他后来承认，那天晚上他喝醉了，什么都不记得。）", True),  # a sentence set aside in prose
+    ("(He admitted later that he was drunk.)", True),
+    ("（第二节）", False),  # a title: no sentence end
+    ("（大卫的诗，交与伶长。", False),  # a note the next line closes
+    ("他走了。", False),
+])
+def test_closed_aside(line, expected):
+    from aligner.segment import closed_aside
+
+    assert closed_aside(line) is expected

@@ -125,19 +125,25 @@ _HAN1 = re.compile(r"[\u3400-\u9fff]")
 SOUND_MIN_RATIO = 0.75
 
 
+def name_word(word: str, vocab: frozenset[str] = frozenset()) -> bool:
+    """Whether an English word may be a name: capitalised, three letters or more, not an English word however
+    written (``vocab``: lower-case, ``Lexicon.english_vocab``), not a title or capitalised common word
+    (``lexicon._STOP_CAPS``: "Deputy", "President"), no month or weekday (``word_class``: a month's consonants are
+    a place's, "February" is no 比利)."""
+    return (word[:1].isupper() and len(word) >= 3 and word.lower() not in vocab and word not in _STOP_CAPS
+            and word_class(word, "en") is None)
+
+
 def by_sound(m: SoftMatch, zh: str, pinyin, vocab: frozenset[str] = frozenset()) -> SoftMatch:
     """``m`` with the English names it misses that a transliteration in ``zh`` spells by sound counted as rendered,
     and the Chinese words inside that transliteration too (jieba cuts 哈密尔顿 into 哈密 "Hami" + 尔顿).
 
     ``pinyin``: text -> pinyin with tone numbers, or None (``Lexicon.pinyin``); ``vocab``: lower-case English
-    words that are not names however written (``Lexicon.english_vocab``); months, weekdays and
-    ``lexicon._STOP_CAPS`` ("Deputy", "President") are no names either (``word_class``: a month's consonants
-    are a place's, "February" is no 比利).
+    words that are not names however written (``Lexicon.english_vocab``; ``name_word`` says which are).
     """
     from .translit import _en_skeletons, _skeleton_pinyin, _skeleton_ratio, _translit_spans
 
-    names = [w for w in m.en_miss if w[:1].isupper() and len(w) >= 3 and w.lower() not in vocab
-             and w not in _STOP_CAPS and word_class(w, "en") is None]
+    names = [w for w in m.en_miss if name_word(w, vocab)]
     if not names:
         return m
     spans = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import Callable, Container
+from typing import Callable
 
 #: Characters of the Xinhua transliteration tables: candidate name strings are runs of these.
 _TRANSLIT = set(
@@ -106,16 +106,17 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 SOUND_RATIO = 0.85
 
 
-def sound_match(zh: str, en: str, pinyin: Callable[[str], str | None], common: Container[str] = ()) -> bool:
-    """Whether 2-4 Chinese characters of ``zh`` (Simplified) sound like a capitalised word of ``en`` that is
-    not an English word (``common``: lower-case words, ``Lexicon.english_vocab``: "Someone", "Long").
+def sound_match(zh: str, en: str, pinyin: Callable[[str], str | None],
+                is_name: Callable[[str], bool] = lambda w: True) -> bool:
+    """Whether 2-4 Chinese characters of ``zh`` (Simplified) sound like a capitalised word of ``en`` that
+    ``is_name`` accepts (``softmatch.name_word``: no English word, title, month or weekday: "Someone", "Long").
 
     Spelled out in toneless pinyin (示每 ~ Shimei, 琦瑶 ~ Qiyao) or with the same consonant skeleton, three
-    classes or more (耶筛亚 ~ Jeshaiah). ``pinyin``: ``Lexicon.pinyin`` (text -> space-separated readings, or
+    classes or more (基大利提 ~ Giddalti). ``pinyin``: ``Lexicon.pinyin`` (text -> space-separated readings, or
     None when a character has none). A sentence and the clause that renders it share such a name when the
     encoder, which knows few transliterations, sees nothing in common (cosine ~0.2 with any name).
     """
-    names = {w for w in _NAME_WORD.findall(en) if w.lower() not in common}
+    names = {w for w in _NAME_WORD.findall(en) if is_name(w)}
     if not names:
         return False
     flat = {w.lower() for w in names}
