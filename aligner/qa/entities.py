@@ -74,6 +74,35 @@ def _learn_transliterations(texts: list[_BeadText], lexicon: Lexicon, names: set
     for bt in texts:
         for w in set(_names_in(bt.en)) & names:
             by_name[w].append(bt.zh)
+    # each text's 2-3 character strings by their toneless pinyin, and its transliteration spans with their
+    # consonant skeletons (three classes or more), worked out once: a text names several people (a genealogy)
+    spelled_memo: dict[str, dict[str, set[str]]] = {}
+    sounded_memo: dict[str, list[tuple[str, str]]] = {}
+
+    def spelled(z: str) -> dict[str, set[str]]:
+        got = spelled_memo.get(z)
+        if got is None:
+            got = spelled_memo[z] = defaultdict(set)
+            for n in (2, 3):
+                for i in range(len(z) - n + 1):
+                    c = z[i:i + n]
+                    if all("\u4e00" <= ch <= "\u9fff" for ch in c):
+                        f = _flat(lexicon.pinyin(c))
+                        if f:
+                            got[f].add(c)
+        return got
+
+    def sounded(z: str) -> list[tuple[str, str]]:
+        got = sounded_memo.get(z)
+        if got is None:
+            got = sounded_memo[z] = []
+            for c in _translit_spans(z):
+                py = lexicon.pinyin(c)
+                sc = _skeleton_pinyin(py) if py else ""
+                if len(sc) >= 3:
+                    got.append((c, sc))
+        return got
+
     out: dict[str, frozenset[str]] = {}
     for w, zhs in by_name.items():
         heads = [h for h in lexicon.person_names.get(w, ()) if any(h in z for z in zhs)]
@@ -84,12 +113,7 @@ def _learn_transliterations(texts: list[_BeadText], lexicon: Lexicon, names: set
         if len(w) >= 4 and w.isalpha():
             target = w.lower()
             for z in zhs:
-                for n in (2, 3):
-                    for i in range(len(z) - n + 1):
-                        c = z[i:i + n]
-                        py = lexicon.pinyin(c) if all("\u4e00" <= ch <= "\u9fff" for ch in c) else None
-                        if _flat(py) == target:
-                            py_hits.add(c)
+                py_hits |= spelled(z).get(target, set())
         if py_hits:
             out[w] = frozenset(py_hits)
             continue
@@ -98,13 +122,7 @@ def _learn_transliterations(texts: list[_BeadText], lexicon: Lexicon, names: set
             continue
         best: tuple[float, int, str] | None = None
         for z in zhs:
-            for c in _translit_spans(z):
-                py = lexicon.pinyin(c)
-                if not py:
-                    continue
-                sc = _skeleton_pinyin(py)
-                if len(sc) < 3:
-                    continue
+            for c, sc in sounded(z):
                 ratio = _skeleton_ratio(sws, sc)
                 key = (ratio, len(c), c)
                 if ratio >= 0.85 and (best is None or key > best):
