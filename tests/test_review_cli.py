@@ -107,6 +107,8 @@ def test_tmx_selection(cli, tmp_path, tsv, args, kept):
     assert res.exit_code == 0, res.output
     tus = etree.fromstring(out.read_bytes()).findall("body/tu")
     assert [tu.get("tuid") for tu in tus] == kept
+    if args:  # pairs only (new user, stop 27: "16 pairs left out" of a 28-pair file counted one-sided beads too)
+        assert f"{4 - len(kept)} of 4 pairs left out" in res.output and f"{len(kept)} kept" in res.output, res.output
 
 
 def test_exclude_flagged_honours_accepted_flags(cli, tmp_path, tsv):

@@ -429,7 +429,7 @@ def test_t4c_gate_sees_non_ascii_and_odd_file_names(cli, git_corpus, relative):
     with (root / "文档.txt").open("a", encoding="utf-8") as f:
         f.write(ZH_LINES[0] + "\n")
     res = cli("check", root, "--changed-since", "HEAD")
-    assert "1 entries checked" in res.output, res.output
+    assert "1 entry checked" in res.output, res.output
     git("checkout", "-q", "--", ".")
     for name in ("新文件.txt", "tab\tname.txt", 'quote".txt'):
         write(root / name, "\n".join(ZH_LINES[::-1]) + "\n")

@@ -191,7 +191,8 @@ def check(
                         typer.echo(render_verdict(v, max_failing=show))
                 if corpus_mode and not quiet:
                     bad = sum(1 for v in verdicts if v.exit_code)
-                    typer.echo(f"{len(verdicts)} entries checked, {len(verdicts) - bad} ok, {bad} failing "
+                    typer.echo(f"{len(verdicts)} {'entry' if len(verdicts) == 1 else 'entries'} checked, "
+                               f"{len(verdicts) - bad} ok, {bad} failing "
                                f"(--fail-on {fail_on.value}); exit {code}")
         raise typer.Exit(code)
 

@@ -139,10 +139,12 @@ def report(
         if min_score is not None or exclude_flagged:
             from ..report.select import select_pairs
 
+            pairs = sum(1 for b in al.beads if b.src_ids and b.tgt_ids)
             al, dropped = select_pairs(al, min_score=min_score, exclude_flagged=exclude_flagged, review=rv)
-            if not quiet:
-                typer.echo(f"aligner: {dropped} pairs left out (--min-score / --exclude-flagged), "
-                           f"{len(al.beads)} kept", err=True)
+            if not quiet:  # pairs: two-sided beads (one-sided ones have no score; TMX holds pairs only anyway)
+                kept = sum(1 for b in al.beads if b.src_ids and b.tgt_ids)
+                typer.echo(f"aligner: {pairs - kept} of {pairs} pairs left out (--min-score / --exclude-flagged), "
+                           f"{kept} kept", err=True)
         guard.check()
         emit(render(al, out_fmt, src_locale=src_locale, tgt_locale=tgt_locale), output)
         say_wrote(output, al, quiet, out_fmt)
