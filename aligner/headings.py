@@ -67,16 +67,33 @@ def split(beads: Sequence[Bead], src_heads, tgt_heads, SW: np.ndarray, TW: np.nd
     return Split(tuple(out), tuple(parts))
 
 
-#: What a heading's line with no counterpart adds to the score stage's reason (``{lines}``: "" or " of 3 lines").
-HEADING_REASON = "; a heading or note{lines}, kept with the pair after it (such lines are often left out)"
+#: What a heading's line with no counterpart adds to the score stage's reason (``{lines}``: "" or " of 3 lines";
+#: ``{quote}``: "" or the heading quoted, when the reason does not quote it: the review page marks what is quoted).
+HEADING_REASON = "; {quote}a heading or note{lines}, kept with the pair after it (such lines are often left out)"
+#: Characters of a heading quoted in a reason.
+HEADING_QUOTE = 30
 
 
-def _as_heading(f: Flag, lines: int = 1) -> Flag:
+def _as_heading(f: Flag, lines: int = 1, text: str = "") -> Flag:
     """A heading's ``omission`` / ``addition`` flag as an info line (the score stage judged it as a stray line);
-    ``lines``: how many lines the heading has (a note cut into lines: the reason quotes one of them)."""
+    ``lines``: how many lines the heading has (a note cut into lines); ``text``: its text, quoted when the
+    reason quotes nothing."""
     if f.code not in ("omission", "addition") or f.severity == Severity.INFO:
         return f
-    return Flag(f.code, Severity.INFO, f.reason + HEADING_REASON.format(lines=f" of {lines} lines" if lines > 1 else ""))
+    t = " ".join(text.split())
+    if len(t) > HEADING_QUOTE:
+        t = t[:HEADING_QUOTE - 1] + "…"
+    quote = "" if not t or "'" in f.reason else f"'{t}' is "
+    return Flag(f.code, Severity.INFO,
+                f.reason + HEADING_REASON.format(quote=quote, lines=f" of {lines} lines" if lines > 1 else ""))
+
+
+def _text(bead: Bead, texts: tuple[Sequence[str], Sequence[str]] | None) -> str:
+    """A one-sided bead's text, its lines joined by a space ("" without ``texts``)."""
+    if texts is None:
+        return ""
+    ids, side = (bead.src_ids, 0) if bead.src_ids else (bead.tgt_ids, 1)
+    return " ".join(texts[side][i] for i in ids)
 
 
 def _is_note(bead: Bead, texts: tuple[Sequence[str], Sequence[str]] | None) -> bool:
@@ -101,7 +118,8 @@ def rejoin(beads: Sequence[Bead], sp: Split, scored: Sequence[Bead],
             out.append(scored[idx[0]])
             continue
         rest = scored[idx[-1]]
-        flags = tuple(_as_heading(f, len(sp.beads[k].src_ids) + len(sp.beads[k].tgt_ids))
+        flags = tuple(_as_heading(f, len(sp.beads[k].src_ids) + len(sp.beads[k].tgt_ids),
+                                  _text(sp.beads[k], texts))
                       if _is_note(sp.beads[k], texts) else f
                       for k in idx[:-1] for f in scored[k].flags) + rest.flags
         out.append(replace(rest, src_ids=b.src_ids, tgt_ids=b.tgt_ids, flags=flags))

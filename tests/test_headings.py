@@ -71,10 +71,10 @@ def test_rejoin_keeps_the_ids_takes_the_rests_figures_and_the_headings_flags_fir
     # with 。, so no "short line" rule makes it info); as a heading it is an info line with the reason kept
     (Flag("omission", Severity.ERROR, "Chinese line has no English counterpart: '（大卫的诗，交与伶长。'"),
      Flag("omission", Severity.INFO,
-          "Chinese line has no English counterpart: '（大卫的诗，交与伶长。'" + HEADING_REASON.format(lines=""))),
+          "Chinese line has no English counterpart: '（大卫的诗，交与伶长。'" + HEADING_REASON.format(quote="", lines=""))),
     (Flag("addition", Severity.WARNING, "English line has no Chinese counterpart; it is before the first"),
      Flag("addition", Severity.INFO,
-          "English line has no Chinese counterpart; it is before the first" + HEADING_REASON.format(lines=""))),
+          "English line has no Chinese counterpart; it is before the first" + HEADING_REASON.format(quote="", lines=""))),
     # already info, or not about the missing counterpart: as it was
     (Flag("omission", Severity.INFO, "byline ('第三章　风雪'): often left out"),
      Flag("omission", Severity.INFO, "byline ('第三章　风雪'): often left out")),
@@ -129,4 +129,11 @@ def test_a_note_of_several_lines_says_so():
     flag = Flag("omission", Severity.ERROR, "Chinese line has no English counterpart: '（大卫的诗，交与伶长。'")
     scored = [Bead((0, 1), (), None, (flag,)), Bead((2,), (0,), 0.87), beads[1]]
     out = rejoin(beads, sp, scored, (["（大卫的诗，交与伶长。", "用丝弦的乐器。", "）耶和华啊！", "她笑了。"], ["a", "b"]))
-    assert out[0].flags == (Flag("omission", Severity.INFO, flag.reason + HEADING_REASON.format(lines=" of 2 lines")),)
+    assert out[0].flags == (Flag("omission", Severity.INFO,
+                                 flag.reason + HEADING_REASON.format(quote="", lines=" of 2 lines")),)
+    # a reason that quotes nothing ("before the first aligned sentence") quotes the heading, so the page marks it
+    bare = Flag("omission", Severity.WARNING, "Chinese line has no English counterpart; it is before the first")
+    out = rejoin(beads, sp, [Bead((0, 1), (), None, (bare,))] + scored[1:],
+                 (["（大卫的诗，交与伶长。", "用丝弦的乐器。", "）耶和华啊！", "她笑了。"], ["a", "b"]))
+    assert out[0].flags[0].reason == bare.reason + HEADING_REASON.format(
+        quote="'（大卫的诗，交与伶长。 用丝弦的乐器。' is ", lines=" of 2 lines")
