@@ -80,7 +80,7 @@ def _as_heading(f: Flag, lines: int = 1, text: str = "") -> Flag:
     reason quotes nothing."""
     if f.code not in ("omission", "addition") or f.severity == Severity.INFO:
         return f
-    t = " ".join(text.split())
+    t = text.strip()  # as the side text holds it: a collapsed ideographic space (第一部分　北京) is found nowhere
     if len(t) > HEADING_QUOTE:
         t = t[:HEADING_QUOTE - 1] + "…"
     quote = "" if not t or "'" in f.reason else f"'{t}' is "

@@ -137,3 +137,25 @@ def test_a_note_of_several_lines_says_so():
                  (["（大卫的诗，交与伶长。", "用丝弦的乐器。", "）耶和华啊！", "她笑了。"], ["a", "b"]))
     assert out[0].flags[0].reason == bare.reason + HEADING_REASON.format(
         quote="'（大卫的诗，交与伶长。 用丝弦的乐器。' is ", lines=" of 2 lines")
+
+
+@pytest.mark.parametrize("lines", [
+    # a Chinese title with an ideographic space (第三章　风雪, the score stage's own example): the quote kept
+    # 第一部分 北京… with an ASCII space, found nowhere in the pair's text, so the page marked nothing
+    # (red team rt28b: `aligner align --presplit` on such a title at the start wrote spans [[]])
+    ["第一部分　北京胡同里的那一个冬天"],
+    ["第一部分  北京胡同里的那一个冬天"],  # two spaces, as some plain-text books have them
+    ["（大卫的诗，交与伶长。", "用丝弦的乐器。"],  # lines joined by one space, as the TSV joins them
+])
+def test_a_quoted_heading_is_found_in_the_pairs_text(lines):
+    from aligner.evidence import flag_spans
+
+    n = len(lines)
+    beads = [Bead(tuple(range(n + 1)), (0,), 0.2), Bead((n + 1,), (1,), 0.9)]
+    sp = Split((Bead(tuple(range(n)), ()), Bead((n,), (0,), 0.87), beads[1]), ((0, 1), (2,)))
+    bare = Flag("omission", Severity.WARNING, "Chinese line has no English counterpart; it is before the first")
+    zh = lines + ["我二十一岁时，正在云南插队。", "她笑了。"]
+    out = rejoin(beads, sp, [Bead(tuple(range(n)), (), None, (bare,)), sp.beads[1], beads[1]], (zh, ["a", "b"]))
+    src = " ".join(zh[:n + 1])  # the pair's text as the TSV writes it (report.tsv.bead_texts: one space)
+    spans = flag_spans(out[0].flags[0], src, "a")
+    assert [src[a:b] for _, a, b in spans] == [" ".join(lines)]
