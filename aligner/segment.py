@@ -290,11 +290,21 @@ def _still_open(text: str) -> str | None:
     return close if s.count(close) < s.count(s[0]) else None
 
 
+#: A sentence's end mark after a bracket that holds the whole sentence (（……）。, (...).).
+_END_AFTER_ASIDE = "。！？!?．."
+
+
 def closed_aside(text: str) -> bool:
     """Whether a line is a sentence in brackets closed on the line (``（他后来承认，那天晚上他喝醉了。）``): prose
     set aside, not a title (``（第二节）``) or a note cut into lines (``（大卫的诗，交与伶长。``)."""
     s = text.strip().translate(_WIDTH)
-    return s[:1] in _PAIRS and _still_open(s) is None and s.endswith(_PAIRS[s[:1]]) and ends_sentence(s)
+    close = _PAIRS.get(s[:1])
+    if close is None or _still_open(s) is not None:
+        return False
+    if s.endswith(close):  # the end mark inside: 。）, or 。〕 (a closer _SENTENCE_END does not list)
+        return ends_sentence(s) or ends_sentence(s[1:-1])
+    # the end mark after the bracket: （他后来承认，那天晚上他喝醉了）。 is a sentence too (red team rt28b)
+    return len(s) > 2 and s[-2] == close and s[-1] in _END_AFTER_ASIDE
 
 
 def _bracket_rest(texts: Sequence[str], k: int, lang: str) -> int:

@@ -110,6 +110,7 @@ def test_a_chapter_title_with_no_english_is_an_info_line_not_a_warning(cache_dir
     # a sentence in brackets closed on the line is prose set aside: left untranslated it stays an error
     # (red team rt28: 0f703c3 reported it as an error, the first heading rule as info)
     ("（他后来承认，那天晚上他喝醉了，什么都不记得。）", Severity.ERROR),
+    ("（他后来承认，那天晚上他喝醉了，什么都不记得）。", Severity.ERROR),  # end mark outside (red team rt28b)
 ])
 def test_a_closed_aside_keeps_its_severity(line, expected):
     SW, TW = _windows(3, 4), _windows(2, 5)

@@ -173,6 +173,12 @@ def test_heading_spans(lines, expected):
     ("（第二节）", False),  # a title: no sentence end
     ("（大卫的诗，交与伶长。", False),  # a note the next line closes
     ("他走了。", False),
+    # the end mark after the bracket, or a bracket whose closer _SENTENCE_END does not list: sentences too (red
+    # team rt28b: each was a heading whose missing translation `aligner align --presplit` reported as info)
+    ("（他后来承认，那天晚上他喝醉了，什么都不记得）。", True),
+    ("(He admitted later that he was drunk).", True),
+    ("〔他后来承认，那天晚上他喝醉了。〕", True),
+    ("（众人大笑）", False),  # a stage direction: no sentence end anywhere
 ])
 def test_closed_aside(line, expected):
     from aligner.segment import closed_aside
