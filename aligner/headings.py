@@ -70,8 +70,9 @@ def split(beads: Sequence[Bead], src_heads, tgt_heads, SW: np.ndarray, TW: np.nd
 #: What a heading's line with no counterpart adds to the score stage's reason (``{lines}``: "" or " of 3 lines";
 #: ``{quote}``: "" or the heading quoted, when the reason does not quote it: the review page marks what is quoted).
 HEADING_REASON = "; {quote}a heading or note{lines}, kept with the pair after it (such lines are often left out)"
-#: Characters of a heading quoted in a reason.
-HEADING_QUOTE = 30
+#: Characters of a heading quoted in a reason: all of any heading ``segment`` reads (a note runs to 80), so the page
+#: marks the heading itself (a quote cut with "…" is marked to the next clause mark, into the verse: red team).
+HEADING_QUOTE = 120
 
 
 def _as_heading(f: Flag, lines: int = 1, text: str = "") -> Flag:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,8 +92,12 @@ def _blas_controller():
 
 
 def blas_limit(threads: int):
-    """A context in which BLAS uses at most ``threads`` threads (0: as the library has them)."""
-    if not threads:
+    """A context in which BLAS uses at most ``threads`` threads (0: as the library has them).
+
+    In the main thread only: threadpoolctl's limit is the whole process's, so two threads aligning at once (a
+    Dask worker with two threads) would each save and restore it under the other's work, and the last could
+    leave it set (red team). Elsewhere BLAS keeps the library's default, as before ``blas_threads``."""
+    if not threads or threading.current_thread() is not threading.main_thread():
         return contextlib.nullcontext()
     return _blas_controller().limit(limits=threads, user_api="blas")
 

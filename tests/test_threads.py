@@ -30,6 +30,41 @@ def test_blas_limit_zero_leaves_the_library_default():
     assert _blas_threads() == before  # restored on leaving
 
 
+def test_no_limit_outside_the_main_thread():
+    """threadpoolctl's limit is the process's: a thread that set and restored it would lift it under another
+    thread's work (red team rt28b: in a two-thread Dask worker, one document found 2 threads inside its limit and
+    the process was left at 1). Outside the main thread the context does nothing."""
+    import threading
+
+    from aligner.pipeline import _blas_controller
+
+    calls = []
+    real = _blas_controller().limit
+    got = {}
+
+    def spy(*a, **k):
+        calls.append(k)
+        return real(*a, **k)
+
+    def work():
+        ctx = blas_limit(1)
+        got["ctx"] = type(ctx).__name__
+        with ctx:
+            pass
+
+    _blas_controller().limit = spy
+    try:
+        t = threading.Thread(target=work)
+        t.start()
+        t.join()
+        assert calls == [] and got["ctx"] == "nullcontext"
+        with blas_limit(1):
+            pass
+        assert calls == [{"limits": 1, "user_api": "blas"}]  # the main thread does limit
+    finally:
+        del _blas_controller().limit
+
+
 def test_align_sides_runs_under_the_configured_limit(monkeypatch):
     """The whole align + score of a document runs with ``config.blas_threads`` (default ``BLAS_THREADS``, 1)."""
     import aligner.pipeline as P
