@@ -89,22 +89,17 @@ def _as_heading(f: Flag, lines: int = 1, text: str = "") -> Flag:
                 f.reason + HEADING_REASON.format(quote=quote, lines=f" of {lines} lines" if lines > 1 else ""))
 
 
-def _text(bead: Bead, texts: tuple[Sequence[str], Sequence[str]] | None) -> str:
-    """A one-sided bead's text, its lines joined by a space ("" without ``texts``)."""
-    if texts is None:
-        return ""
+def _lines(bead: Bead, texts: tuple[Sequence[str], Sequence[str]]) -> list[str]:
+    """A one-sided bead's lines (its side's texts)."""
     ids, side = (bead.src_ids, 0) if bead.src_ids else (bead.tgt_ids, 1)
-    return " ".join(texts[side][i] for i in ids)
+    return [texts[side][i] for i in ids]
 
 
-def _is_note(bead: Bead, texts: tuple[Sequence[str], Sequence[str]] | None) -> bool:
-    """Whether a split-off heading reads as a title or note: any but one line that is a sentence in brackets
-    closed on the line (``segment.closed_aside``: ``（他后来承认，那天晚上他喝醉了。）``), which is prose set aside;
-    left untranslated it is an omission like any sentence (red team, rt28)."""
-    if texts is None:
-        return True
-    ids, side = (bead.src_ids, 0) if bead.src_ids else (bead.tgt_ids, 1)
-    return len(ids) > 1 or not closed_aside(texts[side][ids[0]])
+def _is_note(lines: Sequence[str]) -> bool:
+    """Whether a split-off heading's ``lines`` read as a title or note: any but one line that is a sentence in
+    brackets closed on the line (``segment.closed_aside``: ``（他后来承认，那天晚上他喝醉了。）``), which is prose set
+    aside; left untranslated it is an omission like any sentence (red team, rt28)."""
+    return len(lines) > 1 or not closed_aside(lines[0])
 
 
 def rejoin(beads: Sequence[Bead], sp: Split, scored: Sequence[Bead],
@@ -119,9 +114,13 @@ def rejoin(beads: Sequence[Bead], sp: Split, scored: Sequence[Bead],
             out.append(scored[idx[0]])
             continue
         rest = scored[idx[-1]]
-        flags = tuple(_as_heading(f, len(sp.beads[k].src_ids) + len(sp.beads[k].tgt_ids),
-                                  _text(sp.beads[k], texts))
-                      if _is_note(sp.beads[k], texts) else f
-                      for k in idx[:-1] for f in scored[k].flags) + rest.flags
+        flags: tuple[Flag, ...] = ()
+        for k in idx[:-1]:
+            head = sp.beads[k]
+            lines = _lines(head, texts) if texts is not None else []
+            note = not lines or _is_note(lines)
+            n = len(head.src_ids) + len(head.tgt_ids)
+            flags += tuple(_as_heading(f, n, " ".join(lines)) if note else f for f in scored[k].flags)
+        flags += rest.flags
         out.append(replace(rest, src_ids=b.src_ids, tgt_ids=b.tgt_ids, flags=flags))
     return out

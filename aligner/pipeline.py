@@ -10,7 +10,6 @@ Library entry points (the CLI, batch runner and benchmarks call these):
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import threading
 import time
@@ -32,7 +31,7 @@ from .headings import Split as HeadSplit
 from .headings import split as split_heads
 from .inputs import regular_file, same_file
 from .read import pair_languages, read_document, read_whole, side_language, text_of
-from .segment import SEGMENTER_ID, Segmenter, cuts_notes, heading_spans, presplit, segment_memo
+from .segment import SEGMENTER_ID, Segmenter, cuts_notes, heading_spans, presplit, segment_memo, span_flags
 from .units import Units
 from .units import expand as expand_units
 
@@ -83,14 +82,6 @@ class Staged:
         return HeadSplit(tuple(expand_units(sp.beads, self.src_units, self.tgt_units)), sp.parts)
 
 
-@functools.lru_cache(maxsize=1)
-def _blas_controller():
-    """threadpoolctl's controller of the BLAS libraries numpy loaded (found once: a scan of the loaded libraries)."""
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 def blas_limit(threads: int):
     """A context in which BLAS uses at most ``threads`` threads (0: as the library has them).
 
@@ -99,7 +90,9 @@ def blas_limit(threads: int):
     leave it set (red team). Elsewhere BLAS keeps the library's default, as before ``blas_threads``."""
     if not threads or threading.current_thread() is not threading.main_thread():
         return contextlib.nullcontext()
-    return _blas_controller().limit(limits=threads, user_api="blas")
+    from threadpoolctl import threadpool_limits  # scans the loaded libraries: ~1 ms, and sees any loaded since
+
+    return threadpool_limits(limits=threads, user_api="blas")
 
 
 def name_sounds(lexicon) -> Sounds:
@@ -127,10 +120,7 @@ def _side_units(side: Side, read_heads: bool, other: Side | None = None) -> tupl
         return Units.of(len(side)), None
     spans = heading_spans(side.texts, side.lang)
     if other is not None and cuts_notes(other.texts):
-        flags = np.zeros(len(side), np.bool_)
-        for start, stop in spans:
-            flags[start:stop] = True
-        return Units.of(len(side)), flags
+        return Units.of(len(side)), np.array(span_flags(spans, len(side)), np.bool_)
     units = Units.of(len(side), [sp for sp in spans if sp[1] - sp[0] > 1])
     starts = {sp[0] for sp in spans}
     return units, np.array([g[0] in starts for g in units.groups], np.bool_)

@@ -370,9 +370,14 @@ def cuts_notes(texts: Sequence[str]) -> bool:
     return any(t.strip() and _still_open(t) for t in texts)
 
 
-def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
-    """For each line of one side, in order: part of a heading (``heading_spans``)."""
-    flags = [False] * len(texts)
-    for start, stop in heading_spans(texts, lang):
+def span_flags(spans: Sequence[tuple[int, int]], n: int) -> list[bool]:
+    """For each of ``n`` lines: inside one of ``spans`` (``(start, stop)`` line ranges)."""
+    flags = [False] * n
+    for start, stop in spans:
         flags[start:stop] = [True] * (stop - start)
     return flags
+
+
+def heading_flags(texts: Sequence[str], lang: str) -> list[bool]:
+    """For each line of one side, in order: part of a heading (``heading_spans``)."""
+    return span_flags(heading_spans(texts, lang), len(texts))

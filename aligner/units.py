@@ -68,14 +68,10 @@ class Units:
     def vectors(self, line_vecs: np.ndarray, joined: np.ndarray) -> np.ndarray:
         """(n_units, dim) float32: a one-line unit's line vector (``line_vecs``, (n_lines, dim)), the others'
         rows of ``joined`` ((number of multi-line units, dim), their joined texts embedded, in order)."""
-        out = np.empty((len(self.groups), line_vecs.shape[1]), np.float32)
-        multi = 0
-        for u, g in enumerate(self.groups):
-            if len(g) == 1:
-                out[u] = line_vecs[g[0]]
-            else:
-                out[u] = joined[multi]
-                multi += 1
+        out = np.asarray(line_vecs, np.float32)[[g[0] for g in self.groups]]
+        multi = self.multi()
+        if multi:
+            out[multi] = joined
         return out
 
     def multi(self) -> list[int]:

@@ -158,6 +158,7 @@ class Doc:
 
 
 _EMBEDDER: list = []
+_SOUNDS: list = []
 
 
 def bench_embedder():
@@ -173,13 +174,12 @@ def bench_embedder():
 
 def bench_sounds():
     """``aligner.pipeline.name_sounds`` over one CC-CEDICT ``Lexicon``, made once (the edge rule's names by sound)."""
-    if len(_EMBEDDER) < 2:
+    if not _SOUNDS:
         from aligner.pipeline import name_sounds
         from aligner.qa import Lexicon
 
-        bench_embedder()
-        _EMBEDDER.append(name_sounds(Lexicon()))
-    return _EMBEDDER[1]
+        _SOUNDS.append(name_sounds(Lexicon()))
+    return _SOUNDS[0]
 
 
 def side_of(lines: Sequence[str], lang: str, paras: Sequence[int] | None = None):

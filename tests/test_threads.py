@@ -36,10 +36,10 @@ def test_no_limit_outside_the_main_thread():
     the process was left at 1). Outside the main thread the context does nothing."""
     import threading
 
-    from aligner.pipeline import _blas_controller
+    import threadpoolctl
 
     calls = []
-    real = _blas_controller().limit
+    real = threadpoolctl.threadpool_limits
     got = {}
 
     def spy(*a, **k):
@@ -52,7 +52,7 @@ def test_no_limit_outside_the_main_thread():
         with ctx:
             pass
 
-    _blas_controller().limit = spy
+    threadpoolctl.threadpool_limits = spy
     try:
         t = threading.Thread(target=work)
         t.start()
@@ -62,7 +62,7 @@ def test_no_limit_outside_the_main_thread():
             pass
         assert calls == [{"limits": 1, "user_api": "blas"}]  # the main thread does limit
     finally:
-        del _blas_controller().limit
+        threadpoolctl.threadpool_limits = real
 
 
 def test_align_sides_runs_under_the_configured_limit(monkeypatch):
