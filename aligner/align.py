@@ -112,10 +112,12 @@ def _random_norms(W: np.ndarray, other: np.ndarray, rng: np.random.Generator) ->
     if n == 0 or m == 0:
         return np.ones((K, n), np.float32)
     idx = rng.integers(0, m, size=min(NORM_SAMPLES, max(m, 1)))
-    sample = other[idx]
+    # the mean cosine with the sample is the dot product with the sample's mean vector: one (n, dim) x (dim,)
+    # product per window size instead of (n, dim) x (dim, 128)
+    centre = other[idx].astype(np.float64).mean(axis=0).astype(np.float32)
     out = np.empty((K, n), np.float32)
     for k in range(K):
-        out[k] = 1.0 - (W[k] @ sample.T).mean(axis=1)
+        out[k] = 1.0 - W[k] @ centre
     return np.maximum(out, 0.05)
 
 

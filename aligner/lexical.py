@@ -99,6 +99,10 @@ class Word:
     name: bool = False
 
 
+#: An English token as ``Matcher.written`` quotes it (before trailing hyphens and apostrophes come off).
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+#: Not a lower-case ASCII letter.
+_NON_LETTER = re.compile(r"[^a-z]")
 #: Texts whose ``Matcher.words`` are kept in memory: a book's pairs and clauses, a few MB.
 WORDS_SEEN = 50_000
 
@@ -111,6 +115,8 @@ class Matcher:
         self._memos: tuple = ()  # (jieba words, English keys, jieba tags): ``aligner.memo.Memo``s, see ``use_memo``
         self._words: dict[str, tuple[Word, ...]] = {}  # ``words`` of texts seen in this process (bounded)
         self._token_keys: dict[str, tuple[str, ...]] = {}  # ``written``: an English token's keys (bounded)
+        self._keys_seen: dict[str, dict[str, frozenset[str]]] = {}  # ``_word_keys`` of texts seen (bounded)
+        self._cut_seen: dict[str, tuple[str, ...]] = {}  # ``_cut`` of texts seen (bounded)
 
     def use_memo(self, cache_dir) -> None:
         """Keep jieba's words and the English keys of each text in ``cache_dir`` (a warm run loads neither library)."""
@@ -126,10 +132,34 @@ class Matcher:
         for m in self._memos:
             m.flush()
 
+    @property
+    def memoised(self) -> bool:
+        """Whether results are kept in a cache directory's memo (``use_memo``)."""
+        return bool(self._memos)
+
+    def prefetch(self, zh: Iterable[str], en: Iterable[str]) -> None:
+        """Read the memo's jieba words of these Simplified texts and the keys of these English texts and their
+        tokens in a few queries (``aligner.memo.Memo.prefetch``), instead of one query a text later; nothing
+        without a memo."""
+        if not self._memos:
+            return
+        self._memos[0].prefetch(zh)
+        en = list(en)
+        tokens = dict.fromkeys(m.group(0).rstrip("-'’") for t in en for m in _TOKEN.finditer(t))
+        self._memos[1].prefetch(en + list(tokens))
+
     def _cut(self, zh: str) -> list[str]:
-        if self._memos:
-            return self._memos[0].cached(lambda t: list(self._jieba.cut(t)), zh)
-        return list(self._jieba.cut(zh))
+        """jieba's words of ``zh``, once per text in this process (``WORDS_SEEN``), else from the memo."""
+        got = self._cut_seen.get(zh)
+        if got is None:
+            if self._memos:
+                got = tuple(self._memos[0].cached(lambda t: list(self._jieba.cut(t)), zh))
+            else:
+                got = tuple(self._jieba.cut(zh))
+            if len(self._cut_seen) >= WORDS_SEEN:
+                self._cut_seen.clear()
+            self._cut_seen[zh] = got
+        return list(got)
 
     def tokens(self, zh: str) -> list[str]:
         """jieba's words of a Simplified Chinese text, every one in order (memoised like ``words``)."""
@@ -156,11 +186,22 @@ class Matcher:
         return lru_cache(maxsize=200_000)(stemmer("english").stemWord)
 
     def _word_keys(self, text: str) -> dict[str, frozenset[str]]:
-        """Content word stem -> its keys: the stem and, for a long one, its first ``PREFIX`` letters (Europe ~ European)."""
-        if self._memos:
-            got = self._memos[1].cached(lambda t: {k: sorted(v) for k, v in self._compute_word_keys(t).items()}, text)
-            return {k: frozenset(v) for k, v in got.items()}
-        return self._compute_word_keys(text)
+        """Content word stem -> its keys: the stem and, for a long one, its first ``PREFIX`` letters (Europe ~ European).
+
+        Worked out once per text in this process (``WORDS_SEEN`` texts kept; the checks ask for a pair's
+        text several times), else from the memo. Callers get a copy."""
+        got = self._keys_seen.get(text)
+        if got is None:
+            if self._memos:
+                raw = self._memos[1].cached(lambda t: {k: sorted(v) for k, v in self._compute_word_keys(t).items()},
+                                            text)
+                got = {k: frozenset(v) for k, v in raw.items()}
+            else:
+                got = self._compute_word_keys(text)
+            if len(self._keys_seen) >= WORDS_SEEN:
+                self._keys_seen.clear()
+            self._keys_seen[text] = got
+        return dict(got)
 
     @cached_property
     def _lemma(self):
@@ -226,7 +267,7 @@ class Matcher:
         for part in (tok, tok[1:] if len(tok) == 3 else ""):
             py = self.lexicon.pinyin(part) if part else None
             if py:
-                out.add(re.sub(r"[^a-z]", "", py.lower()))
+                out.add(_NON_LETTER.sub("", py.lower()))
         return out
 
     def words(self, zh: str) -> list[Word]:
@@ -284,7 +325,7 @@ class Matcher:
         """
         out = self._word_keys(en)
         for m in _NAME_PAIR.finditer(en):
-            name = re.sub(r"[^a-z]", "", m.group(0).lower())
+            name = _NON_LETTER.sub("", m.group(0).lower())
             out.setdefault(name, frozenset([name]))
         return list(out.items())
 
@@ -296,7 +337,7 @@ class Matcher:
         if us:
             out["usa"] = us[0]
         seen = self._token_keys
-        for m in re.finditer(r"[A-Za-z][A-Za-z'’\-]*", en):
+        for m in _TOKEN.finditer(en):
             token = m.group(0).rstrip("-'’")
             keys = seen.get(token)
             if keys is None:  # memoised like every other use: a warm run never loads the stemmer
@@ -306,7 +347,7 @@ class Matcher:
             for st in keys:
                 out.setdefault(st, token)
         for m in _NAME_PAIR.finditer(en):
-            out.setdefault(re.sub(r"[^a-z]", "", m.group(0).lower()), m.group(0))
+            out.setdefault(_NON_LETTER.sub("", m.group(0).lower()), m.group(0))
         if "usa" in out and "usa" not in self._word_keys(en):  # "LET US GO": a lone "US" token is no evidence
             del out["usa"]
         return out
@@ -314,6 +355,10 @@ class Matcher:
     def keys(self, en: str) -> frozenset[str]:
         """English content keys: those of the words, and joined name pairs ("Wang Qiyao" -> wangqiyao)."""
         return frozenset().union(*(keys for _, keys in self.content(en)))
+
+
+#: A gloss's bracketed asides ("(coll.)", "[Bei3 jing1]"): not part of its meaning.
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 class _Glosses(Mapping):
@@ -327,7 +372,7 @@ class _Glosses(Mapping):
             st: set[str] = set()
             for d in self._defs.get(word, ()):
                 if not d.startswith(_SKIP_DEF):
-                    st |= self._stems_of(re.sub(r"\([^)]*\)|\[[^\]]*\]", "", d))
+                    st |= self._stems_of(_BRACKETED.sub("", d))
             self._done[word] = frozenset(st)
         return self._done[word]
 

@@ -21,12 +21,14 @@ import json
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 log = logging.getLogger(__name__)
 
 #: Buffered results written in one transaction.
 FLUSH_EVERY = 500
+#: Keys ``Memo.prefetch`` holds in memory (a book's texts, clauses and words: tens of MB at most).
+PREFETCH_KEEP = 500_000
 
 
 class Memo:
@@ -39,6 +41,8 @@ class Memo:
         self._db: sqlite3.Connection | None = None
         self._off = False
         self._pending: dict[str, str] = {}
+        self._loaded: dict[str, str] = {}  # key -> stored JSON, read ahead by ``prefetch``
+        self._looked: set[str] = set()  # keys ``prefetch`` asked for (found or not): ``get`` asks no more
 
     def _conn(self) -> sqlite3.Connection | None:
         if self._db is None and not self._off:
@@ -67,6 +71,9 @@ class Memo:
         k = self._key(text)
         if k in self._pending:
             return json.loads(self._pending[k])
+        if k in self._looked:
+            v = self._loaded.get(k)
+            return json.loads(v) if v is not None else None
         db = self._conn()
         if db is None:
             return None
@@ -77,10 +84,35 @@ class Memo:
             return None
         return json.loads(row[0]) if row else None
 
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Read the stored results of ``texts`` in a few queries; ``get`` then answers them from memory.
+
+        One query a text cost ~20 us: a second of an 11k-sentence document's score stage. At most
+        ``PREFETCH_KEEP`` keys are held; past that the earlier ones are dropped."""
+        db = self._conn()
+        if db is None:
+            return
+        keys = [k for k in dict.fromkeys(map(self._key, texts)) if k not in self._looked]
+        if len(self._looked) + len(keys) > PREFETCH_KEEP:
+            self._loaded.clear()
+            self._looked.clear()
+            keys = keys[:PREFETCH_KEEP]
+        try:
+            for i in range(0, len(keys), 900):
+                chunk = keys[i:i + 900]
+                q = f"SELECT k, v FROM memo WHERE k IN ({','.join('?' * len(chunk))})"
+                self._loaded.update(db.execute(q, chunk))
+                self._looked.update(chunk)
+        except sqlite3.Error as e:
+            self._disable(e)
+
     def put(self, text: str, value: Any) -> None:
         if self._off:
             return
-        self._pending[self._key(text)] = json.dumps(value, ensure_ascii=False)
+        k = self._key(text)
+        self._pending[k] = json.dumps(value, ensure_ascii=False)
+        if k in self._looked:  # read ahead as absent: ``get`` finds it here once flushed
+            self._loaded[k] = self._pending[k]
         if len(self._pending) >= self.flush_every:
             self.flush()
 

@@ -505,6 +505,12 @@ _EN_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
+#: Something every ``_EN_PATTERNS`` mention holds: a digit, a number, ordinal, scale or decade word, or a month
+#: name, at a word start. A text with none of them has no mention, and the ~30 patterns are not run over it.
+_EN_ANY = re.compile(rf"\d|(?i:\b(?:{_UNIT_RE}|{_ORD_RE}|{_SCALE_RE}|tens|dozens?|twice|thrice|{_DECADE_WORD}))"
+                     rf"|\b{_MONTH}")
+
+
 def _decade_word(word: str) -> int:
     """The tens of a decade word: "eighties" -> 80."""
     return _UNITS[word.lower()[:-3] + "y"]
@@ -549,6 +555,8 @@ def _num(s: str) -> float:
 
 def _extract_en(orig: str, t: str) -> list[NumberMention]:
     out: list[NumberMention] = []
+    if not _EN_ANY.search(t):
+        return out
     taken = [False] * len(t)
 
     def add(value, kind, a, b, vague=False, weak=False):

@@ -30,6 +30,37 @@ def test_memo_round_trip_and_flush(tmp_path):
     assert Memo(tmp_path, "other").get("a") is None  # namespaces are apart
 
 
+def test_prefetch_reads_ahead_in_one_go(tmp_path, monkeypatch):
+    stored = Memo(tmp_path, "ns")
+    for t in ("a", "b", "c"):
+        stored.put(t, [t.upper()])
+    stored.flush()
+    m = Memo(tmp_path, "ns")
+    m.prefetch(["a", "b", "absent", "a"])
+    queries = []
+    real = m._conn()
+    monkeypatch.setattr(m, "_conn", lambda: queries.append(1) or real)
+    assert (m.get("a"), m.get("b"), m.get("absent")) == (["A"], ["B"], None)
+    assert queries == []  # all three answered from memory, the absent one too
+    assert m.get("c") == ["C"] and queries == [1]  # not read ahead: asked of the file
+    m.put("absent", ["NEW"])  # read ahead as absent, then computed
+    m.flush()
+    assert m.get("absent") == ["NEW"]
+
+
+def test_prefetch_keeps_a_bounded_number_of_keys(tmp_path, monkeypatch):
+    import aligner.memo as memo_mod
+
+    monkeypatch.setattr(memo_mod, "PREFETCH_KEEP", 3)
+    m = Memo(tmp_path, "ns")
+    m.put("x", [1])
+    m.flush()
+    m.prefetch(["x", "y"])
+    m.prefetch(["p", "q", "r", "s"])  # over the bound: the earlier keys are dropped, at most 3 are held
+    assert len(m._looked) <= 3
+    assert m.get("x") == [1]  # still right: asked of the file again
+
+
 def test_memo_never_fails_a_run(tmp_path):
     (tmp_path / "analysis.sqlite").write_bytes(b"not a database" * 100)
     m = Memo(tmp_path, "ns")

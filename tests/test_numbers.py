@@ -274,3 +274,30 @@ def test_never_raises(text, lang):
 @given(st.text(alphabet="0123456789０１２３４５６７８９一二三四五六七八九十百千萬億万亿年月日%.,-第數餘多 abc", max_size=30))
 def test_compare_with_itself_is_consistent(text):
     assert compare_numbers(text, "zh", text, "zh") is None
+
+
+# Words near the number vocabulary (a prefix, a suffix, a month as a verb): the English screen
+# (``numbers._EN_ANY``) skips a text only when none of the ~30 patterns could find a mention in it.
+_NEAR_WORDS = ["often", "someone", "gone", "tend", "tenfold", "Mayday", "may", "March", "marched", "dec",
+               "Decent", "seconds", "thirds", "half", "quarters", "per", "cent", "percent", "a", "an", "and",
+               "dozen", "dozens", "tens", "hundredfold", "twice", "thrice", "fortnight", "nineteen-eighties",
+               "the", "eighties", "his", "thirties", "mid-sixties", "billionaire", "Millionen", "bn", "first",
+               "twenty-first", "one-third", "oneself", "Sept.", "Jun", "Junior", "fifth", "hundredth", "of",
+               "between", "to", "or", "several", "few", "many", "some", "thousands", "upon", "zero", "O'Neill"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NEAR_WORDS), min_size=1, max_size=8),
+       st.sampled_from([" ", "-", ", ", " - "]))
+def test_english_screen_skips_only_texts_without_mentions(words, sep):
+    """Property: the fast path (screen first) finds exactly what running every pattern finds."""
+    import re
+    from unittest import mock
+
+    import aligner.numbers as N
+
+    text = sep.join(words)
+    fast = [(m.value, m.kind, m.surface) for m in N.extract_numbers(text, "en")]
+    with mock.patch.object(N, "_EN_ANY", re.compile("")):  # matches every text: the patterns always run
+        slow = [(m.value, m.kind, m.surface) for m in N.extract_numbers(text, "en")]
+    assert fast == slow

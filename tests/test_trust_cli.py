@@ -78,6 +78,7 @@ def one_error_line(res, code: int, *needles: str) -> str:
     ("t102", ["align", ZH, "--skip-cost", "nan"], "Invalid value for '--skip-cost'"),
     ("t102", ["align", ZH, "--skip-cost", "-5"], "Invalid value for '--skip-cost'"),
     ("t102", ["align", ZH, "--window-slack", "nan"], "Invalid value for '--window-slack'"),  # inf: every window
+    ("t102", ["report", "x.tsv", "--min-score", "nan"], "Invalid value for '--min-score'"),  # nan passes a range check
     ("t102", ["align", ZH, "--window-slack", "-1"], "Invalid value for '--window-slack'"),
 ])
 def test_t60_usage_errors_exit_3_in_one_line(cli, row, args, needle):

@@ -175,11 +175,19 @@ def finite(value: float | None) -> float | None:
     return value
 
 
+def number(value: float | None) -> float | None:
+    """Option callback: ``nan`` passes ``min=`` / ``max=`` range checks (every comparison with it is false) and
+    then failed inside the library (exit 70); a usage error instead. ``inf`` stays allowed (``finite`` refuses it)."""
+    if value is not None and math.isnan(value):
+        raise typer.BadParameter(f"{value} is not a number")
+    return value
+
+
 MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", min=0.0, callback=finite,
                                 help="Refuse input files above this size (MiB).")
 NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
-MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=1.0, show_default=False,
+MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=1.0, show_default=False, callback=number,
                                 help="TMX/XLIFF: only pairs scoring at least this (0-1).")
 
 

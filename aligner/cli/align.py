@@ -25,6 +25,7 @@ from ._app import (
     document_paths,
     emit,
     finite,
+    number,
     guarded,
     progress_bar,
     say_wrote,
@@ -67,7 +68,7 @@ def align(
     max_bead: int = typer.Option(_D.max_bead, "--max-bead", min=1, max=8, help="Widest side of a bead."),
     skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", min=0.0, callback=finite,
                                    help="Cost of an unaligned sentence."),
-    window_slack: float = typer.Option(_D.window_slack, "--window-slack", min=0.0,
+    window_slack: float = typer.Option(_D.window_slack, "--window-slack", min=0.0, callback=number,
                                        help="Embed merged-bead windows only for beads within this cost of the best "
                                             "alignment from sentence vectors ('inf': every window; slower)."),
     max_input_mb: float = MAX_INPUT_OPTION,

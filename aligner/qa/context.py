@@ -102,6 +102,22 @@ class QAContext:
         return soft_matches(pairs, self.lexicon.matcher, self.embed, self.config.soft_match_min_cos)
 
 
+def _prefetch(lexicon: Lexicon, src: Side, tgt: Side, texts: Sequence[_BeadText]) -> None:
+    """Read ahead, in a few queries, the memo's words of what the checks look up: each bead's sides, each
+    sentence (Chinese in Simplified) and their clauses (``lexical.Matcher.prefetch``; a no-op without a memo)."""
+    m = lexicon.matcher
+    if not m.memoised:
+        return
+    from ..clauses import split_clauses
+
+    zh_side, en_side = (src, tgt) if src.lang == "zh" else (tgt, src)
+    t2s = _t2s()
+    zh = [t.zh for t in texts if t.zh] + [t2s.convert(x.text) for x in zh_side.sentences]
+    en = [t.en for t in texts if t.en] + [x.text for x in en_side.sentences]
+    m.prefetch(zh + [c for t in zh for c in split_clauses(t, "zh")],
+               en + [c for t in en for c in split_clauses(t, "en")])
+
+
 def _bead_texts(src: Side, tgt: Side, beads: Sequence[Bead]) -> tuple[_BeadText, ...]:
     """Each bead's source and target text (sentences joined; no space for Chinese), Chinese also in Simplified."""
     sep_s = "" if src.lang == "zh" else " "
@@ -141,8 +157,10 @@ def build_context(src: Side, tgt: Side, beads: Sequence[Bead], *, config: QAConf
     lr, mu, sd = length_model([texts[k].src for k in two], [texts[k].tgt for k in two],
                               [k in conf for k in two] if calibrated else None, src.lang, tgt.lang, config)
     null = _null_cosines(src_vecs, tgt_vecs, beads) if src_vecs is not None and tgt_vecs is not None else None
+    lexicon = lexicon or Lexicon()
+    _prefetch(lexicon, src, tgt, texts)
     return QAContext(
-        src=src, tgt=tgt, beads=beads, config=config, lexicon=lexicon or Lexicon(), embed=embed,
+        src=src, tgt=tgt, beads=beads, config=config, lexicon=lexicon, embed=embed,
         texts=texts, two=two, scores=scores, calibrated=calibrated, confident=confident,
         S=np.asarray(src_vecs, np.float32) if src_vecs is not None else None,
         T=np.asarray(tgt_vecs, np.float32) if tgt_vecs is not None else None,

@@ -87,7 +87,7 @@ def _learn_transliterations(texts: list[_BeadText], lexicon: Lexicon, names: set
                 for i in range(len(z) - n + 1):
                     c = z[i:i + n]
                     if all("\u4e00" <= ch <= "\u9fff" for ch in c):
-                        f = _flat(lexicon.pinyin(c))
+                        f = lexicon.flat_pinyin(c)
                         if f:
                             got[f].add(c)
         return got
@@ -170,8 +170,24 @@ class _Entities:
         self._swaps: dict[_BeadText, tuple[list[str], list[str]]] = {}
         self._spelled: dict[str, frozenset[str]] = {}  # ``_spelled_in``: Chinese text -> pinyin of its 1-3 characters
         self.consistent: frozenset[tuple[str, str]] = frozenset()
+        # rendering -> the names it renders, and the lengths of the renderings: ``_rendered`` finds a bead's
+        # names from its own substrings, not by testing every name of the document (a genealogy has hundreds)
+        self._renders: dict[str, set[str]] = defaultdict(set)
+        for w, cs in self.name_map.items():
+            for c in cs:
+                self._renders[c].add(w)
+        self._render_lens = sorted({len(c) for c in self._renders})
         if self.name_map:
             log.debug("learned transliterations: %s", {w: sorted(c) for w, c in self.name_map.items()})
+
+    def _rendered(self, zh: str) -> set[str]:
+        """The learned renderings (``name_map`` values) that occur in ``zh``."""
+        out = set()
+        for n in self._render_lens:
+            for i in range(len(zh) - n + 1):
+                if zh[i:i + n] in self._renders:
+                    out.add(zh[i:i + n])
+        return out
 
     def check(self, bt: _BeadText, src_lang: str) -> list[Flag]:
         flags: list[Flag] = []
@@ -215,17 +231,19 @@ class _Entities:
         # translations drop, add and swap them freely (俄方 for "Moscow"), so they are noise here.
         bare = self.lexicon.bare_names
         vocab = self.lexicon.english_vocab
+        present = self._rendered(bt.zh)
         missing = [w for w in sorted(set(_CAP_WORD.findall(bt.en)))
-                   if w not in bare and self.name_map.get(w) and not any(c in bt.zh for c in self.name_map[w])
+                   if w not in bare and self.name_map.get(w) and not any(c in present for c in self.name_map[w])
                    # "She" opening a sentence is the pronoun, not 老舍 (Lao She)
                    and not (w.lower() in vocab and w not in _names_in(bt.en))]
         extra = []
-        for w, cs in sorted(self.name_map.items()):
+        for w in sorted({w for c in present for w in self._renders[c]}):  # the names a rendering here renders
+            cs = self.name_map[w]
             if w in bare:
                 continue
             if w.lower()[: max(4, len(w) - 2)] in en_low:  # Ukraine ~ Ukrainian
                 continue
-            hit = [c for c in cs if c in bt.zh]
+            hit = [c for c in cs if c in present]
             if hit:
                 extra.append((w, hit[0]))
         swap = bool(missing and extra)
@@ -299,7 +317,7 @@ class _Entities:
                 en_flat = re.sub(r"[^a-z]", "", bt.en.lower())
                 zh_left = [y for y in zh_left
                            if not any(len(f) >= 6 and f in en_flat
-                                      for f in (_flat(self.lexicon.pinyin(p)) for p in (y, y[:2], y[-2:])))]
+                                      for f in (self.lexicon.flat_pinyin(p) for p in (y, y[:2], y[-2:])))]
             if zh_left:
                 en_left, zh_left = self._unglossed(bt, en_left, zh_left)
                 full = bool(set(pinyin_names) & set(en_left))
@@ -354,7 +372,7 @@ class _Entities:
         spelled = self._spelled.get(zh)
         if spelled is None:  # once per text: a bead naming hundreds would redo this for each name
             spelled = self._spelled[zh] = frozenset(
-                _flat(self.lexicon.pinyin(zh[i:i + n])) for n in (1, 2, 3) for i in range(len(zh) - n + 1)
+                self.lexicon.flat_pinyin(zh[i:i + n]) for n in (1, 2, 3) for i in range(len(zh) - n + 1)
                 if _HAN.match(zh[i]))
         return word.lower() in spelled
 
@@ -438,12 +456,12 @@ class _Entities:
             m = _ZH_TITLE.search(y)
             if m:  # 程先生 "Mr Cheng", 林兄: a form of address; the surname may be all the English keeps, and a
                 # familiar form (凤姐) keeps one syllable of the given name the English spells (Xifeng)
-                sur = _flat(self.lexicon.pinyin(y[:m.start()])) if m.start() else ""
+                sur = self.lexicon.flat_pinyin(y[:m.start()]) if m.start() else ""
                 if not m.start() or (sur and any(x == sur or x.endswith(sur) or x.startswith(sur) for x in lower)):
                     continue
             py = self.lexicon.pinyin(y)
             flat = _flat(py)
-            flat_given = _flat(self.lexicon.pinyin(y[1:])) if len(y) == 3 else ""
+            flat_given = self.lexicon.flat_pinyin(y[1:]) if len(y) == 3 else ""
             if flat and (flat in joined or flat in lower or flat_given in lower):
                 continue
             sc = _skeleton_pinyin(py) if py else ""

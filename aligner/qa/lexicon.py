@@ -33,6 +33,12 @@ _PLACE = re.compile(r"\b(?:capital|city|country|province|state|republic|kingdom|
                     r"mountain|region|town|prefecture|continent|ocean|sea|lake|empire|dynasty)\b", re.I)
 
 
+#: Not a lower-case ASCII letter.
+_NON_LETTER = re.compile(r"[^a-z]")
+#: Texts whose ``Lexicon.pinyin`` is kept in memory (short runs of characters: a few MB).
+PINYIN_SEEN = 200_000
+
+
 class Lexicon:
     """CC-CEDICT glosses for entity checks, built on first use and kept by this object.
 
@@ -174,7 +180,7 @@ class Lexicon:
     def syllables(self) -> frozenset[str]:
         """Toneless pinyin syllables of two letters or more of the characters' readings (li; keqiang: ke, qiang).
         No bare vowel: a Japanese given name read aloud (Fumio: fu mi o) is not pinyin."""
-        return frozenset(x for x in (re.sub(r"[^a-z]", "", p) for p in self.char_pinyin.values()) if len(x) >= 2)
+        return frozenset(x for x in (_NON_LETTER.sub("", p) for p in self.char_pinyin.values()) if len(x) >= 2)
 
     @cached_property
     def bare_keys(self) -> frozenset[str]:
@@ -182,9 +188,39 @@ class Lexicon:
         m = self.matcher
         return frozenset().union(*(m.keys(w) for w in self.bare_names))
 
+    @cached_property
+    def _pinyin_seen(self) -> dict[str, str | None]:
+        return {}
+
+    @cached_property
+    def _flat_seen(self) -> dict[str, str]:
+        return {}
+
     def pinyin(self, text: str) -> str | None:
-        """Space-separated pinyin of ``text`` (Simplified), or None if a character is unknown."""
+        """Space-separated pinyin of ``text`` (Simplified), or None if a character is unknown.
+
+        Kept per text (``PINYIN_SEEN`` texts): the name checks ask for every 1-3 character run of each pair."""
+        seen = self._pinyin_seen
+        if text in seen:
+            return seen[text]
         cp = self.char_pinyin
         parts = [cp.get(c) for c in text]
-        return None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
+        got = None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
+        if len(seen) >= PINYIN_SEEN:
+            seen.clear()
+        seen[text] = got
+        return got
+
+    def flat_pinyin(self, text: str) -> str:
+        """``pinyin(text)``'s letters, lower-case (李永辉 -> liyonghui); "" if a character is unknown. Kept per
+        text, like ``pinyin``: the name checks flatten every 1-3 character run of each pair."""
+        seen = self._flat_seen
+        got = seen.get(text)
+        if got is None:
+            py = self.pinyin(text)
+            got = _NON_LETTER.sub("", py.lower()) if py else ""
+            if len(seen) >= PINYIN_SEEN:
+                seen.clear()
+            seen[text] = got
+        return got
 

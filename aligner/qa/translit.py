@@ -69,9 +69,13 @@ def _skeleton_pinyin(pinyin: str) -> str:
 _TRANSLIT_RUN = re.compile(f"[{''.join(sorted(_TRANSLIT))}]{{2,}}")
 
 
+#: Not a lower-case ASCII letter.
+_NON_LETTER = re.compile(r"[^a-z]")
+
+
 def _flat(pinyin: str | None) -> str:
     """The letters of a pinyin string, lower-case ("Li3 Yong3 hui4" -> liyonghui); "" for None."""
-    return re.sub(r"[^a-z]", "", pinyin.lower()) if pinyin else ""
+    return _NON_LETTER.sub("", pinyin.lower()) if pinyin else ""
 
 
 def _en_skeletons(name: str, least: int) -> set[str]:
