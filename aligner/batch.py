@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .config import AlignConfig
+from .config import AlignConfig, set_gc_threshold
 from .errors import AlignerError, InputError
 from .inputs import refuse_output_over_input, regular_file, resolved
 from .stamps import clean_partials, finish_output, job_key, stamp_path, up_to_date
@@ -235,6 +235,7 @@ def _init_worker(config: AlignConfig, threads: int | None, log_level: int, paren
         sys.stderr = _OrphanQuiet(sys.stderr, parent)  # before logging binds its handler to it
         threading.Thread(target=_watch_parent, args=(parent,), name="aligner-parent-watch", daemon=True).start()
     logging.basicConfig(level=log_level, format="aligner: %(levelname)s: %(message)s")
+    set_gc_threshold()  # a process of our own: as the command line does
     _EMBEDDER = _make_embedder(config, threads)
 
 

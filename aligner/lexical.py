@@ -145,8 +145,8 @@ class Matcher:
             return
         self._memos[0].prefetch(zh)
         en = list(en)
-        tokens = dict.fromkeys(m.group(0).rstrip("-'’") for t in en for m in _TOKEN.finditer(t))
-        self._memos[1].prefetch(en + list(tokens))
+        tokens = {w.rstrip("-'’") for w in _TOKEN.findall(" ".join(en))}
+        self._memos[1].prefetch(en + sorted(tokens))
 
     def _cut(self, zh: str) -> list[str]:
         """jieba's words of ``zh``, once per text in this process (``WORDS_SEEN``), else from the memo."""

@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 import typer
 from typer.core import TyperGroup
 
-from ..config import AlignConfig
+from ..config import AlignConfig, set_gc_threshold
 from ..errors import AlignerError
 
 #: Exit code for a usage error (unknown option, bad option value, missing argument): the input error code,
@@ -81,6 +81,7 @@ class AlignerGroup(TyperGroup):
     """
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        set_gc_threshold()  # the command line owns its process (config.GC_YOUNG_THRESHOLD)
         _plain_flags_without_type(self)
         empty = _empty_path_option(sys.argv[1:] if args is None else list(args))
         if empty:  # click would read '' as '.': `batch C -o "$OUT"` with OUT unset wrote into the cwd
