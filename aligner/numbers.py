@@ -154,6 +154,11 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
+#: Something every ``_ZH_PATTERNS`` mention holds (in the normalised text: ASCII digits, Simplified numerals):
+#: a digit or a numeral character. Half of a novel's sentences have none, and the patterns are not run over them.
+_ZH_ANY = re.compile(rf"[\d{_CN_ALL}]")
+
+
 _NUMBER_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty"
                           r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion)\b", re.I)
 
@@ -296,6 +301,8 @@ def _shared_range(lo: float, hi: float, scale: float) -> tuple[float, float] | t
 
 def _extract_zh(orig: str, t: str) -> list[NumberMention]:
     out: list[NumberMention] = []
+    if not _ZH_ANY.search(t):
+        return out
     taken = [False] * len(t)
 
     def free(a: int, b: int) -> bool:

@@ -301,3 +301,25 @@ def test_english_screen_skips_only_texts_without_mentions(words, sep):
     with mock.patch.object(N, "_EN_ANY", re.compile("")):  # matches every text: the patterns always run
         slow = [(m.value, m.kind, m.surface) for m in N.extract_numbers(text, "en")]
     assert fast == slow
+
+
+# Chinese near the numerals: measure words, 第, 年/月/日, 数/几/上, traditional forms the normaliser maps.
+_NEAR_ZH = ["第", "年", "月", "日", "号", "数", "几", "上", "成", "余", "多", "个", "百分", "之", "点", "初", "廿",
+            "世纪", "年代", "萬", "億", "兩", "零", "〇", "十", "百", "千", "万", "亿", "三", "两", "３", "%", "的", "人",
+            "八九不离十", "三三两两", "一五一十", "天", "时", "分", "半", "双", "对", "俩", "仨", "首", "次"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NEAR_ZH), min_size=1, max_size=8))
+def test_chinese_screen_skips_only_texts_without_mentions(parts):
+    """Property: as for English, the Chinese screen (``numbers._ZH_ANY``) changes nothing found."""
+    import re
+    from unittest import mock
+
+    import aligner.numbers as N
+
+    text = "".join(parts)
+    fast = [(m.value, m.kind, m.surface) for m in N.extract_numbers(text, "zh")]
+    with mock.patch.object(N, "_ZH_ANY", re.compile("")):
+        slow = [(m.value, m.kind, m.surface) for m in N.extract_numbers(text, "zh")]
+    assert fast == slow
