@@ -25,7 +25,7 @@ window as a whole still reads like the other side. A 1-0 or 0-1
 bead costs ``skip_cost``, or ``edge_skip_cost`` before the first or after the
 last sentence of the other side (an intro, header or trailer with no counterpart),
 and, for a short line that is a paragraph of its own (byline, metadata,
-caption), scaled by ``length / skip_full_chars`` (target characters), at
+caption), scaled by ``length / skip_full_chars`` (in the sparser side's characters, English), at
 least ``skip_floor``. A merged side whose first member is a heading
 (``src_heads`` / ``tgt_heads``) costs what the bead without the heading
 costs, plus ``head_attach_cost``, when that is less than its own cost: a
@@ -403,7 +403,12 @@ def _cost_inputs(SW, TW, s_len, t_len, K: int, Kb: int, use_win: bool, config):
     cs = np.concatenate([[0.0], np.cumsum(s_len)])
     ct = np.concatenate([[0.0], np.cumsum(t_len)])
     ratio = max(ct[-1], 1.0) / max(cs[-1], 1.0)
-    params = (float(config.skip_cost), float(config.edge_skip_cost), float(config.skip_full_chars),
+    # ``skip_full_chars`` counts the sparser language's characters (English): the kernels scale a source line by
+    # ``ratio`` and a target line by 1, which is that when the target is the sparser side; when it is the denser
+    # one (English -> Chinese), a target line needs 1 / ratio and a source line 1: ``skip_full_chars`` times
+    # ``ratio`` gives both, so a short Chinese heading costs the same to leave out whichever side it is on
+    skip_full = float(config.skip_full_chars) * min(1.0, ratio)
+    params = (float(config.skip_cost), float(config.edge_skip_cost), skip_full,
               float(config.skip_floor), float(config.para_break_cost), float(config.head_attach_cost),
               float(config.length_weight),
               float(config.merge_cost), float(config.member_weight), float(ratio), LENGTH_SMOOTHING)

@@ -356,14 +356,42 @@ def run_batch(
     """
     t0 = time.perf_counter()
     out = Path(outdir)
+    # the corpus is read and checked first: a missing manifest or entry leaves no output directory behind
+    jobs, not_bilingual = plan_all(manifest_or_dir, out, config=config, presplit=presplit)
+    made = _make_outdir(out)
+    try:
+        return _run_batch(out, jobs, not_bilingual, t0, config=config, workers=workers, scheduler=scheduler,
+                          client=client, force=force, progress=progress)
+    except BaseException:
+        for d in made:  # nothing written (a scheduler that does not answer, Ctrl-C before any entry): no folder
+            try:
+                d.rmdir()  # only if still empty
+            except OSError:
+                break
+        raise
+
+
+def _make_outdir(out: Path) -> list[Path]:
+    """Create ``out`` (and missing parents); the directories this created, deepest first (``OutputError``
+    when it cannot)."""
+    made = []
+    p = out
+    while not p.exists() and p != p.parent:
+        made.append(p)
+        p = p.parent
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         from .errors import OutputError
 
         raise OutputError(f"cannot create output directory: {e.strerror or e}", path=str(out)) from None
+    return made
+
+
+def _run_batch(out: Path, jobs, not_bilingual, t0: float, *, config: AlignConfig, workers, scheduler, client,
+               force: bool, progress) -> BatchSummary:
+    """``run_batch`` once the jobs are planned and ``out`` exists."""
     clean_partials(out)
-    jobs, not_bilingual = plan_all(manifest_or_dir, out, config=config, presplit=presplit)
     results: list[JobResult] = []
     todo = []
     for j in jobs:

@@ -38,7 +38,7 @@ MAX_BEAD_TOTAL = 5
 SKIP_COST = 0.8
 #: Cost of an unaligned sentence before/after all of the other side (intros, headers): seeds 000/004, MAC CV.
 EDGE_SKIP_COST = 0.55
-#: One-line paragraphs shorter than this (target chars) cost less to skip: metadata, bylines (seed 004).
+#: One-line paragraphs shorter than this (English characters, or their equal) cost less to skip: bylines (seed 004).
 SKIP_FULL_CHARS = 20.0
 #: The least fraction of the skip cost a line pays, however short.
 SKIP_FLOOR = 0.25

@@ -150,7 +150,8 @@ def manifest_path(path: str | Path) -> Path:
     if p.is_dir():
         p = p / MANIFEST_NAME
     if not p.is_file():
-        raise InputError("no corpus manifest here (expected a manifest.json or a directory holding one)",
+        raise InputError("no corpus manifest here (expected a manifest.json or a directory holding one; "
+                         "make one with `aligner corpus init DIR`, then `aligner corpus add FILE -C DIR`)",
                          path=str(p))
     return p
 

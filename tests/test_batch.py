@@ -134,6 +134,17 @@ def test_cli_batch(tmp_path, cache_dir):
     assert r.exit_code == 3
 
 
+def test_cli_batch_refused_corpus_leaves_no_output_directory(tmp_path):
+    """A folder without a manifest: exit 3, a hint how to make one, and no output folder (new-user run: an
+    empty ``-o`` folder was left behind, created before the corpus was read)."""
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text("你好。\nHello.\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["batch", str(tmp_path / "texts"), "-o", str(tmp_path / "new" / "out")])
+    assert r.exit_code == 3, r.output
+    assert "aligner corpus init" in r.output
+    assert not (tmp_path / "new").exists()
+
+
 @pytest.mark.parametrize("address,code,message", [
     # port 1 on this host: nothing listens (connection refused until the timeout): environment, exit 4
     ("tcp://127.0.0.1:1", 4, "cannot reach the Dask scheduler tcp://127.0.0.1:1 within 1 s"),
@@ -152,7 +163,7 @@ def test_cli_batch_bad_scheduler(tmp_path, monkeypatch, address, code, message):
     assert r.exit_code == code, r.output
     lines = r.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("aligner: error: ") and message in lines[0]
-    assert not list((tmp_path / "o").glob("*.tsv"))
+    assert not (tmp_path / "o").exists()  # nothing written: the folder made for it is gone too
 
 
 def test_cli_batch_scheduler_that_never_speaks_dask(tmp_path, monkeypatch):

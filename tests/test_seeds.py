@@ -55,3 +55,15 @@ def test_000_intro_captions_credit_are_chinese_only_and_nothing_else_unaligned(s
     for b in al.beads:
         if not b.tgt_ids and b.src_ids[0] in non_body:
             assert b.flags and b.flags[0].code == "omission" and b.flags[0].severity.value in ("info", "warning")
+
+
+@pytest.mark.parametrize("doc", ["000", "004"])
+def test_either_language_as_source_gives_the_same_pairs(seed, config, doc):
+    """``--src-lang en`` on a bilingual seed pairs the same sentences (new-user run: 004's subheading 对话共识难觅
+    went unaligned with English as the source, an omission and an addition error, because the cost of leaving
+    a short line out counted the denser side's characters as English ones)."""
+    zh_first = align_files([seed(doc)], config=config)
+    en_first = align_files([seed(doc)], config=config, src_lang="en")
+    pairs = {(tuple(b.src_ids), tuple(b.tgt_ids)) for b in zh_first.beads}
+    swapped = {(tuple(b.tgt_ids), tuple(b.src_ids)) for b in en_first.beads}
+    assert swapped == pairs
