@@ -130,6 +130,7 @@ def test_cli_batch(tmp_path, cache_dir):
     assert " documents/min); outputs in " in r.output and "pairs/min" not in r.output
     r = CliRunner().invoke(app, ["batch", str(m), "-o", str(tmp_path / "o"), "-j", "1", "--cache-dir", str(cache_dir)])
     assert r.exit_code == 0 and "0 aligned, 2 up to date" in r.output
+    assert "documents/min" not in r.output  # nothing aligned: no rate (it read "0.0 documents/min")
     r = CliRunner().invoke(app, ["batch", str(tmp_path / "nothing"), "-o", str(tmp_path / "o")])
     assert r.exit_code == 3
 

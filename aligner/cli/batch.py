@@ -31,9 +31,11 @@ def batch_summary(s, outdir: Path) -> str:
     skipped = f"{len(s.not_bilingual)} skipped" + (
         f" (not bilingual: {', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))})" if kinds else "")
     total = len(s.results) + len(s.not_bilingual)
+    # a rate only when something was aligned ("0.0 documents/min" read as a stall)
+    rate = f" ({s.documents_per_minute:.1f} documents/min)" if s.counts.get("done", 0) else ""
     return (f"{s.counts.get('done', 0)} aligned, {s.counts.get('skipped', 0)} up to date, "
-            f"{s.counts.get('failed', 0)} failed, {skipped} of {total} documents in {s.seconds:.1f} s on {where} "
-            f"({s.documents_per_minute:.1f} documents/min); outputs in {outdir}")
+            f"{s.counts.get('failed', 0)} failed, {skipped} of {total} documents in {s.seconds:.1f} s on {where}"
+            f"{rate}; outputs in {outdir}")
 
 
 @app.command()
