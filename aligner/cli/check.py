@@ -140,7 +140,8 @@ def check(
 
     Exit codes: 0 clean; 1 flags at or above --fail-on remain (not accepted in a
     review); 2 not parallel, or a corpus entry is not what its manifest status
-    says; 3 usage or input error.
+    says; 3 usage or input error; 4 model or environment error; 5 output error;
+    70 internal error; 130 / 143 interrupted (docs/errors.md).
     """
     setup_logging(verbose, quiet)
     with guarded(verbose):
