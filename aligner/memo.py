@@ -87,7 +87,7 @@ class Memo:
     def prefetch(self, texts: Iterable[str]) -> None:
         """Read the stored results of ``texts`` in a few queries; ``get`` then answers them from memory.
 
-        One query a text cost ~20 us: a second of an 11k-sentence document's score stage. At most
+        Instead of one query a text (~50k of them for an 11k-sentence document's score stage). At most
         ``PREFETCH_KEEP`` keys are held; past that the earlier ones are dropped."""
         db = self._conn()
         if db is None:
