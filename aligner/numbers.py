@@ -518,14 +518,25 @@ _EN_ANY = re.compile(rf"\d|(?i:\b(?:{_UNIT_RE}|{_ORD_RE}|{_SCALE_RE}|tens|dozens
                      rf"|\b{_MONTH}")
 
 
+#: The letters ``re.IGNORECASE`` equates with ASCII ones (Python's ``re`` docs): long s (U+017F), Kelvin sign
+#: (U+212A), dotless i (U+0131) and dotted capital I (U+0130). A (?i) pattern matches "ſecond" or "thırd", whose
+#: ``lower()`` is no key of the tables below (KeyError: exit 70 on an 18th-century text's "ſecond").
+_FOLD = str.maketrans({"\u017f": "s", "\u212a": "k", "\u0131": "i", "\u0130": "i"})
+
+
+def _fold(word: str) -> str:
+    """``word`` lower-cased as the (?i) patterns read it: a key of ``_UNITS``, ``_ORD_WORDS``, ``_SCALES``..."""
+    return word.translate(_FOLD).lower()
+
+
 def _decade_word(word: str) -> int:
     """The tens of a decade word: "eighties" -> 80."""
-    return _UNITS[word.lower()[:-3] + "y"]
+    return _UNITS[_fold(word)[:-3] + "y"]
 
 
 def _words_value(s: str) -> float | None:
     """Value of English number words ("twenty-five", "a hundred", "two million"), or None."""
-    toks = [w for w in re.split(r"[\s-]+", s.lower()) if w and w != "and"]
+    toks = [w for w in re.split(r"[\s-]+", _fold(s)) if w and w != "and"]
     if not toks or all(w in ("a", "an") for w in toks):
         return None
     total, cur, seen = 0.0, 0.0, False
@@ -572,7 +583,7 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
         out.append(NumberMention(float(value), kind, orig[a:b].strip(), vague, weak))
 
     def month(s: str) -> int:
-        return _MONTHS[s.lower().rstrip(".")]
+        return _MONTHS[_fold(s).rstrip(".")]
 
     for name, pat in _EN_PATTERNS:
         for m in pat.finditer(t):
@@ -591,7 +602,7 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
             elif name == "time":
                 add(int(g[0]) * 100 + int(g[1]), "time", a, b)
             elif name == "vague":
-                s = m.group(0).lower()
+                s = _fold(m.group(0))
                 v = 12.0 if "dozen" in s else 1.0
                 for w, sc in _SCALES.items():
                     if w in s and w != "bn":
@@ -635,8 +646,8 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
                     if x:
                         add(1900 + _decade_word(x), "decade", a, b)
             elif name == "approx":  # "two or three hundred" = 二三百: either value, neither required
-                sc = _SCALES[g[2].lower()] if g[2] else 1.0
-                v1, v2 = _UNITS[g[0].lower()], _UNITS[g[1].lower()]
+                sc = _SCALES[_fold(g[2])] if g[2] else 1.0
+                v1, v2 = _UNITS[_fold(g[0])], _UNITS[_fold(g[1])]
                 if not v1 < v2 <= 2 * v1 + 10:
                     continue
                 add(v1 * sc, "number", a, b, vague=True)
@@ -653,32 +664,32 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
                 add(y1, "year", a, b)
                 add(y2, "year", a, b)
             elif name == "shared_range":  # 13.8 to 14.3 billion, $3-5 billion: the first is in billions too
-                if g[2].lower() == "and" and not g[0]:
+                if _fold(g[2]) == "and" and not g[0]:
                     continue  # "27 countries and 450 million people": "and" joins a range only after "between"
-                lo, hi = _shared_range(_num(g[1]), _num(g[3]), _SCALES[g[4].lower()])
+                lo, hi = _shared_range(_num(g[1]), _num(g[3]), _SCALES[_fold(g[4])])
                 if lo is None:
                     continue
                 add(lo, "number", a, b)
                 add(hi, "number", a, b)
             elif name == "fraction":  # a quarter of a million = 250,000 (weak, as "a million" is)
-                n = _UNITS.get((g[0] or "one").lower(), 1)
-                add(n * _FRACTIONS[g[1].lower()] * _SCALES[g[2].lower()], "number", a, b, weak=True)
+                n = _UNITS.get(_fold(g[0] or "one"), 1)
+                add(n * _FRACTIONS[_fold(g[1])] * _SCALES[_fold(g[2])], "number", a, b, weak=True)
             elif name == "and_half":  # one and a half million = 1.5 million
-                n = _num(g[0]) if g[0] else _UNITS[g[1].lower()]
-                add((n + 0.5) * _SCALES[g[2].lower()], "number", a, b)
+                n = _num(g[0]) if g[0] else _UNITS[_fold(g[1])]
+                add((n + 0.5) * _SCALES[_fold(g[2])], "number", a, b)
             elif name == "per_scale":  # per million = 每百万 (weak: 每一百万, 每百万 or nothing in Chinese)
                 add(_words_value(g[0]), "number", a, b, weak=True)
             elif name == "multiplier":  # twice, thrice, tenfold ~ 2倍, 3倍, 10倍 (or 两次, 再)
-                w = g[0].lower()
+                w = _fold(g[0])
                 v = {"twice": 2, "thrice": 3}.get(w) or _words_value(w[:-4])
                 add(v, "number", a, b, weak=True)
             elif name == "scaled":
-                add(_num(g[0]) * _SCALES[g[1].lower()], "number", a, b)
+                add(_num(g[0]) * _SCALES[_fold(g[1])], "number", a, b)
             elif name == "ordinal":
                 if g[0]:
                     add(int(g[0]), "ordinal", a, b)
                 else:
-                    parts = g[1].lower().split("-")
+                    parts = _fold(g[1]).split("-")
                     v = _ORD_WORDS[parts[-1]] + (_UNITS[parts[0]] if len(parts) == 2 else 0)
                     add(v, "ordinal", a, b, weak=True)
             elif name == "words":
@@ -686,7 +697,7 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
                 v = _words_value(s)
                 if v is None:
                     continue
-                small = v <= 10 or s.lower().split()[0] in ("a", "an")
+                small = v <= 10 or _fold(s).split()[0] in ("a", "an")
                 add(v, "number", a, b, weak=small)
             elif name == "plain":
                 s = m.group(0)

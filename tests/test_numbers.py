@@ -262,6 +262,22 @@ def test_bad_lang():
         extract_numbers("5", "fr")
 
 
+# Letters Python's ``re.IGNORECASE`` equates with ASCII (its docs: long s U+017F, Kelvin sign U+212A, dotless i
+# U+0131, dotted capital I U+0130): the (?i) patterns read "ſecond" as "second", so the tables must too.
+# "ſecond" is how an 18th-century printing (or its OCR) spells "second"; it raised KeyError (exit 70).
+@pytest.mark.parametrize("text, expected", [
+    ("one ſecond", [(1.0, "number", False, True), (2.0, "ordinal", False, True)]),  # = "one second"
+    ("twenty-ſecond", [(22.0, "ordinal", False, True)]),  # = "twenty-second": 20 + 2
+    ("ſix or ſeven hundred", [(600.0, "number", True, False), (700.0, "number", True, False)]),  # approx pair
+    ("in the ſixties", [(1960.0, "decade", False, False)]),  # decade word: 1900 + 60
+    ("thırd", [(3.0, "ordinal", False, True)]),  # dotless i: = "third"
+    ("FİRST", [(1.0, "ordinal", False, True)]),  # dotted capital I: = "FIRST"
+    ("ſix and a half million", [(6.5e6, "number", False, False)]),  # = 6.5 x 10^6
+])
+def test_case_folded_letters_read_as_their_ascii_twins(text, expected):
+    assert all_values(text, "en") == expected
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=60), st.sampled_from(["zh", "en"]))
 def test_never_raises(text, lang):
