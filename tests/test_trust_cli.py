@@ -317,10 +317,11 @@ def test_t101_batch_worker_killed_is_an_environment_error(cli, small_corpus, tmp
                    "a worker process died abruptly", f"finished outputs kept in {tmp_path / 'out'}")
 
 
-@pytest.mark.parametrize("limit", ["1000000", "1e300"])
+@pytest.mark.parametrize("limit", ["1000000", "1e300", "1e303", "1.7e308"])
 def test_t103_a_huge_input_limit_reads_a_small_file(cli, tmp_path, limit):
     """Before: the reader allocated the whole limit at once: `--max-input-mb 1000000` on a 1 KB file was
-    'out of memory' (exit 4), `1e300` an internal error (OverflowError, exit 70)."""
+    'out of memory' (exit 4), `1e300` an internal error (OverflowError, exit 70); `1e303` and up, finite, still
+    overflowed in MiB -> bytes (inf), exit 70 on every command."""
     from aligner.read import read_bytes
 
     assert read_bytes(ZH, 2**60) == ZH.read_bytes()

@@ -416,5 +416,6 @@ def document_paths(src: Path, tgt: Optional[Path], max_input_bytes: int) -> list
 
 
 def input_limit(max_input_mb: float) -> int:
-    """``--max-input-mb`` in bytes, at most ``MAX_INPUT_LIMIT_BYTES``."""
-    return min(int(max_input_mb * 2**20), MAX_INPUT_LIMIT_BYTES)
+    """``--max-input-mb`` in bytes, at most ``MAX_INPUT_LIMIT_BYTES``. Capped before the product: a finite limit
+    above ~1.7e302 MiB made it inf (``int(inf)``: OverflowError, exit 70)."""
+    return int(min(max_input_mb, MAX_INPUT_LIMIT_BYTES / 2**20) * 2**20)
