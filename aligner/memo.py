@@ -72,8 +72,7 @@ class Memo:
         if k in self._pending:
             return json.loads(self._pending[k])
         if k in self._looked:
-            v = self._loaded.get(k)
-            return json.loads(v) if v is not None else None
+            return self._decode(self._loaded.get(k))
         db = self._conn()
         if db is None:
             return None
@@ -82,7 +81,18 @@ class Memo:
         except sqlite3.Error as e:
             self._disable(e)
             return None
-        return json.loads(row[0]) if row else None
+        return self._decode(row[0]) if row else None
+
+    def _decode(self, stored: str | bytes | None) -> Any | None:
+        """A stored value, or None (a miss: computed again) when it is no JSON: a garbled file or another
+        tool's row must not fail the run (was JSONDecodeError, exit 70)."""
+        if stored is None:
+            return None
+        try:
+            return json.loads(stored)
+        except (ValueError, TypeError) as e:  # JSONDecodeError is a ValueError; TypeError: an INTEGER cell
+            log.debug("analysis cache %s: unreadable value (%s); computed again", self.path, e)
+            return None
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Read the stored results of ``texts`` in a few queries; ``get`` then answers them from memory.

@@ -69,6 +69,27 @@ def test_memo_never_fails_a_run(tmp_path):
     assert m.cached(str.upper, "abc") == "ABC"
 
 
+@pytest.mark.parametrize("read_ahead", [False, True])
+@pytest.mark.parametrize("stored", ["{", "", "not json", "[1, 2"])
+def test_a_stored_value_that_is_not_json_is_a_miss(tmp_path, read_ahead, stored):
+    """A cache never makes a run fail (module doc): a value that is no JSON (a garbled file, another tool's
+    row) is recomputed, not raised (was JSONDecodeError: ``aligner align`` exit 70, warm or read ahead)."""
+    m = Memo(tmp_path, "ns")
+    m.put("abc", "ABC")
+    m.flush()
+    db = sqlite3.connect(tmp_path / "analysis.sqlite")
+    with db:
+        db.execute("UPDATE memo SET v = ?", (stored,))
+    db.close()
+    m = Memo(tmp_path, "ns")
+    if read_ahead:
+        m.prefetch(["abc"])
+    assert m.get("abc") is None
+    assert m.cached(str.upper, "abc") == "ABC"
+    m.flush()
+    assert Memo(tmp_path, "ns").get("abc") == "ABC"  # the garbled row is replaced
+
+
 @pytest.mark.parametrize("memo", [False, True])
 def test_segmenter_with_memo_gives_the_same_sentences(tmp_path, memo):
     plain = Segmenter().split(EN, "en")
