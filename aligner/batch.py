@@ -184,6 +184,10 @@ def _refuse_non_file_output(target: Path) -> None:
 # the work (runs in a worker)
 # --------------------------------------------------------------------------
 _EMBEDDER = None
+#: The worker's CC-CEDICT ``Lexicon``, one for all its documents (as the Embedder): a new one per document
+#: reloaded its tables, and each finished one (it and its matcher refer to each other) waited for a full
+#: collection, so a long batch held several (red team: 8 at the command line's collector threshold).
+_LEXICON = None
 
 
 def _make_embedder(config: AlignConfig, threads: int | None):
@@ -224,7 +228,7 @@ class _OrphanQuiet:
 
 
 def _init_worker(config: AlignConfig, threads: int | None, log_level: int, parent: int | None = None) -> None:
-    global _EMBEDDER
+    global _EMBEDDER, _LEXICON
     # Ctrl-C goes to the whole process group: the parent cancels and terminates; no traceback from here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):  # blocked by _signals_blocked while the parent spawned us
@@ -237,6 +241,7 @@ def _init_worker(config: AlignConfig, threads: int | None, log_level: int, paren
     logging.basicConfig(level=log_level, format="aligner: %(levelname)s: %(message)s")
     set_gc_threshold()  # a process of our own: as the command line does
     _EMBEDDER = _make_embedder(config, threads)
+    _LEXICON = _make_lexicon()
 
 
 @contextlib.contextmanager
@@ -291,15 +296,22 @@ def _stop_pool(pool: ProcessPoolExecutor, pending) -> None:
         manager.join(WORKER_STOP_SECONDS)
 
 
-def align_job(job: Job, config: AlignConfig, embedder) -> tuple[str | None, JobResult]:
-    """Align one job with ``embedder``: (TSV text, result); errors become a ``failed`` result."""
+def _make_lexicon():
+    from .qa import Lexicon
+
+    return Lexicon()
+
+
+def align_job(job: Job, config: AlignConfig, embedder, lexicon=None) -> tuple[str | None, JobResult]:
+    """Align one job with ``embedder`` and ``lexicon`` (a ``qa.Lexicon`` kept across a worker's jobs; a new one
+    when None): (TSV text, result); errors become a ``failed`` result."""
     from .pipeline import align_files
     from .report.tsv import to_tsv
 
     t0 = time.perf_counter()
     try:
         al = align_files(job.paths, config=config, src_lang=job.src_lang, presplit_input=job.presplit,
-                         embedder=embedder)
+                         embedder=embedder, lexicon=lexicon)
         tsv = to_tsv(al)
     except AlignerError as e:
         return None, JobResult(job.id, "failed", time.perf_counter() - t0, error=str(e), exit_code=e.exit_code,
@@ -313,7 +325,7 @@ def align_job(job: Job, config: AlignConfig, embedder) -> tuple[str | None, JobR
 
 
 def _pool_task(job: Job, config: AlignConfig):
-    return align_job(job, config, _EMBEDDER)
+    return align_job(job, config, _EMBEDDER, _LEXICON)
 
 
 def _dask_task(job: Job, config: AlignConfig, threads: int | None):
@@ -328,7 +340,10 @@ def _dask_task(job: Job, config: AlignConfig, threads: int | None):
     k = (config.model, str(config.cache_dir), config.t2s, config.embed_batch)
     if k not in cache:
         cache[k] = _make_embedder(config, threads)
-    tsv, res = align_job(job, config, cache[k])
+    lexicon = getattr(w, "_aligner_lexicon", None)
+    if lexicon is None:
+        lexicon = w._aligner_lexicon = _make_lexicon()
+    tsv, res = align_job(job, config, cache[k], lexicon)
     return tsv, JobResult(**{**res.__dict__, "worker": str(w.address)})
 
 
@@ -423,9 +438,9 @@ def _run_batch(out: Path, jobs, not_bilingual, t0: float, *, config: AlignConfig
     if todo and (scheduler or client is not None):
         nworkers = _run_dask(todo, config, scheduler, client, collect)
     elif todo and nworkers == 1:
-        emb = _make_embedder(config, None)
+        emb, lex = _make_embedder(config, None), _make_lexicon()
         for j in todo:
-            collect(j, *align_job(j, config, emb))
+            collect(j, *align_job(j, config, emb, lex))
     elif todo:
         import multiprocessing as mp
 

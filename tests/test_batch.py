@@ -57,6 +57,19 @@ def cfg(cache_dir) -> AlignConfig:
     return replace(AlignConfig(), cache_dir=cache_dir)
 
 
+def test_one_worker_keeps_one_lexicon_for_all_its_documents(tmp_path, cfg, monkeypatch):
+    """As the Embedder: one CC-CEDICT Lexicon per worker. One per document reloaded its tables, and each
+    finished one waited for a full garbage collection (red team: 8 held at once in a long batch)."""
+    import aligner.batch as B
+
+    made = []
+    real = B._make_lexicon
+    monkeypatch.setattr(B, "_make_lexicon", lambda: made.append(1) or real())
+    s = run_batch(make_corpus(tmp_path / "c", 3), tmp_path / "out", config=cfg, workers=1)
+    assert s.counts["done"] == 3
+    assert made == [1]
+
+
 @pytest.mark.slow  # real model, end to end
 def test_local_run_then_resume(tmp_path, cfg):
     m = make_corpus(tmp_path / "c", 3)
