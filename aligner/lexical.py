@@ -129,8 +129,20 @@ class Matcher:
                        Memo(cache_dir, f"jieba-tags:{code}"))
 
     def flush_memo(self) -> None:
+        """Write what the memos buffered."""
         for m in self._memos:
             m.flush()
+
+    def end_document(self) -> None:
+        """A document is done: write the memos, and drop their read-ahead and the per-text results of its
+        sentences, pairs and clauses (a process aligning many documents with one matcher holds one
+        document's worth); the per-token keys stay (words recur across documents)."""
+        self.flush_memo()
+        for m in self._memos:
+            m.forget_prefetched()
+        self._words.clear()
+        self._keys_seen.clear()
+        self._cut_seen.clear()
 
     @property
     def memoised(self) -> bool:

@@ -116,6 +116,12 @@ class Memo:
         except sqlite3.Error as e:
             self._disable(e)
 
+    def forget_prefetched(self) -> None:
+        """Drop what ``prefetch`` read (a document's worth): a process that aligns many documents with one
+        memo holds one document's read-ahead at a time, not ``PREFETCH_KEEP`` keys."""
+        self._loaded.clear()
+        self._looked.clear()
+
     def put(self, text: str, value: Any) -> None:
         if self._off:
             return

@@ -315,7 +315,7 @@ def align_sides(
         with blas_limit(config.blas_threads):
             return _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, lexicon, qa_config)
     finally:
-        lexicon.matcher.flush_memo()
+        lexicon.matcher.end_document()
 
 
 def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, lexicon, qa_config) -> Alignment:

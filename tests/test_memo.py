@@ -48,6 +48,21 @@ def test_prefetch_reads_ahead_in_one_go(tmp_path, monkeypatch):
     assert m.get("absent") == ["NEW"]
 
 
+def test_a_document_end_drops_its_read_ahead_and_per_text_results(tmp_path):
+    """One matcher across a batch's documents holds one document's worth (red team: a long batch grew)."""
+    lex = Lexicon(ENTRIES)
+    m = lex.matcher
+    m.use_memo(tmp_path)
+    zh = "他有一把手枪。"
+    m.prefetch([zh], [EN])
+    assert m.words(zh) and m.content(EN)
+    assert m._words and m._keys_seen and m._cut_seen and m._memos[1]._looked
+    m.end_document()
+    assert not (m._words or m._keys_seen or m._cut_seen or m._memos[0]._looked or m._memos[1]._looked)
+    assert Memo(tmp_path, m._memos[0].namespace).get(zh) is not None  # written before it was dropped
+    assert [w.text for w in m.words(zh)] == ["手枪"]  # and read back
+
+
 def test_prefetch_keeps_a_bounded_number_of_keys(tmp_path, monkeypatch):
     import aligner.memo as memo_mod
 

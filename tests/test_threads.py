@@ -87,5 +87,5 @@ class _NoMemo:
             pass
 
         @staticmethod
-        def flush_memo():
+        def end_document():
             pass
