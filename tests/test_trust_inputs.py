@@ -494,13 +494,14 @@ def canned_batch(monkeypatch):
 
     runs = []
 
-    def job(j, config, embedder):
+    def job(j, config, embedder, lexicon=None):
         runs.append(j.id)
         return f"# canned\nsrc_ids\ttgt_ids\tsrc\ttgt\tscore\tflags\tseverity\treason\n0\t0\t{j.id}\t{j.id}\t0.9\t\t\t\n", \
             JobResult(j.id, "done")
 
     monkeypatch.setattr(aligner.batch, "align_job", job)
     monkeypatch.setattr(aligner.batch, "_make_embedder", lambda config, threads: None)
+    monkeypatch.setattr(aligner.batch, "_make_lexicon", lambda: None)
     return runs
 
 
