@@ -138,6 +138,12 @@ def test_selection_outside_a_tm_or_unknown_severity_exits_3(cli, tmp_path, tsv, 
                                    res.output), res.output
 
 
+def test_an_unknown_severity_is_named_whatever_the_format(cli, tmp_path, tsv):
+    """New-user run: with TSV output a bad value got the format complaint; the value comes first now."""
+    res = cli("report", tsv, "-o", tmp_path / "x.tsv", "--exclude-flagged", "bogus")
+    assert res.exit_code == 3 and "unknown severity 'bogus'" in res.output, res.output
+
+
 def test_align_refuses_a_selection_for_tsv_before_any_work(cli, tmp_path, tsv):
     res = cli("align", tsv, tsv.with_suffix(".en.txt"), "-o", tmp_path / "x.tsv", "--min-score", "0.5")
     assert_clean_failure(res, EXIT_INPUT, "apply to tmx, xliff and xliff12 output", output=tmp_path / "x.tsv")

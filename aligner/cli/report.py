@@ -70,11 +70,11 @@ def check_selection(out_fmt: str, min_score, exclude_flagged) -> None:
     from ..errors import InputError
     from ..report.select import TM_FORMATS
 
+    if exclude_flagged and exclude_flagged not in ("info", "warning", "error"):  # the value first, whatever format
+        raise InputError(f"--exclude-flagged: unknown severity {exclude_flagged!r} (info, warning or error)")
     if (min_score is not None or exclude_flagged) and out_fmt not in TM_FORMATS:
         raise InputError(f"--min-score and --exclude-flagged choose the pairs of a translation memory: they apply "
                          f"to {', '.join(TM_FORMATS[:-1])} and {TM_FORMATS[-1]} output, not {out_fmt}")
-    if exclude_flagged and exclude_flagged not in ("info", "warning", "error"):
-        raise InputError(f"--exclude-flagged: unknown severity {exclude_flagged!r} (info, warning or error)")
 
 
 @app.command()
