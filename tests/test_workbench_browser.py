@@ -171,9 +171,12 @@ def test_autosave_restores_on_reload_and_warns_before_leaving(wb, wb_file):
     forget(wb)                                                 # clears the unsaved state and the store ...
     wb.execute_script("localStorage.setItem(arguments[0], arguments[1])", saved_key, saved)  # ... store put back
     load(wb, wb_file)
+    # the restored marks are read as the page starts; wait for its status line rather than race it (one CI run
+    # under load read the checkbox before the restored page had replaced the forgotten one)
+    wait_for(lambda: "restored" in wb.execute_script("return document.getElementById('status').textContent"),
+             "the restored marks")
     assert wb.execute_script("return document.querySelector('#b5 .flag .accept').checked") is True
     assert wb.execute_script("return document.querySelector('#b0 .comment').value") == "free rendering"
-    assert "restored" in wb.execute_script("return document.getElementById('status').textContent")
     assert wb.execute_script(unload) is True                   # restored but still not saved to a file
     save(wb)
     assert wb.execute_script(unload) is False
