@@ -21,6 +21,8 @@ from functools import cached_property, lru_cache
 from collections.abc import Mapping
 from typing import Iterable, Protocol
 
+from .memo import remembered
+
 #: English words that carry no content for matching (function words, and words glosses use as scaffolding).
 STOPWORDS = frozenset("""
 a an the of to in on at by for from with and or but not no nor is are was were be been being am do does did
@@ -162,16 +164,12 @@ class Matcher:
 
     def _cut(self, zh: str) -> list[str]:
         """jieba's words of ``zh``, once per text in this process (``WORDS_SEEN``), else from the memo."""
-        got = self._cut_seen.get(zh)
-        if got is None:
+        def cut() -> tuple[str, ...]:
             if self._memos:
-                got = tuple(self._memos[0].cached(lambda t: list(self._jieba.cut(t)), zh))
-            else:
-                got = tuple(self._jieba.cut(zh))
-            if len(self._cut_seen) >= WORDS_SEEN:
-                self._cut_seen.clear()
-            self._cut_seen[zh] = got
-        return list(got)
+                return tuple(self._memos[0].cached(lambda t: list(self._jieba.cut(t)), zh))
+            return tuple(self._jieba.cut(zh))
+
+        return list(remembered(self._cut_seen, zh, cut, WORDS_SEEN))
 
     def tokens(self, zh: str) -> list[str]:
         """jieba's words of a Simplified Chinese text, every one in order (memoised like ``words``)."""
@@ -202,18 +200,14 @@ class Matcher:
 
         Worked out once per text in this process (``WORDS_SEEN`` texts kept; the checks ask for a pair's
         text several times), else from the memo. Callers get a copy."""
-        got = self._keys_seen.get(text)
-        if got is None:
+        def keys() -> dict[str, frozenset[str]]:
             if self._memos:
                 raw = self._memos[1].cached(lambda t: {k: sorted(v) for k, v in self._compute_word_keys(t).items()},
                                             text)
-                got = {k: frozenset(v) for k, v in raw.items()}
-            else:
-                got = self._compute_word_keys(text)
-            if len(self._keys_seen) >= WORDS_SEEN:
-                self._keys_seen.clear()
-            self._keys_seen[text] = got
-        return dict(got)
+                return {k: frozenset(v) for k, v in raw.items()}
+            return self._compute_word_keys(text)
+
+        return dict(remembered(self._keys_seen, text, keys, WORDS_SEEN))
 
     @cached_property
     def _lemma(self):
@@ -290,12 +284,7 @@ class Matcher:
         for the same texts several times (a pair's coverage, its clauses, its
         reason): each text is worked out once (``WORDS_SEEN`` texts kept).
         """
-        got = self._words.get(zh)
-        if got is None:
-            if len(self._words) >= WORDS_SEEN:
-                self._words.clear()
-            got = self._words[zh] = tuple(self._compute_words(zh))
-        return list(got)
+        return list(remembered(self._words, zh, lambda: tuple(self._compute_words(zh)), WORDS_SEEN))
 
     def _compute_words(self, zh: str) -> list[Word]:
         out: list[Word] = []
@@ -348,14 +337,10 @@ class Matcher:
         us = us_country(en)  # "U.S." is two tokens below, and a capitalised "US" alone reads as the pronoun
         if us:
             out["usa"] = us[0]
-        seen = self._token_keys
         for m in _TOKEN.finditer(en):
             token = m.group(0).rstrip("-'’")
-            keys = seen.get(token)
-            if keys is None:  # memoised like every other use: a warm run never loads the stemmer
-                if len(seen) >= WORDS_SEEN:
-                    seen.clear()
-                keys = seen[token] = tuple(self._word_keys(token))
+            # memoised like every other use: a warm run never loads the stemmer
+            keys = remembered(self._token_keys, token, lambda: tuple(self._word_keys(token)), WORDS_SEEN)
             for st in keys:
                 out.setdefault(st, token)
         for m in _NAME_PAIR.finditer(en):

@@ -31,6 +31,19 @@ FLUSH_EVERY = 500
 PREFETCH_KEEP = 500_000
 
 
+def remembered(seen: dict, key, compute: Callable[[], Any], limit: int) -> Any:
+    """``seen[key]``, else ``compute()`` kept there; ``seen`` is emptied once it holds ``limit`` entries (an
+    in-process, per-text memo bounded in memory; None is a value like any other)."""
+    try:
+        return seen[key]
+    except KeyError:
+        pass
+    if len(seen) >= limit:
+        seen.clear()
+    got = seen[key] = compute()
+    return got
+
+
 class Memo:
     """``get``/``put`` of JSON-able results of one text function, under ``namespace``, in ``directory``."""
 

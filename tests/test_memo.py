@@ -132,3 +132,14 @@ def test_matcher_with_memo_gives_the_same_words_and_keys(tmp_path):
     warm.matcher.use_memo(tmp_path)
     assert warm.matcher.words("欧洲专家") == ref.words("欧洲专家")
     assert warm.matcher.keys("European experts") == ref.keys("European experts")
+
+
+def test_remembered_keeps_none_and_empties_at_its_limit():
+    from aligner.memo import remembered
+
+    calls = []
+    seen: dict = {}
+    assert remembered(seen, "a", lambda: calls.append("a"), 2) is None
+    assert remembered(seen, "a", lambda: calls.append("a"), 2) is None and calls == ["a"]  # None is kept
+    remembered(seen, "b", lambda: 2, 2)
+    assert remembered(seen, "c", lambda: 3, 2) == 3 and seen == {"c": 3}  # full at 2: emptied first

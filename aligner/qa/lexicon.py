@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from functools import cached_property
 from typing import Iterable
 
+from ..memo import remembered
+
 log = logging.getLogger(__name__)
 
 #: Capitalised words that are no name (sentence openers, titles, institutions, months, days).
@@ -48,6 +50,8 @@ class Lexicon:
 
     def __init__(self, entries: Iterable[dict] | None = None) -> None:
         self._given = list(entries) if entries is not None else None
+        self._pinyin_seen: dict[str, str | None] = {}  # ``pinyin`` per text (bounded)
+        self._flat_seen: dict[str, str] = {}  # ``flat_pinyin`` per text (bounded)
         if entries is None:  # CC-CEDICT's tables from the prebuilt index, not derived per process
             from ..lexindex import preload
 
@@ -188,39 +192,23 @@ class Lexicon:
         m = self.matcher
         return frozenset().union(*(m.keys(w) for w in self.bare_names))
 
-    @cached_property
-    def _pinyin_seen(self) -> dict[str, str | None]:
-        return {}
-
-    @cached_property
-    def _flat_seen(self) -> dict[str, str]:
-        return {}
-
     def pinyin(self, text: str) -> str | None:
         """Space-separated pinyin of ``text`` (Simplified), or None if a character is unknown.
 
         Kept per text (``PINYIN_SEEN`` texts): the name checks ask for every 1-3 character run of each pair."""
-        seen = self._pinyin_seen
-        if text in seen:
-            return seen[text]
-        cp = self.char_pinyin
-        parts = [cp.get(c) for c in text]
-        got = None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
-        if len(seen) >= PINYIN_SEEN:
-            seen.clear()
-        seen[text] = got
-        return got
+        def read() -> str | None:
+            cp = self.char_pinyin
+            parts = [cp.get(c) for c in text]
+            return None if any(p is None for p in parts) else " ".join(parts)  # type: ignore[arg-type]
+
+        return remembered(self._pinyin_seen, text, read, PINYIN_SEEN)
 
     def flat_pinyin(self, text: str) -> str:
         """``pinyin(text)``'s letters, lower-case (李永辉 -> liyonghui); "" if a character is unknown. Kept per
         text, like ``pinyin``: the name checks flatten every 1-3 character run of each pair."""
-        seen = self._flat_seen
-        got = seen.get(text)
-        if got is None:
+        def flat() -> str:
             py = self.pinyin(text)
-            got = _NON_LETTER.sub("", py.lower()) if py else ""
-            if len(seen) >= PINYIN_SEEN:
-                seen.clear()
-            seen[text] = got
-        return got
+            return _NON_LETTER.sub("", py.lower()) if py else ""
+
+        return remembered(self._flat_seen, text, flat, PINYIN_SEEN)
 
