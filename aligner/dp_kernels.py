@@ -58,34 +58,48 @@ def window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
     return acc / den
 
 
-@numba.njit(cache=True, fastmath=True)
-def member_cos(side, r, a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
-    """Cosine of member r of one side (0: source, 1: target) with the other merged side."""
-    if use_win:
-        acc = np.float32(0.0)
-        for z in range(SW.shape[2]):
-            if side == 0:
-                acc += SW[0, pi + r, z] * TW[b - 1, pj, z]
-            else:
-                acc += TW[0, pj + r, z] * SW[a - 1, pi, z]
-        return acc
-    acc = 0.0
-    if side == 0:
-        x = pi + r
-        for q in range(b):
-            acc += dots[x, pj + q - base[x]]
-        den = s_wn[0, x] * t_wn[b - 1, pj]
-    else:
-        y = pj + r
-        for p in range(a):
-            acc += dots[pi + p, y - base[pi + p]]
-        den = t_wn[0, y] * s_wn[a - 1, pi]
-    return acc / den if den > 0.0 else 0.0
+@numba.njit(cache=True)
+def sim_table(n, m, K, Kb, smap, nslots, tbase, thi, width, use_win, SW, TW, dots, base, s_wn, t_wn):
+    """(slots, n, width) float64: ``tab[smap[a-1, b-1], x, y - tbase[x]] = window_sim(a, b, x, y)`` for the
+    shapes ``smap`` names (slot >= 0) and y in [tbase[x], thi[x]): with ``tbase = lo - Kb`` and ``thi[x] =
+    hi[x + K]``, every start that a bead in the band, or a member of its merged sides, can have. Without
+    window vectors a start whose ``dots`` rows do not cover the window is no bead's (the band never asks for
+    it) and stays 0."""
+    tab = np.zeros((nslots, n, width), np.float64)
+    dw = dots.shape[1]
+    for x in range(n):
+        for y in range(max(tbase[x], 0), min(thi[x], m)):
+            k = y - tbase[x]
+            for a in range(1, K + 1):
+                for b in range(1, Kb + 1):
+                    s = smap[a - 1, b - 1]
+                    if s < 0 or x + a > n:
+                        continue
+                    if not use_win:
+                        ok = True
+                        for r in range(a):
+                            lo_ = y - base[x + r]
+                            if lo_ < 0 or lo_ + b > dw:
+                                ok = False
+                        if not ok:
+                            continue
+                    tab[s, x, k] = window_sim(a, b, x, y, use_win, SW, TW, dots, base, s_wn, t_wn)
+    return tab
+
+
+@numba.njit(cache=True)
+def tsim(a, b, x, y, tab, tbase, smap, use_win, SW, TW, dots, base, s_wn, t_wn):
+    """``window_sim(a, b, x, y, ...)``, from ``sim_table``'s table where it holds the shape."""
+    s = smap[a - 1, b - 1]
+    if s >= 0:
+        return tab[s, x, y - tbase[x]]
+    return window_sim(a, b, x, y, use_win, SW, TW, dots, base, s_wn, t_wn)
 
 
 @numba.njit(cache=True, fastmath=True)
-def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
-    """Sum over merged sides of max(0, sim - least cosine of a member with the other side)."""
+def member_gap(a, b, pi, pj, sim, tab, tbase, smap):
+    """Sum over merged sides of max(0, sim - least cosine of a member with the other side): the 1-b and a-1
+    cosines, read from ``sim_table``'s table."""
     gap = 0.0
     for side in range(2):
         count = a if side == 0 else b
@@ -93,7 +107,10 @@ def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
             continue
         worst = np.inf
         for r in range(count):
-            c = member_cos(side, r, a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
+            if side == 0:
+                c = tab[smap[0, b - 1], pi + r, pj - tbase[pi + r]]
+            else:
+                c = tab[smap[a - 1, 0], pi, pj + r - tbase[pi]]
             if c < worst:
                 worst = c
         if sim > worst:
@@ -102,16 +119,16 @@ def member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn):
 
 
 @numba.njit(cache=True)
-def pair_cost(a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm, cs_len, ct_len,
-              len_w, merge_w, member_w, ratio, smooth):
+def pair_cost(a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, tab, tbase, smap, s_norm, t_norm,
+              cs_len, ct_len, len_w, merge_w, member_w, ratio, smooth):
     """Cost of the a-b bead src[pi:pi+a] / tgt[pj:pj+b], both sides non-empty, before paragraph breaks; the
     length prior over src[pi:i] / tgt[pj:j] (the bead's sentences, its headings taken off)."""
-    sim = window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn)
+    sim = tsim(a, b, pi, pj, tab, tbase, smap, use_win, SW, TW, dots, base, s_wn, t_wn)
     norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
     dist = (1.0 - sim) / norm
     c = dist * (a + b) * 0.5 + merge_w * (a + b - 2)
     if member_w != 0.0 and a + b > 2:
-        c += member_w * member_gap(a, b, pi, pj, sim, use_win, SW, TW, dots, base, s_wn, t_wn)
+        c += member_w * member_gap(a, b, pi, pj, sim, tab, tbase, smap)
     ls = cs_len[i] - cs_len[pi]
     lt = ct_len[j] - ct_len[pj]
     lr = math.log((lt + smooth) / (ratio * ls + smooth))
@@ -119,7 +136,7 @@ def pair_cost(a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, s_nor
 
 
 @numba.njit(cache=True)
-def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm,
+def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, tab, tbase, smap, s_norm, t_norm,
        cs_len, ct_len, s_para, t_para, s_alone, t_alone, s_head, t_head, skip, edge_skip, skip_full, skip_floor,
        para_w, head_w, len_w, merge_w, member_w, ratio, smooth):
     """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers.
@@ -167,7 +184,8 @@ def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_
                             c *= min(1.0, max(skip_floor, (ct_len[j] - ct_len[pj]) / skip_full))
                 else:
                     c = para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj])) + pair_cost(
-                        a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_norm, cs_len,
+                        a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, tab, tbase, smap, s_norm,
+                        t_norm, cs_len,
                         ct_len, len_w, merge_w, member_w, ratio, smooth)
                     if not ((s_head[pi] or (pi > 0 and s_head[pi - 1])) and t_head[pj]) and not (
                             s_head[pi] and pj > 0 and t_head[pj - 1]):  # facing headings: likely each other's
@@ -187,7 +205,8 @@ def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, s_norm, t_
                                 if d > 0:
                                     full = para_w * ((s_para[i - 1] - s_para[qi]) + (t_para[j - 1] - t_para[qj])) \
                                         + pair_cost(i - qi, j - qj, qi, qj, i, j, use_win, SW, TW, dots, base,
-                                                    s_wn, t_wn, s_norm, t_norm, cs_len, ct_len, len_w, merge_w,
+                                                    s_wn, t_wn, tab, tbase, smap, s_norm, t_norm, cs_len,
+                                                    ct_len, len_w, merge_w,
                                                     member_w, ratio, smooth)
                                 else:
                                     full = c

@@ -53,3 +53,58 @@ def test_numpy_full_dp_equals_numba_kernel(seed, windows, n, m, head):
     hi = np.full(n + 1, m, np.int64)
     by_numba = _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, lo, hi, cfg)
     assert by_numpy == by_numba
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("windows", [False, True])
+def test_kernel_cosine_table_holds_every_start_a_narrow_band_asks_for(seed, windows):
+    """The banded kernel reads merged sides' and members' cosines from one table per start
+    (``dp_kernels.sim_table``); on a narrow, steep band every start a bead in it can have, and every member
+    of it, must be in the table with its cosine (expected: the dot product of the normalised-sum windows,
+    computed here in numpy)."""
+    from aligner.align import _band_from_beads, _member_shapes, _window_norms
+    from aligner.dp_kernels import band_dots, sim_table
+
+    rng = np.random.default_rng(seed)
+    n, m = 60, 90
+    SW, TW = _case(seed, n, m, True)[:2]
+    S, T = SW[0], TW[0]
+    path, x, y = [], 0, 0
+    while x < n // 2 or y < m // 2:  # a coarse path of random shapes over half the sides, upsampled by 2
+        a, b = [(1, 1), (1, 2), (2, 1), (1, 3), (0, 1), (1, 0)][rng.integers(6)]
+        path.append((a, b))
+        x, y = x + a, y + b
+    lo, hi = _band_from_beads(path, n, m, 2, 2)
+    types = bead_types(4, 5)
+    K = Kb = 4
+    smap, nslots = _member_shapes(types, K, Kb)
+    tbase = lo[:n] - Kb
+    thi = hi[np.minimum(np.arange(n) + K, n)]
+    if windows:
+        SWk, TWk = SW.astype(np.float32), TW.astype(np.float32)
+        dots, base, s_wn, t_wn = np.zeros((1, 1), np.float32), np.zeros(1, np.int64), *[np.zeros((1, 1), np.float32)] * 2
+    else:
+        SWk = TWk = np.zeros((1, 1, 1), np.float32)
+        base = (lo[:n] - K).astype(np.int64)
+        dots = band_dots(S, T, base, int((hi[:n] - lo[:n]).max()) + 2 * K + 1)
+        s_wn, t_wn = _window_norms(S, K), _window_norms(T, K)
+    tab = sim_table(n, m, K, Kb, smap, nslots, tbase, thi, int((thi - tbase).max()), windows, SWk, TWk, dots,
+                    base, s_wn.astype(np.float32), t_wn.astype(np.float32))
+    cos = {(a, b): SW[a - 1] @ TW[b - 1].T for a in range(1, K + 1) for b in range(1, Kb + 1)}
+    asked = 0
+    for i in range(n + 1):
+        for j in range(lo[i], hi[i] + 1):
+            for a, b in types:
+                pi, pj = i - a, j - b
+                if not a or not b or pi < 0 or pj < 0 or not lo[pi] <= pj <= hi[pi]:
+                    continue
+                wants = [(a, b, pi, pj)] if smap[a - 1, b - 1] >= 0 else []
+                if a >= 2:
+                    wants += [(1, b, pi + r, pj) for r in range(a)]
+                if b >= 2:
+                    wants += [(a, 1, pi, pj + r) for r in range(b)]
+                for wa, wb, x, y in wants:
+                    asked += 1
+                    got = tab[smap[wa - 1, wb - 1], x, y - tbase[x]]
+                    assert got == pytest.approx(cos[(wa, wb)][x, y], abs=1e-5), (wa, wb, x, y)
+    assert asked > 1000
