@@ -119,6 +119,8 @@ class Matcher:
         self._token_keys: dict[str, tuple[str, ...]] = {}  # ``written``: an English token's keys (bounded)
         self._keys_seen: dict[str, dict[str, frozenset[str]]] = {}  # ``_word_keys`` of texts seen (bounded)
         self._cut_seen: dict[str, tuple[str, ...]] = {}  # ``_cut`` of texts seen (bounded)
+        # ``_words_of_token`` of jieba tokens seen (bounded): dictionary facts, kept across documents
+        self._token_words: dict[str, tuple[Word, ...]] = {}
 
     def use_memo(self, cache_dir) -> None:
         """Keep jieba's words and the English keys of each text in ``cache_dir`` (a warm run loads neither library)."""
@@ -138,7 +140,7 @@ class Matcher:
     def end_document(self) -> None:
         """A document is done: write the memos, and drop their read-ahead and the per-text results of its
         sentences, pairs and clauses (a process aligning many documents with one matcher holds one
-        document's worth); the per-token keys stay (words recur across documents)."""
+        document's worth); the per-token keys and words stay (words recur across documents)."""
         self.flush_memo()
         for m in self._memos:
             m.forget_prefetched()
@@ -288,35 +290,40 @@ class Matcher:
 
     def _compute_words(self, zh: str) -> list[Word]:
         out: list[Word] = []
-        g = self.glosses
         for tok in self._cut(zh):
-            if not _HAN.search(tok):
-                w = tok.strip().lower()
-                if re.fullmatch(r"[a-z]{2,}", w):
-                    out.append(Word(tok.strip(), frozenset([self._stem(w), w])))
-                continue
-            if tok in ZH_STOPWORDS:
-                continue
-            if tok in g:
-                parts = [tok]
-            else:
-                parts = [p for p in self._split(tok) if len(p) >= 2 and p in g]
-                if not parts and len(tok) >= 2:
-                    # no dictionary word inside: a name (王琦瑶 -> wangqiyao, qiyao), matched by pinyin
-                    nk = self._name_keys(tok)
-                    if nk:
-                        out.append(Word(tok, frozenset(nk), name=True))
-                    continue
-            for p in parts:
-                # one character (在, 下, 了, a syllable of a split name) glosses too broadly to count
-                if len(p) < 2 or p in ZH_STOPWORDS:
-                    continue
-                keys = set(g.get(p, ()))
-                if p == tok and len(tok) <= 3:  # a word that is also a name: 宝玉 "precious jade", Bao-yu
-                    keys |= self._name_keys(tok)
-                if keys:
-                    out.append(Word(p, frozenset(keys)))
+            out.extend(remembered(self._token_words, tok, lambda: self._words_of_token(tok), WORDS_SEEN))
         return out
+
+    def _words_of_token(self, tok: str) -> tuple[Word, ...]:
+        """The content words one jieba token gives ``words`` (none, itself, its dictionary parts or a name):
+        the same wherever it stands, so worked out once per token in the process (``_token_words``)."""
+        if not _HAN.search(tok):
+            w = tok.strip().lower()
+            if re.fullmatch(r"[a-z]{2,}", w):
+                return (Word(tok.strip(), frozenset([self._stem(w), w])),)
+            return ()
+        if tok in ZH_STOPWORDS:
+            return ()
+        g = self.glosses
+        if tok in g:
+            parts = [tok]
+        else:
+            parts = [p for p in self._split(tok) if len(p) >= 2 and p in g]
+            if not parts and len(tok) >= 2:
+                # no dictionary word inside: a name (王琦瑶 -> wangqiyao, qiyao), matched by pinyin
+                nk = self._name_keys(tok)
+                return (Word(tok, frozenset(nk), name=True),) if nk else ()
+        out = []
+        for p in parts:
+            # one character (在, 下, 了, a syllable of a split name) glosses too broadly to count
+            if len(p) < 2 or p in ZH_STOPWORDS:
+                continue
+            keys = set(g.get(p, ()))
+            if p == tok and len(tok) <= 3:  # a word that is also a name: 宝玉 "precious jade", Bao-yu
+                keys |= self._name_keys(tok)
+            if keys:
+                out.append(Word(p, frozenset(keys)))
+        return tuple(out)
 
     def content(self, en: str) -> list[tuple[str, frozenset[str]]]:
         """English content words, each once: (stem, its keys: the stem and, for a long one, its prefix).
