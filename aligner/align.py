@@ -376,10 +376,10 @@ def _sum_windows(S: np.ndarray, K: int) -> np.ndarray:
     for a in range(1, K + 1):
         if a > n:
             break
-        acc[: n - a + 1] += S[a - 1:]
-        nrm = np.linalg.norm(acc[: n - a + 1], axis=1, keepdims=True)
-        out[a - 1, : n - a + 1] = np.divide(acc[: n - a + 1], nrm, out=np.zeros_like(acc[: n - a + 1]),
-                                            where=nrm > 0)
+        k = n - a + 1
+        acc[:k] += S[a - 1:]
+        nrm = np.linalg.norm(acc[:k], axis=1, keepdims=True)
+        np.divide(acc[:k], nrm, out=out[a - 1, :k], where=nrm > 0)  # straight into place: no temporary
     return out
 
 
