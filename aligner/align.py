@@ -4,8 +4,8 @@
 ``vecalign(vecs0, vecs1, ...)``, so it is tested with hand-made vectors.
 
 Bead types: 1-0, 0-1 and every a-b with 1 <= a, b <= ``max_bead`` and
-a + b <= ``max_bead_total`` (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 2-3, 3-2, 1-4, 4-1
-by default). The cost of an a-b bead is::
+a + b <= ``max_bead_total`` (by default every shape up to 1-5, 2-4, 3-3, 4-2
+and 5-1). The cost of an a-b bead is::
 
     dist * (a + b) / 2 + merge_cost * (a + b - 2)
         + member_weight * (gap_src + gap_tgt)

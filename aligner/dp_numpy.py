@@ -23,7 +23,7 @@ def _cos_tables(SWn: np.ndarray, TWn: np.ndarray, types) -> dict[tuple[int, int]
     """(a, b) -> (n, m) float32 dot products of source windows of a with target windows of b sentences.
 
     Only the shapes a bead type uses: its own, and (1, b) / (a, 1) for the worst member of a merged side
-    (10 products of 16 for beads up to 4 with at most 5 sentences in all).
+    (15 products of 25 for beads up to 5 with at most 6 sentences in all).
     """
     need = set()
     for a, b in types:
