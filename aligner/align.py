@@ -46,6 +46,8 @@ find the same beads on the same table.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -268,8 +270,60 @@ def align(
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
     types = bead_types(config.max_bead, config.max_bead_total)
-    shapes = _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)[-1][1]
+    shapes = _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)[0][-1][1]
     return _to_beads(shapes, SW, TW)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What ``align_kept`` keeps of an alignment to run its last pass again (``realign``): the adapted pass's
+    map of source vectors (None: the first pass was the last) and the source windows it mapped."""
+
+    mapper: Callable[[np.ndarray], np.ndarray] | None
+    adapted: np.ndarray | None
+
+
+def align_kept(src_vecs: np.ndarray, tgt_vecs: np.ndarray, *, config: AlignConfig = AlignConfig(),
+               **sides) -> tuple[list[Bead], Kept]:
+    """``align``, and what ``realign`` needs to run the last pass again after some windows changed."""
+    SW, TW, s_len, t_len, s_para, t_para, s_head, t_head = _inputs(src_vecs, tgt_vecs, *_side_args(sides))
+    n, m = SW.shape[1], TW.shape[1]
+    if n == 0 or m == 0:
+        return align(src_vecs, tgt_vecs, config=config, **sides), Kept(None, None)
+    types = bead_types(config.max_bead, config.max_bead_total)
+    passes, mapper = _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)
+    kept = Kept(mapper, passes[-1][0] if mapper is not None else None)
+    return _to_beads(passes[-1][1], SW, TW), kept
+
+
+def realign(kept: Kept, src_vecs: np.ndarray, tgt_vecs: np.ndarray, changed: np.ndarray, *,
+            config: AlignConfig = AlignConfig(), **sides) -> list[Bead]:
+    """The last pass of ``align_kept``'s alignment again, after the source windows ``changed`` ((K, n_src)
+    bool) and any target windows were replaced in ``src_vecs`` / ``tgt_vecs`` ((K, n, dim) float32): the
+    adapted pass keeps the first alignment's map, only the changed windows mapped anew (``kept.adapted`` is
+    updated in place). A long document whose path took a few windows that were not embedded paid a whole
+    alignment again for them (both passes and the map); this is one pass. Beads scored from the windows
+    as given, unmapped."""
+    SW, TW, s_len, t_len, s_para, t_para, s_head, t_head = _inputs(src_vecs, tgt_vecs, *_side_args(sides))
+    types = bead_types(config.max_bead, config.max_bead_total)
+    if kept.mapper is None:
+        if SW.shape[1] == 0 or TW.shape[1] == 0:
+            return align(src_vecs, tgt_vecs, config=config, **sides)
+        shapes = _search(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)
+    else:
+        if changed.any():
+            kept.adapted[changed] = kept.mapper(SW[changed])
+        shapes = _search(kept.adapted, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)
+    return _to_beads(shapes, SW, TW)
+
+
+def _side_args(sides: dict) -> tuple:
+    """``align``'s keyword arguments past the vectors, in ``_inputs``' order (missing ones None)."""
+    names = ("src_lens", "tgt_lens", "src_paras", "tgt_paras", "src_heads", "tgt_heads")
+    unknown = set(sides) - set(names)
+    if unknown:
+        raise TypeError(f"unexpected arguments: {', '.join(sorted(unknown))}")
+    return tuple(sides.get(k) for k in names)
 
 
 def _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens, src_paras, tgt_paras, src_heads, tgt_heads):
@@ -296,27 +350,35 @@ def _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens, src_paras, tgt_paras, src_he
 
 
 def _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types,
-            config) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
-    """The search's passes, each (source windows it used, bead shapes): the first, then the adapted one if any."""
+            config) -> tuple[list[tuple[np.ndarray, list[tuple[int, int]]]], Callable | None]:
+    """The search's passes, each (source windows it used, bead shapes): the first, then the adapted one if any;
+    and the adapted pass's map of source vectors (``_adapt_map``; None when there is no such pass)."""
     shapes = _search(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)
     out = [(SW, shapes)]
-    if config.adapt_ridge > 0:
-        adapted = _adapt(SW, TW, shapes, config.adapt_ridge)
-        if adapted is not None:
-            out.append((adapted, _search(adapted, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)))
-    return out
+    mapper = _adapt_map(SW, TW, shapes, config.adapt_ridge) if config.adapt_ridge > 0 else None
+    if mapper is not None:
+        adapted = mapper(SW)
+        out.append((adapted, _search(adapted, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)))
+    return out, mapper
 
 
 def _adapt(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> np.ndarray | None:
-    """Source vectors mapped towards this document's target space, or None when too few pairs.
+    """Source vectors mapped towards this document's target space (``_adapt_map``), (k, n_src, dim) float32
+    re-normalised, or None when too few pairs; the caller realigns with it. Bead scores are still computed
+    from the original vectors."""
+    mapper = _adapt_map(SW, TW, shapes, ridge)
+    return None if mapper is None else mapper(SW)
+
+
+def _adapt_map(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> Callable[[np.ndarray], np.ndarray] | None:
+    """The map of source vectors towards this document's target space, or None when too few pairs.
 
     Self-training, as in two-pass aligners: the 1-1 beads of a first pass are
     pairs (x_k, y_k) of source and target sentence vectors; a linear map
     ``W = argmin |X W - Y|^2 + lam |W - I|^2`` with ``lam = ridge * pairs``
     (ridge towards the identity, proportionate to the evidence) learns how
-    this text's names and terms sit in the two languages. Returns ``SW @ W``
-    re-normalised, (k, n_src, dim) float32; the caller realigns with it.
-    Bead scores are still computed from the original vectors.
+    this text's names and terms sit in the two languages. The map takes
+    (..., dim) vectors to ``V @ W`` re-normalised, float32 of the same shape.
     """
     pairs, i, j = [], 0, 0
     for a, b in shapes:
@@ -335,21 +397,33 @@ def _adapt(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> np.ndarray |
         X = SW[0, idx[:, 0]].astype(np.float64)
         Y = TW[0, idx[:, 1]].astype(np.float64)
         Z = np.linalg.solve(X @ X.T + lam * np.eye(len(pairs)), Y - X)
-        flat = np.asarray(SW, np.float64).reshape(-1, dim)
-        out = (flat + (flat @ X.T) @ Z).astype(np.float32).reshape(SW.shape)
-    else:
-        XX = np.zeros((dim, dim))
-        XY = np.zeros((dim, dim))
-        for c in range(0, len(idx), ADAPT_CHUNK):  # chunks: memory stays O(dim^2), not O(pairs * dim)
-            X = SW[0, idx[c:c + ADAPT_CHUNK, 0]].astype(np.float64)
-            Y = TW[0, idx[c:c + ADAPT_CHUNK, 1]].astype(np.float64)
-            XX += X.T @ X
-            XY += X.T @ Y
-        W = np.linalg.solve(XX + lam * np.eye(dim), XY + lam * np.eye(dim)).astype(np.float32)
-        out = np.asarray(SW, np.float32) @ W
-    nrm = np.linalg.norm(out, axis=-1, keepdims=True)
-    nrm[nrm == 0] = 1.0
-    out /= nrm
+
+        def mapper(V: np.ndarray) -> np.ndarray:
+            flat = np.asarray(V, np.float64).reshape(-1, dim)
+            return _normalised((flat + (flat @ X.T) @ Z).astype(np.float32).reshape(V.shape))
+
+        return mapper
+    XX = np.zeros((dim, dim))
+    XY = np.zeros((dim, dim))
+    for c in range(0, len(idx), ADAPT_CHUNK):  # chunks: memory stays O(dim^2), not O(pairs * dim)
+        X = SW[0, idx[c:c + ADAPT_CHUNK, 0]].astype(np.float64)
+        Y = TW[0, idx[c:c + ADAPT_CHUNK, 1]].astype(np.float64)
+        XX += X.T @ X
+        XY += X.T @ Y
+    W = np.linalg.solve(XX + lam * np.eye(dim), XY + lam * np.eye(dim)).astype(np.float32)
+    return lambda V: _normalised(np.asarray(V, np.float32) @ W)
+
+
+def _normalised(out: np.ndarray) -> np.ndarray:
+    """``out`` ((..., dim) float32) with its rows L2-normalised in place (zero rows kept), returned.
+
+    A chunk of rows at a time: the norm's squares are a temporary as large as ``out`` (0.3 GB for 40k
+    sentences' windows), which set the peak memory of a book-length run."""
+    flat = out.reshape(-1, out.shape[-1])
+    for c in range(0, flat.shape[0], ADAPT_CHUNK):
+        nrm = np.linalg.norm(flat[c:c + ADAPT_CHUNK], axis=-1, keepdims=True)
+        nrm[nrm == 0] = 1.0
+        flat[c:c + ADAPT_CHUNK] /= nrm
     return out
 
 

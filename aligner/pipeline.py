@@ -341,6 +341,7 @@ def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, l
     # a heading the DP joined to the pair after it is scored as a line of its own (aligner.headings)
     beads = staged.line_beads()
     parts = staged.split_heads() if presplit_input else None
+    del staged  # its window vectors, (K, n, dim) a side (0.7 GB for 30k x 40k lines), are not scored: freed first
     scored = qa_score(src, tgt, parts.beads if parts else beads, src_vecs=S1, tgt_vecs=T1, lexicon=lexicon,
                       embed=embedder.embed, progress=(lambda d, t: progress("score", d, t)) if progress else None,
                       **({"config": qa_config} if qa_config is not None else {}))

@@ -1,8 +1,8 @@
 """Which bead windows are worth embedding, found from the sentence vectors alone.
 
 The DP scores a merged side (``a`` sentences) by the embedding of those
-sentences joined: a window. Every window of 1..K sentences (K = 4) holds
-about ten sentence lengths of text per sentence (1 + 2 + 3 + 4), and
+sentences joined: a window. Every window of 1..K sentences (K = 5) holds
+about fifteen sentence lengths of text per sentence (1 + 2 + ... + 5), and
 nearly all of those windows belong to beads no alignment would choose. So:
 
 1. the whole search, both passes (``align._passes``), is run on the
@@ -15,8 +15,9 @@ nearly all of those windows belong to beads no alignment would choose. So:
    the best alignment are the windows to embed (``needed_windows``);
 3. ``align_needed`` embeds those (through a caller's ``fetch``), aligns with
    real windows where embedded and the stand-ins elsewhere, and embeds any
-   window the final path still takes from a stand-in, realigning until none
-   is left, so every score is that of real embedded windows.
+   window the final path still takes from a stand-in, running the last pass
+   again (``align.realign``, the first alignment's adapted map kept) until
+   none is left, so every score is that of real embedded windows.
 
 Every function here takes arrays, like ``align``; the encoder stays behind
 the ``fetch`` callable of the caller (``aligner.pipeline``).
@@ -193,7 +194,7 @@ def needed_windows(
     # same beads on MAC-Test as on normalised-sum windows, and 30% faster on a long text); then the costs
     # around each pass's path from the normalised-sum windows
     TW = approx_windows(T, K)
-    for v, shapes in A._passes(S1, T1, s_len, t_len, s_para, t_para, s_head, t_head, types, config):
+    for v, shapes in A._passes(S1, T1, s_len, t_len, s_para, t_para, s_head, t_head, types, config)[0]:
         sw = approx_windows(v[0], K)  # one pass's source windows at a time: (K, n, dim) each
         s_norm, t_norm, cs, ct, params = A._cost_inputs(sw, TW, s_len, t_len, K, K, True, config)
         # a short document is one piece (the whole table, numpy); a long one is cut along the path (numba)
@@ -289,12 +290,16 @@ def align_needed(
     have_s[0] = True
     have_t[0] = True
     todo_s, todo_t = need_s & ~have_s, need_t & ~have_t
+    kept = None
     while True:  # each round embeds at least one more window: it ends
         for side, W, todo, have in (("src", SW, todo_s, have_s), ("tgt", TW, todo_t, have_t)):
             if todo.any():
                 W[todo] = fetch(side, todo)
                 have |= todo
-        beads = A.align(SW, TW, config=config, **kwargs)
+        if kept is None:
+            beads, kept = A.align_kept(SW, TW, config=config, **kwargs)
+        else:  # a few windows the path took were stand-ins: its last pass again, with them embedded
+            beads = A.realign(kept, SW, TW, todo_s, config=config, **kwargs)
         todo_s, todo_t = _missing(beads, have_s, have_t, kwargs.get("src_heads"), kwargs.get("tgt_heads"))
         if not (todo_s.any() or todo_t.any()):
             return beads, SW, TW
