@@ -533,13 +533,13 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, lo, hi,
     c64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
     i64 = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
     SWk, TWk, dots, s_wn, t_wn = c32(SWk), c32(TWk), c32(dots), c32(s_wn), c32(t_wn)
-    smap, nslots = _member_shapes(types, K, Kb)
-    # the cosines of the shapes a bead's members have, once per start in the band (a bead of 2-3 sentences
-    # asks for five of them, and each start serves up to 16 beads ending near it)
+    smap, nslots = _table_shapes(types, K, Kb)
+    # the cosine of every merged-side shape, once per start in the band: a bead of 2-3 sentences asks for
+    # five of its members' besides its own, and each start serves every bead ending near it
     tbase = i64(lo[:n] - Kb)
     thi = i64(hi[np.minimum(np.arange(n) + K, n)])
-    tab = sim_table(int(n), int(m), K, Kb, smap, nslots, tbase, thi, int((thi - tbase).max()), bool(use_win),
-                    SWk, TWk, dots, i64(base), s_wn, t_wn)
+    tab = np.zeros((nslots, n, int((thi - tbase).max())), np.float32 if use_win else np.float64)
+    sim_table(tab, int(n), int(m), K, Kb, smap, tbase, thi, bool(use_win), SWk, TWk, dots, i64(base), s_wn, t_wn)
     BP, row_start = dp(int(n), int(m), i64(lo), i64(hi), i64(ta), i64(tb), bool(use_win), SWk, TWk,
                        dots, i64(base), s_wn, t_wn, tab, tbase, smap, c32(s_norm), c32(t_norm), c64(cs), c64(ct),
                        i64(s_para), i64(t_para), _alone(s_para), _alone(t_para),
@@ -547,16 +547,14 @@ def _run_dp(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, lo, hi,
     return _traceback(BP, row_start, lo, ta, tb, n, m)
 
 
-def _member_shapes(types, K: int, Kb: int) -> tuple[np.ndarray, int]:
-    """(K, Kb) int64 slot of each shape whose cosine the kernel tables (-1: computed where needed), and the
-    number of slots: 1-b for a source member of a bead with 2 or more source sentences, a-1 for a target
-    member (``dp_kernels.member_gap``), 1-1 among them."""
-    shapes = {(1, 1)}
+def _table_shapes(types, K: int, Kb: int) -> tuple[np.ndarray, int]:
+    """(K, Kb) int64 slot of each shape whose cosine the kernel tables (``dp_kernels.sim_table``; -1: none),
+    and the number of slots: every two-sided bead shape, and 1-b / a-1 for the members of merged sides
+    (``dp_kernels.member_gap``)."""
+    shapes = set()
     for a, b in types:
-        if a >= 2 and b >= 1:
-            shapes.add((1, b))
-        if b >= 2 and a >= 1:
-            shapes.add((a, 1))
+        if a and b:
+            shapes |= {(a, b), (1, b), (a, 1)}
     smap = np.full((K, Kb), -1, np.int64)
     for slot, (a, b) in enumerate(sorted(shapes)):
         smap[a - 1, b - 1] = slot

@@ -64,38 +64,44 @@ def window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
 
 
 @numba.njit(cache=True, fastmath=True)
-def sim_table(n, m, K, Kb, smap, nslots, tbase, thi, width, use_win, SW, TW, dots, base, s_wn, t_wn):
-    """(slots, n, width) float64: ``tab[smap[a-1, b-1], x, y - tbase[x]] = window_sim(a, b, x, y)`` for the
-    shapes ``smap`` names (slot >= 0) and y in [tbase[x], thi[x]): with ``tbase = lo - Kb`` and ``thi[x] =
-    hi[x + K]``, every start that a bead in the band, or a member of its merged sides, can have. Without
-    window vectors a start whose ``dots`` rows do not cover the window is no bead's (the band never asks for
-    it) and stays 0."""
-    tab = np.zeros((nslots, n, width), np.float64)
+def sim_table(tab, n, m, K, Kb, smap, tbase, thi, use_win, SW, TW, dots, base, s_wn, t_wn):
+    """Fill ``tab`` ((slots, n, width): float32 with window vectors, float64 without) with
+    ``tab[smap[a-1, b-1], x, y - tbase[x]] = window_sim(a, b, x, y)`` for the shapes ``smap`` names (slot
+    >= 0) and y in [tbase[x], thi[x]): with ``tbase = lo - Kb`` and ``thi[x] = hi[x + K]``, every start that a
+    bead in the band, or a member of its merged sides, can have. Without window vectors a start whose
+    ``dots`` rows do not cover the window is no bead's (the band never asks for it) and stays 0.
+    ``window_sim``'s arithmetic is written out here: a call per start cost more than the sum itself."""
     dw = dots.shape[1]
     for x in range(n):
         for y in range(max(tbase[x], 0), min(thi[x], m)):
             k = y - tbase[x]
             for a in range(1, K + 1):
+                if x + a > n:
+                    break
                 for b in range(1, Kb + 1):
                     s = smap[a - 1, b - 1]
-                    if s < 0 or x + a > n:
+                    if s < 0:
                         continue
-                    if not use_win:
-                        ok = True
-                        for r in range(a):
-                            lo_ = y - base[x + r]
-                            if lo_ < 0 or lo_ + b > dw:
-                                ok = False
-                        if not ok:
-                            continue
-                    if use_win:  # window_sim's own dot product, written out: a call per start cost half the time
-                        acc = np.float32(0.0)
+                    if use_win:
+                        acc32 = np.float32(0.0)
                         for z in range(SW.shape[2]):
-                            acc += SW[a - 1, x, z] * TW[b - 1, y, z]
-                        tab[s, x, k] = acc
-                    else:
-                        tab[s, x, k] = window_sim(a, b, x, y, use_win, SW, TW, dots, base, s_wn, t_wn)
-    return tab
+                            acc32 += SW[a - 1, x, z] * TW[b - 1, y, z]
+                        tab[s, x, k] = acc32
+                        continue
+                    ok = True
+                    for r in range(a):
+                        lo_ = y - base[x + r]
+                        if lo_ < 0 or lo_ + b > dw:
+                            ok = False
+                    if not ok:
+                        continue
+                    acc = 0.0
+                    for r in range(a):
+                        xr = x + r
+                        for q in range(b):
+                            acc += dots[xr, y + q - base[xr]]
+                    den = s_wn[a - 1, x] * t_wn[b - 1, y]
+                    tab[s, x, k] = 0.0 if den <= 0.0 else acc / den
 
 
 @numba.njit(cache=True, inline="always")

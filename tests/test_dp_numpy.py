@@ -62,7 +62,7 @@ def test_kernel_cosine_table_holds_every_start_a_narrow_band_asks_for(seed, wind
     (``dp_kernels.sim_table``); on a narrow, steep band every start a bead in it can have, and every member
     of it, must be in the table with its cosine (expected: the dot product of the normalised-sum windows,
     computed here in numpy)."""
-    from aligner.align import _band_from_beads, _member_shapes, _window_norms
+    from aligner.align import _band_from_beads, _table_shapes, _window_norms
     from aligner.dp_kernels import band_dots, sim_table
 
     rng = np.random.default_rng(seed)
@@ -77,7 +77,7 @@ def test_kernel_cosine_table_holds_every_start_a_narrow_band_asks_for(seed, wind
     lo, hi = _band_from_beads(path, n, m, 2, 2)
     types = bead_types(4, 5)
     K = Kb = 4
-    smap, nslots = _member_shapes(types, K, Kb)
+    smap, nslots = _table_shapes(types, K, Kb)
     tbase = lo[:n] - Kb
     thi = hi[np.minimum(np.arange(n) + K, n)]
     if windows:
@@ -88,8 +88,9 @@ def test_kernel_cosine_table_holds_every_start_a_narrow_band_asks_for(seed, wind
         base = (lo[:n] - K).astype(np.int64)
         dots = band_dots(S, T, base, int((hi[:n] - lo[:n]).max()) + 2 * K + 1)
         s_wn, t_wn = _window_norms(S, K), _window_norms(T, K)
-    tab = sim_table(n, m, K, Kb, smap, nslots, tbase, thi, int((thi - tbase).max()), windows, SWk, TWk, dots,
-                    base, s_wn.astype(np.float32), t_wn.astype(np.float32))
+    tab = np.zeros((nslots, n, int((thi - tbase).max())), np.float32 if windows else np.float64)
+    sim_table(tab, n, m, K, Kb, smap, tbase, thi, windows, SWk, TWk, dots, base, s_wn.astype(np.float32),
+              t_wn.astype(np.float32))
     cos = {(a, b): SW[a - 1] @ TW[b - 1].T for a in range(1, K + 1) for b in range(1, Kb + 1)}
     asked = 0
     for i in range(n + 1):

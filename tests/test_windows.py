@@ -208,12 +208,17 @@ def _scored_window(ids, heads):
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 25), m=st.integers(1, 25),
-       slack=st.sampled_from([0.0, 0.3, 1.0]), cells=st.sampled_from([30, 50_000]), with_heads=st.booleans())
-def test_property_partition_and_only_embedded_windows(seed, n, m, slack, cells, with_heads):
+       slack=st.sampled_from([0.0, 0.3, 1.0]), cells=st.sampled_from([30, 50_000]), with_heads=st.booleans(),
+       adapt=st.booleans())
+def test_property_partition_and_only_embedded_windows(seed, n, m, slack, cells, with_heads, adapt):
+    """Every sentence in one bead, in order; every merged side scored and costed from an embedded window;
+    and the beads are the search's own on the windows in the end. With the adapted pass, a path that took
+    stand-in windows is searched again with the first alignment's map (``align.realign``), which a fresh
+    ``align`` would fit anew: the last check is without it."""
     rng = np.random.default_rng(seed)
     S, T = unit(rng, n, 16), unit(rng, m, 16)
     f = Fetcher(real_windows(S, seed), real_windows(T, seed + 1))
-    cfg = AlignConfig(full_dp_max_cells=cells)
+    cfg = AlignConfig(full_dp_max_cells=cells, adapt_ridge=AlignConfig().adapt_ridge if adapt else 0.0)
     sh = rng.random(n) < 0.25 if with_heads else None
     th = rng.random(m) < 0.25 if with_heads else None
     beads, SWo, TWo = align_needed(S, T, f, slack=slack, config=cfg, src_heads=sh, tgt_heads=th)
@@ -225,7 +230,43 @@ def test_property_partition_and_only_embedded_windows(seed, n, m, slack, cells, 
                 assert f.asked[side][len(ids) - 1, ids[0]]  # the window that gives the bead its score
                 a, i = _scored_window(ids, heads)
                 assert a == 1 or f.asked[side][a - 1, i]  # and the one its cost was computed from
-    assert beads == align(SWo, TWo, config=cfg, src_heads=sh, tgt_heads=th)
+    if not adapt:
+        assert beads == align(SWo, TWo, config=cfg, src_heads=sh, tgt_heads=th)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("adapt", [0.0, 0.08])
+def test_realign_runs_the_last_pass_again(seed, adapt):
+    """``align.realign``: with nothing changed, the beads ``align_kept`` gave; with windows changed and no
+    adapted pass, ``align`` on the new windows; with one, the adapted search on the kept map's windows, the
+    changed rows mapped anew (expected: computed here from ``Kept`` by hand)."""
+    from aligner.align import _adapt_map, _search, _to_beads, align_kept, bead_types, realign
+
+    rng = np.random.default_rng(seed)
+    n, m = 60, 70
+    S, T = unit(rng, n, 16), unit(rng, m, 16)
+    SW, TW = real_windows(S, seed), real_windows(T, seed + 1)
+    cfg = AlignConfig(adapt_ridge=adapt, full_dp_max_cells=500)  # banded: the numba kernel
+    beads, kept = align_kept(SW, TW, config=cfg)
+    assert beads == align(SW, TW, config=cfg)
+    assert realign(kept, SW, TW, np.zeros(SW.shape[:2], bool), config=cfg) == beads
+    changed = np.zeros(SW.shape[:2], bool)
+    changed[1:, rng.integers(0, n - 5, 6)] = True
+    SW2 = SW.copy()
+    SW2[changed] = unit(rng, int(changed.sum()), 16)
+    TW2 = TW.copy()
+    TW2[2, rng.integers(0, m - 5, 4)] = unit(rng, 4, 16)
+    got = realign(kept, SW2, TW2, changed, config=cfg)
+    if not adapt:
+        assert kept.mapper is None and got == align(SW2, TW2, config=cfg)
+        return
+    assert kept.mapper is not None
+    args = (np.ones(n), np.ones(m), np.zeros(n, np.int64), np.zeros(m, np.int64), np.zeros(n, bool),
+            np.zeros(m, bool), bead_types(cfg.max_bead, cfg.max_bead_total), cfg)
+    first = _search(SW, TW, *args)
+    mapped = _adapt_map(SW, TW, first, adapt)(SW)
+    mapped[changed] = kept.mapper(SW2[changed])
+    assert got == _to_beads(_search(mapped, TW2, *args), SW2, TW2)
 
 
 def test_with_headings_every_window_or_the_needed_ones_give_the_same_beads():
