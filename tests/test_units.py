@@ -89,16 +89,21 @@ PSALM_EN = [
 
 
 @pytest.mark.slow
-def test_a_note_cut_into_lines_joins_its_verse(tmp_path):
-    """The three note lines and both lines of verse 1 are one bead (5-1, wider than ``max_bead`` 4 and
-    ``max_bead_total`` 5: only as one unit can the DP make it); the QA reads the note as a heading."""
+@pytest.mark.parametrize("widths", [(4, 5), None], ids=["beads-4-5", "defaults"])
+def test_a_note_cut_into_lines_joins_its_verse(tmp_path, widths):
+    """The three note lines and both lines of verse 1 are one bead (5-1); the QA reads the note as a heading.
+    With beads of at most 4 a side and 5 in all (the defaults before 0.3.6) only as one unit can the DP make
+    it; with the defaults (5 / 6) it is one bead too."""
     from aligner.api import align_texts
 
     cfg = AlignConfig(cache_dir=tmp_path)
+    if widths:
+        cfg = cfg.with_(max_bead=widths[0], max_bead_total=widths[1])
     al = align_texts(PSALM_ZH, PSALM_EN, config=cfg)
     got = [(b.src_ids, b.tgt_ids) for b in al.beads]
     assert got == [((0, 1, 2, 3, 4), (0,)), ((5, 6), (1,)), ((7,), (2,)), ((8,), (3,)), ((9,), (4,))]
-    assert len(got[0][0]) > cfg.max_bead and len(got[0][0]) + 1 > cfg.max_bead_total
+    if widths:
+        assert len(got[0][0]) > cfg.max_bead and len(got[0][0]) + 1 > cfg.max_bead_total
     first = al.beads[0]
     assert not [f for f in first.flags if f.severity in ("warning", "error")]
     # mid-document, after a verse that ends with （细拉）: the same bead, the note an info line, not an error
