@@ -1,9 +1,10 @@
 """numba kernels of the banded bead DP (``aligner.align``), compiled once and cached on disk.
 
-The bead cost's helpers are inlined into ``dp`` by numba itself (``inline="always"``): as calls, each
-passed some 20 arrays (pointer, shape and strides each) for every bead shape at every cell, half the
-kernel's time; ``window_sim`` stays a call, as its float32 dot product is vectorised under its own
-``fastmath`` (inlined code takes the caller's flags).
+The cosines of merged sides come from one table per pass (``sim_table``: each shape at each start the
+band can ask for), built under ``fastmath`` so that its float32 dot products are vectorised; ``dp`` itself
+is compiled without it (its costs hold infinities). The bead cost's helpers are inlined into ``dp`` by
+numba itself (``inline="always"``): as calls, each passed its arrays (pointer, shape and strides each) for
+every bead shape at every cell, half the kernel's time.
 
 Module-level functions, not closures: numba keys its on-disk cache on the
 function's bytecode *and its closure variables*, and a closure over other
@@ -44,37 +45,22 @@ def band_dots(S, T, base, width):
 
 
 @numba.njit(cache=True, fastmath=True)
-def window_sim(a, b, pi, pj, use_win, SW, TW, dots, base, s_wn, t_wn):
-    """Cosine of merged sides src[pi:pi+a] vs tgt[pj:pj+b]."""
-    if use_win:
-        acc = np.float32(0.0)
-        d = SW.shape[2]
-        for z in range(d):
-            acc += SW[a - 1, pi, z] * TW[b - 1, pj, z]
-        return acc
-    acc = 0.0
-    for r in range(a):
-        x = pi + r
-        for q in range(b):
-            acc += dots[x, pj + q - base[x]]
-    den = s_wn[a - 1, pi] * t_wn[b - 1, pj]
-    if den <= 0.0:
-        return 0.0
-    return acc / den
+def sim_table(tab, n, m, K, Kb, smap, tbase, thi, toff, use_win, SW, TW, dots, base, s_wn, t_wn):
+    """Fill ``tab`` ((slots, cells): float32 with window vectors, float64 without) with the cosine of the
+    merged sides src[x:x+a] / tgt[y:y+b] at ``tab[smap[a-1, b-1], toff[x] + y - tbase[x]]``, for the shapes
+    ``smap`` names (slot >= 0) and y in [tbase[x], thi[x]): with ``tbase = lo - Kb`` and ``thi[x] = hi[x + K]``,
+    every start that a bead in the band, or a member of its merged sides, can have. Row x takes
+    ``thi[x] - tbase[x]`` cells from ``toff[x]`` on (``align._table_rows``): ragged like the band, as one wide
+    row (a long run of lines one side only) would make a rectangle of n times its width (red team).
 
-
-@numba.njit(cache=True, fastmath=True)
-def sim_table(tab, n, m, K, Kb, smap, tbase, thi, use_win, SW, TW, dots, base, s_wn, t_wn):
-    """Fill ``tab`` ((slots, n, width): float32 with window vectors, float64 without) with
-    ``tab[smap[a-1, b-1], x, y - tbase[x]] = window_sim(a, b, x, y)`` for the shapes ``smap`` names (slot
-    >= 0) and y in [tbase[x], thi[x]): with ``tbase = lo - Kb`` and ``thi[x] = hi[x + K]``, every start that a
-    bead in the band, or a member of its merged sides, can have. Without window vectors a start whose
-    ``dots`` rows do not cover the window is no bead's (the band never asks for it) and stays 0.
-    ``window_sim``'s arithmetic is written out here: a call per start cost more than the sum itself."""
+    ``use_win``: from the window vectors ``SW`` / ``TW`` ((K, n, dim), L2-normalised): their dot product.
+    Otherwise from the sentences' band of dot products (``band_dots``: ``dots`` / ``base``) and the window
+    norms ``s_wn`` / ``t_wn`` (``align._window_norms``): the cosine of the sums; a start whose ``dots`` rows
+    do not cover the window is no bead's (the band never asks for it) and stays 0."""
     dw = dots.shape[1]
     for x in range(n):
         for y in range(max(tbase[x], 0), min(thi[x], m)):
-            k = y - tbase[x]
+            k = toff[x] + y - tbase[x]
             for a in range(1, K + 1):
                 if x + a > n:
                     break
@@ -86,7 +72,7 @@ def sim_table(tab, n, m, K, Kb, smap, tbase, thi, use_win, SW, TW, dots, base, s
                         acc32 = np.float32(0.0)
                         for z in range(SW.shape[2]):
                             acc32 += SW[a - 1, x, z] * TW[b - 1, y, z]
-                        tab[s, x, k] = acc32
+                        tab[s, k] = acc32
                         continue
                     ok = True
                     for r in range(a):
@@ -101,20 +87,11 @@ def sim_table(tab, n, m, K, Kb, smap, tbase, thi, use_win, SW, TW, dots, base, s
                         for q in range(b):
                             acc += dots[xr, y + q - base[xr]]
                     den = s_wn[a - 1, x] * t_wn[b - 1, y]
-                    tab[s, x, k] = 0.0 if den <= 0.0 else acc / den
+                    tab[s, k] = 0.0 if den <= 0.0 else acc / den
 
 
 @numba.njit(cache=True, inline="always")
-def tsim(a, b, x, y, tab, tbase, smap, use_win, SW, TW, dots, base, s_wn, t_wn):
-    """``window_sim(a, b, x, y, ...)``, from ``sim_table``'s table where it holds the shape."""
-    s = smap[a - 1, b - 1]
-    if s >= 0:
-        return tab[s, x, y - tbase[x]]
-    return window_sim(a, b, x, y, use_win, SW, TW, dots, base, s_wn, t_wn)
-
-
-@numba.njit(cache=True, inline="always")
-def member_gap(a, b, pi, pj, sim, tab, tbase, smap):
+def member_gap(a, b, pi, pj, sim, tab, tbase, toff, smap):
     """Sum over merged sides of max(0, sim - least cosine of a member with the other side): the 1-b and a-1
     cosines, read from ``sim_table``'s table."""
     gap = 0.0
@@ -125,9 +102,9 @@ def member_gap(a, b, pi, pj, sim, tab, tbase, smap):
         worst = np.inf
         for r in range(count):
             if side == 0:
-                c = tab[smap[0, b - 1], pi + r, pj - tbase[pi + r]]
+                c = tab[smap[0, b - 1], toff[pi + r] + pj - tbase[pi + r]]
             else:
-                c = tab[smap[a - 1, 0], pi, pj + r - tbase[pi]]
+                c = tab[smap[a - 1, 0], toff[pi] + pj + r - tbase[pi]]
             if c < worst:
                 worst = c
         if sim > worst:
@@ -136,16 +113,17 @@ def member_gap(a, b, pi, pj, sim, tab, tbase, smap):
 
 
 @numba.njit(cache=True, inline="always")
-def pair_cost(a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, tab, tbase, smap, s_norm, t_norm,
-              cs_len, ct_len, len_w, merge_w, member_w, ratio, smooth):
+def pair_cost(a, b, pi, pj, i, j, tab, tbase, toff, smap, s_norm, t_norm, cs_len, ct_len, len_w, merge_w,
+              member_w, ratio, smooth):
     """Cost of the a-b bead src[pi:pi+a] / tgt[pj:pj+b], both sides non-empty, before paragraph breaks; the
-    length prior over src[pi:i] / tgt[pj:j] (the bead's sentences, its headings taken off)."""
-    sim = tsim(a, b, pi, pj, tab, tbase, smap, use_win, SW, TW, dots, base, s_wn, t_wn)
+    length prior over src[pi:i] / tgt[pj:j] (the bead's sentences, its headings taken off). Its cosine and
+    its members' from ``sim_table``'s table."""
+    sim = tab[smap[a - 1, b - 1], toff[pi] + pj - tbase[pi]]
     norm = 0.5 * (s_norm[a - 1, pi] + t_norm[b - 1, pj])
     dist = (1.0 - sim) / norm
     c = dist * (a + b) * 0.5 + merge_w * (a + b - 2)
     if member_w != 0.0 and a + b > 2:
-        c += member_w * member_gap(a, b, pi, pj, sim, tab, tbase, smap)
+        c += member_w * member_gap(a, b, pi, pj, sim, tab, tbase, toff, smap)
     ls = cs_len[i] - cs_len[pi]
     lt = ct_len[j] - ct_len[pj]
     lr = math.log((lt + smooth) / (ratio * ls + smooth))
@@ -153,9 +131,9 @@ def pair_cost(a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, tab, 
 
 
 @numba.njit(cache=True)
-def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, tab, tbase, smap, s_norm, t_norm,
-       cs_len, ct_len, s_para, t_para, s_alone, t_alone, s_head, t_head, skip, edge_skip, skip_full, skip_floor,
-       para_w, head_w, len_w, merge_w, member_w, ratio, smooth):
+def dp(n, m, lo, hi, ta, tb, tab, tbase, toff, smap, s_norm, t_norm, cs_len, ct_len, s_para, t_para, s_alone, t_alone,
+       s_head, t_head, skip, edge_skip, skip_full, skip_floor, para_w, head_w, len_w, merge_w, member_w, ratio,
+       smooth):
     """Banded DP. Rows i = 0..n, columns j in [lo[i], hi[i]]. Returns the back-pointers.
 
     A merged side that starts with a heading (``s_head`` / ``t_head``) is scored without it, plus ``head_w``
@@ -201,9 +179,8 @@ def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, tab, tbase
                             c *= min(1.0, max(skip_floor, (ct_len[j] - ct_len[pj]) / skip_full))
                 else:
                     c = para_w * ((s_para[i - 1] - s_para[pi]) + (t_para[j - 1] - t_para[pj])) + pair_cost(
-                        a, b, pi, pj, i, j, use_win, SW, TW, dots, base, s_wn, t_wn, tab, tbase, smap, s_norm,
-                        t_norm, cs_len,
-                        ct_len, len_w, merge_w, member_w, ratio, smooth)
+                        a, b, pi, pj, i, j, tab, tbase, toff, smap, s_norm, t_norm, cs_len, ct_len, len_w, merge_w,
+                        member_w, ratio, smooth)
                     if not ((s_head[pi] or (pi > 0 and s_head[pi - 1])) and t_head[pj]) and not (
                             s_head[pi] and pj > 0 and t_head[pj - 1]):  # facing headings: likely each other's
                         # a heading joins what follows it: the bead without it, plus head_w and the break
@@ -221,10 +198,9 @@ def dp(n, m, lo, hi, ta, tb, use_win, SW, TW, dots, base, s_wn, t_wn, tab, tbase
                                 qj = pj + d if kt > 0 else pj
                                 if d > 0:
                                     full = para_w * ((s_para[i - 1] - s_para[qi]) + (t_para[j - 1] - t_para[qj])) \
-                                        + pair_cost(i - qi, j - qj, qi, qj, i, j, use_win, SW, TW, dots, base,
-                                                    s_wn, t_wn, tab, tbase, smap, s_norm, t_norm, cs_len,
-                                                    ct_len, len_w, merge_w,
-                                                    member_w, ratio, smooth)
+                                        + pair_cost(i - qi, j - qj, qi, qj, i, j, tab, tbase, toff, smap, s_norm,
+                                                    t_norm, cs_len, ct_len, len_w, merge_w, member_w, ratio,
+                                                    smooth)
                                 else:
                                     full = c
                                 if d == max(ks, kt):
