@@ -477,6 +477,9 @@ def _cost_inputs(SW, TW, s_len, t_len, K: int, Kb: int, use_win: bool, config):
     cs = np.concatenate([[0.0], np.cumsum(s_len)])
     ct = np.concatenate([[0.0], np.cumsum(t_len)])
     ratio = max(ct[-1], 1.0) / max(cs[-1], 1.0)
+    if config.length_ratio:  # within a factor of the language pair's usual ratio (config.LENGTH_RATIO_SPREAD)
+        ratio = min(max(ratio, config.length_ratio / config.length_ratio_spread),
+                    config.length_ratio * config.length_ratio_spread)
     # ``skip_full_chars`` counts the sparser language's characters (English): the kernels scale a source line by
     # ``ratio`` and a target line by 1, which is that when the target is the sparser side; when it is the denser
     # one (English -> Chinese), a target line needs 1 / ratio and a source line 1: ``skip_full_chars`` times

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import __version__
 from .windows import align_needed
-from .config import PROGRESS_MIN_SENTENCES, AlignConfig
+from .config import PROGRESS_MIN_SENTENCES, ZH_EN_LENGTH_RATIO, AlignConfig
 from .data import Alignment, Bead, Side, Text
 from .edges import Sounds, reattach_short
 from .embed import Embedder, get_encoder
@@ -143,6 +143,8 @@ def align_stage(
     (``edges.reattach_short``), over units. ``S1`` / ``T1``: (n_src, dim) / (n_tgt, dim) float32 sentence
     vectors, L2-normalised. ``timings["embed windows"]`` gains the seconds spent embedding windows. ``sounds``:
     names by sound for the edge rule (``name_sounds``; None: cosines only)."""
+    if config.length_ratio is None:  # the length prior's ratio stays near the language pair's usual one
+        config = config.with_(length_ratio=pair_length_ratio(src.lang, tgt.lang))
     su, src_heads = _side_units(src, presplit_input, tgt)
     tu, tgt_heads = _side_units(tgt, presplit_input, src)
     texts = {"src": su.texts(src.texts, src.lang), "tgt": tu.texts(tgt.texts, tgt.lang)}
@@ -173,6 +175,17 @@ def align_stage(
     beads = reattach_short(beads, texts["src"], texts["tgt"], src.lang, tgt.lang, embedder.embed,
                            src_heads=src_heads, tgt_heads=tgt_heads, config=config, sounds=sounds, **paras)
     return Staged(tuple(beads), SW, TW, su, tu, src_heads, tgt_heads)
+
+
+def pair_length_ratio(src_lang: str, tgt_lang: str) -> float | None:
+    """Usual target/source ratio of non-space characters for the language pair (``config.ZH_EN_LENGTH_RATIO``
+    Chinese to English, its inverse English to Chinese); None for any other pair."""
+    zh_src, zh_tgt = src_lang.startswith("zh"), tgt_lang.startswith("zh")
+    if zh_src and tgt_lang.startswith("en"):
+        return ZH_EN_LENGTH_RATIO
+    if src_lang.startswith("en") and zh_tgt:
+        return 1.0 / ZH_EN_LENGTH_RATIO
+    return None
 
 
 def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=None, sides=()) -> str:

@@ -361,8 +361,88 @@ def test_heads_of_the_wrong_shape_raise():
     ("max_bead", 0), ("skip_cost", -5.0), ("skip_cost", float("nan")), ("merge_cost", float("inf")),
     ("max_bead_total", 1), ("skip_full_chars", 0.0), ("search_window", 0),
     ("blas_threads", -1), ("blas_threads", 1.5),
+    ("length_ratio", 0.0), ("length_ratio", float("nan")), ("length_ratio_spread", 0.5),
+    ("length_ratio_spread", float("nan")),
 ])
 def test_config_refuses_values_the_dp_cannot_use(field, value):
     with pytest.raises(ValueError, match=f"AlignConfig.{field}"):
         AlignConfig(**{field: value})
     assert AlignConfig(skip_cost=0.0).skip_cost == 0.0  # 0 is allowed: leaving a sentence out costs nothing
+
+
+def _partial_translation(seed: int, n: int = 40, extra: int = 160, d: int = 64):
+    """n source sentences translated by the first n target ones (3.2 target characters per source one, the
+    zh->en ratio), then ``extra`` target sentences with no source: a translation of the first part facing the
+    whole text, the document's length ratio ~5x the pair's."""
+    rng = np.random.default_rng(seed)
+    S = unit(rng, n, d)
+    T = np.concatenate([S + 0.6 * rng.normal(size=(n, d)).astype(np.float32) / np.sqrt(d), unit(rng, extra, d)])
+    T /= np.linalg.norm(T, axis=1, keepdims=True)
+    s_len = rng.integers(15, 40, n).astype(float)
+    t_len = np.concatenate([s_len * 3.2, rng.integers(40, 130, extra).astype(float)])
+    return S, T, s_len, t_len
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_length_prior_keeps_near_the_pairs_ratio_for_a_partial_translation(seed):
+    """Red team (stop 29): 50 Chinese lines against the 300 English lines whose first ~60 translate them gave
+    0 pairs (43 with the length prior off): the prior took the document's ratio, 5x the usual, and made every
+    true pair dearer than leaving both out. With ``length_ratio`` (the pair's usual ratio; the pipeline sets
+    it) the document's ratio is held within ``length_ratio_spread`` of it, and every pair is found; the
+    document's own ratio alone finds fewer (the failure, kept visible)."""
+    S, T, s_len, t_len = _partial_translation(seed)
+    n = S.shape[0]
+    want = [((i,), (i,)) for i in range(n)]
+
+    def pairs(cfg):
+        return [(b.src_ids, b.tgt_ids) for b in align(S, T, src_lens=s_len, tgt_lens=t_len, config=cfg)
+                if b.src_ids and b.tgt_ids]
+
+    assert pairs(AlignConfig(length_ratio=3.2)) == want
+    assert len(pairs(AlignConfig())) < n - 5
+
+
+@pytest.mark.parametrize("doc_ratio, expected", [
+    (3.2, 3.2), (5.0, 5.0), (1.6, 1.6),  # MAC-Test and MQM documents: 2.5-5.0, never moved
+    (16.0, 6.4), (0.5, 1.6),  # held within a factor 2 of 3.2
+])
+def test_length_ratio_is_held_within_the_spread(doc_ratio, expected):
+    from aligner.align import _cost_inputs
+
+    S = np.eye(4, dtype=np.float32)[None]
+    got = _cost_inputs(S, S, np.full(4, 10.0), np.full(4, 10.0 * doc_ratio), 1, 1, False,
+                       AlignConfig(length_ratio=3.2))[4][9]
+    assert got == pytest.approx(expected)
+    assert _cost_inputs(S, S, np.full(4, 10.0), np.full(4, 10.0 * doc_ratio), 1, 1, False,
+                        AlignConfig())[4][9] == pytest.approx(doc_ratio)
+
+
+@pytest.mark.parametrize("src, tgt, expected", [
+    ("zh", "en", 3.2), ("zh-tw", "en", 3.2), ("en", "zh", 1 / 3.2), ("en", "en", None), ("zh", "zh", None),
+])
+def test_pair_length_ratio(src, tgt, expected):
+    """The pipeline's usual ratio for the length prior: config.ZH_EN_LENGTH_RATIO, by direction."""
+    from aligner.pipeline import pair_length_ratio
+
+    assert pair_length_ratio(src, tgt) == (pytest.approx(expected) if expected else None)
+
+
+@pytest.mark.slow
+def test_partial_translation_through_the_pipeline(tmp_path):
+    """The red team's case with the real model: MAC-Test 001's first 50 Chinese lines against all 283 English
+    lines of 001 (the first ~60 translate them). 0.3.6 before the bound: 0 pairs; with it, 43."""
+    import os
+    from pathlib import Path
+
+    from aligner.api import align_texts
+
+    root = Path(os.environ.get("ALIGNER_MACTEST") or Path(__file__).resolve().parents[2] / "shared" / "bench"
+                / "mac-test")
+    if not (root / "zh" / "001").is_file():
+        pytest.skip(f"MAC-Test not found at {root} (set ALIGNER_MACTEST to its directory)")
+    zh = (root / "zh" / "001").read_text(encoding="utf-8").splitlines()[:50]
+    en = (root / "en" / "001").read_text(encoding="utf-8").splitlines()
+    al = align_texts(zh, en, config=AlignConfig(cache_dir=tmp_path))
+    pairs = [b for b in al.beads if b.src_ids and b.tgt_ids]
+    assert len(pairs) >= 40
+    assert max(j for b in pairs for j in b.tgt_ids) < 80  # the English after the translated part stays unpaired
