@@ -51,6 +51,7 @@ from typing import Callable
 
 import numpy as np
 
+from .adapt import adapt_map
 from .config import AlignConfig
 from .data import Bead
 
@@ -62,10 +63,6 @@ NORM_SAMPLES = 128
 NORM_SEED = 1234
 #: Additive smoothing of bead lengths (characters) in the length prior.
 LENGTH_SMOOTHING = 10.0
-#: Fewer first-pass 1-1 beads than this: no second, adapted pass (too little evidence for a map).
-ADAPT_MIN_PAIRS = 8
-#: Pairs per chunk when accumulating the map's normal equations.
-ADAPT_CHUNK = 8192
 #: Bead types searched at coarse levels (vectors there are averages of two sentences).
 COARSE_TYPES = ((1, 1), (1, 0), (0, 1), (1, 2), (2, 1))
 
@@ -352,79 +349,14 @@ def _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens, src_paras, tgt_paras, src_he
 def _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types,
             config) -> tuple[list[tuple[np.ndarray, list[tuple[int, int]]]], Callable | None]:
     """The search's passes, each (source windows it used, bead shapes): the first, then the adapted one if any;
-    and the adapted pass's map of source vectors (``_adapt_map``; None when there is no such pass)."""
+    and the adapted pass's map of source vectors (``aligner.adapt.adapt_map``; None when there is no such pass)."""
     shapes = _search(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)
     out = [(SW, shapes)]
-    mapper = _adapt_map(SW, TW, shapes, config.adapt_ridge) if config.adapt_ridge > 0 else None
+    mapper = adapt_map(SW, TW, shapes, config.adapt_ridge) if config.adapt_ridge > 0 else None
     if mapper is not None:
         adapted = mapper(SW)
         out.append((adapted, _search(adapted, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)))
     return out, mapper
-
-
-def _adapt(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> np.ndarray | None:
-    """Source vectors mapped towards this document's target space (``_adapt_map``), (k, n_src, dim) float32
-    re-normalised, or None when too few pairs; the caller realigns with it. Bead scores are still computed
-    from the original vectors."""
-    mapper = _adapt_map(SW, TW, shapes, ridge)
-    return None if mapper is None else mapper(SW)
-
-
-def _adapt_map(SW: np.ndarray, TW: np.ndarray, shapes, ridge: float) -> Callable[[np.ndarray], np.ndarray] | None:
-    """The map of source vectors towards this document's target space, or None when too few pairs.
-
-    Self-training, as in two-pass aligners: the 1-1 beads of a first pass are
-    pairs (x_k, y_k) of source and target sentence vectors; a linear map
-    ``W = argmin |X W - Y|^2 + lam |W - I|^2`` with ``lam = ridge * pairs``
-    (ridge towards the identity, proportionate to the evidence) learns how
-    this text's names and terms sit in the two languages. The map takes
-    (..., dim) vectors to ``V @ W`` re-normalised, float32 of the same shape.
-    """
-    pairs, i, j = [], 0, 0
-    for a, b in shapes:
-        if a == 1 and b == 1:
-            pairs.append((i, j))
-        i += a
-        j += b
-    if len(pairs) < ADAPT_MIN_PAIRS:
-        return None
-    idx = np.array(pairs)
-    dim = SW.shape[2]
-    lam = ridge * len(pairs)
-    if len(pairs) < dim:
-        # Same W through the push-through identity, W = I + X^T (X X^T + lam I)^-1 (Y - X): a pairs x pairs
-        # solve instead of dim x dim (a short document has far fewer pairs than dimensions).
-        X = SW[0, idx[:, 0]].astype(np.float64)
-        Y = TW[0, idx[:, 1]].astype(np.float64)
-        Z = np.linalg.solve(X @ X.T + lam * np.eye(len(pairs)), Y - X)
-
-        def mapper(V: np.ndarray) -> np.ndarray:
-            flat = np.asarray(V, np.float64).reshape(-1, dim)
-            return _normalised((flat + (flat @ X.T) @ Z).astype(np.float32).reshape(V.shape))
-
-        return mapper
-    XX = np.zeros((dim, dim))
-    XY = np.zeros((dim, dim))
-    for c in range(0, len(idx), ADAPT_CHUNK):  # chunks: memory stays O(dim^2), not O(pairs * dim)
-        X = SW[0, idx[c:c + ADAPT_CHUNK, 0]].astype(np.float64)
-        Y = TW[0, idx[c:c + ADAPT_CHUNK, 1]].astype(np.float64)
-        XX += X.T @ X
-        XY += X.T @ Y
-    W = np.linalg.solve(XX + lam * np.eye(dim), XY + lam * np.eye(dim)).astype(np.float32)
-    return lambda V: _normalised(np.asarray(V, np.float32) @ W)
-
-
-def _normalised(out: np.ndarray) -> np.ndarray:
-    """``out`` ((..., dim) float32) with its rows L2-normalised in place (zero rows kept), returned.
-
-    A chunk of rows at a time: the norm's squares are a temporary as large as ``out`` (0.3 GB for 40k
-    sentences' windows), which set the peak memory of a book-length run."""
-    flat = out.reshape(-1, out.shape[-1])
-    for c in range(0, flat.shape[0], ADAPT_CHUNK):
-        nrm = np.linalg.norm(flat[c:c + ADAPT_CHUNK], axis=-1, keepdims=True)
-        nrm[nrm == 0] = 1.0
-        flat[c:c + ADAPT_CHUNK] /= nrm
-    return out
 
 
 def _search(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config) -> list[tuple[int, int]]:

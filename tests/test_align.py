@@ -197,21 +197,21 @@ def test_member_weight_keeps_a_stray_sentence_out_of_a_merge(windows, member_wei
 
 def test_adapt_maps_source_towards_the_documents_target_space():
     """A document whose source is a fixed distortion of its target: the map undoes part of it."""
-    from aligner.align import ADAPT_MIN_PAIRS, _adapt
+    from aligner.adapt import ADAPT_MIN_PAIRS, adapt_map
 
     rng = np.random.default_rng(3)
     T = unit(rng, 80, 32)
     M = np.eye(32, dtype=np.float32) + 0.6 * rng.normal(size=(32, 32)).astype(np.float32) / np.sqrt(32)
     S = noisy(T @ M, rng, 0.1)
     before = float(np.mean(np.sum(S * T, axis=1)))
-    A = _adapt(S[None], T[None], [(1, 1)] * 80, ridge=0.08)
+    A = adapt_map(S[None], T[None], [(1, 1)] * 80, ridge=0.08)(S[None])
     after = float(np.mean(np.sum(A[0] * T, axis=1)))
     assert A.shape == (1, 80, 32)
     assert np.allclose(np.linalg.norm(A[0], axis=1), 1.0, atol=1e-5)
     assert after > before + 0.05, (before, after)
     # too few 1-1 beads: no map
     few = [(1, 1)] * (ADAPT_MIN_PAIRS - 1) + [(2, 1)] * 30
-    assert _adapt(S[None], T[None], few, ridge=0.08) is None
+    assert adapt_map(S[None], T[None], few, ridge=0.08) is None
 
 
 def test_adapted_pass_keeps_scores_from_the_original_vectors():

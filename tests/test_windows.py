@@ -240,7 +240,8 @@ def test_realign_runs_the_last_pass_again(seed, adapt):
     """``align.realign``: with nothing changed, the beads ``align_kept`` gave; with windows changed and no
     adapted pass, ``align`` on the new windows; with one, the adapted search on the kept map's windows, the
     changed rows mapped anew (expected: computed here from ``Kept`` by hand)."""
-    from aligner.align import _adapt_map, _search, _to_beads, align_kept, bead_types, realign
+    from aligner.adapt import adapt_map
+    from aligner.align import _search, _to_beads, align_kept, bead_types, realign
 
     rng = np.random.default_rng(seed)
     n, m = 60, 70
@@ -264,7 +265,7 @@ def test_realign_runs_the_last_pass_again(seed, adapt):
     args = (np.ones(n), np.ones(m), np.zeros(n, np.int64), np.zeros(m, np.int64), np.zeros(n, bool),
             np.zeros(m, bool), bead_types(cfg.max_bead, cfg.max_bead_total), cfg)
     first = _search(SW, TW, *args)
-    mapped = _adapt_map(SW, TW, first, adapt)(SW)
+    mapped = adapt_map(SW, TW, first, adapt)(SW)
     mapped[changed] = kept.mapper(SW2[changed])
     assert got == _to_beads(_search(mapped, TW2, *args), SW2, TW2)
 
