@@ -261,14 +261,8 @@ def align(
     order with ``score`` = cosine of the merged sides, clipped to [0, 1]
     (``None`` for 1-0 and 0-1 beads).
     """
-    SW, TW, s_len, t_len, s_para, t_para, s_head, t_head = _inputs(src_vecs, tgt_vecs, src_lens, tgt_lens,
-                                                                   src_paras, tgt_paras, src_heads, tgt_heads)
-    n, m = SW.shape[1], TW.shape[1]
-    if n == 0 or m == 0:
-        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
-    types = bead_types(config.max_bead, config.max_bead_total)
-    shapes = _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)[0][-1][1]
-    return _to_beads(shapes, SW, TW)
+    return align_kept(src_vecs, tgt_vecs, config=config, src_lens=src_lens, tgt_lens=tgt_lens, src_paras=src_paras,
+                      tgt_paras=tgt_paras, src_heads=src_heads, tgt_heads=tgt_heads)[0]
 
 
 @dataclass(frozen=True)
@@ -286,7 +280,7 @@ def align_kept(src_vecs: np.ndarray, tgt_vecs: np.ndarray, *, config: AlignConfi
     SW, TW, s_len, t_len, s_para, t_para, s_head, t_head = _inputs(src_vecs, tgt_vecs, *_side_args(sides))
     n, m = SW.shape[1], TW.shape[1]
     if n == 0 or m == 0:
-        return align(src_vecs, tgt_vecs, config=config, **sides), Kept(None, None)
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)], Kept(None, None)
     types = bead_types(config.max_bead, config.max_bead_total)
     passes, mapper = _passes(SW, TW, s_len, t_len, s_para, t_para, s_head, t_head, types, config)
     kept = Kept(mapper, passes[-1][0] if mapper is not None else None)
@@ -500,12 +494,10 @@ def _table_rows(lo: np.ndarray, hi: np.ndarray, n: int, K: int, Kb: int) -> tupl
 
 def _table_shapes(types, K: int, Kb: int) -> tuple[np.ndarray, int]:
     """(K, Kb) int64 slot of each shape whose cosine the kernel tables (``dp_kernels.sim_table``; -1: none),
-    and the number of slots: every two-sided bead shape, and 1-b / a-1 for the members of merged sides
-    (``dp_kernels.member_gap``)."""
-    shapes = set()
-    for a, b in types:
-        if a and b:
-            shapes |= {(a, b), (1, b), (a, 1)}
+    and the number of slots: the shapes ``dp_numpy.cosine_shapes`` names, as the numpy DP computes them."""
+    from .dp_numpy import cosine_shapes
+
+    shapes = cosine_shapes(types)
     smap = np.full((K, Kb), -1, np.int64)
     for slot, (a, b) in enumerate(sorted(shapes)):
         smap[a - 1, b - 1] = slot

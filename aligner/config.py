@@ -48,7 +48,8 @@ PARA_BREAK_COST = 0.4
 #: Weight of the length prior against the embedding cost: leave-one-book-out CV on MAC-Test.
 LENGTH_WEIGHT = 0.4
 #: English non-space characters per Chinese one in a translation: the median document of MAC-Test (24 texts,
-#: 2.7-5.0) and of the MQM development half (235 translations, 2.5-5.0), 3.2 both.
+#: 2.7-5.0) and of the MQM development half (235 translations, 2.5-5.0), 3.2 both. (The QA's per-pair prior for
+#: an uncalibrated document, ``qa_config.DEFAULT_EN_PER_ZH`` 2.7, was read off the two seeds.)
 ZH_EN_LENGTH_RATIO = 3.2
 #: The length prior takes the document's own length ratio, kept within this factor of the language pair's
 #: (``AlignConfig.length_ratio``): every document above is inside it, while a partial translation facing the

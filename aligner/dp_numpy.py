@@ -19,17 +19,21 @@ import math
 import numpy as np
 
 
-def _cos_tables(SWn: np.ndarray, TWn: np.ndarray, types) -> dict[tuple[int, int], np.ndarray]:
-    """(a, b) -> (n, m) float32 dot products of source windows of a with target windows of b sentences.
-
-    Only the shapes a bead type uses: its own, and (1, b) / (a, 1) for the worst member of a merged side
-    (15 products of 25 for beads up to 5 with at most 6 sentences in all).
-    """
+def cosine_shapes(types) -> set[tuple[int, int]]:
+    """The (a, b) window shapes whose cosines the bead costs read: each two-sided bead type's own, and
+    (1, b) / (a, 1) for the worst member of a merged side (15 of 25 for beads up to 5 with at most 6
+    sentences in all). The banded kernel tables the same (``align._table_shapes``)."""
     need = set()
     for a, b in types:
         if a and b:
             need |= {(a, b), (1, b), (a, 1)}
-    return {(a, b): SWn[a - 1] @ TWn[b - 1].T for a, b in sorted(need)}
+    return need
+
+
+def _cos_tables(SWn: np.ndarray, TWn: np.ndarray, types) -> dict[tuple[int, int], np.ndarray]:
+    """(a, b) -> (n, m) float32 dot products of source windows of a with target windows of b sentences, for
+    the shapes ``cosine_shapes`` names."""
+    return {(a, b): SWn[a - 1] @ TWn[b - 1].T for a, b in sorted(cosine_shapes(types))}
 
 
 def bead_costs(types, n, m, SWn, TWn, s_norm, t_norm, cs, ct, s_para, t_para, s_alone, t_alone, s_head, t_head,

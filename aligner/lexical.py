@@ -87,6 +87,8 @@ class _HasEntries(Protocol):
 
     def pinyin(self, text: str) -> str | None: ...
 
+    def flat_pinyin(self, text: str) -> str: ...
+
 
 @dataclass(frozen=True)
 class Word:
@@ -271,12 +273,7 @@ class Matcher:
 
     def _name_keys(self, tok: str) -> set[str]:
         """Toneless pinyin of a name, whole and without a one-character surname."""
-        out = set()
-        for part in (tok, tok[1:] if len(tok) == 3 else ""):
-            py = self.lexicon.pinyin(part) if part else None
-            if py:
-                out.add(_NON_LETTER.sub("", py.lower()))
-        return out
+        return {f for f in (self.lexicon.flat_pinyin(p) for p in (tok, tok[1:] if len(tok) == 3 else "") if p) if f}
 
     def words(self, zh: str) -> list[Word]:
         """Content words of a Simplified Chinese text, in order.
