@@ -20,7 +20,10 @@ with an unrelated clause run to ~0.25). On MAC-Test this also mends literary
 pairs (strict F1 0.8992 -> 0.9070; leave-one-book-out in ``config``). A move never empties a side, never
 crosses a paragraph break, never makes a side wider than the DP's bead
 shapes, and never touches a bead with a heading (``aligner.headings`` owns
-those). Last, a short sentence the DP left alone (1-0 / 0-1: a sentence a
+those). Then a 1-1 pair of a short sentence and a partner it does not render
+is split when each renders at a neighbour's facing edge (``_swap_weak``: the
+DP pairs 事情就是这样。 with the first line of a 1-2 pair after it, because
+two weak 1-1 pairs cost less than a 2-1 and a 1-2). Last, a short sentence the DP left alone (1-0 / 0-1: a sentence a
 line without ``--presplit`` makes each its own paragraph, and joining costs a
 break) joins the neighbouring pair whose facing clause renders it at
 ``lone_min_cos`` (0.45) or more (``_join_lone``).
@@ -221,7 +224,87 @@ def reattach_short(
             else:
                 continue
             break
+    out = _swap_weak(out, texts, langs, short, heads, paras, cached, rescored, config)
     return _join_lone(out, texts, langs, short, heads, cached, rescored, config)
+
+
+def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed, rescored,
+               config: AlignConfig) -> list[Bead]:
+    """A 1-1 pair of a short sentence and a partner it does not render, each rendered at a neighbour's facing
+    edge, is split: the short sentence joins the pair whose facing clause renders it, its partner the other.
+
+    事情就是这样。 between two pairs whose English reads ``…stood up. And so it was.`` / ``'Now!'`` +
+    ``Uncle Arhat shouted.``: the DP paired it with ``'Now!'`` (two weak 1-1 pairs cost less than a 2-1 and a
+    1-2), while ``And so it was.`` ends the pair before and ``'Now!'`` opens 罗汉大爷说：“抓！”. Only a pair the
+    encoder reads as unrelated (cosine under ``edge_min_cos``) is a candidate; it is split when the short
+    sentence's far match is at least ``edge_min_cos`` and ``edge_margin`` above that cosine, and its partner's
+    match at the other neighbour's facing edge is ``edge_margin`` above it too. The neighbours stay within the
+    bead shapes and paragraphs; no bead with a heading takes part.
+    """
+    if config.edge_min_cos > 1:
+        return out
+    min_cos, margin = config.edge_min_cos, config.edge_margin
+
+    def sides(b: Bead, side: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return ((b.src_ids, b.tgt_ids) if side == 0 else (b.tgt_ids, b.src_ids))
+
+    def moves(k: int):
+        """(side, back, own cosine, (m, its far text), (t, its far text)) of each split bead k allows."""
+        P, X, N = out[k - 1], out[k], out[k + 1]
+        if not (len(X.src_ids) == 1 and len(X.tgt_ids) == 1 and all(b.src_ids and b.tgt_ids for b in (P, N))) or any(
+                heads[s][i] for s in (0, 1) for b in (P, X, N) for i in sides(b, s)[0]):
+            return
+        for side in (0, 1):
+            other = 1 - side
+            m, t = sides(X, side)[0][0], sides(X, side)[1][0]
+            if not short[side][m]:
+                continue
+            own = float(cached([texts[side][m]], langs[side])[0] @ cached([texts[other][t]], langs[other])[0])
+            if own >= min_cos:
+                continue
+            for back in (True, False):
+                m_mine, m_theirs = sides(P if back else N, side)
+                t_theirs, t_mine = sides(N if back else P, side)
+                if (len(m_mine) >= config.max_bead or len(t_mine) >= config.max_bead
+                        or len(m_mine) + 1 + len(m_theirs) > config.max_bead_total
+                        or len(t_mine) + 1 + len(t_theirs) > config.max_bead_total
+                        or paras[side][m] != paras[side][m_mine[-1] if back else m_mine[0]]
+                        or paras[other][t] != paras[other][t_mine[0] if back else t_mine[-1]]):
+                    continue
+                yield (side, back, own, (m, _side_text(texts[other], m_theirs, langs[other])),
+                       (t, _side_text(texts[side], t_theirs, langs[side])))
+
+    # the candidates' edge clauses, embedded in one call per language (a split changes its neighbours' texts:
+    # the few candidates that follow one are embedded as they come)
+    wanted: dict[str, list[str]] = {langs[0]: [], langs[1]: []}
+    for k in range(1, len(out) - 1):
+        for side, back, _, (_, m_far), (_, t_far) in moves(k):
+            wanted[langs[1 - side]] += edge_texts(m_far, langs[1 - side], back)
+            wanted[langs[side]] += edge_texts(t_far, langs[side], not back)
+    for lang, batch in wanted.items():
+        if batch:
+            cached(batch, lang)
+
+    k = 1
+    while k < len(out) - 1:
+        for side, back, own, (m, m_far), (t, t_far) in moves(k):
+            other = 1 - side
+            far = edge_match(texts[side][m], langs[side], m_far, langs[other], back, cached)
+            if far < min_cos or far - own < margin:
+                continue
+            if edge_match(texts[other][t], langs[other], t_far, langs[side], not back, cached) - own < margin:
+                continue
+            P, N = out[k - 1], out[k + 1]
+            m_mine, m_theirs = sides(P if back else N, side)
+            t_theirs, t_mine = sides(N if back else P, side)
+            grown_m = m_mine + (m,) if back else (m,) + m_mine
+            grown_t = (t,) + t_mine if back else t_mine + (t,)
+            new_m = rescored(*((grown_m, m_theirs) if side == 0 else (m_theirs, grown_m)))
+            new_t = rescored(*((t_theirs, grown_t) if side == 0 else (grown_t, t_theirs)))
+            out[k - 1:k + 2] = [new_m, new_t] if back else [new_t, new_m]
+            break
+        k += 1
+    return out
 
 
 def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, rescored,
