@@ -55,7 +55,8 @@ log = logging.getLogger("align_quality")
 OUT = HERE / "out"
 EMB_DIR = OUT / "emb"
 MODEL = "use-m3"
-#: Widest window embedded per side: 1..4 sentences (our MAX_BEAD; Bertalign max_align=5 needs 4).
+#: Widest window the peers' runs embed per side: 1..4 sentences (Bertalign max_align=5 needs 4); ours comes from
+#: its own config (``config.MAX_BEAD``), written in the provenance's ``config``.
 MAX_BEAD = 4
 BERTALIGN_VENV = HERE / ".venv-bertalign"
 BERTALIGN_RUNNER = HERE / "peers" / "bertalign_runner.py"
@@ -378,7 +379,7 @@ def main(argv=None) -> int:
 
 def provenance() -> dict:
     """What produced the 'ours' row: align.py's hash, the config, the date."""
-    out = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "model": MODEL, "max_bead": MAX_BEAD}
+    out = {"date": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "model": MODEL, "peer_max_bead": MAX_BEAD}
     try:
         from aligner.config import AlignConfig
 
