@@ -274,8 +274,14 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
                 yield (side, back, own, (m, _side_text(texts[other], m_theirs, langs[other])),
                        (t, _side_text(texts[side], t_theirs, langs[side])))
 
-    # the candidates' edge clauses, embedded in one call per language (a split changes its neighbours' texts:
-    # the few candidates that follow one are embedded as they come)
+    # the 1-1 pairs' sentences (their cosine picks the candidates), then the candidates' edge clauses, each
+    # embedded in one call per language, not one call a text (a split changes its neighbours' texts: the few
+    # candidates that follow one are embedded as they come)
+    for side in (0, 1):
+        ones = [texts[side][sides(b, side)[0][0]] for b in out[1:-1] if len(b.src_ids) == 1 == len(b.tgt_ids)
+                and (short[0][b.src_ids[0]] or short[1][b.tgt_ids[0]])]
+        if ones:
+            cached(ones, langs[side])
     wanted: dict[str, list[str]] = {langs[0]: [], langs[1]: []}
     for k in range(1, len(out) - 1):
         for side, back, _, (_, m_far), (_, t_far) in moves(k):
