@@ -293,13 +293,21 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
 
     k = 1
     while k < len(out) - 1:
+        # every split the pair allows that passes, the best rendered taken (the sum of the two joins' edge
+        # matches): not the first tried, which favoured back over on and the Chinese side over the English
+        best = None
         for side, back, own, (m, m_far), (t, t_far) in moves(k):
             other = 1 - side
             far = edge_match(texts[side][m], langs[side], m_far, langs[other], back, cached)
             if far < min_cos or far - own < margin:
                 continue
-            if edge_match(texts[other][t], langs[other], t_far, langs[side], not back, cached) - own < margin:
+            t_far_cos = edge_match(texts[other][t], langs[other], t_far, langs[side], not back, cached)
+            if t_far_cos - own < margin:
                 continue
+            if best is None or far + t_far_cos > best[0]:
+                best = (far + t_far_cos, side, back, m, t)
+        if best is not None:
+            _, side, back, m, t = best
             P, N = out[k - 1], out[k + 1]
             m_mine, m_theirs = sides(P if back else N, side)
             t_theirs, t_mine = sides(N if back else P, side)
@@ -308,7 +316,6 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
             new_m = rescored(*((grown_m, m_theirs) if side == 0 else (m_theirs, grown_m)))
             new_t = rescored(*((t_theirs, grown_t) if side == 0 else (grown_t, t_theirs)))
             out[k - 1:k + 2] = [new_m, new_t] if back else [new_t, new_m]
-            break
         k += 1
     return out
 

@@ -244,6 +244,30 @@ def test_a_weak_pair_of_a_short_sentence_is_split(case, tgt, cos, kw, expected):
                          stand_in(named), **kw)
     assert _ids(got) == expected
 
+# (case, SHORT's match at the end of the pair before, at the start of the pair after, expected): both splits pass
+# (far >= edge_min_cos and edge_margin above the pair's own 0.07; its partner renders at either neighbour's edge at
+# 0.29, also edge_margin above 0.07); the split taken is the one whose clauses render them better, whichever
+# direction is tried first. Hand-made: 事就这样成了。 / "and it was so." ends one English line and opens the next.
+BOTH_WAYS = [
+    ("the pair after renders it better: on, though back passes too", 0.35, 0.8, [((0,), (0, 1)), ((1, 2), (2,))]),
+    ("the pair before renders it better: back", 0.8, 0.35, [((0, 1), (0,)), ((2,), (1, 2))]),
+]
+
+
+@pytest.mark.parametrize("case, back, on, expected", BOTH_WAYS, ids=[c[0][:40] for c in BOTH_WAYS])
+def test_a_weak_pair_split_the_better_way(case, back, on, expected):
+    """red team (rt31): the split was the first that passed (back before on, the Chinese side before the English),
+    not the better one."""
+    partner = _towards(_unit(0), 0.07, 2)
+    named = {SHORT: _unit(0), PARTNER: partner, "and it was so.": _towards(_unit(0), back, 6),
+             "And it was so:": _towards(_unit(0), on, 7),
+             "神称空气为天，": _towards(partner, 0.29, 4), "将空气以下的水分开了。": _towards(partner, 0.29, 5)}
+    tgt = ["He divided the waters: and it was so.", PARTNER, "And it was so: he called it Heaven."]
+    got = reattach_short(_beads(((0,), (0,)), ((1,), (1,)), ((2,), (2,))), [LONG_A, SHORT, LONG_B], tgt, "zh", "en",
+                         stand_in(named))
+    assert _ids(got) == expected
+
+
 @pytest.mark.parametrize("pairs", [6, 60])
 def test_weak_pairs_embedded_in_batches(pairs):
     """red team (rt31): the weak-pair split reads each 1-1 pair's cosine; those sentences are embedded in one call
