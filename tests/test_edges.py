@@ -329,6 +329,30 @@ def test_english_side_short_sentence():
 def test_edge_texts(text, lang, end, expected):
     assert edge_texts(text, lang, end) == expected
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(3, 10), st.integers(0, 2 ** 16))
+@example(pairs=10, seed=429)  # split the other way round when the languages were swapped (first passing split)
+def test_weak_pair_splits_do_not_depend_on_which_side_is_the_source(pairs, seed):
+    """red team (rt31): 1-1 pairs only (the edge moves need a 2-wide side, so the weak-pair split is all that acts;
+    chained splits included): aligning English to Chinese gives the mirror of Chinese to English. Vectors: four
+    topics, each sentence and edge clause near one, so splits happen (edge_min_cos 0.2, edge_margin 0.05)."""
+    rng = np.random.default_rng(seed)
+    src = [f"中文句子{k}，第二分句{k}。" if rng.random() < 0.5 else f"短{k}。" for k in range(pairs)]
+    tgt = [f"English {k}, second clause {k} of a longer line." if rng.random() < 0.5 else f"Short {k}."
+           for k in range(pairs)]
+    topics = rng.standard_normal((4, DIM))
+    named = {}
+    for x, lang in [(x, "zh") for x in src] + [(x, "en") for x in tgt]:
+        for c in edge_texts(x, lang, True) + edge_texts(x, lang, False):
+            named[c] = topics[rng.integers(0, 4)] + 0.8 * rng.standard_normal(DIM)
+        named[x] = topics[rng.integers(0, 4)] + 0.8 * rng.standard_normal(DIM)
+    cfg = AlignConfig(edge_min_cos=0.2, edge_margin=0.05)
+    beads = _beads(*(((k,), (k,)) for k in range(pairs)))
+    zh_en = reattach_short(beads, src, tgt, "zh", "en", stand_in(named), config=cfg)
+    en_zh = reattach_short(beads, tgt, src, "en", "zh", stand_in(named), config=cfg)
+    assert _ids(zh_en) == [(t, s) for s, t in _ids(en_zh)]
+
+
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=12), st.integers(0, 2 ** 16))
