@@ -244,25 +244,42 @@ def test_a_weak_pair_of_a_short_sentence_is_split(case, tgt, cos, kw, expected):
                          stand_in(named), **kw)
     assert _ids(got) == expected
 
-# (case, SHORT's match at the end of the pair before, at the start of the pair after, expected): both splits pass
-# (far >= edge_min_cos and edge_margin above the pair's own 0.07; its partner renders at either neighbour's edge at
-# 0.29, also edge_margin above 0.07); the split taken is the one whose clauses render them better, whichever
-# direction is tried first. Hand-made: 事就这样成了。 / "and it was so." ends one English line and opens the next.
-BOTH_WAYS = [
-    ("the pair after renders it better: on, though back passes too", 0.35, 0.8, [((0,), (0, 1)), ((1, 2), (2,))]),
-    ("the pair before renders it better: back", 0.8, 0.35, [((0, 1), (0,)), ((2,), (1, 2))]),
+# (case, SHORT's partner, the pair's own cosine, SHORT's match at the end of the pair before / at the start of the
+# pair after, the partner's match at the start of the Chinese after / at the end of the Chinese before, expected).
+# English: "…: and it was so." / the partner / "And it was so: he called it Heaven.". LONG_PARTNER is not short, so
+# only SHORT's split is read; PARTNER ('Now!') is, so its own split is read too. Red team (rt31).
+LONG_PARTNER = "Only through ironclad security guarantees will a lasting peace be possible."
+STAY = [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+BACK, ON = [((0, 1), (0,)), ((2,), (1, 2))], [((0,), (0, 1)), ((1, 2), (2,))]
+WHICH_WAY = [
+    # both directions pass: the first that passed was taken (back before on), not the one that renders SHORT best
+    ("both pass, the pair after renders it better: on", LONG_PARTNER, 0.07, 0.35, 0.8, 0.29, 0.29, ON),
+    ("both pass, the pair before renders it better: back", LONG_PARTNER, 0.07, 0.8, 0.35, 0.29, 0.29, BACK),
+    # MAC-Test 022 with zh 21's translation (en 34) replaced by an unrelated line of seed 003: the pair after renders
+    # zh 21 best (0.47) but its partner has nothing before (-0.03), so only the split sending zh 21 back (0.32)
+    # passed, and it hid the damage (measured cosines; off: a 1-1 bead with a low_similarity warning)
+    ("MAC-Test 022, a replaced translation: SHORT rendered better where it would not go: stays", LONG_PARTNER, 0.18,
+     0.32, 0.47, 0.305, -0.03, STAY),
+    ("the same, the pair before rendering it a little better than the pair after: back", LONG_PARTNER, 0.18, 0.5,
+     0.47, 0.305, -0.03, BACK),
+    # bench/book_kinds.py formulaic, MAC-Test 011: 事情就是这样。 / "I wish I were dead." (measured cosines): SHORT's
+    # split sends it back ("And so it was." 0.37), the partner's sends the partner back (我还怕死吗? 0.62): SHORT on.
+    # The first that passed (the Chinese side's) was taken; the two disagree, so nothing moves
+    ("both short, each split the other way round: stays", PARTNER, 0.057, 0.374, 0.324, 0.365, 0.617, STAY),
+    ("both short, the partner's split the same as SHORT's: back", PARTNER, 0.057, 0.374, 0.324, 0.365, 0.2, BACK),
 ]
 
 
-@pytest.mark.parametrize("case, back, on, expected", BOTH_WAYS, ids=[c[0][:40] for c in BOTH_WAYS])
-def test_a_weak_pair_split_the_better_way(case, back, on, expected):
-    """red team (rt31): the split was the first that passed (back before on, the Chinese side before the English),
-    not the better one."""
-    partner = _towards(_unit(0), 0.07, 2)
-    named = {SHORT: _unit(0), PARTNER: partner, "and it was so.": _towards(_unit(0), back, 6),
-             "And it was so:": _towards(_unit(0), on, 7),
-             "神称空气为天，": _towards(partner, 0.29, 4), "将空气以下的水分开了。": _towards(partner, 0.29, 5)}
-    tgt = ["He divided the waters: and it was so.", PARTNER, "And it was so: he called it Heaven."]
+@pytest.mark.parametrize("case, partner_text, own, back, on, partner_on, partner_back, expected", WHICH_WAY,
+                         ids=[c[0][:40] for c in WHICH_WAY])
+def test_a_weak_pair_split_where_the_short_sentence_is_rendered_best(case, partner_text, own, back, on, partner_on,
+                                                                     partner_back, expected):
+    """The short sentence joins the neighbour whose facing clause renders it better of the two, or nothing moves."""
+    partner = _towards(_unit(0), own, 2)
+    named = {SHORT: _unit(0), partner_text: partner, "and it was so.": _towards(_unit(0), back, 6),
+             "And it was so:": _towards(_unit(0), on, 7), "神称空气为天，": _towards(partner, partner_on, 4),
+             "将空气以下的水分开了。": _towards(partner, partner_back, 5)}
+    tgt = ["He divided the waters: and it was so.", partner_text, "And it was so: he called it Heaven."]
     got = reattach_short(_beads(((0,), (0,)), ((1,), (1,)), ((2,), (2,))), [LONG_A, SHORT, LONG_B], tgt, "zh", "en",
                          stand_in(named))
     assert _ids(got) == expected
