@@ -262,6 +262,14 @@ WHICH_WAY = [
      0.32, 0.47, 0.305, -0.03, STAY),
     ("the same, the pair before rendering it a little better than the pair after: back", LONG_PARTNER, 0.18, 0.5,
      0.47, 0.305, -0.03, BACK),
+    # MAC-Test 001 with zh 169's translation (en 185) replaced by a line of another text of the same book (The Golden
+    # Age): zh 169 (我只好说，鱼还在河里。) renders "…but where is the fish?" before at 0.55, and the unrelated line
+    # renders 她说好吧，… after at 0.14, edge_margin above the pair's 0.02: the split hid the damage in a 2-1 at 0.79
+    # with no flag (measured cosines). A partner is held to edge_min_cos less edge_margin where it goes
+    ("MAC-Test 001, a replaced translation: the partner renders under 0.2 where it would go: stays", LONG_PARTNER,
+     0.018, 0.551, 0.203, 0.139, 0.032, STAY),
+    ("the same, the partner rendered at 0.2 where it would go: back", LONG_PARTNER, 0.018, 0.551, 0.203, 0.21, 0.032,
+     BACK),
     # bench/book_kinds.py formulaic, MAC-Test 011: 事情就是这样。 / "I wish I were dead." (measured cosines): SHORT's
     # split sends it back ("And so it was." 0.37), the partner's sends the partner back (我还怕死吗? 0.62): SHORT on.
     # The first that passed (the Chinese side's) was taken; the two disagree, so nothing moves
