@@ -408,6 +408,60 @@ def test_beads_stay_a_partition(shapes, seed):
             assert b.src_ids and b.tgt_ids
 
 
+#: Bead shapes as a DP gives them, 1-1 most (the weak-pair split needs three two-sided beads in a row).
+SHAPES = [(1, 1)] * 4 + [(1, 2), (2, 1), (2, 2), (1, 0), (0, 1), (3, 1), (1, 3)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(SHAPES), min_size=3, max_size=12), st.integers(0, 2 ** 16), st.integers(1, 4),
+       st.integers(2, 6), st.booleans())
+# each fails when one of the split's shape or paragraph checks is dropped (mutants of edges._swap_weak)
+@example(shapes=[(1, 2), (2, 2), (1, 1), (1, 1)], seed=0, max_bead=2, max_total=5, with_paras=False)
+@example(shapes=[(1, 2), (1, 1), (1, 1), (1, 1)], seed=1, max_bead=2, max_total=4, with_paras=False)
+@example(shapes=[(1, 1)] * 6, seed=0, max_bead=2, max_total=3, with_paras=True)
+@example(shapes=[(1, 1)] * 5, seed=0, max_bead=2, max_total=3, with_paras=True)
+@example(shapes=[(1, 1)] * 6, seed=0, max_bead=3, max_total=3, with_paras=False)
+@example(shapes=[(2, 1), (1, 1), (1, 1)], seed=28, max_bead=4, max_total=3, with_paras=False)
+def test_beads_stay_a_partition_at_any_bead_limits(shapes, seed, max_bead, max_total, with_paras):
+    """red team (rt31): the same at small ``max_bead`` / ``max_bead_total`` (the DP's beads within them), where a
+    weak-pair split or an edge move would first overflow a side, or cross a paragraph break; every sentence
+    distinct."""
+    shapes = [(a, b) for a, b in shapes if (a or b) and a <= max_bead and b <= max_bead and a + b <= max_total]
+    if not shapes:
+        return
+    rng = np.random.default_rng(seed)
+    n_src, n_tgt = sum(a for a, _ in shapes), sum(b for _, b in shapes)
+    src = [("长句子" * int(rng.integers(1, 5))) + f"{k}。" for k in range(n_src)]
+    tgt = [("A long sentence, " * int(rng.integers(1, 4))) + f"end {k}." for k in range(n_tgt)]
+    beads, i, j = [], 0, 0
+    for a, b in shapes:
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), 0.5 if a and b else None))
+        i, j = i + a, j + b
+    named = {t: rng.standard_normal(DIM) for t in src + tgt}
+    for b in beads:  # every 1-1 pair as weak as can be (cosine -1): the split is tried wherever the shapes allow
+        if len(b.src_ids) == 1 == len(b.tgt_ids):
+            named[tgt[b.tgt_ids[0]]] = -named[src[b.src_ids[0]]]
+    paras = [np.cumsum(rng.random(n) < 0.3) for n in (n_src, n_tgt)] if with_paras else [None, None]
+    # the lone join off: it joins across a paragraph break by design (the DP left the sentence out for one)
+    cfg = AlignConfig(edge_min_cos=0.0, edge_margin=0.0, lone_min_cos=2.0, max_bead=max_bead,
+                      max_bead_total=max_total)
+    got = reattach_short(beads, src, tgt, "zh", "en", stand_in(named), src_paras=paras[0], tgt_paras=paras[1],
+                         config=cfg)
+    assert [s for b in got for s in b.src_ids] == list(range(n_src))
+    assert [t for b in got for t in b.tgt_ids] == list(range(n_tgt))
+    before = {(b.src_ids, b.tgt_ids) for b in beads}
+    for b in got:
+        assert b.src_ids or b.tgt_ids
+        assert len(b.src_ids) <= max_bead and len(b.tgt_ids) <= max_bead
+        if (b.src_ids, b.tgt_ids) not in before:
+            assert b.src_ids and b.tgt_ids and len(b.src_ids) + len(b.tgt_ids) <= max_total
+    for side in range(2 if with_paras else 0):  # no side spans a paragraph break it did not span before
+        def breaks(bs):
+            return {x for b in bs for ids in [(b.src_ids, b.tgt_ids)[side]] for x in ids[:-1]
+                    if paras[side][x] != paras[side][x + 1]}
+        assert breaks(got) <= breaks(beads)
+
+
 #: Genesis 1:1-13 as a verse text gives them: the Chinese (CUV) split at 。, the English (KJV) one line a verse.
 GENESIS_ZH = ["起初神创造天地。", "地是空虚混沌，渊面黑暗；神的灵运行在水面上。", "神说：“要有光”，就有了光。",
               "神看光是好的，就把光暗分开了。", "神称光为昼，称暗为夜。", "有晚上，有早晨，这是头一日。",
