@@ -68,6 +68,7 @@ HEAD_ATTACH_COST = 0.3
 SHORT_EDGE_FRAC = 1.0
 #: It moves to the neighbouring pair when that pair's facing clause matches it at least this well (cosine; a
 #: sentence and an unrelated clause run to ~0.25; 0.2-0.3 score alike on MAC-Test, 0.4 loses 0.004); above 1: off.
+#: A 1-1 pair under it with a short sentence is a weak pair that edges._swap_weak may split (LOBO 0.910 held out).
 EDGE_MIN_COS = 0.3
 #: ... and by this much more than the facing clause of its own pair (0.05 / 0.15 lose 0.002-0.004 in the CV).
 EDGE_MARGIN = 0.1

@@ -163,14 +163,20 @@ def test_autosave_restores_on_reload_and_warns_before_leaving(wb, wb_file):
     click(wb, "#b0 .flag .cbtn")
     wb.switch_to.active_element.send_keys("free rendering")
     key(wb, "\ue00c")
-    # reload as a crash would: the autosave stays, the leave prompt (which would block the driver) is cleared
-    saved_key, saved = wb.execute_script(
-        "var k = Object.keys(localStorage).find(k => k.startsWith('aligner-review:')); "
-        "return [k, localStorage.getItem(k)]")
+    # reload as a crash would: the autosave stays, the leave prompt (which would block the driver) is cleared.
+    # First every keystroke's autosave (CI under load, stop 30: a comment's input event handled after the
+    # forget below made the page unsaved again, its leave prompt kept the old page, and no "restored" came)
+    stored = ("var k = Object.keys(localStorage).find(k => k.startsWith('aligner-review:')); "
+              "return [k, localStorage.getItem(k)]")
+    wait_for(lambda: "free rendering" in (wb.execute_script(stored)[1] or ""), "the comment autosaved")
+    saved_key, saved = wb.execute_script(stored)
     assert saved_key == "aligner-review:" + doc_hash(workbench()) + ":" + shape_hash(workbench())
-    forget(wb)                                                 # clears the unsaved state and the store ...
+    wb.execute_script("window.alignerForget()")                # clears the unsaved state and the store ...
     wb.execute_script("localStorage.setItem(arguments[0], arguments[1])", saved_key, saved)  # ... store put back
+    assert wb.execute_script(unload) is False                  # no leave prompt to hold the old page
+    wb.execute_script("window.alignerOldPage = true")
     load(wb, wb_file)
+    assert wb.execute_script("return window.alignerOldPage === undefined"), "the page was not reloaded"
     # the restored marks are read as the page starts; wait for its status line rather than race it (one CI run
     # under load read the checkbox before the restored page had replaced the forgotten one)
     wait_for(lambda: "restored" in wb.execute_script("return document.getElementById('status').textContent"),
