@@ -179,6 +179,7 @@ def test_english_side_short_sentence():
 def test_edge_texts(text, lang, end, expected):
     assert edge_texts(text, lang, end) == expected
 
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=12), st.integers(0, 2 ** 16))
 def test_beads_stay_a_partition(shapes, seed):

@@ -73,6 +73,7 @@ def test_a_weak_pair_of_a_short_sentence_is_split(case, tgt, cos, kw, expected):
                          stand_in(named), **kw)
     assert ids_of(got) == expected
 
+
 # (case, SHORT's partner, the pair's own cosine, SHORT's match at the end of the pair before / at the start of the
 # pair after, the partner's match at the start of the Chinese after / at the end of the Chinese before, expected).
 # English: "…: and it was so." / the partner / "And it was so: he called it Heaven.". LONG_PARTNER is not short, so
@@ -144,6 +145,7 @@ def test_weak_pairs_embedded_in_batches(pairs):
     got = reattach_short(beads, src, tgt, "zh", "en", embed)
     assert ids_of(got) == ids_of(beads)
     assert len(calls) <= 6, calls  # one call a language for the edge pass, the weak pairs, their edge clauses
+
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(3, 10), st.integers(0, 2 ** 16))
