@@ -171,7 +171,6 @@ def test_weak_pair_splits_do_not_depend_on_which_side_is_the_source(pairs, seed)
     assert ids_of(zh_en) == [(t, s) for s, t in ids_of(en_zh)]
 
 
-
 #: Bead shapes as a DP gives them, 1-1 most (the weak-pair split needs three two-sided beads in a row).
 SHAPES = [(1, 1)] * 4 + [(1, 2), (2, 1), (2, 2), (1, 0), (0, 1), (3, 1), (1, 3)]
 
