@@ -257,8 +257,8 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
         return ((b.src_ids, b.tgt_ids) if side == 0 else (b.tgt_ids, b.src_ids))
 
     def moves(k: int):
-        """(side, back, own cosine, (m, its far text, the other neighbour's), (t, its far text)) of each split
-        bead k allows."""
+        """(side, back, own cosine, (m, its far text, the other neighbour's), (t, its far text), the two new beads'
+        ids) of each split bead k allows."""
         P, X, N = out[k - 1], out[k], out[k + 1]
         if not (len(X.src_ids) == 1 and len(X.tgt_ids) == 1 and all(b.src_ids and b.tgt_ids for b in (P, N))) or any(
                 heads[s][i] for s in (0, 1) for b in (P, X, N) for i in sides(b, s)[0]):
@@ -280,9 +280,12 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
                         or paras[side][m] != paras[side][m_mine[-1] if back else m_mine[0]]
                         or paras[other][t] != paras[other][t_mine[0] if back else t_mine[-1]]):
                     continue
+                grown_m, grown_t = (m_mine + (m,), (t,) + t_mine) if back else ((m,) + m_mine, t_mine + (t,))
+                joined = ((grown_m, m_theirs), (t_theirs, grown_t)) if side == 0 else (
+                    (m_theirs, grown_m), (grown_t, t_theirs))  # (src ids, tgt ids) of m's new bead, of t's
                 yield (side, back, own, (m, _side_text(texts[other], m_theirs, langs[other]),
                                          _side_text(texts[other], t_mine, langs[other])),
-                       (t, _side_text(texts[side], t_theirs, langs[side])))
+                       (t, _side_text(texts[side], t_theirs, langs[side])), joined)
 
     # the 1-1 pairs' sentences (their cosine picks the candidates), then the candidates' edge clauses, each
     # embedded in one call per language, not one call a text (a split changes its neighbours' texts: the few
@@ -294,7 +297,7 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
             cached(ones, langs[side])
     wanted: dict[str, list[str]] = {langs[0]: [], langs[1]: []}
     for k in range(1, len(out) - 1):
-        for side, back, _, (_, m_far, m_near), (_, t_far) in moves(k):
+        for side, back, _, (_, m_far, m_near), (_, t_far), _ in moves(k):
             other = langs[1 - side]
             wanted[other] += edge_texts(m_far, other, back) + edge_texts(m_near, other, not back)
             wanted[langs[side]] += edge_texts(t_far, langs[side], not back)
@@ -310,7 +313,7 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
         # back to "And so it was." at 0.37, its partner "I wish I were dead." back to 我还怕死吗? at 0.62): then
         # the pair stays (taking the first that passed favoured back over on and Chinese over English)
         passing = []
-        for side, back, own, (m, m_far, m_near), (t, t_far) in moves(k):
+        for side, back, own, (m, m_far, m_near), (t, t_far), joined in moves(k):
             other = 1 - side
             far = edge_match(texts[side][m], langs[side], m_far, langs[other], back, cached)
             if far < min_cos or far - own < margin:
@@ -320,17 +323,11 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
             t_far_cos = edge_match(texts[other][t], langs[other], t_far, langs[side], not back, cached)
             if t_far_cos - own < margin or t_far_cos < min_cos - margin:
                 continue
-            passing.append((side, back, m, t))
+            passing.append((side, back, joined))
         # one split, read as where the source sentence goes (back: a side-0 split back or a side-1 split on)
-        if len({back == (side == 0) for side, back, _, _ in passing}) == 1:
-            side, back, m, t = passing[0]
-            P, N = out[k - 1], out[k + 1]
-            m_mine, m_theirs = sides(P if back else N, side)
-            t_theirs, t_mine = sides(N if back else P, side)
-            grown_m = m_mine + (m,) if back else (m,) + m_mine
-            grown_t = (t,) + t_mine if back else t_mine + (t,)
-            new_m = rescored(*((grown_m, m_theirs) if side == 0 else (m_theirs, grown_m)))
-            new_t = rescored(*((t_theirs, grown_t) if side == 0 else (grown_t, t_theirs)))
+        if len({back == (side == 0) for side, back, _ in passing}) == 1:
+            _, back, (to_m, to_t) = passing[0]
+            new_m, new_t = rescored(*to_m), rescored(*to_t)
             out[k - 1:k + 2] = [new_m, new_t] if back else [new_t, new_m]
         k += 1
     return out
