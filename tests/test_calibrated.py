@@ -11,15 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aligner.qa.calibrated import (
     MODEL_PATH,
     DivergenceModel,
     ModelFileError,
     SideModel,
+    hint_rows,
     load_model,
     merge_flags,
     severity_of,
+    side_severity,
 )
 from aligner.data import Flag, Severity
 from aligner.qa.divergence import BeadPair, feature_names, features
@@ -27,8 +31,8 @@ from aligner.qa.divergence import BeadPair, feature_names, features
 N = len(feature_names())
 
 
-def side_model(coef, intercept=0.0, warning=0.8, info=0.5) -> SideModel:
-    return SideModel(np.zeros(N), np.ones(N), np.asarray(coef, float), intercept, warning, info, 0.0)
+def side_model(coef, intercept=0.0, warning=0.8, info=0.5, hint_share=None) -> SideModel:
+    return SideModel(np.zeros(N), np.ones(N), np.asarray(coef, float), intercept, warning, info, 0.0, hint_share)
 
 
 # --- SideModel -----------------------------------------------------------------------------
@@ -61,6 +65,54 @@ def test_severity_from_cut_offs(p, expected):
     assert severity_of(p, side_model(np.zeros(N), warning=0.8, info=0.5)) == expected
 
 
+# --- hints: a document's likeliest beads only --------------------------------------------------
+@pytest.mark.parametrize(
+    "p, share, expected",
+    [
+        ([0.1, 0.9, 0.5, 0.3, 0.7], 0.2, {1}),  # round(0.2 * 5) = 1: the largest
+        ([0.1, 0.9, 0.5, 0.3, 0.7], 0.4, {1, 4}),  # 2: the two largest
+        ([0.1, 0.9, 0.5, 0.3, 0.7], 1.0, {0, 1, 2, 3, 4}),  # every row
+        ([0.4, 0.2], 0.2, {0}),  # round(0.4) = 0, but a document always may have one
+        ([0.5, 0.5, 0.5], 0.34, {0}),  # ties: the first row
+        ([], 0.2, set()),
+    ],
+)
+def test_hint_rows_are_the_largest_share(p, share, expected):
+    assert hint_rows(np.array(p), share) == frozenset(expected)
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=60), st.floats(0.01, 1.0))
+def test_hint_rows_hold_the_allowed_count_and_nothing_below_a_row_left_out(p, share):
+    rows = hint_rows(np.array(p), share)
+    assert len(rows) == max(1, round(share * len(p)))
+    left = [p[i] for i in range(len(p)) if i not in rows]
+    assert not left or min(p[i] for i in rows) >= max(left)
+
+
+@pytest.mark.parametrize(
+    "p, hint_share, free, hinted, expected",
+    [
+        # no hint share (the Chinese side model): a free document gets nothing, another the cut-offs' severity
+        (0.9, None, False, False, "warning"),
+        (0.6, None, False, False, "info"),
+        (0.9, None, True, True, None),
+        (0.6, None, True, True, None),
+        # a hint share (the English side model): a warning needs a document that is not free ...
+        (0.9, 0.2, False, False, "warning"),
+        # ... a hint needs the bead among the document's likeliest, free or not
+        (0.6, 0.2, False, True, "info"),
+        (0.6, 0.2, False, False, None),
+        (0.6, 0.2, True, True, "info"),
+        (0.9, 0.2, True, True, "info"),  # a warning held back in a free document: a hint
+        (0.9, 0.2, True, False, None),
+        (0.4, 0.2, False, True, None),  # under the info cut-off: nothing, hinted or not
+    ],
+)
+def test_side_severity(p, hint_share, free, hinted, expected):
+    m = side_model(np.zeros(N), warning=0.8, info=0.5, hint_share=hint_share)
+    assert side_severity(p, m, free, hinted) == expected
+
+
 # --- model file ----------------------------------------------------------------------------
 def test_shipped_model_loads_and_matches_the_features():
     m = load_model()
@@ -68,6 +120,23 @@ def test_shipped_model_loads_and_matches_the_features():
     for sm in (m.zh, m.en):
         assert sm.coef.shape == (N,) and (sm.scale > 0).all()
         assert 0.0 < sm.info < sm.warning < 1.0
+
+
+def test_shipped_model_hints_additions_in_a_share_of_each_document():
+    """The English side model carries a hint share (bench/qa_mqm_fit.py HINT_SHARE), the Chinese one none."""
+    m = load_model()
+    assert m.zh.hint_share is None
+    assert m.en.hint_share is not None and 0.0 < m.en.hint_share <= 1.0
+
+
+@pytest.mark.parametrize("share", [0.0, -0.1, 1.5])
+def test_model_file_with_a_hint_share_out_of_range_is_refused(tmp_path: Path, share):
+    d = json.loads(MODEL_PATH.read_text())
+    d["en"]["hint_share"] = share
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(ModelFileError, match="hint_share"):
+        load_model(str(p))
 
 
 def test_model_file_with_other_features_is_refused(tmp_path: Path):

@@ -11,12 +11,18 @@ The coefficients were fitted with scikit-learn on the development half of
 the MQM zh→en ratings (``bench/qa_mqm_fit.py``, document-level
 cross-validation) and ship in ``aligner/calibration/divergence.json``; this
 module applies them with numpy. Severities come from probability cut-offs
-fitted there too (warning: the probability above which 1% of the clean
-Chinese-side beads lie, 0.5% on the English side; info: 10%). A document
-whose beads' median logit is above what the rated documents show (a free
-literary or interview translation, where most words of a clean pair have no
-dictionary rendering) gets the probabilities but no flags: the model was not
-fitted on such text (``free_median_logit``).
+fitted there too (warning: the probability above which 0.8% of the clean
+Chinese-side beads lie, 0.5% on the English side; info: 8% and 10%). A
+document whose beads' median logit is above what the rated documents show (a
+free literary or interview translation, where most words of a clean pair
+have no dictionary rendering) gets no warnings from a side model: it was not
+fitted on such text (``free_median_logit``). A side model with a
+``hint_share`` (the English one) gives hints (info) in every document, but
+only to the document's most likely beads, at most that share of them
+(``hint_rows``): the human references of the rated TED talks read as free
+translations and hold a third of the rated additions, and a cut-off alone
+hinted most beads of a document just under the gate. A side model without
+one gives a free document nothing.
 """
 
 from __future__ import annotations
@@ -48,7 +54,8 @@ class SideModel:
     intercept: float
     warning: float  # probability at or above which a flag is a warning
     info: float  # probability at or above which a flag is info
-    free_median_logit: float  # a document whose beads' median logit is above this gets no flags from this model
+    free_median_logit: float  # a document whose beads' median logit is above this gets no warnings from this model
+    hint_share: float | None = None  # None, or the largest share of a document's beads hinted (info), its likeliest
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(n,) probabilities for the (n, n_features) float64 feature matrix ``X``."""
@@ -75,8 +82,11 @@ def _side(d: dict, n: int) -> SideModel:
     arrs = [np.asarray(d[k], float) for k in ("mean", "scale", "coef")]
     if any(a.shape != (n,) for a in arrs):
         raise ModelFileError(f"expected {n} coefficients per array")
+    share = d.get("hint_share")
+    if share is not None and not 0.0 < float(share) <= 1.0:
+        raise ModelFileError(f"hint_share {share} is not in (0, 1]")
     return SideModel(*arrs, float(d["intercept"]), float(d["warning"]), float(d["info"]),
-                     float(d["free_median_logit"]))
+                     float(d["free_median_logit"]), None if share is None else float(share))
 
 
 @lru_cache(maxsize=4)
@@ -103,6 +113,33 @@ def severity_of(p: float, m: SideModel) -> str | None:
     if p >= m.info:
         return "info"
     return None
+
+
+def hint_rows(p: np.ndarray, share: float) -> frozenset[int]:
+    """Rows of the ``max(1, round(share * n))`` largest of the (n,) probabilities ``p`` (ties: the first rows)."""
+    p = np.asarray(p, float)
+    if not len(p):
+        return frozenset()
+    allowed = max(1, int(round(share * len(p))))
+    return frozenset(int(i) for i in np.argsort(-p, kind="stable")[:allowed])
+
+
+def side_severity(p: float, m: SideModel, free: bool, hinted: bool) -> str | None:
+    """The severity of a side model's flag, or None.
+
+    ``free``: the document reads as freer than the rated ones (``free_median_logit``); ``hinted``: the bead is
+    among the document's ``hint_rows`` (used only when the model has a ``hint_share``). Without a hint share a free
+    document gets nothing; with one, a warning needs a document that is not free, and a hint (info, or a warning
+    held back in a free document) needs ``hinted``.
+    """
+    sev = severity_of(p, m)
+    if sev is None:
+        return None
+    if m.hint_share is None:
+        return None if free else sev
+    if sev == "warning" and not free:
+        return sev
+    return "info" if hinted else None
 
 
 def _shorten(text: str, n: int = 36) -> str:
@@ -241,21 +278,23 @@ def calibrated_flags(ctx, model: DivergenceModel | None = None) -> Calibrated:
     for lang, is_free in free.items():
         if is_free:
             log.info("calibrated model: the %s side reads as a free translation throughout (median logit above %.2f): "
-                     "no flags from it", lang, (model.zh if lang == "zh" else model.en).free_median_logit)
+                     "no warnings from it", lang, (model.zh if lang == "zh" else model.en).free_median_logit)
     matcher = lexicon.matcher
     zh_side = src if src.lang == "zh" else tgt
     en_side = tgt if src.lang == "zh" else src
     flags: dict[int, list] = {}
     p_om, p_add = {}, {}
+    side_models = {"zh": model.zh, "en": model.en}
+    hinted = {lang: hint_rows(P[lang], m.hint_share) if m.hint_share is not None else frozenset()
+              for lang, m in side_models.items()}
     for row, k in enumerate(ev.two):
         b = beads[k]
         p_om[k] = float(P[src.lang][row])
         p_add[k] = float(P[tgt.lang][row])
         for lang, code in ((src.lang, "partial"), (tgt.lang, "addition")):
             p = float(P[lang][row])
-            sm = model.zh if lang == "zh" else model.en
-            sev = severity_of(p, sm)
-            if sev is None or free[lang]:
+            sev = side_severity(p, side_models[lang], free[lang], row in hinted[lang])
+            if sev is None:
                 continue
             if code == "addition":
                 sev = "info"  # additions stay hints: the model warned 1 clean English pair in 20 of seed 000
@@ -298,5 +337,5 @@ def merge_flags(existing: list, new: list) -> list:
 
 
 __all__ = ["Calibrated", "merge_flags", "DivergenceModel", "SideModel", "calibrated_flags", "load_model", "probabilities",
-           "severity_of", "reason", "unrendered_clause", "evidence_words", "length_factor", "MODEL_PATH",
+           "severity_of", "side_severity", "hint_rows", "reason", "unrendered_clause", "evidence_words", "length_factor", "MODEL_PATH",
            "ModelFileError"]
