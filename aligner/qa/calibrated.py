@@ -17,12 +17,13 @@ document whose beads' median logit is above what the rated documents show (a
 free literary or interview translation, where most words of a clean pair
 have no dictionary rendering) gets no warnings from a side model: it was not
 fitted on such text (``free_median_logit``). A side model with a
-``hint_share`` (the English one) gives hints (info) in every document, but
-only to the document's most likely beads, at most that share of them
+``hint_share`` (the English one) gives hints (info) in every Chinese→English
+document, but only to the document's most likely beads, at most that share of them
 (``hint_rows``): the human references of the rated TED talks read as free
 translations and hold a third of the rated additions, and a cut-off alone
 hinted most beads of a document just under the gate. A side model without
-one gives a free document nothing.
+one gives a free document nothing, and so do both in English→Chinese, where
+no share was measured (``direction_models``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -140,6 +141,18 @@ def side_severity(p: float, m: SideModel, free: bool, hinted: bool) -> str | Non
     if sev == "warning" and not free:
         return sev
     return "info" if hinted else None
+
+
+def direction_models(model: DivergenceModel, src_lang: str) -> dict[str, SideModel]:
+    """The side models as they apply to a document translated from ``src_lang``: {"zh": ..., "en": ...}.
+
+    The hint shares were measured on Chinese→English (the MQM ratings: the English side's hints are additions).
+    In English→Chinese each side plays the other role (the English side's flags are omissions, ``partial``), where
+    no share was measured: there both side models keep the free-translation gate alone, as without a share.
+    """
+    if src_lang == "zh":
+        return {"zh": model.zh, "en": model.en}
+    return {"zh": replace(model.zh, hint_share=None), "en": replace(model.en, hint_share=None)}
 
 
 def _shorten(text: str, n: int = 36) -> str:
@@ -272,19 +285,20 @@ def calibrated_flags(ctx, model: DivergenceModel | None = None) -> Calibrated:
             log.info("calibrated model skipped: median %s dictionary coverage %.2f is below %.2f", lang, median, least)
             return Calibrated({}, {}, {})
     P = probabilities(model, ev.features)
-    # a translation freer throughout than the rated ones (literary, interview): probabilities, no flags
-    free = {lang: float(np.median(_logit(P[lang]))) > (model.zh if lang == "zh" else model.en).free_median_logit
-            for lang in ("zh", "en")}
+    side_models = direction_models(model, src.lang)
+    # a translation freer throughout than the rated ones (literary, interview): probabilities, no warnings (and no
+    # hints either from a side model without a hint share)
+    free = {lang: float(np.median(_logit(P[lang]))) > m.free_median_logit for lang, m in side_models.items()}
     for lang, is_free in free.items():
         if is_free:
             log.info("calibrated model: the %s side reads as a free translation throughout (median logit above %.2f): "
-                     "no warnings from it", lang, (model.zh if lang == "zh" else model.en).free_median_logit)
+                     "%s from it", lang, side_models[lang].free_median_logit,
+                     "hints only" if side_models[lang].hint_share is not None else "no flags")
     matcher = lexicon.matcher
     zh_side = src if src.lang == "zh" else tgt
     en_side = tgt if src.lang == "zh" else src
     flags: dict[int, list] = {}
     p_om, p_add = {}, {}
-    side_models = {"zh": model.zh, "en": model.en}
     hinted = {lang: hint_rows(P[lang], m.hint_share) if m.hint_share is not None else frozenset()
               for lang, m in side_models.items()}
     for row, k in enumerate(ev.two):
@@ -337,5 +351,5 @@ def merge_flags(existing: list, new: list) -> list:
 
 
 __all__ = ["Calibrated", "merge_flags", "DivergenceModel", "SideModel", "calibrated_flags", "load_model", "probabilities",
-           "severity_of", "side_severity", "hint_rows", "reason", "unrendered_clause", "evidence_words", "length_factor", "MODEL_PATH",
-           "ModelFileError"]
+           "severity_of", "side_severity", "hint_rows", "direction_models", "reason", "unrendered_clause",
+           "evidence_words", "length_factor", "MODEL_PATH", "ModelFileError"]
