@@ -183,14 +183,28 @@ def test_shipped_model_hints_additions_in_a_share_of_each_document():
     assert m.en.hint_share is not None and 0.0 < m.en.hint_share <= 1.0
 
 
-@pytest.mark.parametrize("share", [0.0, -0.1, 1.5])
+@pytest.mark.parametrize("share", [0.0, -0.1, 1.5, float("nan"),
+                                   "0.2", True, [0.2]])  # red team 0.3.8: a string or true was read as a share
 def test_model_file_with_a_hint_share_out_of_range_is_refused(tmp_path: Path, share):
     d = json.loads(MODEL_PATH.read_text())
     d["en"]["hint_share"] = share
     p = tmp_path / "m.json"
     p.write_text(json.dumps(d))
-    with pytest.raises(ModelFileError, match="hint_share"):
+    with pytest.raises(ModelFileError, match=r"m\.json en: hint_share"):
         load_model(str(p))
+
+
+@pytest.mark.parametrize("share, expected", [(None, None), ("absent", None), (1, 1.0), (0.2, 0.2)])
+def test_model_file_hint_share_null_absent_or_a_number(tmp_path: Path, share, expected):
+    """A model file from before mqm-dev-3 has no hint_share: the side model then has none."""
+    d = json.loads(MODEL_PATH.read_text())
+    if share == "absent":
+        del d["en"]["hint_share"]
+    else:
+        d["en"]["hint_share"] = share
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    assert load_model(str(p)).en.hint_share == expected
 
 
 def test_model_file_with_other_features_is_refused(tmp_path: Path):

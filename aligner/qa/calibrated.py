@@ -79,13 +79,14 @@ class ModelFileError(ValueError):
     """The shipped model file does not match this code (feature names or layout)."""
 
 
-def _side(d: dict, n: int) -> SideModel:
+def _side(d: dict, n: int, where: str) -> SideModel:
     arrs = [np.asarray(d[k], float) for k in ("mean", "scale", "coef")]
     if any(a.shape != (n,) for a in arrs):
-        raise ModelFileError(f"expected {n} coefficients per array")
-    share = d.get("hint_share")
-    if share is not None and not 0.0 < float(share) <= 1.0:
-        raise ModelFileError(f"hint_share {share} is not in (0, 1]")
+        raise ModelFileError(f"{where}: expected {n} coefficients per array")
+    share = d.get("hint_share")  # absent in model files before mqm-dev-3: no share
+    if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float))
+                              or not 0.0 < share <= 1.0):
+        raise ModelFileError(f"{where}: hint_share {share!r} is neither null nor a number in (0, 1]")
     return SideModel(*arrs, float(d["intercept"]), float(d["warning"]), float(d["info"]),
                      float(d["free_median_logit"]), None if share is None else float(share))
 
@@ -99,7 +100,7 @@ def load_model(path: str | None = None) -> DivergenceModel:
     if names != feature_names():
         raise ModelFileError(f"{p}: features {names} do not match this code's {feature_names()}")
     n = len(names)
-    return DivergenceModel(str(d["version"]), _side(d["zh"], n), _side(d["en"], n))
+    return DivergenceModel(str(d["version"]), _side(d["zh"], n, f"{p} zh"), _side(d["en"], n, f"{p} en"))
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
