@@ -113,6 +113,60 @@ def test_side_severity(p, hint_share, free, hinted, expected):
     assert side_severity(p, m, free, hinted) == expected
 
 
+# --- hints in a document, both directions (stand-in model, real CC-CEDICT, no encoder) -----------------------------
+#: Ten 1-1 beads; the stand-in model's probability falls with the bead score, so the two lowest-scored beads
+#: (rows 3 and 7) are the likeliest: round(0.2 * 10) = 2 hint rows.
+DOC_ZH = ["欧盟峰会周四开幕。", "各国领导人讨论了难民政策。", "会议将持续两天。", "记者将继续关注。", "价格上涨了。",
+          "学生们去学校。", "天气很冷。", "他买了一本书。", "我们喜欢音乐。", "政府发表了声明。"]
+DOC_EN = ["The EU summit opened on Thursday.", "Leaders discussed refugee policy.", "The meeting will last two days.",
+          "Reporters will keep watching.", "Prices rose.", "The students go to school.", "The weather is cold.",
+          "He bought a book.", "We like music.", "The government issued a statement."]
+DOC_SCORES = [0.9, 0.88, 0.86, 0.5, 0.84, 0.82, 0.8, 0.55, 0.78, 0.76]
+
+
+def stand_in_model(free_median_logit: float) -> DivergenceModel:
+    """p = sigmoid(0.5 - cos) on both sides (0.35 to 0.5 here): all above info 0.1, none at warning 0.99."""
+    coef = np.zeros(N)
+    coef[feature_names().index("cos")] = -1.0
+    zh = SideModel(np.zeros(N), np.ones(N), coef, 0.5, 0.99, 0.1, free_median_logit, None)
+    return DivergenceModel("stand-in", zh, SideModel(np.zeros(N), np.ones(N), coef, 0.5, 0.99, 0.1,
+                                                      free_median_logit, 0.2))
+
+
+@pytest.mark.parametrize(
+    "src_lang, free_median_logit, expected",
+    [
+        # zh→en, the document free (median logit about -0.2 above -5): the English side's hints on its likeliest
+        # fifth, as additions; nothing from the Chinese side model (no hint share)
+        ("zh", -5.0, {3: ["addition"], 7: ["addition"]}),
+        # zh→en, not free (below 5): every bead's Chinese side above the info cut-off; additions still capped
+        ("zh", 5.0, {k: ["partial", "addition"] if k in (3, 7) else ["partial"] for k in range(10)}),
+        # en→zh: the English side's flags are omissions (partial), where no hint share was measured: the gate alone,
+        # as before 0.3.8 (README: a free document gets no partial flags)
+        ("en", -5.0, {}),
+        ("en", 5.0, {k: ["partial", "addition"] for k in range(10)}),
+    ],
+)
+def test_hints_go_to_the_likeliest_additions_of_a_chinese_english_document_only(lexicon, src_lang, free_median_logit,
+                                                                                expected):
+    from aligner.data import Bead, Sentence, Side
+    from aligner.qa import build_context
+    from aligner.qa.calibrated import calibrated_flags
+    from aligner.qa_config import QAConfig
+
+    def side(lang, texts):
+        return Side(lang, f"<{lang}>", tuple(Sentence(i, t, i, i + 1) for i, t in enumerate(texts)))
+
+    zh, en = side("zh", DOC_ZH), side("en", DOC_EN)
+    src, tgt = (zh, en) if src_lang == "zh" else (en, zh)
+    beads = [Bead((i,), (i,), s) for i, s in enumerate(DOC_SCORES)]
+    ctx = build_context(src, tgt, beads, config=QAConfig(calibrated_min_coverage=0.0), lexicon=lexicon)
+    got = calibrated_flags(ctx, stand_in_model(free_median_logit))
+    assert {k: [f.code for f in fl] for k, fl in got.flags.items()} == expected
+    assert all(f.severity == Severity.INFO for fl in got.flags.values() for f in fl)
+    assert len(got.p_omission) == len(got.p_addition) == 10
+
+
 # --- model file ----------------------------------------------------------------------------
 def test_shipped_model_loads_and_matches_the_features():
     m = load_model()
@@ -129,14 +183,28 @@ def test_shipped_model_hints_additions_in_a_share_of_each_document():
     assert m.en.hint_share is not None and 0.0 < m.en.hint_share <= 1.0
 
 
-@pytest.mark.parametrize("share", [0.0, -0.1, 1.5])
+@pytest.mark.parametrize("share", [0.0, -0.1, 1.5, float("nan"),
+                                   "0.2", True, [0.2]])  # red team 0.3.8: a string or true was read as a share
 def test_model_file_with_a_hint_share_out_of_range_is_refused(tmp_path: Path, share):
     d = json.loads(MODEL_PATH.read_text())
     d["en"]["hint_share"] = share
     p = tmp_path / "m.json"
     p.write_text(json.dumps(d))
-    with pytest.raises(ModelFileError, match="hint_share"):
+    with pytest.raises(ModelFileError, match=r"m\.json en: hint_share"):
         load_model(str(p))
+
+
+@pytest.mark.parametrize("share, expected", [(None, None), ("absent", None), (1, 1.0), (0.2, 0.2)])
+def test_model_file_hint_share_null_absent_or_a_number(tmp_path: Path, share, expected):
+    """A model file from before mqm-dev-3 has no hint_share: the side model then has none."""
+    d = json.loads(MODEL_PATH.read_text())
+    if share == "absent":
+        del d["en"]["hint_share"]
+    else:
+        d["en"]["hint_share"] = share
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    assert load_model(str(p)).en.hint_share == expected
 
 
 def test_model_file_with_other_features_is_refused(tmp_path: Path):
@@ -171,10 +239,15 @@ def test_merge_keeps_one_flag_per_code_the_strongest(existing, new, expected):
 
 # --- features (real CC-CEDICT, no encoder) -----------------------------------------------------
 @pytest.fixture(scope="module")
-def matcher():
+def lexicon():
     from aligner.qa import Lexicon
 
-    return Lexicon().matcher
+    return Lexicon()
+
+
+@pytest.fixture(scope="module")
+def matcher(lexicon):
+    return lexicon.matcher
 
 
 # MQM dev, wmt23 chinanews 280744 seg 3 (majority omission of the second clause; the English is cut by hand here)

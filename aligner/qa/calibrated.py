@@ -17,12 +17,13 @@ document whose beads' median logit is above what the rated documents show (a
 free literary or interview translation, where most words of a clean pair
 have no dictionary rendering) gets no warnings from a side model: it was not
 fitted on such text (``free_median_logit``). A side model with a
-``hint_share`` (the English one) gives hints (info) in every document, but
-only to the document's most likely beads, at most that share of them
+``hint_share`` (the English one) gives hints (info) in every Chinese→English
+document, but only to the document's most likely beads, at most that share of them
 (``hint_rows``): the human references of the rated TED talks read as free
 translations and hold a third of the rated additions, and a cut-off alone
 hinted most beads of a document just under the gate. A side model without
-one gives a free document nothing.
+one gives a free document nothing, and so do both in English→Chinese, where
+no share was measured (``direction_models``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,13 +79,14 @@ class ModelFileError(ValueError):
     """The shipped model file does not match this code (feature names or layout)."""
 
 
-def _side(d: dict, n: int) -> SideModel:
+def _side(d: dict, n: int, where: str) -> SideModel:
     arrs = [np.asarray(d[k], float) for k in ("mean", "scale", "coef")]
     if any(a.shape != (n,) for a in arrs):
-        raise ModelFileError(f"expected {n} coefficients per array")
-    share = d.get("hint_share")
-    if share is not None and not 0.0 < float(share) <= 1.0:
-        raise ModelFileError(f"hint_share {share} is not in (0, 1]")
+        raise ModelFileError(f"{where}: expected {n} coefficients per array")
+    share = d.get("hint_share")  # absent in model files before mqm-dev-3: no share
+    if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float))
+                              or not 0.0 < share <= 1.0):
+        raise ModelFileError(f"{where}: hint_share {share!r} is neither null nor a number in (0, 1]")
     return SideModel(*arrs, float(d["intercept"]), float(d["warning"]), float(d["info"]),
                      float(d["free_median_logit"]), None if share is None else float(share))
 
@@ -98,7 +100,7 @@ def load_model(path: str | None = None) -> DivergenceModel:
     if names != feature_names():
         raise ModelFileError(f"{p}: features {names} do not match this code's {feature_names()}")
     n = len(names)
-    return DivergenceModel(str(d["version"]), _side(d["zh"], n), _side(d["en"], n))
+    return DivergenceModel(str(d["version"]), _side(d["zh"], n, f"{p} zh"), _side(d["en"], n, f"{p} en"))
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -140,6 +142,18 @@ def side_severity(p: float, m: SideModel, free: bool, hinted: bool) -> str | Non
     if sev == "warning" and not free:
         return sev
     return "info" if hinted else None
+
+
+def direction_models(model: DivergenceModel, src_lang: str) -> dict[str, SideModel]:
+    """The side models as they apply to a document translated from ``src_lang``: {"zh": ..., "en": ...}.
+
+    The hint shares were measured on Chinese→English (the MQM ratings: the English side's hints are additions).
+    In English→Chinese each side plays the other role (the English side's flags are omissions, ``partial``), where
+    no share was measured: there both side models keep the free-translation gate alone, as without a share.
+    """
+    if src_lang == "zh":
+        return {"zh": model.zh, "en": model.en}
+    return {"zh": replace(model.zh, hint_share=None), "en": replace(model.en, hint_share=None)}
 
 
 def _shorten(text: str, n: int = 36) -> str:
@@ -272,19 +286,20 @@ def calibrated_flags(ctx, model: DivergenceModel | None = None) -> Calibrated:
             log.info("calibrated model skipped: median %s dictionary coverage %.2f is below %.2f", lang, median, least)
             return Calibrated({}, {}, {})
     P = probabilities(model, ev.features)
-    # a translation freer throughout than the rated ones (literary, interview): probabilities, no flags
-    free = {lang: float(np.median(_logit(P[lang]))) > (model.zh if lang == "zh" else model.en).free_median_logit
-            for lang in ("zh", "en")}
+    side_models = direction_models(model, src.lang)
+    # a translation freer throughout than the rated ones (literary, interview): probabilities, no warnings (and no
+    # hints either from a side model without a hint share)
+    free = {lang: float(np.median(_logit(P[lang]))) > m.free_median_logit for lang, m in side_models.items()}
     for lang, is_free in free.items():
         if is_free:
             log.info("calibrated model: the %s side reads as a free translation throughout (median logit above %.2f): "
-                     "no warnings from it", lang, (model.zh if lang == "zh" else model.en).free_median_logit)
+                     "%s from it", lang, side_models[lang].free_median_logit,
+                     "hints only" if side_models[lang].hint_share is not None else "no flags")
     matcher = lexicon.matcher
     zh_side = src if src.lang == "zh" else tgt
     en_side = tgt if src.lang == "zh" else src
     flags: dict[int, list] = {}
     p_om, p_add = {}, {}
-    side_models = {"zh": model.zh, "en": model.en}
     hinted = {lang: hint_rows(P[lang], m.hint_share) if m.hint_share is not None else frozenset()
               for lang, m in side_models.items()}
     for row, k in enumerate(ev.two):
@@ -337,5 +352,5 @@ def merge_flags(existing: list, new: list) -> list:
 
 
 __all__ = ["Calibrated", "merge_flags", "DivergenceModel", "SideModel", "calibrated_flags", "load_model", "probabilities",
-           "severity_of", "side_severity", "hint_rows", "reason", "unrendered_clause", "evidence_words", "length_factor", "MODEL_PATH",
-           "ModelFileError"]
+           "severity_of", "side_severity", "hint_rows", "direction_models", "reason", "unrendered_clause",
+           "evidence_words", "length_factor", "MODEL_PATH", "ModelFileError"]
