@@ -153,6 +153,7 @@ def needed_windows(
     tgt_heads=None,
     slack: float,
     config: AlignConfig = AlignConfig(),
+    stand_ins: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Windows to embed: ((K, n_src), (K, n_tgt)) bool; row 0 (single sentences) is always True.
 
@@ -163,7 +164,9 @@ def needed_windows(
     (bead costs in ``align``'s units), in either pass of the search, with
     every window stood in for by ``approx_windows``; and every window that
     starts at a heading (``src_heads`` / ``tgt_heads``: it joins what follows
-    it). ``slack = inf``: all.
+    it). ``slack = inf``: all. ``stand_ins``: ``approx_windows`` of ``src_vecs`` and ``tgt_vecs``
+    ((K, n, dim) / (K, m, dim) float32, read only) where the caller has them, so they are not built twice (on
+    a book, each is a few hundred MB of fresh memory).
     """
     K = config.max_bead
     S = np.asarray(src_vecs, np.float32)
@@ -194,9 +197,11 @@ def needed_windows(
     # the search on sentence vectors (merged sides scored by sums of them, as align does with 2-D input: the
     # same beads on MAC-Test as on normalised-sum windows, and 30% faster on a long text); then the costs
     # around each pass's path from the normalised-sum windows
-    TW = approx_windows(T, K)
-    for v, shapes in A._passes(S1, T1, s_len, t_len, s_para, t_para, s_head, t_head, types, config)[0]:
-        sw = approx_windows(v[0], K)  # one pass's source windows at a time: (K, n, dim) each
+    TW = approx_windows(T, K) if stand_ins is None else stand_ins[1]
+    passes = A._passes(S1, T1, s_len, t_len, s_para, t_para, s_head, t_head, types, config)[0]
+    for p_no, (v, shapes) in enumerate(passes):
+        # one pass's source windows at a time: (K, n, dim) each; the first pass's are the sentences' own
+        sw = stand_ins[0] if p_no == 0 and stand_ins is not None else approx_windows(v[0], K)
         s_norm, t_norm, cs, ct, params = A._cost_inputs(sw, TW, s_len, t_len, K, K, True, config)
         # a short document is one piece (the whole table, numpy); a long one is cut along the path (numba)
         pieces = [(0, n, 0, m)] if n * m <= config.full_dp_max_cells else _chunks(shapes, n, m, PIECE_CELLS)
@@ -281,9 +286,9 @@ def align_needed(
     embedded where needed, stand-ins elsewhere.
     """
     K = config.max_bead
-    need_s, need_t = needed_windows(src_vecs, tgt_vecs, slack=slack, config=config, **kwargs)
     SW = approx_windows(src_vecs, K)
     TW = approx_windows(tgt_vecs, K)
+    need_s, need_t = needed_windows(src_vecs, tgt_vecs, slack=slack, config=config, stand_ins=(SW, TW), **kwargs)
     SW[0] = src_vecs
     TW[0] = tgt_vecs
     have_s = np.zeros_like(need_s)
