@@ -18,6 +18,7 @@ about the pair as a whole (``low_similarity``) has no span.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from .data import Alignment, Bead, Flag
@@ -76,26 +77,62 @@ def _candidates(flag: Flag) -> list[str]:
     return list(dict.fromkeys(c for c in out if c))
 
 
+#: Where a quote cut short ("…") stops: the end of its clause.
+_CLAUSE_STOP = re.compile(r"[,，;；:：.!?。！？]")
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(c: str, number: bool) -> re.Pattern:
+    """A number not inside a longer one, or an ASCII word's start (any case, not after a letter): a candidate's
+    pattern, compiled once (a book's flags name the same words again and again; ``re``'s own cache holds 512)."""
+    if number:
+        return re.compile(rf"(?<![\d.,]){re.escape(c)}(?![\d])")
+    return re.compile(rf"(?<![A-Za-z]){re.escape(c)}", re.IGNORECASE)
+
+
+#: The letters ``re.IGNORECASE`` equates with ASCII ones (long s, Kelvin sign, dotless i, dotted capital I).
+_FOLDS_TO_ASCII = frozenset("\u017f\u212a\u0131\u0130")
+
+
+def _word_start(c: str, text: str) -> int | None:
+    """The end of the first match of ``(?<![A-Za-z])c`` in ``text``, any case; None if none.
+
+    For an ASCII ``c`` in a text without a letter that folds to an ASCII one, a search of the lower-cased
+    text (same length) finds the same place as the pattern, without compiling one per word.
+    """
+    if c.isascii() and _FOLDS_TO_ASCII.isdisjoint(text):
+        low, lc = text.lower(), c.lower()
+        if len(low) == len(text):
+            i = low.find(lc)
+            while i >= 0 and i > 0 and "a" <= low[i - 1] <= "z":
+                i = low.find(lc, i + 1)
+            return i + len(c) if i >= 0 else None
+    m = _word_pattern(c, False).search(text)
+    return m.end() if m else None
+
+
 def _find(c: str, text: str) -> tuple[int, int] | None:
     if not text:
         return None
     if c.endswith("…") and len(c) > 1:  # a quote cut short: from its start to the end of the clause
-        m = re.search(re.escape(c[:-1]), text)
-        if not m:
+        i = text.find(c[:-1])
+        if i < 0:
             return None
-        stop = re.compile(r"[,，;；:：.!?。！？]").search(text, m.end())
-        return m.start(), stop.end() if stop else len(text)
+        stop = _CLAUSE_STOP.search(text, i + len(c) - 1)
+        return i, stop.end() if stop else len(text)
     if c.isdigit() or _NUMBER.fullmatch(c):
-        m = re.search(rf"(?<![\d.,]){re.escape(c)}(?![\d])", text)
+        m = _word_pattern(c, True).search(text)
     elif re.fullmatch(r"[A-Za-z][\w.\-]*", c):
-        m = re.search(rf"(?<![A-Za-z]){re.escape(c)}", text, re.IGNORECASE)  # a stem: 'vacuum' in 'vacuums'
-        if m:
-            end = m.end()
-            while end < len(text) and text[end].isascii() and text[end].isalpha():
-                end += 1
-            return m.start(), end
+        hit = _word_start(c, text)  # a stem: 'vacuum' in 'vacuums'
+        if hit is None:
+            return None
+        end = hit
+        while end < len(text) and text[end].isascii() and text[end].isalpha():
+            end += 1
+        return hit - len(c), end
     else:
-        m = re.search(re.escape(c), text)
+        i = text.find(c)  # a literal: the first occurrence, as a search for it
+        return (i, i + len(c)) if i >= 0 else None
     return (m.start(), m.end()) if m else None
 
 

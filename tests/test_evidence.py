@@ -3,10 +3,14 @@ stage wrote on seed 000 (Traditional Chinese, `aligner check` of 2026-11-29), wi
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aligner.data import Flag, Severity
-from aligner.evidence import flag_spans
+from aligner.evidence import _word_start, flag_spans
 
 
 def spans(code, reason, src, tgt):
@@ -58,3 +62,17 @@ def test_offsets_are_code_points_into_the_side_text():
     src = "数字是1962年。"
     [(side, a, e)] = flag_spans(Flag("number_mismatch", Severity.ERROR, "Chinese has 1962; English has none"), src, "")
     assert (side, a, e) == ("src", 3, 7) and src[a:e] == "1962"
+
+
+# --- the word search without a pattern per word -----------------------------------------------------------------
+_LETTERS = list("abcABCsSkKiI _-.'’1é") + ["\u017f", "\u212a", "\u0131", "\u0130"]  # and the four that fold to ASCII
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("abcsSkKiIé._-1")), min_size=1, max_size=5)
+       .filter(lambda c: re.fullmatch(r"[A-Za-z][\w.\-]*", c) is not None),
+       st.text(alphabet=st.sampled_from(_LETTERS), max_size=30))
+def test_word_start_finds_what_the_case_blind_pattern_finds(c, text):
+    """``_word_start`` is ``re.search(r"(?<![A-Za-z])" + c, text, re.IGNORECASE)``'s end, long s and Kelvin sign too."""
+    m = re.compile(rf"(?<![A-Za-z]){re.escape(c)}", re.IGNORECASE).search(text)
+    assert _word_start(c, text) == (m.end() if m else None)
