@@ -201,11 +201,12 @@ def doc_keys(d) -> np.ndarray:
 
 def top_share(p: np.ndarray, keys: np.ndarray, share: float) -> np.ndarray:
     """Whether each bead is among its document's ``max(1, round(share * n))`` most likely (n: the document's beads)."""
+    from aligner.qa.calibrated import hint_rows  # the rule the shipped model applies
+
     out = np.zeros(len(p), bool)
     for k in np.unique(keys):
         idx = np.flatnonzero(keys == k)
-        allowed = max(1, int(round(share * len(idx))))
-        out[idx[np.argsort(-p[idx], kind="stable")[:allowed]]] = True
+        out[idx[sorted(hint_rows(p[idx], share))]] = True
     return out
 
 
@@ -257,7 +258,8 @@ def report(d, C: float, clause_weight: float) -> dict:
             y, clean = d[label][m], d["clean"][m]
             line = (f"{side}/{label:8s} {name:9s} n={int(y.sum()):4d} AUC={qa_mqm.auc(p[m], y):.3f} "
                     f"(cos {qa_mqm.auc(-d[side][m][:, 0], y):.3f}) recall warn={warn[m][y].mean():.1%} "
-                    f"any={info[m][y].mean():.1%} clean warned={warn[m][clean].mean():.1%} hinted={info[m][clean].mean():.1%} "
+                    f"any={info[m][y].mean():.1%} clean warned={warn[m][clean].mean():.1%} "
+                    f"hinted={info[m][clean].mean():.1%} "
                     f"prec={y[warn[m]].mean() if warn[m].any() else float('nan'):.1%}")
             if label == "omission":
                 yc = d["clause"][m]

@@ -351,6 +351,6 @@ def merge_flags(existing: list, new: list) -> list:
     return out
 
 
-__all__ = ["Calibrated", "merge_flags", "DivergenceModel", "SideModel", "calibrated_flags", "load_model", "probabilities",
-           "severity_of", "side_severity", "hint_rows", "direction_models", "reason", "unrendered_clause",
+__all__ = ["Calibrated", "merge_flags", "DivergenceModel", "SideModel", "calibrated_flags", "load_model",
+           "probabilities", "severity_of", "side_severity", "hint_rows", "direction_models", "reason", "unrendered_clause",
            "evidence_words", "length_factor", "MODEL_PATH", "ModelFileError"]
