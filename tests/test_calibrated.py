@@ -15,10 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aligner.qa.calibrated import (
+    _names_for_parts,
     MODEL_PATH,
     DivergenceModel,
     ModelFileError,
     SideModel,
+    evidence_words,
     hint_rows,
     load_model,
     merge_flags,
@@ -314,3 +316,35 @@ def test_a_dropped_clause_raises_the_omission_probability_and_is_named(tmp_path)
     partial = [f for f in cut.flags if f.code == "partial"]
     dropped = ("既要做好系统谋划", "又要勇于改革创新", "不断实现整体推进")  # what EN_CUT leaves out
     assert partial and any(c in f.reason for f in partial for c in dropped)
+
+
+# --- the words a reason quotes ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        (["United", "States", "United States"], ["United States"]),  # the name once, where its first word stood
+        (["a", "United", "b", "States", "United States"], ["a", "United States", "b"]),
+        (["Alexey", "Alexey Mukhin"], ["Alexey", "Alexey Mukhin"]),  # Mukhin is rendered: both stay
+        (["Russia-US", "Russia", "US"], ["Russia-US"]),
+        ([], []),
+    ],
+)
+def test_names_for_parts(words, expected):
+    assert _names_for_parts(words) == expected
+
+
+@pytest.mark.parametrize(
+    "zh, quoted, not_quoted",
+    [
+        # red team, seed 000: 美国 glosses "United States"; its words were rendered, the name was quoted
+        ("这是一股强大的政治潮流,不仅影响着美国,也影响着欧洲。", ["undercurrent"], ["United States", "United", "States"]),
+        # no 美国: the name is quoted once, not with each of its words
+        ("这是一股强大的政治潮流,也影响着欧洲。", ["United States"], ["United", "States"]),
+    ],
+)
+def test_an_english_name_is_quoted_only_when_unrendered(matcher, zh, quoted, not_quoted):
+    from aligner.qa.softmatch import unmatched
+
+    en = "This is a very powerful undercurrent, a powerful tendency in the United States and in Europe as well."
+    words = evidence_words(BeadPair(zh, en), False, matcher, soft=unmatched(zh, en, matcher))
+    assert all(w in words for w in quoted) and not any(w in words for w in not_quoted)

@@ -167,12 +167,41 @@ def evidence_words(pair: BeadPair, zh_side: bool, matcher, limit: int = 5, soft=
     ``soft``: the pair's ``softmatch.SoftMatch``; words the encoder pairs with the other side are left out.
     """
     if soft is not None:
-        return list(soft.zh_unrendered if zh_side else soft.en_unrendered)[:limit]
+        if zh_side:
+            return list(soft.zh_unrendered)[:limit]
+        # a name of two words counts as a word of its own ("United States"): not quoted when each of its words
+        # is rendered (美国 glosses "United States"), as the single words are not
+        zh_keys = frozenset().union(*(w.keys for w in matcher.words(pair.zh))) if pair.zh else frozenset()
+        words = [w for w in soft.en_unrendered
+                 if not (len(_parts(w)) > 1 and all(matcher.keys(x) & zh_keys for x in _parts(w)))]
+        return _names_for_parts(words)[:limit]
     if zh_side:
         keys = matcher.keys(pair.en)
         return list(dict.fromkeys(w.text for w in matcher.words(pair.zh) if not w.name and not (w.keys & keys)))[:limit]
     zh_keys = frozenset().union(*(w.keys for w in matcher.words(pair.zh))) if pair.zh else frozenset()
     return list(dict.fromkeys(stem for stem, keys in matcher.content(pair.en) if not (keys & zh_keys)))[:limit]
+
+
+def _parts(word: str) -> list[str]:
+    return word.replace("-", " ").split()
+
+
+def _names_for_parts(words: list[str]) -> list[str]:
+    """``words`` with a name of several words quoted once, where its first word stood, instead of the name and
+    each of its words ("United States", not "United, States, United States")."""
+    have = set(words)
+    name_of = {}
+    for w in words:
+        parts = _parts(w)
+        if len(parts) > 1 and all(x in have for x in parts):
+            for x in parts:
+                name_of.setdefault(x, w)
+    out: list[str] = []
+    for w in words:
+        w = name_of.get(w, w)
+        if w not in out:
+            out.append(w)
+    return out
 
 
 def unrendered_clause(text: str, lang: str, other_keys: frozenset[str], matcher) -> str | None:
