@@ -104,7 +104,7 @@ def _word_start(c: str, text: str) -> int | None:
         low, lc = text.lower(), c.lower()
         if len(low) == len(text):
             i = low.find(lc)
-            while i >= 0 and i > 0 and "a" <= low[i - 1] <= "z":
+            while i > 0 and "a" <= low[i - 1] <= "z":
                 i = low.find(lc, i + 1)
             return i + len(c) if i >= 0 else None
     m = _word_pattern(c, False).search(text)

@@ -357,6 +357,10 @@ class Matcher:
         """English content keys: those of the words, and joined name pairs ("Wang Qiyao" -> wangqiyao)."""
         return frozenset().union(*(keys for _, keys in self.content(en)))
 
+    def zh_keys(self, zh: str) -> frozenset[str]:
+        """The English keys a Simplified Chinese text renders: those of its ``words``."""
+        return frozenset().union(*(w.keys for w in self.words(zh)))
+
 
 #: A gloss's bracketed asides ("(coll.)", "[Bei3 jing1]"): not part of its meaning.
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")

@@ -166,20 +166,19 @@ def evidence_words(pair: BeadPair, zh_side: bool, matcher, limit: int = 5, soft=
 
     ``soft``: the pair's ``softmatch.SoftMatch``; words the encoder pairs with the other side are left out.
     """
-    if soft is not None:
-        if zh_side:
-            return list(soft.zh_unrendered)[:limit]
-        # a name of two words counts as a word of its own ("United States"): not quoted when each of its words
-        # is rendered (美国 glosses "United States"), as the single words are not
-        zh_keys = frozenset().union(*(w.keys for w in matcher.words(pair.zh))) if pair.zh else frozenset()
-        words = [w for w in soft.en_unrendered
-                 if not (len(_parts(w)) > 1 and all(matcher.keys(x) & zh_keys for x in _parts(w)))]
-        return _names_for_parts(words)[:limit]
+    if soft is not None and zh_side:
+        return list(soft.zh_unrendered)[:limit]
     if zh_side:
         keys = matcher.keys(pair.en)
         return list(dict.fromkeys(w.text for w in matcher.words(pair.zh) if not w.name and not (w.keys & keys)))[:limit]
-    zh_keys = frozenset().union(*(w.keys for w in matcher.words(pair.zh))) if pair.zh else frozenset()
-    return list(dict.fromkeys(stem for stem, keys in matcher.content(pair.en) if not (keys & zh_keys)))[:limit]
+    zh_keys = matcher.zh_keys(pair.zh)
+    if soft is None:
+        return list(dict.fromkeys(stem for stem, keys in matcher.content(pair.en) if not (keys & zh_keys)))[:limit]
+    # a name of two words counts as a word of its own ("United States"): not quoted when each of its words is
+    # rendered (美国 glosses "United States"), as the single words are not
+    words = [w for w in soft.en_unrendered
+             if not (len(_parts(w)) > 1 and all(matcher.keys(x) & zh_keys for x in _parts(w)))]
+    return _names_for_parts(words)[:limit]
 
 
 def _parts(word: str) -> list[str]:
@@ -353,8 +352,7 @@ def calibrated_flags(ctx, model: DivergenceModel | None = None) -> Calibrated:
             if g is not None and g.gain >= CLAUSE_NAMED_GAIN:
                 clause = g.left_out
             if clause is None:
-                other_keys = (matcher.keys(pair.en) if is_zh else
-                              frozenset().union(*(w.keys for w in matcher.words(pair.zh))))
+                other_keys = matcher.keys(pair.en) if is_zh else matcher.zh_keys(pair.zh)
                 clause = unrendered_clause(text, lang, other_keys, matcher)
             if clause and is_zh:
                 clause = _original_form(clause, original)
