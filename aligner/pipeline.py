@@ -329,6 +329,9 @@ def align_sides(
             return _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, lexicon, qa_config)
     finally:
         lexicon.matcher.end_document()
+        done = getattr(embedder, "end_document", None)  # an embedder of the caller's may keep nothing
+        if done is not None:
+            done()
 
 
 def _align_sides(src, tgt, config, embedder, presplit_input, layout, progress, lexicon, qa_config) -> Alignment:

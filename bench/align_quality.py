@@ -297,6 +297,8 @@ def main(argv=None) -> int:
                     help="input is one sentence per line (always true for MAC-Test)")
     ap.add_argument("--embed-only", action="store_true", help="fill the embedding cache and stop")
     ap.add_argument("--threads", type=int, default=2, help="encoder threads")
+    ap.add_argument("--emb-cache", type=Path, default=EMB_DIR,
+                    help="where window embeddings are cached (default bench/out/emb; a new directory embeds anew)")
     ap.add_argument("--save-aligns", default=str(OUT / "aligns"),
                     help="write each live system's beads here as SYSTEM/NNN.align ('' = don't)")
     ap.add_argument("--json", type=Path, help="write all results here")
@@ -312,7 +314,7 @@ def main(argv=None) -> int:
     ids = [x.strip() for x in args.texts.split(",") if x.strip()] or None
     texts = M.load(root, ids)
     titles = {t.book: t.book_title for t in texts}
-    emb = WindowEmbedder(threads=args.threads)
+    emb = WindowEmbedder(threads=args.threads, cache=args.emb_cache)
 
     t0 = time.perf_counter()
     docs = []

@@ -8,7 +8,8 @@ embedding 004's sentences from scratch, each a fresh process, alternated
 ``batch``: a cold-cache ``aligner batch --workers 1 --presplit`` over
 MAC-Test cut into pieces of about ``--lines`` Chinese lines (at gold bead
 boundaries, round robin over the 24 texts, the first ``--pieces``) against
-the raw encoder embedding the same sentences (each once, batches of
+the raw encoder (the package's own ``USE.encode``, not the pipeline's
+n-gram reuse) embedding the same sentences (each once, batches of
 ``EMBED_BATCH``, model load excluded), run before and after the batch and
 averaged. Bar: batch sentences/s >= 0.25 x the encoder's.
 
@@ -49,7 +50,7 @@ t0 = time.perf_counter()
 from aligner.config import EMBED_BATCH
 from aligner.embed import UseEncoder
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
-enc = UseEncoder()
+enc = UseEncoder(reuse=False)  # the package's own encode: the raw encoder
 enc._load()
 t1 = time.perf_counter()
 c1 = time.process_time()

@@ -65,6 +65,36 @@ def test_corrupt_cache_is_rebuilt(tmp_path, caplog):
     assert list(tmp_path.glob("*.corrupt-*"))
 
 
+def test_cache_commits_through_a_write_ahead_log(tmp_path):
+    """WAL with synchronous=NORMAL: a commit does not wait for the disk, and a crash can lose the last
+    commits but not damage one (each stays atomic); the vectors read back are the ones written."""
+    import sqlite3
+
+    c = EmbeddingCache(tmp_path, "counting")
+    c.put({"k": np.arange(8, dtype=np.float32)})
+    assert c._conn().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert c._conn().execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    c.close()
+    np.testing.assert_array_equal(EmbeddingCache(tmp_path, "counting").get(["k"], 8)["k"], np.arange(8))
+
+
+def test_cache_that_cannot_switch_its_journal_is_read_as_it_is(tmp_path, monkeypatch, caplog):
+    """An older cache (rollback journal) opened read-only cannot take the WAL journal: it is read all the same."""
+    import sqlite3
+
+    path = EmbeddingCache(tmp_path, "counting").path
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        db.execute("INSERT INTO emb VALUES (?, ?)", ("k", np.arange(8, dtype=np.float32).tobytes()))
+    db.close()
+    real = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda p, *a, **k: real(f"file:{p}?mode=ro", *a, uri=True, **k))
+    c = EmbeddingCache(tmp_path, "counting")
+    np.testing.assert_array_equal(c.get(["k"], 8)["k"], np.arange(8))
+    assert c._conn().execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert "corrupt" not in caplog.text and not list(tmp_path.glob("*.corrupt-*"))
+
+
 def test_windows_shape_and_content(tmp_path):
     enc = CountingEncoder()
     W = Embedder(enc, AlignConfig(cache_dir=None)).windows(["a", "b", "c"], "en", 2)
