@@ -40,8 +40,10 @@ MEMO_ROWS = 16_384
 SUM_TEXTS = 8
 #: Neighbourhoods computed per step (bounds the temporaries; steps of 256-2,048 ran slower, not faster).
 FEATURE_ROWS = 4096
-#: Token ids whose input rows are remembered (768 float32 each: about 48 MB when full).
-ID_ROWS = 16_384
+#: Five-token neighbourhoods whose first-layer rows are remembered (768 float32 each: about 24 MB when full).
+FIRST_ROWS = 8_192
+#: Token ids whose input rows are remembered (768 float32 each: about 24 MB when full).
+ID_ROWS = 8_192
 #: Id of a position outside the text (no token: its convolution input is zero).
 OUTSIDE = -1
 
@@ -134,7 +136,7 @@ class NgramUse:
         self.memo_rows = memo_rows
         c3 = len(self.orders) * cnn_dim
         self._rows = _RowStore(self.feat_dim, memo_rows)      # nine-token neighbourhood -> feature row
-        self._first = _RowStore(c3, memo_rows)                # five-token neighbourhood -> first layer
+        self._first = _RowStore(c3, FIRST_ROWS)               # five-token neighbourhood -> first layer
         self._inputs = _RowStore(c3, ID_ROWS)                 # token id -> input row (kept across documents)
         self._lock = threading.Lock()  # one encode at a time: the memo is shared (a Dask worker runs threads)
         self.stats = {"tokens": 0, "computed": 0}  # token positions seen, rows computed
