@@ -9,10 +9,13 @@ rows and its length. So a token whose nine-id neighbourhood was seen before,
 in any text, has the same row: a bead window of five sentences or a sentence
 less one clause is mostly made of rows already computed for its sentences.
 
-:class:`NgramUse` keeps those rows in a bounded memo and computes only the
-new ones, from the package's own weights and tokenizer. Its vectors equal the
-package's ``USE.encode`` up to float rounding (a test compares them); where
-the installed package does not hold the arrays this needs, :func:`ngram_use`
+:class:`NgramUse` keeps those rows in bounded memos (the rows by nine-token
+neighbourhood and the first convolution layer's by five-token one, both
+emptied at each document's end; each token id's input row) and computes only
+the new ones, from the package's own weights and tokenizer. Its vectors equal
+the package's ``USE.encode`` up to float rounding (a test compares them per
+kind of text). Where the installed package does not hold the arrays this
+needs, or its vectors for three probe texts differ, :func:`ngram_use`
 returns None and the caller uses the package's ``encode``.
 
 Only :mod:`aligner.embed` imports this module.
