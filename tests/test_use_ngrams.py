@@ -73,6 +73,22 @@ def test_vectors_equal_the_package(model, case, texts):
     np.testing.assert_allclose(got, want, atol=TOL, rtol=0)
 
 
+#: (case, text): texts of tens of thousands of tokens, where one float32 product summing all of a text's rows
+#: drifted past TOL when the text was alone in its group of SUM_TEXTS (red team rt32: 6.3e-05 on the first,
+#: 3.8e-05 on the second, against a float64 sum of the same rows; the package's own sum: 1.4e-06, 7.8e-07)
+LONG = [
+    ("a two-letter word 20,000 times (20,002 tokens)", "ab " * 20_000),
+    ("a Chinese sentence 3,000 times (54,002 tokens)", ZH[1] * 3_000),
+]
+
+
+@pytest.mark.parametrize("case,text", LONG, ids=[c for c, _ in LONG])
+def test_a_very_long_text_equals_the_package(model, case, text):
+    ng = use_ngrams.ngram_use(model)
+    for texts in ([text], [ZH[0], text, EN[0]]):  # alone, its rows' sum is a matrix-vector product: the drift
+        np.testing.assert_allclose(ng.encode(texts), model.encode(texts), atol=TOL, rtol=0)
+
+
 def test_rows_are_shared_across_calls(model):
     """Windows after their sentences compute only the rows near the joins: the point of the module."""
     ng = use_ngrams.ngram_use(model)
