@@ -349,6 +349,12 @@ class EmbeddingCache:
             self._db = db
         except sqlite3.DatabaseError as e:
             if not self.path.is_dir() and _access_error(e):
+                ro = _read_only(self.path)
+                if ro is not None:
+                    log.warning("embedding cache %s cannot be written (%s); reading it, not adding to it, this run",
+                                self.path, e)
+                    self._db, self._read_only = ro, True
+                    return ro
                 # nothing there to be corrupt (a read-only directory, no permission): say so, move nothing
                 log.warning("embedding cache disabled (%s): cannot open or create it (%s); "
                             "is the directory writable?", self.path, e)
@@ -419,6 +425,22 @@ class EmbeddingCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _read_only(path: Path) -> sqlite3.Connection | None:
+    """A cache file in a directory this process cannot write, opened to be read, or None.
+
+    A WAL-mode reader must create the -shm index beside the file, so it is opened immutable: the file as it
+    is. Not where a -wal lies beside it (its writer may be at work: an immutable reader could see half its
+    checkpoint), nor where it is not a readable cache."""
+    if not path.is_file() or Path(f"{path}-wal").exists():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        db.execute("SELECT k, v FROM emb LIMIT 1").fetchall()
+        return db
+    except sqlite3.Error:
+        return None
 
 
 def _write_ahead(db: sqlite3.Connection) -> None:

@@ -95,6 +95,54 @@ def test_cache_that_cannot_switch_its_journal_is_read_as_it_is(tmp_path, monkeyp
     assert "corrupt" not in caplog.text and not list(tmp_path.glob("*.corrupt-*"))
 
 
+#: Run in a child process that cannot write the cache directory: open the cache, print what it reads.
+_READ_ONLY_CHILD = (
+    "import logging, sys; logging.basicConfig(level=logging.WARNING, stream=sys.stdout, format='%(message)s'); "
+    "from aligner.embed import EmbeddingCache; c = EmbeddingCache(sys.argv[1], 'counting'); "
+    "print('read', sorted(c.get(['k'], 8))); c.put({'n': __import__('numpy').zeros(8, 'float32')})"
+)
+
+
+def test_write_ahead_cache_in_a_directory_that_cannot_be_written_is_read(tmp_path):
+    """Row 79 (docs/errors.md): a read-only cache is read, only not added to. A WAL-mode cache's reader must
+    create the -shm index beside it, so a directory it cannot write (a read-only mount, another user's
+    cache) failed the read too: 'embedding cache disabled ... attempt to write a readonly database' (red team
+    rt32). sqlite's mode=ro (test_t79) does not show it: a writable directory still takes the -shm. The child
+    runs as nobody where the tests run as root (chmod does not bite root)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    c = EmbeddingCache(tmp_path, "counting")
+    c.put({"k": np.arange(8, dtype=np.float32)})
+    c.close()
+    as_nobody: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root without setpriv: cannot run a child that lacks write access")
+        as_nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    d = Path(tempfile.mkdtemp(prefix="aligner-ro-cache-"))  # outside pytest's 0700 tmp tree: nobody reaches it
+    try:
+        shutil.copy(c.path, d / c.path.name)
+        (d / c.path.name).chmod(0o444)
+        d.chmod(0o555)
+        root = Path(__file__).resolve().parents[1]
+        out = subprocess.run(as_nobody + [sys.executable, "-c", _READ_ONLY_CHILD, str(d)], capture_output=True,
+                             text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(root)}, cwd="/")
+    finally:
+        d.chmod(0o755)
+        shutil.rmtree(d)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert "read ['k']" in lines, out.stdout
+    warnings = [x for x in lines if x != "read ['k']"]  # one, however many writes: as row 79
+    assert len(warnings) == 1 and "cannot be written" in warnings[0] and "disabled" not in out.stdout, out.stdout
+
+
 def test_windows_shape_and_content(tmp_path):
     enc = CountingEncoder()
     W = Embedder(enc, AlignConfig(cache_dir=None)).windows(["a", "b", "c"], "en", 2)
