@@ -373,6 +373,7 @@ class EmbeddingCache:
                 os.replace(self.path, bad)
                 self._db = sqlite3.connect(self.path, timeout=30)
                 self._db.execute("CREATE TABLE IF NOT EXISTS emb (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+                _write_ahead(self._db)
             except (OSError, sqlite3.Error) as e2:
                 log.warning("embedding cache disabled: %s", e2)
                 self._db = None

@@ -59,10 +59,12 @@ def test_corrupt_cache_is_rebuilt(tmp_path, caplog):
     enc = CountingEncoder()
     path = EmbeddingCache(tmp_path, enc.name).path
     path.write_bytes(b"this is not a sqlite database" * 100)
-    v = Embedder(enc, AlignConfig(cache_dir=tmp_path)).embed(["x"], "en")
+    emb = Embedder(enc, AlignConfig(cache_dir=tmp_path))
+    v = emb.embed(["x"], "en")
     assert v.shape == (1, 8)
     assert "corrupt" in caplog.text
     assert list(tmp_path.glob("*.corrupt-*"))
+    assert emb.cache._conn().execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # the rebuilt one as a new one
 
 
 def test_cache_commits_through_a_write_ahead_log(tmp_path):
