@@ -164,6 +164,8 @@ def main() -> None:
         to_tsv(Alignment(src, tgt, tuple(flagged), "profile", loaded.layout))
         stages["output (TSV)"] += time.perf_counter() - t
         cpu["output (TSV)"] += time.process_time() - c
+        if hasattr(embedder, "end_document"):  # as pipeline.align_sides does (0.3.9 on)
+            embedder.end_document()
     shutil.rmtree(tmp, ignore_errors=True)
     total = time.perf_counter() - T0
     print(f"| stage ({a.what}: {counts['docs']} documents, {counts['sentences']} sentences) | wall s | CPU s |")
