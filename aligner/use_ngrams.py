@@ -35,10 +35,11 @@ log = logging.getLogger(__name__)
 
 #: Token ids on each side that a row depends on: two convolution layers, each reaching two tokens.
 REACH = 4
-#: Rows remembered between calls (1,280 float32 each: about 80 MB when full). A 40-line document's
+#: Rows remembered between calls (1,280 float32 each: about 42 MB when full). A 40-line document's
 #: sentences, windows, clause leave-outs and words fit (the memo is emptied at each document's end); a
-#: longer one starts the memo afresh when it is full. 32,768 computed no fewer rows on MAC-Test pieces.
-MEMO_ROWS = 16_384
+#: longer one starts the memo afresh when it is full. 16,384 and 32,768 computed no fewer rows on 30
+#: MAC-Test pieces; at book length every row held is memory the window vectors need.
+MEMO_ROWS = 8_192
 #: Texts whose rows are added up per step, as one 0/1 matrix product (4-16 ran alike, 64 took 1.7 times as
 #: long; np.add.reduceat over the rows five times as long).
 SUM_TEXTS = 8
