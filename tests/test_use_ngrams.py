@@ -111,7 +111,7 @@ def test_rows_are_shared_across_calls(model):
 def test_a_small_memo_starts_afresh_and_gives_the_same_vectors(model, monkeypatch, memo_rows, first_rows, id_rows):
     monkeypatch.setattr(use_ngrams, "FIRST_ROWS", first_rows)
     monkeypatch.setattr(use_ngrams, "ID_ROWS", id_rows)
-    ng = use_ngrams.NgramUse(model, BACKEND._ORDERS, BACKEND._EMB_DIM, BACKEND._CNN_DIM, memo_rows=memo_rows)
+    ng = use_ngrams.NgramUse(model, BACKEND, memo_rows=memo_rows)
     for texts in (ZH, _windows(ZH, "zh"), EN, _leave_outs(EN, "en"), ZH[:1]):
         np.testing.assert_allclose(ng.encode(texts), model.encode(texts), atol=TOL, rtol=0)
         assert len(ng._rows.keys) <= memo_rows and len(ng._first.keys) <= first_rows
@@ -124,7 +124,7 @@ def test_a_call_of_many_texts_is_embedded_a_few_thousand_tokens_at_a_time(model,
     neighbourhoods than the memo holds never takes the store's oversize path (a buffer for the whole call)."""
     monkeypatch.setattr(use_ngrams, "CALL_TOKENS", 200)
     monkeypatch.setattr(use_ngrams, "FIRST_ROWS", 200)
-    ng = use_ngrams.NgramUse(model, BACKEND._ORDERS, BACKEND._EMB_DIM, BACKEND._CNN_DIM, memo_rows=200)
+    ng = use_ngrams.NgramUse(model, BACKEND, memo_rows=200)
     texts = _windows(EN, "en") + _windows(ZH, "zh")
     sizes = []
     real = ng._encode_ids
