@@ -76,6 +76,24 @@ EDGE_MARGIN = 0.1
 #: where the encoder says nothing: its own pair's facing clause below this cosine, or the far one as good. A level of
 #: its own, not ``edge_min_cos``: raising that (fewer moves) must not make the name rule overrule the encoder more.
 NAME_NEAR_MAX_COS = 0.3
+#: Sound match of a name's consonants (``qa.translit._skeleton_ratio``), at least three classes each: the same name,
+#: as the entity check learns a document's transliterations (葛罗米柯 ~ Gromyko) and the edge rule reads a list.
+SOUND_RATIO = 0.85
+#: Short of the same name by sound (``qa.translit.SOUND_RATIO``), a name likeness at least this good (consonant
+#: skeletons, down to two classes from three characters: 书巴业 ~ Shubael 0.8) ...
+SOUND_NEAR = 0.75
+#: ... and this much better than any name of its own pair (~ Hashabiah 0.67) moves it too (bench/book_kinds.py
+#: kind ``names``: 书巴业 the one entry of 23 the same-name rule missed).
+SOUND_GAP = 0.1
+#: A short sentence that recurs in a document and a clause of the other side that recurs with it (edges.recurring:
+#: 事情就是这样。 / "And so it was.", encoder cosine 0.37) match each other at least this well at a pair's edge: past
+#: ``edge_min_cos`` + ``edge_margin`` over an unrelated clause (~0.25) and ``lone_min_cos``.
+RECUR_COS = 0.5
+#: ... when they face each other (same bead or the next either way, as the DP put them) at least this many times
+#: (a formula said once is no formula) ...
+RECUR_MIN = 2
+#: ... and at least this share of the larger of their two counts (他说： x40 beside "he said" x12: no pair).
+RECUR_SHARE = 0.6
 #: A short sentence the DP left alone (1-0 / 0-1) joins a neighbouring pair whose facing clause renders it at least
 #: this well (a lone sentence is also what a deleted translation leaves, so the bar is higher; above 1: off).
 LONE_MIN_COS = 0.45

@@ -32,7 +32,16 @@ Where the encoder says nothing either way (a name alone, 示每。, in a list of
 names: cosine ~0.2 with any English clause; ``bench/book_kinds.py`` kind
 ``names``), a sentence also moves when the far edge holds a name that sounds
 like one of its own and nothing in its own pair does (``sounds``, given by
-the pipeline from CC-CEDICT readings: ``pipeline.name_sounds``).
+the pipeline from CC-CEDICT readings: ``pipeline.name_sounds``); a name alone
+(书巴业。) also when the far edge's name sounds like it at ``SOUND_NEAR`` and
+``SOUND_GAP`` better than any of its own pair's (Shubael 0.8, Hashabiah 0.67),
+and a name alone the DP left out joins the one neighbour that names it.
+
+A formula the document repeats (事情就是这样。 x6 beside "...; and so it
+was." x6) is read from the document itself: a short sentence and a clause of
+the other side that recur about as often and face each other where the DP put
+them render each other at ``RECUR_COS`` at least (``recurring``), where the
+encoder sees 0.37.
 
 The embedder is passed in as a function (``embed(texts, lang)`` ->
 (len(texts), dim) float32, L2-normalised), so nothing here loads a model;
@@ -43,12 +52,14 @@ every text.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from typing import Callable, Sequence
 
 import numpy as np
 
 from .clauses import Embed, _nchars
-from .config import NAME_NEAR_MAX_COS, AlignConfig
+from .config import (NAME_NEAR_MAX_COS, RECUR_COS, RECUR_MIN, RECUR_SHARE, SOUND_GAP, SOUND_NEAR, SOUND_RATIO,
+                     AlignConfig)
 from .data import Bead
 from .embed import window_text
 
@@ -60,6 +71,10 @@ _ZH_BREAK = re.compile(r"(?:(?<=[。！？；：，!?;:])|(?<=[。！？；：�
 _EN_BREAK = re.compile(r"(?:(?<=[.!?;:,])|(?<=[.!?;:,][\"'”’)\]]))\s+")
 #: A piece with only these is the close of the clause before it (…之缘。 + ” is one clause, not two).
 _CLOSERS = re.compile(r"[\s”’」』）)\]】》〉\"'。！？；：，!?;:,.]+")
+#: Words of a sentence or clause, for the recurrence count (``_key``).
+_WORDS = re.compile(r"\w+")
+#: Runs of Chinese characters (a name alone is one run of three or four: 书巴业。).
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 #: Edge clauses compared: the last (first) one, and the last (first) two joined.
 EDGE_CLAUSES = 2
 
@@ -68,35 +83,115 @@ def _join(lang: str) -> str:
     return "" if lang.startswith("zh") else " "
 
 
-def edge_texts(text: str, lang: str, end: bool) -> list[str]:
-    """The last (``end``) or first one and two clauses of ``text``, each as a text; ``[text]`` with no break."""
+def clauses(text: str, lang: str) -> list[str]:
+    """``text``'s clauses in order, a closing quote or bracket kept with the clause before it; [] when blank."""
     parts: list[str] = []
     for p in (_ZH_BREAK if lang.startswith("zh") else _EN_BREAK).split(text.strip()):
         if parts and _CLOSERS.fullmatch(p):
             parts[-1] += p
         elif p.strip():
             parts.append(p)
+    return parts
+
+
+def edge_texts(text: str, lang: str, end: bool) -> list[str]:
+    """The last (``end``) or first one and two clauses of ``text``, each as a text; ``[text]`` with no break."""
+    parts = clauses(text, lang)
     if not parts:
         return [text]
     j = _join(lang)
     return [j.join(parts[-k:] if end else parts[:k]) for k in range(1, min(EDGE_CLAUSES, len(parts)) + 1)]
 
 
-def edge_match(sentence: str, lang: str, other: str, other_lang: str, end: bool, embed: Embed) -> float:
-    """Cosine of ``sentence`` with the best of ``other``'s last (``end``) or first one and two clauses."""
+#: ``renders(sentence, clause)``: whether the document pairs the two as a recurring formula (``recurring``).
+Renders = Callable[[str, str], bool]
+
+
+def edge_match(sentence: str, lang: str, other: str, other_lang: str, end: bool, embed: Embed,
+               renders: Renders | None = None) -> float:
+    """Cosine of ``sentence`` with the best of ``other``'s last (``end``) or first one and two clauses; at least
+    ``RECUR_COS`` when ``renders`` pairs the sentence with the facing clause (a formula the document repeats)."""
     v = np.asarray(embed([sentence], lang), np.float32)[0]
-    return float(np.max(np.asarray(embed(edge_texts(other, other_lang, end), other_lang), np.float32) @ v))
+    edges = edge_texts(other, other_lang, end)
+    cos = float(np.max(np.asarray(embed(edges, other_lang), np.float32) @ v))
+    return max(cos, RECUR_COS) if renders is not None and renders(sentence, edges[0]) else cos
 
 
-#: ``sounds(zh, en)``: whether a name of the Chinese text sounds like one of the English.
-Sounds = Callable[[str, str], bool]
+def _key(text: str) -> str:
+    """A sentence or clause as the recurrence count sees it: lower case, punctuation and spaces folded."""
+    return " ".join(_WORDS.findall(text.lower()))
 
 
-def _named(sounds: Sounds, sentence: str, lang: str, other_text: str, other_lang: str, end: bool | None) -> bool:
-    """Whether ``sentence`` (in ``lang``) shares a name, by sound, with the last (``end``) or first two clauses
-    of ``other_text`` (in the other language), or anywhere in it (``end`` None)."""
+def recurring(beads: Sequence[Bead], texts: tuple[Sequence[str], Sequence[str]], langs: tuple[str, str],
+              short: tuple[np.ndarray, np.ndarray]) -> Renders:
+    """Formulas the document repeats on both sides, read from where the DP put them: ``renders(sentence, clause)``.
+
+    A short sentence that recurs (事情就是这样。 x6) and a clause of the other side that recurs about as often
+    (``...; and so it was.`` x6) render each other when at least ``RECUR_SHARE`` of the larger count of them
+    face each other, in the same bead or the next one either way, at least ``RECUR_MIN`` times. The encoder
+    sees such a pair at ~0.37 (a short sentence says little to it); its recurring together says more, as a
+    repeated verse's refrain (Genesis 1: 事就这样成了。 / "and it was so") does. ``beads``: the DP's; ``texts``,
+    ``langs``, ``short``: per side (source, target), ``short`` the edge rule's short sentences.
+    """
+    where = [np.zeros(len(t), np.int64) for t in texts]
+    for k, b in enumerate(beads):
+        for s, ids in enumerate((b.src_ids, b.tgt_ids)):
+            where[s][list(ids)] = k
+    pairs: set[tuple[str, str]] = set()
+    for side in (0, 1):
+        other = 1 - side
+        keys = [_key(t) if short[side][i] else "" for i, t in enumerate(texts[side])]
+        count = Counter(k for k in keys if k)
+        if not any(c >= RECUR_MIN for c in count.values()):
+            continue
+        clause_keys = [{_key(c) for c in clauses(t, langs[other])} - {""} for t in texts[other]]
+        clause_count = Counter(c for cs in clause_keys for c in cs)
+        by_bead: dict[int, list[int]] = defaultdict(list)
+        for j, k in enumerate(where[other]):
+            by_bead[int(k)].append(j)
+        together: Counter = Counter()
+        for i, key in enumerate(keys):
+            if count.get(key, 0) < RECUR_MIN:
+                continue
+            near = {c for k in (where[side][i] - 1, where[side][i], where[side][i] + 1)
+                    for j in by_bead.get(int(k), ()) for c in clause_keys[j]}
+            together.update((key, c) for c in near if clause_count[c] >= RECUR_MIN)
+        for (key, c), n in together.items():
+            if n >= RECUR_MIN and n >= RECUR_SHARE * max(count[key], clause_count[c]):
+                pairs |= {(key, c), (c, key)}  # the two sides' keys never meet: either order reads one way
+    return lambda sentence, clause: bool(pairs) and (_key(sentence), _key(clause)) in pairs
+
+
+#: ``sounds(zh, en)``: how well a name of the Chinese text sounds like one of the English, 0-1 (a bool reads
+#: as 0 / 1): ``SOUND_RATIO`` or more is the same name.
+Sounds = Callable[[str, str], float]
+
+
+def _named(sounds: Sounds, sentence: str, lang: str, other_text: str, other_lang: str, end: bool | None) -> float:
+    """How well ``sentence`` (in ``lang``) shares a name, by sound, with the last (``end``) or first two clauses
+    of ``other_text`` (in the other language), or anywhere in it (``end`` None): ``sounds``' score."""
     edge = other_text if end is None else edge_texts(other_text, other_lang, end)[-1]
     return sounds(sentence, edge) if lang.startswith("zh") else sounds(edge, sentence)
+
+
+def _sounds_across(sounds: Sounds, sentence: str, lang: str, join: str, own: str, other_lang: str,
+                   end: bool) -> bool:
+    """Whether ``sentence``'s name, by sound, belongs to the far pair (``join``, its facing clauses) rather than
+    its own (``own``, anywhere): the same name there (``SOUND_RATIO``) and not here, or a likeness of at least
+    ``SOUND_NEAR`` there and ``SOUND_GAP`` better than any here (书巴业 ~ Shubael 0.8, ~ Hashabiah 0.67)."""
+    far = float(_named(sounds, sentence, lang, join, other_lang, end))
+    if far < min(SOUND_RATIO, SOUND_NEAR):
+        return False
+    mine = float(_named(sounds, sentence, lang, own, other_lang, None))
+    # a likeness only for a Chinese name alone: an English sentence's names against any three characters of a
+    # Chinese pair find 0.75 by chance (Trinket, MAC-Test 007)
+    return (far >= SOUND_RATIO > mine) or (_name_alone(sentence, lang) and far >= SOUND_NEAR and far - mine >= SOUND_GAP)
+
+
+def _name_alone(sentence: str, lang: str) -> bool:
+    """Whether ``sentence`` is Chinese with three or four characters and punctuation only (书巴业。: a name alone)."""
+    runs = _HAN.findall(sentence) if lang.startswith("zh") else []
+    return len(runs) == 1 and 3 <= len(runs[0]) <= 4
 
 
 def _side_text(texts: Sequence[str], ids: Sequence[int], lang: str) -> str:
@@ -124,10 +219,11 @@ def reattach_short(
     ``src_texts`` / ``tgt_texts``: the sentences the bead ids index; ``*_paras``: each sentence's paragraph
     block (a move stays inside one); ``*_heads``: heading lines (beads holding one are left alone);
     ``config``: ``short_edge_frac``, ``edge_min_cos``, ``edge_margin``, ``lone_min_cos`` and the bead shapes;
-    ``sounds``: ``sounds(zh, en)``, whether a name of the Chinese text sounds like one of the English
-    (``aligner.qa.translit.sound_match``): a sentence also moves when the far edge shares such a name with it
-    and the near one does not (示每。 / "Shimei, he, his sons…", where the encoder sees ~0.2 either way). The
-    beads' scores and flags are kept except on the two beads a move changes, whose score is the cosine
+    ``sounds``: ``sounds(zh, en)``, how well a name of the Chinese text sounds like one of the English, 0-1
+    (``aligner.qa.translit.sound_score``): a sentence also moves when the far edge shares such a name with it
+    and the near one does not (示每。 / "Shimei, he, his sons…", where the encoder sees ~0.2 either way), a name
+    alone also by likeness (``_sounds_across``). A short sentence and a facing clause that the document repeats
+    together render each other (``recurring``). The beads' scores and flags are kept except on the two beads a move changes, whose score is the cosine
     of their new sides (clipped to [0, 1], 6 decimals, as ``align.bead_score``). Returns a new list.
     """
     out = list(beads)
@@ -143,6 +239,7 @@ def reattach_short(
                   ((src_texts, src_heads), (tgt_texts, tgt_heads)))
     sizes = tuple(np.array([_nchars(s) for s in t], float) for t in texts)
     short = tuple(n < short_frac * (np.median(n) if len(n) else 0.0) for n in sizes)
+    renders = recurring(out, texts, langs, short)
 
     def ids(b: Bead, side: int) -> tuple[int, ...]:
         return b.src_ids if side == 0 else b.tgt_ids
@@ -209,13 +306,12 @@ def reattach_short(
                     continue
                 m, own, join = c
                 other = langs[1 - side]
-                near = edge_match(texts[side][m], langs[side], own, other, forward, cached)
-                far = edge_match(texts[side][m], langs[side], join, other, not forward, cached)
+                near = edge_match(texts[side][m], langs[side], own, other, forward, cached, renders)
+                far = edge_match(texts[side][m], langs[side], join, other, not forward, cached, renders)
                 # ... or by a name that sounds alike where the encoder says nothing (NAME_NEAR_MAX_COS, not min_cos)
                 if (far < min_cos or far - near < margin) and not (
                         sounds and (far >= near or near < NAME_NEAR_MAX_COS)
-                        and _named(sounds, texts[side][m], langs[side], join, other, not forward)
-                        and not _named(sounds, texts[side][m], langs[side], own, other, None)):
+                        and _sounds_across(sounds, texts[side][m], langs[side], join, own, other, not forward)):
                     continue
                 na, nb = (a[:-1], (m,) + b) if forward else (a + (m,), b[1:])
                 out[k] = rescored(*with_ids(A, side, na))
@@ -224,12 +320,12 @@ def reattach_short(
             else:
                 continue
             break
-    out = _swap_weak(out, texts, langs, short, heads, paras, cached, rescored, config)
-    return _join_lone(out, texts, langs, short, heads, cached, rescored, config)
+    out = _swap_weak(out, texts, langs, short, heads, paras, cached, rescored, config, renders)
+    return _join_lone(out, texts, langs, short, heads, cached, rescored, config, renders, sounds)
 
 
 def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed, rescored,
-               config: AlignConfig) -> list[Bead]:
+               config: AlignConfig, renders: Renders | None = None) -> list[Bead]:
     """A 1-1 pair of a short sentence and a partner it does not render, each rendered at a neighbour's facing
     edge, is split: the short sentence joins the pair whose facing clause renders it, its partner the other.
 
@@ -269,6 +365,8 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
             if not short[side][m]:
                 continue
             own = float(cached([texts[side][m]], langs[side])[0] @ cached([texts[other][t]], langs[other])[0])
+            if renders is not None and renders(texts[side][m], texts[other][t]):
+                own = max(own, RECUR_COS)
             if own >= min_cos:
                 continue
             for back in (True, False):
@@ -315,12 +413,12 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
         passing = []
         for side, back, own, (m, m_far, m_near), (t, t_far), joined in moves(k):
             other = 1 - side
-            far = edge_match(texts[side][m], langs[side], m_far, langs[other], back, cached)
+            far = edge_match(texts[side][m], langs[side], m_far, langs[other], back, cached, renders)
             if far < min_cos or far - own < margin:
                 continue
-            if edge_match(texts[side][m], langs[side], m_near, langs[other], not back, cached) > far:
+            if edge_match(texts[side][m], langs[side], m_near, langs[other], not back, cached, renders) > far:
                 continue
-            t_far_cos = edge_match(texts[other][t], langs[other], t_far, langs[side], not back, cached)
+            t_far_cos = edge_match(texts[other][t], langs[other], t_far, langs[side], not back, cached, renders)
             if t_far_cos - own < margin or t_far_cos < min_cos - margin:
                 continue
             passing.append((side, back, joined))
@@ -333,8 +431,12 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
     return out
 
 
+def _ids(b: Bead, side: int) -> tuple[int, ...]:
+    return b.src_ids if side == 0 else b.tgt_ids
+
+
 def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, rescored,
-               config: AlignConfig) -> list[Bead]:
+               config: AlignConfig, renders: Renders | None = None, sounds: Sounds | None = None) -> list[Bead]:
     """A short sentence the DP left alone (1-0 / 0-1) joins the neighbouring pair whose facing clause renders it.
 
     The DP leaves such a sentence out when joining costs a paragraph break (a text with a sentence a line and
@@ -365,13 +467,22 @@ def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, resco
                     or any(heads[side][i] for i in mine) or any(heads[other][j] for j in theirs)):
                 continue
             c = edge_match(texts[side][m], langs[side], _side_text(texts[other], theirs, langs[other]),
-                           langs[other], end, cached)
+                           langs[other], end, cached, renders)
             scores.append((c, nb, end))
         scores.sort(reverse=True)
         if not scores or scores[0][0] < config.lone_min_cos or (
                 len(scores) > 1 and scores[0][0] - scores[1][0] < config.edge_margin):
-            k += 1
-            continue
+            # ... or, for a name alone, the one neighbour whose facing clause holds it by sound (哈沙比雅。 /
+            # "Hashabiah, he..."; a longer sentence left alone may be a deleted translation's: it stays)
+            named = [(nb, end) for _, nb, end in scores if sounds and _name_alone(texts[side][m], langs[side])
+                     and _sounds_across(
+                sounds, texts[side][m], langs[side], _side_text(texts[other], _ids(out[nb], other), langs[other]),
+                " ".join(_side_text(texts[other], _ids(out[x], other), langs[other]) for _, x, _ in scores if x != nb),
+                langs[other], end)]
+            if len(named) != 1:
+                k += 1
+                continue
+            scores = [(1.0, *named[0])]
         _, nb, end = scores[0]
         N = out[nb]
         mine = (N.src_ids, N.tgt_ids)[side]

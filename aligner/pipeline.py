@@ -96,16 +96,17 @@ def blas_limit(threads: int):
 
 
 def name_sounds(lexicon) -> Sounds:
-    """``sounds(zh, en)`` for ``edges.reattach_short``: a name of the Chinese (converted to Simplified) sounds like
-    a capitalised word of the English that is no English word (``qa.translit.sound_match``), with ``lexicon``'s
-    (``aligner.qa.Lexicon``) character readings and English vocabulary."""
+    """``sounds(zh, en)`` for ``edges.reattach_short``: how well a name of the Chinese (converted to Simplified)
+    sounds like a capitalised word of the English that is no English word (``qa.translit.sound_score``, spans of
+    three characters or more down to two consonant classes), with ``lexicon``'s (``aligner.qa.Lexicon``)
+    character readings and English vocabulary."""
     from .numbers import _t2s
     from .qa.softmatch import name_word
-    from .qa.translit import sound_match
+    from .qa.translit import sound_score
 
     conv = _t2s()
-    return lambda zh, en: sound_match(conv.convert(zh), en, lexicon.pinyin,
-                                      lambda w: name_word(w, lexicon.english_vocab))
+    return lambda zh, en: sound_score(conv.convert(zh), en, lexicon.pinyin,
+                                      lambda w: name_word(w, lexicon.english_vocab), least=2)
 
 
 def _side_units(side: Side, read_heads: bool, other: Side | None = None) -> tuple[Units, np.ndarray | None]:

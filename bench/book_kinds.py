@@ -270,9 +270,34 @@ def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config
     return results
 
 
+#: The MQM base (``--base mqm``): news and talks whose translations pair segment by segment, so the kinds are
+#: measured where the untouched alignment is near perfect (MAC-Test's literary pairs cap the neighbours at ~0.95).
+MQM_BASE = (("wmt21-ted", "ref"), ("wmt23-sxs", "GPT4-5shot"))
+
+
+def load_mqm(path: Path | None = None) -> list[M.MacText]:
+    """The MQM development half as MAC-Test-like texts with 1-1 gold: each TED talk's human reference
+    (``ref``) a text, and one system's translations of the 19 news documents (10 segments each) in one text."""
+    import qa_mqm
+
+    docs = qa_mqm.load(path or qa_mqm.DATA)
+    texts: list[M.MacText] = []
+    for set_, system in MQM_BASE:
+        mine = sorted((doc, segs) for (s, sy, doc), segs in docs.items() if (s, sy) == (set_, system))
+        groups = [[(f"{set_}-{doc}", segs)] for doc, segs in mine] if set_ == "wmt21-ted" else [
+            [(f"{set_}-{system}", [x for _, segs in mine for x in segs])]]
+        for [(name, segs)] in groups:
+            segs = [x for x in segs if x["src"].strip() and x["tgt"].strip()]
+            texts.append(M.MacText(name, set_, name, [x["src"].strip() for x in segs], [x["tgt"].strip() for x in segs],
+                                   [((i,), (i,)) for i in range(len(segs))]))
+    return texts
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--texts", default="001,005,009,013,017,021")
+    ap.add_argument("--base", choices=("mactest", "mqm"), default="mactest",
+                    help="the texts the kinds go into: MAC-Test's (--texts), or MQM's talks and news (1-1 gold)")
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--items", type=int, default=23, help="entries of the repeated list")
     ap.add_argument("--every", type=int, default=8, help="a heading / formulaic sentence every N beads")
@@ -283,7 +308,7 @@ def main() -> None:
                     help="blank-line paragraphs: each gold bead one, an inserted heading one of its own")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    texts = M.load(ids=args.texts.split(","))
+    texts = load_mqm() if args.base == "mqm" else M.load(ids=args.texts.split(","))
     from aligner.config import AlignConfig
 
     config = AlignConfig().with_(window_slack=args.window_slack)

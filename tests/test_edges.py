@@ -308,3 +308,108 @@ def test_moves_keep_paragraphs_and_headings(shapes, seed):
             return {(x, x + 1) for b in bs for ids in [(b.src_ids, b.tgt_ids)[side]] for x in ids[:-1]
                     if paras[side][x] != paras[side][x + 1]}
         assert breaks(got) <= breaks(beads)
+
+
+# --- formulas a document repeats (edges.recurring) ---------------------------------------------------------------
+
+#: English lines that follow the formula's pair, each different (a refrain's neighbours are not refrains)
+AFTER = ["He called it Heaven.", "He called it Earth.", "He called it Sea.", "He called it Night."]
+
+
+def formula_doc(times: int, clause_times: int | None = None, apart: bool = False):
+    """``times`` x (LONG_A, SHORT, LONG_B) against ("…: and it was so.", AFTER[r]), the DP having put SHORT with the
+    pair after each time; ``clause_times``: how many English lines end in the formula (default ``times``);
+    ``apart``: the formula's English lines moved to the document's end, away from every SHORT."""
+    clause_times = times if clause_times is None else clause_times
+    src, tgt, beads = [], [], []
+    for r in range(times):
+        i, j = len(src), len(tgt)
+        src += [LONG_A, SHORT, LONG_B]
+        tgt += ["He divided the waters: and it was so." if r < clause_times else "He divided the waters.",
+                AFTER[r % len(AFTER)]]
+        beads += [((i,), (j,)), ((i + 1, i + 2), (j + 1,))]
+    for r in range(times, clause_times):
+        i, j = len(src), len(tgt)
+        src += [LONG_B]
+        tgt += ["He rested: and it was so."]
+        beads += [((i,), (j,))]
+    if apart:
+        tgt = [t.replace(": and it was so.", ".") for t in tgt] + ["It ended: and it was so."] * clause_times
+        beads += [((), (j,)) for j in range(len(tgt) - clause_times, len(tgt))]
+    return src, tgt, beads_of(*beads)
+
+
+# (case, formula_doc arguments, whether SHORT and "and it was so." render each other; the source of the
+# expectation: RECUR_MIN 2 and RECUR_SHARE 0.6 in aligner/config.py)
+RECUR_CASES = [
+    ("three times each, side by side: a pair", (3,), True),
+    ("twice each: a pair (RECUR_MIN 2)", (2,), True),
+    ("once: no formula", (1,), False),
+    ("the clause five times, the sentence three: 3 / 5 = RECUR_SHARE, a pair", (3, 5), True),
+    ("the clause six times, the sentence three: 3 / 6 under RECUR_SHARE", (3, 6), False),
+    ("never within a bead of each other: no pair", (3, None, True), False),
+]
+
+
+@pytest.mark.parametrize("case, doc, expected", RECUR_CASES, ids=[c[0][:40] for c in RECUR_CASES])
+def test_recurring_formulas(case, doc, expected):
+    from aligner.edges import recurring
+
+    src, tgt, beads = formula_doc(*doc)
+    short = (np.array([s == SHORT for s in src]), np.array([len(t) < 16 for t in tgt]))
+    renders = recurring(beads, (src, tgt), ("zh", "en"), short)
+    assert renders(SHORT, "and it was so.") is expected
+    assert renders("and it was so.", SHORT) is expected  # either order
+    assert renders(SHORT, "He called it Heaven.") is False  # beside it once only
+
+
+@pytest.mark.parametrize("times, expected_moves", [(3, 3), (1, 0)])
+def test_a_recurring_formula_moves_where_the_encoder_says_little(times, expected_moves):
+    """事就这样成了。 at cosine 0.2 with "and it was so." (under edge_min_cos, the encoder's 0.37 for
+    事情就是这样。 / "And so it was." in bench/book_kinds.py): moved back when the two recur together."""
+    src, tgt, beads = formula_doc(times)
+    named = {SHORT: unit(0), "and it was so.": mix(0.2), **{a: mix(0.05) for a in AFTER}}
+    got = ids_of(reattach_short(beads, src, tgt, "zh", "en", stand_in(named)))
+    moved = [((3 * r, 3 * r + 1), (2 * r,)) in got for r in range(times)]
+    assert sum(moved) == expected_moves
+    assert sorted(i for s, _ in got for i in s) == list(range(len(src)))
+
+
+# names by likeness (SOUND_NEAR 0.75, SOUND_GAP 0.1): a stand-in for pipeline.name_sounds returning graded scores,
+# as qa.translit.sound_score gives 书巴业 ~ Shubael 0.8 and ~ Hashabiah 0.67 (tests/test_lexical.py)
+LIKE = {"Shubael": 0.8, "Hashabiah": 4 / 6}
+
+
+def graded(zh: str, en: str) -> float:
+    return max((v for k, v in LIKE.items() if k in en and ("书巴业" in zh)), default=0.0)
+
+
+LIKENESS_CASES = [
+    ("a name alone, 0.8 after vs 0.67 in its own pair: moves", "书巴业。", graded, [((0,), (0,)), ((1, 2), (1,))]),
+    ("the same sentence with no sounds: stays", "书巴业。", None, [((0, 1), (0,)), ((2,), (1,))]),
+    ("a longer sentence holding the name: a likeness is not enough, stays", "书巴业来了。", graded,
+     [((0, 1), (0,)), ((2,), (1,))]),
+]
+
+
+@pytest.mark.parametrize("case, name, sounds, expected", LIKENESS_CASES, ids=[c[0][:40] for c in LIKENESS_CASES])
+def test_a_name_alone_moves_by_likeness(case, name, sounds, expected):
+    src = [LONG_A, name, LONG_B]
+    tgt = ["Hashabiah, he, his sons, and his brethren, were twelve:", "Shubael, he, his sons, and his brethren, were twelve:"]
+    named = {name: unit(0)}  # every clause a noise direction: the encoder says nothing either way
+    got = reattach_short(beads_of(((0, 1), (0,)), ((2,), (1,))), src, tgt, "zh", "en", stand_in(named), sounds=sounds)
+    assert ids_of(got) == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("哈沙比雅。", [((0,), (0,)), ((1, 2), (1,))]),  # a name alone joins the pair whose first clause holds it
+    ("哈沙比雅说了。", [((0,), (0,)), ((1,), ()), ((2,), (1,))]),  # a longer lone sentence may be an omission: stays
+])
+def test_a_lone_name_joins_the_pair_that_names_it(name, expected):
+    def same(zh: str, en: str) -> float:
+        return 1.0 if "哈沙比雅" in zh and "Hashabiah" in en else 0.0
+
+    got = reattach_short(beads_of(((0,), (0,)), ((1,), ()), ((2,), (1,))), [LONG_A, name, LONG_B],
+                         ["He divided the waters.", "Hashabiah, he, his sons, and his brethren, were twelve:"],
+                         "zh", "en", stand_in({name: unit(0)}), sounds=same)
+    assert ids_of(got) == expected

@@ -321,3 +321,30 @@ def test_sound_match(cedict, zh, en, expected):
     from aligner.qa.softmatch import name_word
 
     assert sound_match(zh, en, cedict.pinyin, lambda w: name_word(w, cedict.english_vocab)) is expected
+
+
+@pytest.mark.parametrize("zh, en, least, expected", [
+    # a name alone, two consonant classes (书巴业 shu ba ye: s-b) against Shubael (s-b-l): 2 * 2 / 5; only with
+    # least 2 (the edge rule's), and against Hashabiah (h-s-b-h) 2 * 2 / 6 (1 Chronicles 25:20 / 25:19)
+    ("书巴业。", "Shubael, he, his sons, and his brethren, were twelve:", 2, 0.8),
+    ("书巴业。", "Shubael, he, his sons, and his brethren, were twelve:", 3, 0.0),
+    ("书巴业。", "Hashabiah, he, his sons, and his brethren, were twelve:", 2, 4 / 6),
+    # spelled out: 1.0 whatever ``least``
+    ("示每。", "Shimei, he, his sons", 2, 1.0),
+    # inside a sentence two classes count for nothing (MAC-Test 005: 吕留良 l-n beside Liuliang l-n moved a right
+    # sentence), nor does a two-class English name (Liuliang) against three characters of it
+    ("吕留良提笔沉吟半晌。", "said Lü Liuliang, and he took the scroll", 2, 1.0),  # 留良 spelled out: liuliang
+    ("他提笔沉吟半晌。", "said Lü Liuliang, and he took the scroll", 2, "below SOUND_NEAR"),
+    ("书巴业。", "were twelve:", 2, 0.0),
+])
+def test_sound_score(cedict, zh, en, least, expected):
+    from aligner.qa.softmatch import name_word
+    from aligner.qa.translit import sound_score
+
+    from aligner.config import SOUND_NEAR
+
+    got = sound_score(zh, en, cedict.pinyin, lambda w: name_word(w, cedict.english_vocab), least=least)
+    if expected == "below SOUND_NEAR":  # three-class spans against other words find a little by chance (0.33)
+        assert got < SOUND_NEAR
+    else:
+        assert got == pytest.approx(expected)

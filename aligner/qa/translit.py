@@ -12,6 +12,8 @@ import re
 from difflib import SequenceMatcher
 from typing import Callable
 
+from ..config import SOUND_RATIO  # noqa: F401  (the level, kept with the edge rule's; importers read it here)
+
 #: Characters of the Xinhua transliteration tables: candidate name strings are runs of these.
 _TRANSLIT = set(
     "阿埃艾爱安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜敦多厄恩尔法凡范菲费芬丰冯佛弗福伏夫"
@@ -105,35 +107,52 @@ def _translit_spans(zh: str):
 #: A capitalised English word of at least three letters: a name's candidate (Shimei, Zaccur, Qiyao).
 _NAME_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]{2,}(?![\w-])")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
-#: Sound match of a name's consonants (``_skeleton_ratio``), at least three classes each: as the entity check
-#: learns a document's transliterations (葛罗米柯 ~ Gromyko).
-SOUND_RATIO = 0.85
 
 
-def sound_match(zh: str, en: str, pinyin: Callable[[str], str | None],
-                is_name: Callable[[str], bool] = lambda w: True) -> bool:
-    """Whether 2-4 Chinese characters of ``zh`` (Simplified) sound like a capitalised word of ``en`` that
-    ``is_name`` accepts (``softmatch.name_word``: no English word, title, month or weekday: "Someone", "Long").
-
-    Spelled out in toneless pinyin (示每 ~ Shimei, 琦瑶 ~ Qiyao) or with the same consonant skeleton, three
-    classes or more (基大利提 ~ Giddalti). ``pinyin``: ``Lexicon.pinyin`` (text -> space-separated readings, or
-    None when a character has none). A sentence and the clause that renders it share such a name when the
-    encoder, which knows few transliterations, sees nothing in common (cosine ~0.2 with any name).
+def sound_score(zh: str, en: str, pinyin: Callable[[str], str | None],
+                is_name: Callable[[str], bool] = lambda w: True, least: int = 3, enough: float = 1.0) -> float:
+    """How well 2-4 Chinese characters of ``zh`` (Simplified) sound like a capitalised word of ``en`` that
+    ``is_name`` accepts (``softmatch.name_word``: no English word, title, month or weekday: "Someone", "Long"):
+    1.0 spelled out in toneless pinyin (示每 ~ Shimei, 琦瑶 ~ Qiyao), else the best consonant-skeleton ratio
+    (``_skeleton_ratio``; 基大利提 ~ Giddalti 0.89) of a span whose skeleton has three classes or more, or
+    ``least`` (2) where the span is all ``zh`` holds, three or four characters (a name alone: 书巴业。 ~ Shubael,
+    sb / sbl: 0.8; in a sentence two classes match too much: 吕留良 ~ Liuliang, ln); 0.0 with no name.
+    ``pinyin``: ``Lexicon.pinyin`` (text -> space-separated readings, or None when a character has none);
+    ``enough``: stop at the first span that scores this well.
     """
     names = {w for w in _NAME_WORD.findall(en) if is_name(w)}
     if not names:
-        return False
+        return 0.0
     flat = {w.lower() for w in names}
     skels = set().union(*(_en_skeletons(w, 3) for w in names))
-    for run in _HAN_RUN.findall(zh):
+    loose = set().union(*(_en_skeletons(w, least) for w in names))  # for a name alone only
+    best = 0.0
+    runs = _HAN_RUN.findall(zh)
+    alone = runs[0] if len(runs) == 1 and 3 <= len(runs[0]) <= 4 else ""  # a name alone: 书巴业。
+    for run in runs:
         for n in (2, 3, 4):
             for i in range(len(run) - n + 1):
                 py = pinyin(run[i:i + n])
                 if not py:
                     continue
                 if _flat(py) in flat:
-                    return True
+                    return 1.0
                 sc = _skeleton_pinyin(py)
-                if len(sc) >= 3 and _skeleton_ratio(skels, sc) >= SOUND_RATIO:
-                    return True
-    return False
+                if run[i:i + n] == alone and len(sc) >= least:
+                    best = max(best, _skeleton_ratio(loose, sc))
+                elif len(sc) >= 3:
+                    best = max(best, _skeleton_ratio(skels, sc))
+                if best >= enough:
+                    return best
+    return best
+
+
+def sound_match(zh: str, en: str, pinyin: Callable[[str], str | None],
+                is_name: Callable[[str], bool] = lambda w: True) -> bool:
+    """Whether 2-4 Chinese characters of ``zh`` (Simplified) sound like a capitalised word of ``en`` that
+    ``is_name`` accepts: ``sound_score`` at ``SOUND_RATIO`` or more, three consonant classes or more each.
+
+    A sentence and the clause that renders it share such a name when the encoder, which knows few
+    transliterations, sees nothing in common (cosine ~0.2 with any name).
+    """
+    return sound_score(zh, en, pinyin, is_name, enough=SOUND_RATIO) >= SOUND_RATIO
