@@ -20,7 +20,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import __version__
-from .windows import align_needed
+from .windows import align_needed, first_look_memo
 from .config import PROGRESS_MIN_SENTENCES, ZH_EN_LENGTH_RATIO, AlignConfig
 from .data import Alignment, Bead, Side, Text
 from .edges import Sounds, reattach_short
@@ -170,7 +170,7 @@ def align_stage(
     beads, SW, TW = align_needed(
         unit_vecs("src", su, S1), unit_vecs("tgt", tu, T1), fetch, slack=config.window_slack, config=config,
         src_lens=su.total(sentence_lengths(src)), tgt_lens=tu.total(sentence_lengths(tgt)),
-        src_heads=src_heads, tgt_heads=tgt_heads, **paras,
+        src_heads=src_heads, tgt_heads=tgt_heads, first_look=first_look_memo(config.cache_dir), **paras,
     )
     # a short sentence at a merged side's edge goes with the pair whose facing clause renders it (aligner.edges)
     beads = reattach_short(beads, texts["src"], texts["tgt"], src.lang, tgt.lang, embedder.embed,

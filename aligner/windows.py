@@ -20,11 +20,15 @@ nearly all of those windows belong to beads no alignment would choose. So:
    none is left, so every score is that of real embedded windows.
 
 Every function here takes arrays, like ``align``; the encoder stays behind
-the ``fetch`` callable of the caller (``aligner.pipeline``).
+the ``fetch`` callable of the caller (``aligner.pipeline``). The first look
+is a pure function of its inputs: a caller may keep its masks between runs
+(``first_look``: the pipeline keeps them in the cache directory, so a warm run
+of the same document skips it: a quarter of a cached book's time).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Callable
 
@@ -37,6 +41,23 @@ from .data import Bead
 #: ``fetch(side, mask)``: side "src" or "tgt", mask (K, n) bool of windows (row k-1: k sentences from
 #: column i); returns (mask.sum(), dim) float32 L2-normalised vectors in ``np.nonzero(mask)`` order.
 Fetch = Callable[[str, np.ndarray], np.ndarray]
+#: ``first_look(key, compute)``: the masks ``compute()`` returns (``needed_windows``'), or those kept under ``key``
+#: (``look_key``: a digest of every input) by an earlier call.
+FirstLook = Callable[[str, Callable[[], tuple[np.ndarray, np.ndarray]]], tuple[np.ndarray, np.ndarray]]
+
+
+def look_key(src_vecs: np.ndarray, tgt_vecs: np.ndarray, slack: float, config: AlignConfig, kwargs: dict) -> str:
+    """sha1 hex digest of ``needed_windows``' inputs: the vectors' bytes and shapes, each keyword array (lengths,
+    paragraphs, headings) with its dtype, ``slack`` and the whole ``config``."""
+    h = hashlib.sha1()
+    for name, v in [("src", src_vecs), ("tgt", tgt_vecs)] + sorted(kwargs.items()):
+        h.update(f"\x1f{name}".encode())
+        if v is not None:
+            a = np.ascontiguousarray(np.asarray(v))
+            h.update(f"{a.dtype}{a.shape}".encode())
+            h.update(a.tobytes())
+    h.update(repr((float(slack), config)).encode())
+    return h.hexdigest()
 
 #: Cells of a piece of a long document's table (one longer than ``AlignConfig.full_dp_max_cells`` is cut in
 #: pieces along the path): ~70 x 70 sentences, each bead at least ~17 from the edges of one of them. The same
@@ -275,12 +296,14 @@ def align_needed(
     *,
     slack: float,
     config: AlignConfig = AlignConfig(),
+    first_look: FirstLook | None = None,
     **kwargs,
 ) -> tuple[list[Bead], np.ndarray, np.ndarray]:
     """Align, embedding only the windows ``needed_windows`` picks (plus any the final path uses).
 
     ``src_vecs`` / ``tgt_vecs``: (n, dim) float32 sentence vectors,
     L2-normalised; ``fetch`` embeds a mask of windows (see ``Fetch``);
+    ``first_look``: where ``needed_windows``' masks may be kept (see ``FirstLook``; None: computed);
     ``kwargs``: lengths, paragraphs and headings as for ``align.align``.
     Returns (beads, source windows, target windows): (K, n, dim) float32,
     embedded where needed, stand-ins elsewhere.
@@ -288,7 +311,14 @@ def align_needed(
     K = config.max_bead
     SW = approx_windows(src_vecs, K)
     TW = approx_windows(tgt_vecs, K)
-    need_s, need_t = needed_windows(src_vecs, tgt_vecs, slack=slack, config=config, stand_ins=(SW, TW), **kwargs)
+
+    def look() -> tuple[np.ndarray, np.ndarray]:
+        return needed_windows(src_vecs, tgt_vecs, slack=slack, config=config, stand_ins=(SW, TW), **kwargs)
+
+    if first_look is None:
+        need_s, need_t = look()
+    else:
+        need_s, need_t = first_look(look_key(src_vecs, tgt_vecs, slack, config, kwargs), look)
     SW[0] = src_vecs
     TW[0] = tgt_vecs
     have_s = np.zeros_like(need_s)
@@ -309,3 +339,37 @@ def align_needed(
         todo_s, todo_t = _missing(beads, have_s, have_t, kwargs.get("src_heads"), kwargs.get("tgt_heads"))
         if not (todo_s.any() or todo_t.any()):
             return beads, SW, TW
+
+
+def first_look_memo(cache_dir) -> FirstLook | None:
+    """A ``FirstLook`` kept in ``cache_dir``'s analysis cache (``aligner.memo``; None: no cache), keyed by
+    ``look_key`` under this code's version (the search's modules hashed): the masks as packed bits."""
+    if not cache_dir:
+        return None
+    import base64
+    from pathlib import Path
+
+    from . import __version__
+    from .memo import Memo, version_of
+
+    here = Path(__file__).parent
+    code = version_of("numpy", files=tuple(here / f for f in ("windows.py", "align.py", "dp_numpy.py",
+                                                              "dp_kernels.py", "adapt.py")))
+    memo = Memo(cache_dir, f"first-look:{__version__}:{code}", flush_every=1)
+
+    def unpack(got) -> tuple[np.ndarray, np.ndarray] | None:
+        try:
+            return tuple(np.unpackbits(np.frombuffer(base64.b64decode(bits), np.uint8), count=int(np.prod(shape)))
+                         .astype(bool).reshape(shape) for bits, shape in got)
+        except (TypeError, ValueError):  # another tool's row, a garbled one: computed again
+            return None
+
+    def first_look(key: str, compute: Callable[[], tuple[np.ndarray, np.ndarray]]):
+        got = memo.get(key)
+        masks = unpack(got) if got is not None else None
+        if masks is None or len(masks) != 2:
+            masks = compute()
+            memo.put(key, [[base64.b64encode(np.packbits(m)).decode("ascii"), list(m.shape)] for m in masks])
+        return masks
+
+    return first_look

@@ -377,3 +377,88 @@ def test_cli_window_slack_inf_runs_and_is_in_the_signature(tmp_path, monkeypatch
                                  "-o", str(out), "-q"])
     assert r.exit_code == 0, r.output
     assert "|slack:inf|" in out.read_text(encoding="utf-8").splitlines()[0]
+
+
+# --- the first look kept between runs (windows.first_look_memo) ----------------------------------------------------
+
+class Kept:
+    """A ``FirstLook`` over a dict, counting the computations."""
+
+    def __init__(self):
+        self.store, self.computed = {}, 0
+
+    def __call__(self, key, compute):
+        if key not in self.store:
+            self.computed += 1
+            self.store[key] = compute()
+        return self.store[key]
+
+
+def test_a_kept_first_look_gives_the_same_beads_and_is_computed_once():
+    S, T = translation(4)
+    SW, TW = real_windows(S, 5), real_windows(T, 6)
+    plain, _, _ = align_needed(S, T, Fetcher(SW, TW), slack=AlignConfig().window_slack)
+    kept = Kept()
+    for _ in range(2):
+        beads, _, _ = align_needed(S, T, Fetcher(SW, TW), slack=AlignConfig().window_slack, first_look=kept)
+        assert beads == plain
+    assert kept.computed == 1
+
+
+@pytest.mark.parametrize("change", ["a vector", "slack", "config", "a length", "headings given"])
+def test_the_first_look_key_names_every_input(change):
+    from aligner.windows import look_key
+
+    S, T = translation(7)
+    kw = {"src_lens": np.arange(len(S), dtype=float), "tgt_lens": None}
+    base = look_key(S, T, 0.3, AlignConfig(), kw)
+    S2, kw2, slack, cfg = S.copy(), dict(kw), 0.3, AlignConfig()
+    if change == "a vector":
+        S2[3, 0] += 1e-6
+    elif change == "slack":
+        slack = 0.31
+    elif change == "config":
+        cfg = AlignConfig(merge_cost=0.26)
+    elif change == "a length":
+        kw2["src_lens"] = kw["src_lens"].copy()
+        kw2["src_lens"][0] += 1
+    else:
+        kw2["tgt_heads"] = np.zeros(len(T), bool)
+    assert look_key(S2, T, slack, cfg, kw2) != base
+    assert look_key(S.copy(), T.copy(), 0.3, AlignConfig(), dict(kw)) == base  # the same inputs: the same key
+
+
+def test_first_look_memo_keeps_the_masks_in_the_cache_dir(tmp_path):
+    from aligner.windows import first_look_memo
+
+    rng = np.random.default_rng(0)
+    masks = (rng.random((5, 37)) < 0.3, rng.random((5, 41)) < 0.3)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return masks
+
+    assert first_look_memo(None) is None  # no cache: nothing kept
+    for _ in range(2):  # a new memo each time: the second run reads the first one's row from disk
+        got = first_look_memo(tmp_path)("k", compute)
+        for g, m in zip(got, masks):
+            np.testing.assert_array_equal(g, m)
+            assert g.dtype == bool
+    assert len(calls) == 1
+
+
+def test_first_look_memo_computes_again_over_a_garbled_row(tmp_path):
+    import sqlite3
+
+    from aligner.windows import first_look_memo
+
+    masks = (np.ones((5, 3), bool), np.zeros((5, 4), bool))
+    first_look_memo(tmp_path)("k", lambda: masks)
+    db = sqlite3.connect(tmp_path / "analysis.sqlite")
+    with db:
+        db.execute("UPDATE memo SET v = ?", ('[["not base64!", [5, 3]], 7]',))
+    db.close()
+    got = first_look_memo(tmp_path)("k", lambda: masks)
+    np.testing.assert_array_equal(got[0], masks[0])
+    np.testing.assert_array_equal(got[1], masks[1])
