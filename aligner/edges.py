@@ -185,7 +185,8 @@ def _sounds_across(sounds: Sounds, sentence: str, lang: str, join: str, own: str
     mine = float(_named(sounds, sentence, lang, own, other_lang, None))
     # a likeness only for a Chinese name alone: an English sentence's names against any three characters of a
     # Chinese pair find 0.75 by chance (Trinket, MAC-Test 007)
-    return (far >= SOUND_RATIO > mine) or (_name_alone(sentence, lang) and far >= SOUND_NEAR and far - mine >= SOUND_GAP)
+    return (far >= SOUND_RATIO > mine) or (
+        _name_alone(sentence, lang) and far >= SOUND_NEAR and far - mine >= SOUND_GAP)
 
 
 def _name_alone(sentence: str, lang: str) -> bool:
@@ -223,8 +224,9 @@ def reattach_short(
     (``aligner.qa.translit.sound_score``): a sentence also moves when the far edge shares such a name with it
     and the near one does not (示每。 / "Shimei, he, his sons…", where the encoder sees ~0.2 either way), a name
     alone also by likeness (``_sounds_across``). A short sentence and a facing clause that the document repeats
-    together render each other (``recurring``). The beads' scores and flags are kept except on the two beads a move changes, whose score is the cosine
-    of their new sides (clipped to [0, 1], 6 decimals, as ``align.bead_score``). Returns a new list.
+    together render each other (``recurring``). The beads' scores and flags are kept except on the two beads a
+    move changes, whose score is the cosine of their new sides (clipped to [0, 1], 6 decimals, as
+    ``align.bead_score``). Returns a new list.
     """
     out = list(beads)
     short_frac, min_cos, margin = config.short_edge_frac, config.edge_min_cos, config.edge_margin
