@@ -195,7 +195,7 @@ def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=N
     ``seg``: ``presplit`` when every side was cut one sentence a line, else the segmenter
     (``zh-rules+en-punkt``), a side that was cut by lines saying so (``zh-lines+en-punkt``: Chinese
     subtitles beside an English text); ``sides``: the ``Side``s, whose ``cut`` tells. The last field
-    names the calibrated QA model's version (``qa:mqm-dev-2``), or ``qa:rules`` when ``qa_config`` (an
+    names the calibrated QA model's version (``qa:mqm-dev-3``), or ``qa:rules`` when ``qa_config`` (an
     ``aligner.qa_config.QAConfig``, default when None) turns it off.
     """
     from .qa_config import QAConfig

@@ -186,7 +186,7 @@ def number(value: float | None) -> float | None:
 
 MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", min=0.0, callback=finite,
                                 help="Refuse input files above this size (MiB).")
-NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the embedding cache.")
+NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the caches (embeddings and analysis.sqlite).")
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
 MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=1.0, show_default=False, callback=number,
                                 help="TMX/XLIFF: only pairs scoring at least this (0-1).")
