@@ -94,6 +94,10 @@ RECUR_COS = 0.5
 RECUR_MIN = 2
 #: ... and at least this share of the larger of their two counts (他说： x40 beside "he said" x12: no pair).
 RECUR_SHARE = 0.6
+#: ... and only where the encoder sees something in the pair (its cosine at least this): a refrain that merely sits
+#: beside the sentence recurs with it too (他说： beside "The old man sat at the door." x3: 0.08; red team, stop 33),
+#: while the encoder's cosine of a sentence with an unrelated clause runs to ~0.25 and the formula's is 0.37.
+RECUR_MIN_COS = 0.15
 #: A short sentence the DP left alone (1-0 / 0-1) joins a neighbouring pair whose facing clause renders it at least
 #: this well (a lone sentence is also what a deleted translation leaves, so the bar is higher; above 1: off).
 LONE_MIN_COS = 0.45

@@ -58,8 +58,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .clauses import Embed, _nchars
-from .config import (NAME_NEAR_MAX_COS, RECUR_COS, RECUR_MIN, RECUR_SHARE, SOUND_GAP, SOUND_NEAR, SOUND_RATIO,
-                     AlignConfig)
+from .config import (NAME_NEAR_MAX_COS, RECUR_COS, RECUR_MIN, RECUR_MIN_COS, RECUR_SHARE, SOUND_GAP, SOUND_NEAR,
+                     SOUND_RATIO, AlignConfig)
 from .data import Bead
 from .embed import window_text
 
@@ -113,8 +113,17 @@ def edge_match(sentence: str, lang: str, other: str, other_lang: str, end: bool,
     ``RECUR_COS`` when ``renders`` pairs the sentence with the facing clause (a formula the document repeats)."""
     v = np.asarray(embed([sentence], lang), np.float32)[0]
     edges = edge_texts(other, other_lang, end)
-    cos = float(np.max(np.asarray(embed(edges, other_lang), np.float32) @ v))
-    return max(cos, RECUR_COS) if renders is not None and renders(sentence, edges[0]) else cos
+    cs = np.asarray(embed(edges, other_lang), np.float32) @ v
+    return _floored(float(np.max(cs)), float(cs[0]), renders, sentence, edges[0])
+
+
+def _floored(cos: float, facing: float, renders: Renders | None, sentence: str, clause: str) -> float:
+    """``cos``, raised to ``RECUR_COS`` when ``renders`` pairs ``sentence`` with ``clause`` and the encoder sees
+    something in that pair (``facing``, their own cosine, at least ``RECUR_MIN_COS``): a refrain that only sits
+    beside the sentence (他说： beside "The old man sat at the door." x3, 0.08) is a neighbour, not a rendering."""
+    if renders is not None and facing >= RECUR_MIN_COS and renders(sentence, clause):
+        return max(cos, RECUR_COS)
+    return cos
 
 
 def _key(text: str) -> str:
@@ -367,8 +376,7 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
             if not short[side][m]:
                 continue
             own = float(cached([texts[side][m]], langs[side])[0] @ cached([texts[other][t]], langs[other])[0])
-            if renders is not None and renders(texts[side][m], texts[other][t]):
-                own = max(own, RECUR_COS)
+            own = _floored(own, own, renders, texts[side][m], texts[other][t])
             if own >= min_cos:
                 continue
             for back in (True, False):
@@ -481,7 +489,7 @@ def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, resco
                 sounds, texts[side][m], langs[side], _side_text(texts[other], _ids(out[nb], other), langs[other]),
                 " ".join(_side_text(texts[other], _ids(out[x], other), langs[other]) for _, x, _ in scores if x != nb),
                 langs[other], end)]
-            if len(named) != 1:
+            if len(named) != 1 or len(scores) < 2:  # a likeness with no other neighbour to beat is no evidence
                 k += 1
                 continue
             scores = [(1.0, *named[0])]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -56,7 +57,9 @@ def look_key(src_vecs: np.ndarray, tgt_vecs: np.ndarray, slack: float, config: A
             a = np.ascontiguousarray(np.asarray(v))
             h.update(f"{a.dtype}{a.shape}".encode())
             h.update(a.tobytes())
-    h.update(repr((float(slack), config)).encode())
+    # what the masks do not depend on is left out: the same cache reached by another spelling of its path hits
+    kept = replace(config, cache_dir=None, embed_batch=1, blas_threads=0, max_input_bytes=1, allow_download=False)
+    h.update(repr((float(slack), kept)).encode())
     return h.hexdigest()
 
 #: Cells of a piece of a long document's table (one longer than ``AlignConfig.full_dp_max_cells`` is cut in
@@ -319,6 +322,9 @@ def align_needed(
         need_s, need_t = look()
     else:
         need_s, need_t = first_look(look_key(src_vecs, tgt_vecs, slack, config, kwargs), look)
+        if (need_s.shape != (K, len(src_vecs)) or need_t.shape != (K, len(tgt_vecs))
+                or not (need_s[0].all() and need_t[0].all())):  # a garbled row kept by the caller: computed again
+            need_s, need_t = look()
     SW[0] = src_vecs
     TW[0] = tgt_vecs
     have_s = np.zeros_like(need_s)
@@ -359,8 +365,13 @@ def first_look_memo(cache_dir) -> FirstLook | None:
 
     def unpack(got) -> tuple[np.ndarray, np.ndarray] | None:
         try:
-            return tuple(np.unpackbits(np.frombuffer(base64.b64decode(bits), np.uint8), count=int(np.prod(shape)))
-                         .astype(bool).reshape(shape) for bits, shape in got)
+            out = []
+            for bits, shape in got:
+                raw, count = base64.b64decode(bits, validate=True), int(np.prod(shape))
+                if len(raw) != (count + 7) // 8:  # unpackbits would pad a short row with zeros: no mask of ours
+                    return None
+                out.append(np.unpackbits(np.frombuffer(raw, np.uint8), count=count).astype(bool).reshape(shape))
+            return tuple(out)
         except (TypeError, ValueError):  # another tool's row, a garbled one: computed again
             return None
 

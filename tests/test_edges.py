@@ -363,12 +363,18 @@ def test_recurring_formulas(case, doc, expected):
     assert renders(SHORT, "He called it Heaven.") is False  # beside it once only
 
 
-@pytest.mark.parametrize("times, expected_moves", [(3, 3), (1, 0)])
-def test_a_recurring_formula_moves_where_the_encoder_says_little(times, expected_moves):
+@pytest.mark.parametrize("times, cos, expected_moves", [
+    (3, 0.2, 3),
+    (1, 0.2, 0),  # said once: no formula
+    # the encoder sees nothing in the pair (under RECUR_MIN_COS 0.15): a refrain that only sits beside the sentence
+    # (red team, stop 33: 他说： x3 beside "The old man sat at the door." x3, cosine 0.08, moved into its pair)
+    (3, 0.1, 0),
+])
+def test_a_recurring_formula_moves_where_the_encoder_says_little(times, cos, expected_moves):
     """事就这样成了。 at cosine 0.2 with "and it was so." (under edge_min_cos, the encoder's 0.37 for
     事情就是这样。 / "And so it was." in bench/book_kinds.py): moved back when the two recur together."""
     src, tgt, beads = formula_doc(times)
-    named = {SHORT: unit(0), "and it was so.": mix(0.2), **{a: mix(0.05) for a in AFTER}}
+    named = {SHORT: unit(0), "and it was so.": mix(cos), **{a: mix(0.05) for a in AFTER}}
     got = ids_of(reattach_short(beads, src, tgt, "zh", "en", stand_in(named)))
     moved = [((3 * r, 3 * r + 1), (2 * r,)) in got for r in range(times)]
     assert sum(moved) == expected_moves
@@ -399,6 +405,19 @@ def test_a_name_alone_moves_by_likeness(case, name, sounds, expected):
     named = {name: unit(0)}  # every clause a noise direction: the encoder says nothing either way
     got = reattach_short(beads_of(((0, 1), (0,)), ((2,), (1,))), src, tgt, "zh", "en", stand_in(named), sounds=sounds)
     assert ids_of(got) == expected
+
+
+def test_a_lone_name_with_one_neighbour_stays():
+    """Red team, stop 33: a name list whose entries are paragraphs, Izri's English line deleted; the lone 伊洗利。 had
+    one neighbouring pair ("Zaccur, he...", 0.8 alike) and joined it, hiding the omission. With no other neighbour
+    to beat, a likeness is no evidence: it stays."""
+    def alike(zh: str, en: str) -> float:
+        return 0.8 if "伊洗利" in zh and "Zaccur" in en else 0.0
+
+    beads = beads_of(((0,), ()), ((1,), (0,)))
+    got = reattach_short(beads, ["伊洗利。", LONG_B], ["Zaccur, he, his sons, and his brethren, were twelve:"],
+                         "zh", "en", stand_in({"伊洗利。": unit(0)}), sounds=alike)
+    assert ids_of(got) == [((0,), ()), ((1,), (0,))]
 
 
 @pytest.mark.parametrize("name, expected", [

@@ -329,6 +329,9 @@ def test_sound_match(cedict, zh, en, expected):
     ("书巴业。", "Shubael, he, his sons, and his brethren, were twelve:", 2, 0.8),
     ("书巴业。", "Shubael, he, his sons, and his brethren, were twelve:", 3, 0.0),
     ("书巴业。", "Hashabiah, he, his sons, and his brethren, were twelve:", 2, 4 / 6),
+    # two classes alike are a likeness, never the same name: 书巴业 s-b equals Sheba s-b, capped at TWO_CLASS_MAX
+    # under SOUND_RATIO (red team, stop 33: it moved a name alone from its Shubael pair to a Sheba one)
+    ("书巴业。", "Sheba, he, his sons", 2, 0.8),
     # spelled out: 1.0 whatever ``least``
     ("示每。", "Shimei, he, his sons", 2, 1.0),
     # inside a sentence two classes count for nothing (MAC-Test 005: 吕留良 l-n beside Liuliang l-n moved a right

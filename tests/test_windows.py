@@ -448,7 +448,15 @@ def test_first_look_memo_keeps_the_masks_in_the_cache_dir(tmp_path):
     assert len(calls) == 1
 
 
-def test_first_look_memo_computes_again_over_a_garbled_row(tmp_path):
+@pytest.mark.parametrize("garbled", [
+    '[["not base64!", [5, 3]], 7]',
+    # red team, stop 33: rows np.unpackbits would have read, padding a short one with zeros (15 bits take 2
+    # bytes, 20 take 3: "AAA=" is 2 bytes, "AAAA" 3), here with the shapes swapped, or empty. A well-formed row of
+    # zeros is caught by align_needed (row 0 must be all True: test_masks_of_the_wrong_shape...)
+    '[["AAAA", [5, 3]], ["AAA=", [5, 4]]]',
+    '[["", [5, 3]], ["", [5, 4]]]',
+])
+def test_first_look_memo_computes_again_over_a_garbled_row(tmp_path, garbled):
     import sqlite3
 
     from aligner.windows import first_look_memo
@@ -457,8 +465,20 @@ def test_first_look_memo_computes_again_over_a_garbled_row(tmp_path):
     first_look_memo(tmp_path)("k", lambda: masks)
     db = sqlite3.connect(tmp_path / "analysis.sqlite")
     with db:
-        db.execute("UPDATE memo SET v = ?", ('[["not base64!", [5, 3]], 7]',))
+        db.execute("UPDATE memo SET v = ?", (garbled,))
     db.close()
     got = first_look_memo(tmp_path)("k", lambda: masks)
     np.testing.assert_array_equal(got[0], masks[0])
     np.testing.assert_array_equal(got[1], masks[1])
+
+
+def test_masks_of_the_wrong_shape_from_a_first_look_are_computed_again():
+    """A ``FirstLook`` that hands back another document's masks (or a row 0 not all True) is not trusted."""
+    S, T = translation(5)
+    SW, TW = real_windows(S, 6), real_windows(T, 7)
+    plain, _, _ = align_needed(S, T, Fetcher(SW, TW), slack=AlignConfig().window_slack)
+    for bad in ((np.ones((K, len(S) + 1), bool), np.ones((K, len(T)), bool)),
+                (np.zeros((K, len(S)), bool), np.zeros((K, len(T)), bool))):
+        beads, _, _ = align_needed(S, T, Fetcher(SW, TW), slack=AlignConfig().window_slack,
+                                   first_look=lambda key, compute, bad=bad: bad)
+        assert beads == plain

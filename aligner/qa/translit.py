@@ -109,6 +109,10 @@ _NAME_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]{2,}(?![\w-])")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
+#: The most a name alone's two-class skeleton scores (under ``SOUND_RATIO``: 伊洗利 s-l equals Ezra and Saul).
+TWO_CLASS_MAX = 0.8
+
+
 def sound_score(zh: str, en: str, pinyin: Callable[[str], str | None],
                 is_name: Callable[[str], bool] = lambda w: True, least: int = 3, enough: float = 1.0) -> float:
     """How well 2-4 Chinese characters of ``zh`` (Simplified) sound like a capitalised word of ``en`` that
@@ -116,7 +120,8 @@ def sound_score(zh: str, en: str, pinyin: Callable[[str], str | None],
     1.0 spelled out in toneless pinyin (示每 ~ Shimei, 琦瑶 ~ Qiyao), else the best consonant-skeleton ratio
     (``_skeleton_ratio``; 基大利提 ~ Giddalti 0.89) of a span whose skeleton has three classes or more, or
     ``least`` (2) where the span is all ``zh`` holds, three or four characters (a name alone: 书巴业。 ~ Shubael,
-    sb / sbl: 0.8; in a sentence two classes match too much: 吕留良 ~ Liuliang, ln); 0.0 with no name.
+    sb / sbl: 0.8; at most ``TWO_CLASS_MAX`` for two classes; in a sentence two classes match too much: 吕留良 ~
+    Liuliang, ln); 0.0 with no name.
     ``pinyin``: ``Lexicon.pinyin`` (text -> space-separated readings, or None when a character has none);
     ``enough``: stop at the first span that scores this well.
     """
@@ -139,7 +144,9 @@ def sound_score(zh: str, en: str, pinyin: Callable[[str], str | None],
                     return 1.0
                 sc = _skeleton_pinyin(py)
                 if run[i:i + n] == alone and len(sc) >= least:
-                    best = max(best, _skeleton_ratio(loose, sc))
+                    # two classes alike is a likeness, never the same name (书巴业 sb = Sheba sb, ~ Shubael sbl)
+                    r = _skeleton_ratio(loose, sc)
+                    best = max(best, r if len(sc) >= 3 else min(r, TWO_CLASS_MAX))
                 elif len(sc) >= 3:
                     best = max(best, _skeleton_ratio(skels, sc))
                 if best >= enough:
