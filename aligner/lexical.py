@@ -116,7 +116,7 @@ class Matcher:
 
     def __init__(self, lexicon: _HasEntries) -> None:
         self.lexicon = lexicon
-        self._memos: tuple = ()  # (jieba words, English keys, jieba tags): ``aligner.memo.Memo``s, see ``use_memo``
+        self._memos: tuple = ()  # (jieba words, English keys, jieba tags, cn2an readings): ``aligner.memo.Memo``s, ``use_memo``
         self._words: dict[str, tuple[Word, ...]] = {}  # ``words`` of texts seen in this process (bounded)
         self._token_keys: dict[str, tuple[str, ...]] = {}  # ``written``: an English token's keys (bounded)
         self._keys_seen: dict[str, dict[str, frozenset[str]]] = {}  # ``_word_keys`` of texts seen (bounded)
@@ -125,14 +125,17 @@ class Matcher:
         self._token_words: dict[str, tuple[Word, ...]] = {}
 
     def use_memo(self, cache_dir) -> None:
-        """Keep jieba's words and the English keys of each text in ``cache_dir`` (a warm run loads neither library)."""
+        """Keep jieba's words, the English keys of each text and cn2an's readings in ``cache_dir`` (a warm run loads
+        none of those libraries)."""
         from .memo import Memo, version_of
 
         if self._memos and self._memos[0].path.parent == Path(cache_dir):
             return
+        from .numbers import number_readings
+
         code = version_of("jieba", "snowballstemmer", "simplemma", files=(__file__,))
         self._memos = (Memo(cache_dir, f"jieba-cut:{code}"), Memo(cache_dir, f"en-keys:{code}"),
-                       Memo(cache_dir, f"jieba-tags:{code}"))
+                       Memo(cache_dir, f"jieba-tags:{code}"), number_readings(cache_dir))
 
     def flush_memo(self) -> None:
         """Write what the memos buffered."""
@@ -149,6 +152,12 @@ class Matcher:
         self._words.clear()
         self._keys_seen.clear()
         self._cut_seen.clear()
+
+    @property
+    def number_readings(self):
+        """Where cn2an's readings of Chinese numerals are kept in the cache directory (``numbers.number_readings``),
+        with this run's other analyses; None without ``use_memo``."""
+        return self._memos[3] if self._memos else None
 
     @property
     def memoised(self) -> bool:

@@ -50,6 +50,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 __all__ = ["NumberMention", "extract_numbers", "compare_numbers", "describe_mismatch", "format_value", "unmatched"]
 
@@ -197,8 +198,18 @@ def _magnitude(chars: str) -> float:
     return math.prod(_MAGNITUDES.get(c, 1.0) for c in chars)
 
 
-def _cn_value(s: str) -> float | None:
-    """Value of a Chinese/Arabic/mixed numeral (Simplified, ASCII digits), or None."""
+class Readings(Protocol):
+    """Where cn2an's readings are kept (``aligner.memo.Memo``): ``get(numeral)`` -> the stored ``[value]`` or
+    None, ``put(numeral, [value])``."""
+
+    def get(self, text: str) -> Any | None: ...
+
+    def put(self, text: str, value: Any) -> None: ...
+
+
+def _cn_value(s: str, readings: Readings | None = None) -> float | None:
+    """Value of a Chinese/Arabic/mixed numeral (Simplified, ASCII digits), or None; ``readings``: where cn2an's
+    readings are kept between runs (None: this process only)."""
     s = s.replace(",", "").replace(" ", "")
     if not s:
         return None
@@ -212,15 +223,18 @@ def _cn_value(s: str) -> float | None:
     m = re.fullmatch(r"(\d+(?:\.\d+)?)([十百千万亿]+)", s)
     if m:  # 3000亿 = 3000 x 10^8 (cn2an's smart mode agrees; done here to keep it exact)
         return float(m.group(1)) * _magnitude(m.group(2))
-    memo = _cn2an_memo()
-    got = memo.get(s)
-    if got is None:
+    if readings is None:
+        return _cn2an(s)
+    got = readings.get(s)
+    if not (isinstance(got, list) and len(got) == 1 and (got[0] is None or isinstance(got[0], (int, float)))):
         got = [_cn2an(s)]
-        memo.put(s, got)
+        readings.put(s, got)
     return got[0]
 
 
+@functools.lru_cache(maxsize=65_536)
 def _cn2an(s: str) -> float | None:
+    """cn2an's smart reading of ``s`` (a pure function: kept in this process; importing cn2an costs ~0.3 s)."""
     import cn2an
 
     try:
@@ -229,13 +243,14 @@ def _cn2an(s: str) -> float | None:
         return None
 
 
-@functools.lru_cache(maxsize=1)
-def _cn2an_memo():
-    """cn2an's readings kept in the cache directory: importing cn2an costs ~0.3 s (it compiles its patterns)."""
-    from .config import DEFAULT_CACHE_DIR
+def number_readings(cache_dir) -> Readings | None:
+    """cn2an's readings kept in ``cache_dir``'s analysis cache (None: no cache): a warm run never imports cn2an
+    (~0.3 s: it compiles its patterns)."""
+    if not cache_dir:
+        return None
     from .memo import Memo, version_of
 
-    return Memo(DEFAULT_CACHE_DIR, f"cn2an-smart:{version_of('cn2an')}", flush_every=1)
+    return Memo(cache_dir, f"cn2an-smart:{version_of('cn2an')}")
 
 
 def _spelled(s: str) -> bool:
@@ -264,7 +279,7 @@ def _code_like(t: str, a: int) -> bool:
         and word.lower() not in ("mid", "pre", "post", "late", "early", "top", "under", "over", "ad", "bc")
 
 
-def _approx_pair(head: str, d1: int, d2: int, mag: str) -> tuple[float, float] | None:
+def _approx_pair(head: str, d1: int, d2: int, mag: str, readings: Readings | None = None) -> tuple[float, float] | None:
     """The two values of an approximate pair ``head`` + ``d1``/``d2`` + ``mag``, or None.
 
     十五六 = 15/16 and 二十三四万 = 23/24 x 10^4 (the head is below the trailing
@@ -276,7 +291,7 @@ def _approx_pair(head: str, d1: int, d2: int, mag: str) -> tuple[float, float] |
     mult = _magnitude(mag)
     if not head:
         return d1 * mult, d2 * mult
-    hv = _cn_value(head)
+    hv = _cn_value(head, readings)
     if hv is None:
         return None
     last = _MAGNITUDES[head[-1]]
@@ -299,11 +314,14 @@ def _shared_range(lo: float, hi: float, scale: float) -> tuple[float, float] | t
     return lo * scale, hi * scale
 
 
-def _extract_zh(orig: str, t: str) -> list[NumberMention]:
+def _extract_zh(orig: str, t: str, readings: Readings | None = None) -> list[NumberMention]:
     out: list[NumberMention] = []
     if not _ZH_ANY.search(t):
         return out
     taken = [False] * len(t)
+
+    def value(x: str) -> float | None:
+        return _cn_value(x, readings)
 
     def free(a: int, b: int) -> bool:
         return not any(taken[a:b])
@@ -334,11 +352,11 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 add(100.0, "percent", a, b)
             elif name == "decades":  # 五十和六十年代: both are decades
                 for x in g:
-                    d = _cn_value(x)
+                    d = value(x)
                     if d is not None and d < 100:
                         add(1900 + d, "decade", a, b)
             elif name == "md_lunar":  # 八月初九, 八月十五 (lunar or plain dates written without 日)
-                mo, d = _cn_value(g[0]), _cn_value(g[1].lstrip("初").replace("廿", "二十"))
+                mo, d = value(g[0]), value(g[1].lstrip("初").replace("廿", "二十"))
                 if mo is None or d is None or not (1 <= mo <= 12 and 1 <= d <= 30):
                     continue
                 add(mo, "month", a, b, weak=True)
@@ -346,7 +364,7 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
             elif name == "vague":
                 add(_magnitude(m.group(0)), "number", a, b, vague=True)
             elif name == "vague_more":  # 十余, 20多, 百余 (a bare 百 is 一百)
-                base = _MAGNITUDES[g[0]] if g[0] in _MAGNITUDES else _cn_value(g[0])
+                base = _MAGNITUDES[g[0]] if g[0] in _MAGNITUDES else value(g[0])
                 if base is None:
                     continue
                 add(base * _magnitude(g[2]), "number", a, b, vague=True)
@@ -356,7 +374,7 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 d1, d2 = _APPROX_VALUE[g[1]], _APPROX_VALUE[g[2]]
                 if not (d2 == d1 + 1 or (d1, d2) == (3, 5)):
                     continue
-                pair = _approx_pair(g[0], d1, d2, g[3])
+                pair = _approx_pair(g[0], d1, d2, g[3], readings)
                 if pair is None:
                     continue
                 # "two or three": either value may be the translator's; neither is required
@@ -374,10 +392,10 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 add(_magnitude(m.group(0)), "number", a, b, weak=True)
             elif name == "percent":
                 s = g[0] or g[1] or g[2]
-                v = _cn_value(s)
+                v = value(s)
                 add(v, "percent", a, b)
             elif name == "decade":
-                d = _cn_value(g[1])
+                d = value(g[1])
                 if d is None:
                     continue
                 if d < 100:
@@ -385,15 +403,15 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                     d = century + d
                 add(d, "decade", a, b)
             elif name in ("ymd", "ym"):
-                y, mo = _cn_value(g[0]), _cn_value(g[1])
+                y, mo = value(g[0]), value(g[1])
                 if y is None or mo is None or not 1 <= mo <= 12:
                     continue
                 add(y, "year", a, b)
                 add(mo, "month", a, b, weak=True)
                 if name == "ymd":
-                    add(_cn_value(g[2]), "day", a, b)
+                    add(value(g[2]), "day", a, b)
             elif name == "md":
-                mo, d = _cn_value(g[0]), _cn_value(g[1])
+                mo, d = value(g[0]), value(g[1])
                 if mo is None or d is None or not (1 <= mo <= 12 and 1 <= d <= 31):
                     continue
                 add(mo, "month", a, b, weak=True)
@@ -405,17 +423,17 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                 add(y1, "year", a, b)
                 add(y2, "year", a, b)
             elif name == "year":
-                add(_cn_value(g[0]), "year", a, b)
+                add(value(g[0]), "year", a, b)
             elif name == "ordinal":
-                v = _cn_value(g[0])
+                v = value(g[0])
                 add(v, "ordinal", a, b, weak=_spelled(g[0]) and v is not None and v <= 10)
             elif name == "month":
-                mo = _cn_value(g[0])
+                mo = value(g[0])
                 if mo is None or not 1 <= mo <= 12:
                     continue
                 add(mo, "month", a, b, weak=True)
             elif name == "day":
-                d = _cn_value(g[0])
+                d = value(g[0])
                 if d is None or not 1 <= d <= 31:
                     continue
                 add(d, "day", a, b, weak=_spelled(g[0]) and d <= 10)
@@ -428,7 +446,7 @@ def _extract_zh(orig: str, t: str) -> list[NumberMention]:
                     nxt = t[b:b + 1]
                     if not nxt or nxt not in _CN_CLASSIFIERS:
                         continue
-                v = _cn_value(s)
+                v = value(s)
                 if v is None:
                     continue
                 kind = "year" if (re.fullmatch(r"\d{4}", s) and 1000 <= v <= 2100) else "number"
@@ -714,17 +732,18 @@ def _extract_en(orig: str, t: str) -> list[NumberMention]:
 # --------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------
-def extract_numbers(text: str, lang: str) -> list[NumberMention]:
+def extract_numbers(text: str, lang: str, readings: Readings | None = None) -> list[NumberMention]:
     """All numeric mentions of ``text`` (``lang`` "zh" or "en"), in no particular order.
 
-    Never raises on arbitrary text; an unknown ``lang`` raises ``ValueError``.
+    ``readings``: where cn2an's readings of Chinese numerals are kept between runs (``number_readings``; None:
+    this process only). Never raises on arbitrary text; an unknown ``lang`` raises ``ValueError``.
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     if not text:
         return []
     t = _normalise(text, lang)
-    return _extract_zh(text, t) if lang == "zh" else _extract_en(text, t)
+    return _extract_zh(text, t, readings) if lang == "zh" else _extract_en(text, t)
 
 
 def format_value(m: NumberMention) -> str:

@@ -339,3 +339,46 @@ def test_chinese_screen_skips_only_texts_without_mentions(parts):
     with mock.patch.object(N, "_ZH_ANY", re.compile("")):
         slow = [(m.value, m.kind, m.surface) for m in N.extract_numbers(text, "zh")]
     assert fast == slow
+
+
+class _Store:
+    """A ``numbers.Readings`` over a dict."""
+
+    def __init__(self, start=None):
+        self.d = dict(start or {})
+
+    def get(self, text):
+        return self.d.get(text)
+
+    def put(self, text, value):
+        self.d[text] = value
+
+
+def test_cn2an_readings_are_kept_where_the_caller_says():
+    """``readings`` (the run's cache directory, ``numbers.number_readings``) keeps cn2an's smart readings: 两千零五十
+    is no pattern of ours, so cn2an reads it (2050), and a stored reading is used as it is."""
+    from aligner.numbers import extract_numbers
+
+    store = _Store()
+    assert [m.value for m in extract_numbers("来了两千零五十人", "zh", store)] == [2050.0]
+    assert store.d == {"两千零五十": [2050.0]}
+    planted = _Store({"两千零五十": [7.0]})
+    assert [m.value for m in extract_numbers("来了两千零五十人", "zh", planted)] == [7.0]
+    garbled = _Store({"两千零五十": "seven"})  # another tool's row: read again
+    assert [m.value for m in extract_numbers("来了两千零五十人", "zh", garbled)] == [2050.0]
+    assert [m.value for m in extract_numbers("来了两千零五十人", "zh")] == [2050.0]  # no store: this process only
+
+
+def test_no_cache_run_keeps_no_analysis(monkeypatch):
+    """``--no-cache`` / ``no_cache=True``: no memo is opened anywhere (red team, stop 33: cn2an's readings went to
+    the default cache directory whatever the options said)."""
+    import aligner
+    from aligner import memo
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a memo was opened on a run without a cache")
+
+    monkeypatch.setattr(memo.Memo, "__init__", refuse)
+    al = aligner.align_texts(["会议来了两千零五十人。", "大家都很高兴。"],
+                             ["Two thousand and fifty people came.", "Everyone was happy."], no_cache=True)
+    assert al.beads

@@ -68,7 +68,7 @@ class QAContext:
         if got is None:
             from ..numbers import extract_numbers
 
-            got = self._numbers_seen[key] = extract_numbers(text, lang)
+            got = self._numbers_seen[key] = extract_numbers(text, lang, self.lexicon.matcher.number_readings)
         return got
 
     @cached_property
