@@ -615,6 +615,37 @@ def test_h29d_locked_cache_is_not_moved_aside(tmp_path, monkeypatch, caplog):
     assert list(EmbeddingCache(tmp_path, "use-m3").get(["a", "b"], 8)) == ["a"]
 
 
+@pytest.mark.slow
+def test_h29e_garbled_analysis_rows_are_computed_again(tmp_path, cli):
+    """Row 29e: first-look masks of the wrong length and shape (the shapes swapped) and cn2an readings that are no
+    number, planted in ``analysis.sqlite``: the run is the one an empty cache gives (red team, stop 33: exit 70)."""
+    import json
+    import sqlite3
+
+    from conftest import seed_path
+
+    cache, fresh = tmp_path / "cache", tmp_path / "fresh"
+    assert cli("align", seed_path("004"), "-o", tmp_path / "a.tsv", "--cache-dir", cache).exit_code == 0
+    db = sqlite3.connect(cache / "analysis.sqlite")
+    looks = readings = 0
+    with db:
+        for k, v in db.execute("SELECT k, v FROM memo").fetchall():
+            got = json.loads(v)
+            if isinstance(got, list) and len(got) == 2 and all(
+                    isinstance(x, list) and len(x) == 2 and isinstance(x[0], str) for x in got):
+                (b0, s0), (b1, s1) = got  # each side's bits under the other's shape
+                db.execute("UPDATE memo SET v = ? WHERE k = ?", (json.dumps([[b0, s1], [b1, s0]]), k))
+                looks += 1
+            elif isinstance(got, list) and len(got) == 1 and isinstance(got[0], (int, float)):
+                db.execute("UPDATE memo SET v = ? WHERE k = ?", ('["no number"]', k))
+                readings += 1
+    db.close()
+    assert looks and readings  # seed 004 has a first look and Chinese numerals only cn2an reads
+    assert cli("align", seed_path("004"), "-o", tmp_path / "b.tsv", "--cache-dir", cache).exit_code == 0
+    assert cli("align", seed_path("004"), "-o", tmp_path / "c.tsv", "--cache-dir", fresh).exit_code == 0
+    assert (tmp_path / "b.tsv").read_bytes() == (tmp_path / "c.tsv").read_bytes()
+
+
 # ---------------------------------------------------------------------------
 # 30: a model that is not a model
 # ---------------------------------------------------------------------------
