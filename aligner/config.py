@@ -79,7 +79,7 @@ NAME_NEAR_MAX_COS = 0.3
 #: Sound match of a name's consonants (``qa.translit._skeleton_ratio``), at least three classes each: the same name,
 #: as the entity check learns a document's transliterations (葛罗米柯 ~ Gromyko) and the edge rule reads a list.
 SOUND_RATIO = 0.85
-#: Short of the same name by sound (``qa.translit.SOUND_RATIO``), a name likeness at least this good (consonant
+#: Short of the same name by sound (``SOUND_RATIO``), a name likeness at least this good (consonant
 #: skeletons, down to two classes from three characters: 书巴业 ~ Shubael 0.8) ...
 SOUND_NEAR = 0.75
 #: ... and this much better than any name of its own pair (~ Hashabiah 0.67) moves it too (bench/book_kinds.py
