@@ -23,6 +23,10 @@ boundaries, the rest of each text and its gold left as they are:
     own and on the English side inside the same line: gold 2-1, the short
     sentence the last member.
 
+``names`` / ``verses``
+    the 1 Chronicles 25 list: a name alone and the repeated sentence on two Chinese lines (gold 2-1), or one
+    line an entry as a verse text has it (第十三，书巴业；他和他儿子并弟兄共十二人。, gold 1-1).
+
 Reports strict / lax F1 (MAC-Test definitions, ``bench/mactest.py``) per kind
 over the inserted documents, on the whole documents and on the inserted beads
 and their neighbours only, and the same for the untouched texts.
@@ -176,8 +180,20 @@ def make_names(text: M.MacText, items: int) -> tuple[list[str], list[str], list[
     return _rebuild(text, pieces[:at] + block + pieces[at:])
 
 
+def make_verses(text: M.MacText, items: int) -> tuple[list[str], list[str], list[M.Bead], set[int]]:
+    """The names list as a verse text has it, one line an entry: ``第十三，书巴业；他和他儿子并弟兄共十二人。`` /
+    "The thirteenth to Shubael, he, his sons, and his brethren, were twelve:" (1 Chronicles 25:9-31, CUV / KJV);
+    gold 1-1. Only the ordinal and the name tell the lines apart."""
+    pieces = _gold_pieces(text)
+    at = len(pieces) // 3
+    names = (NAMES_LIST * (items // len(NAMES_LIST) + 1))[:items]
+    block = [([f"第{zh_number(k + 1)}，{zn}；{REPEATED_LIST[0]}"],
+              [f"The {EN_ORD[k % len(EN_ORD)]} to {en}, {REPEATED_LIST[1]}"], True) for k, (zn, en) in enumerate(names)]
+    return _rebuild(text, pieces[:at] + block + pieces[at:])
+
+
 KINDS = {"repeated": make_repeated, "heading": make_heading, "formulaic": make_formulaic, "bracket": make_bracket,
-         "names": make_names}
+         "names": make_names, "verses": make_verses}
 
 
 def bead_paras(gold: list[M.Bead], marked: set[int], n: int, m: int, kind: str) -> dict:
@@ -238,7 +254,7 @@ def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config
             if kind == "none":
                 zh, en, gold, marked = _rebuild(text, _gold_pieces(text))
             else:
-                zh, en, gold, marked = KINDS[kind](text, items if kind in ("repeated", "names") else every)
+                zh, en, gold, marked = KINDS[kind](text, items if kind in ("repeated", "names", "verses") else every)
             sp = bead_paras(gold, marked, len(zh), len(en), kind) if paras else {}
             src, tgt = A.side_of(zh, "zh", sp.get("src_paras")), A.side_of(en, "en", sp.get("tgt_paras"))
             st = align_stage(src, tgt, emb.embed(zh, "zh"), emb.embed(en, "en"), emb, config=config,
@@ -253,7 +269,7 @@ def run(texts: list[M.MacText], kinds: list[str], items: int, every: int, config
                 g, p = near(gold, marked, pred)
                 ng.append(g)
                 np_.append(p)
-                if kind not in ("repeated", "names"):  # one gold bead for one untouched gold bead: compare bead by bead
+                if kind not in ("repeated", "names", "verses"):  # one gold bead for one untouched gold bead: compare bead by bead
                     _tally(kept, gold, set(pred), marked, *untouched[len(golds) - 1])
         whole = M.score_many(golds, preds)
         res = {"strict_f1": round(whole["f1_strict"], 4), "lax_f1": round(whole["f1_lax"], 4),
