@@ -1,7 +1,7 @@
-"""Synthetic book-scale error kinds (issue 20), built from MAC-Test with the expected alignment known.
+"""Synthetic book-scale error kinds (issue 20), built from MAC-Test or MQM with the expected alignment known.
 
-Three kinds, each inserted into MAC-Test texts (``--texts``) at gold bead
-boundaries, the rest of each text and its gold left as they are:
+Each kind is inserted into MAC-Test texts (``--texts``), or with ``--base mqm`` into the MQM development half's
+talks and news (``load_mqm``), at gold bead boundaries, the rest of each text and its gold left as they are:
 
 ``repeated``
     a list of ``--items`` entries where every entry is a numbered line plus
