@@ -85,9 +85,10 @@ SOUND_NEAR = 0.75
 #: ... and this much better than any name of its own pair (~ Hashabiah 0.67) moves it too (bench/book_kinds.py
 #: kind ``names``: 书巴业 the one entry of 23 the same-name rule missed).
 SOUND_GAP = 0.1
-#: A short sentence that recurs in a document and a clause of the other side that recurs with it (edges.recurring:
-#: 事情就是这样。 / "And so it was.", encoder cosine 0.37) match each other at least this well at a pair's edge: past
-#: ``edge_min_cos`` + ``edge_margin`` over an unrelated clause (~0.25) and ``lone_min_cos``.
+#: A short sentence that recurs in a document and a clause of the other side that recurs with it
+#: (edge_evidence.recurring: 事情就是这样。 / "And so it was.", encoder cosine 0.37) match each other at least this
+#: well at a pair's edge: past ``edge_min_cos`` + ``edge_margin`` over an unrelated clause (~0.25) and
+#: ``lone_min_cos``.
 RECUR_COS = 0.5
 #: ... when they face each other (same bead or the next either way, as the DP put them) at least this many times
 #: (a formula said once is no formula) ...

@@ -41,7 +41,8 @@ A formula the document repeats (事情就是这样。 x6 beside "...; and so it
 was." x6) is read from the document itself: a short sentence and a clause of
 the other side that recur about as often and face each other where the DP put
 them render each other at ``RECUR_COS`` at least (``recurring``), where the
-encoder sees 0.37.
+encoder sees 0.37. The evidence (edge clauses, formulas, names by sound) is
+``aligner.edge_evidence``'s; this module makes the moves.
 
 The embedder is passed in as a function (``embed(texts, lang)`` ->
 (len(texts), dim) float32, L2-normalised), so nothing here loads a model;
@@ -51,158 +52,18 @@ every text.
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from .clauses import Embed, _nchars
-from .config import (NAME_NEAR_MAX_COS, RECUR_COS, RECUR_MIN, RECUR_MIN_COS, RECUR_SHARE, SOUND_GAP, SOUND_NEAR,
-                     SOUND_RATIO, AlignConfig)
+from .config import NAME_NEAR_MAX_COS, AlignConfig
 from .data import Bead
+from .edge_evidence import (EDGE_CLAUSES, Renders, Sounds, clauses, edge_match, edge_texts, floored, name_alone,
+                            recurring, sounds_across)
 from .embed import window_text
 
-#: Where a Chinese side breaks into clauses and sentences: after the mark and any closing quote or bracket (an ASCII
-#: comma not in "3,000").
-_ZH_BREAK = re.compile(r"(?:(?<=[。！？；：，!?;:])|(?<=[。！？；：，!?;:][”’」』）)\]】》〉])|(?<=,)(?=[^0-9]))"
-                       r"(?![”’」』）)\]】》〉])")
-#: Where an English side does: a clause or sentence mark, maybe a closing quote or bracket (…at him,' and), a space.
-_EN_BREAK = re.compile(r"(?:(?<=[.!?;:,])|(?<=[.!?;:,][\"'”’)\]]))\s+")
-#: A piece with only these is the close of the clause before it (…之缘。 + ” is one clause, not two).
-_CLOSERS = re.compile(r"[\s”’」』）)\]】》〉\"'。！？；：，!?;:,.]+")
-#: Words of a sentence or clause, for the recurrence count (``_key``).
-_WORDS = re.compile(r"\w+")
-#: Runs of Chinese characters (a name alone is one run of three or four: 书巴业。).
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
-#: Edge clauses compared: the last (first) one, and the last (first) two joined.
-EDGE_CLAUSES = 2
-
-
-def _join(lang: str) -> str:
-    return "" if lang.startswith("zh") else " "
-
-
-def clauses(text: str, lang: str) -> list[str]:
-    """``text``'s clauses in order, a closing quote or bracket kept with the clause before it; [] when blank."""
-    parts: list[str] = []
-    for p in (_ZH_BREAK if lang.startswith("zh") else _EN_BREAK).split(text.strip()):
-        if parts and _CLOSERS.fullmatch(p):
-            parts[-1] += p
-        elif p.strip():
-            parts.append(p)
-    return parts
-
-
-def edge_texts(text: str, lang: str, end: bool) -> list[str]:
-    """The last (``end``) or first one and two clauses of ``text``, each as a text; ``[text]`` with no break."""
-    parts = clauses(text, lang)
-    if not parts:
-        return [text]
-    j = _join(lang)
-    return [j.join(parts[-k:] if end else parts[:k]) for k in range(1, min(EDGE_CLAUSES, len(parts)) + 1)]
-
-
-#: ``renders(sentence, clause)``: whether the document pairs the two as a recurring formula (``recurring``).
-Renders = Callable[[str, str], bool]
-
-
-def edge_match(sentence: str, lang: str, other: str, other_lang: str, end: bool, embed: Embed,
-               renders: Renders | None = None) -> float:
-    """Cosine of ``sentence`` with the best of ``other``'s last (``end``) or first one and two clauses; at least
-    ``RECUR_COS`` when ``renders`` pairs the sentence with the facing clause (a formula the document repeats)."""
-    v = np.asarray(embed([sentence], lang), np.float32)[0]
-    edges = edge_texts(other, other_lang, end)
-    cs = np.asarray(embed(edges, other_lang), np.float32) @ v
-    return _floored(float(np.max(cs)), float(cs[0]), renders, sentence, edges[0])
-
-
-def _floored(cos: float, facing: float, renders: Renders | None, sentence: str, clause: str) -> float:
-    """``cos``, raised to ``RECUR_COS`` when ``renders`` pairs ``sentence`` with ``clause`` and the encoder sees
-    something in that pair (``facing``, their own cosine, at least ``RECUR_MIN_COS``): a refrain that only sits
-    beside the sentence (他说： beside "The old man sat at the door." x3, 0.08) is a neighbour, not a rendering."""
-    if renders is not None and facing >= RECUR_MIN_COS and renders(sentence, clause):
-        return max(cos, RECUR_COS)
-    return cos
-
-
-def _key(text: str) -> str:
-    """A sentence or clause as the recurrence count sees it: lower case, punctuation and spaces folded."""
-    return " ".join(_WORDS.findall(text.lower()))
-
-
-def recurring(beads: Sequence[Bead], texts: tuple[Sequence[str], Sequence[str]], langs: tuple[str, str],
-              short: tuple[np.ndarray, np.ndarray]) -> Renders:
-    """Formulas the document repeats on both sides, read from where the DP put them: ``renders(sentence, clause)``.
-
-    A short sentence that recurs (事情就是这样。 x6) and a clause of the other side that recurs about as often
-    (``...; and so it was.`` x6) render each other when at least ``RECUR_SHARE`` of the larger count of them
-    face each other, in the same bead or the next one either way, at least ``RECUR_MIN`` times. The encoder
-    sees such a pair at ~0.37 (a short sentence says little to it); its recurring together says more, as a
-    repeated verse's refrain (Genesis 1: 事就这样成了。 / "and it was so") does. ``beads``: the DP's; ``texts``,
-    ``langs``, ``short``: per side (source, target), ``short`` the edge rule's short sentences.
-    """
-    where = [np.zeros(len(t), np.int64) for t in texts]
-    for k, b in enumerate(beads):
-        for s, ids in enumerate((b.src_ids, b.tgt_ids)):
-            where[s][list(ids)] = k
-    pairs: set[tuple[str, str]] = set()
-    for side in (0, 1):
-        other = 1 - side
-        keys = [_key(t) if short[side][i] else "" for i, t in enumerate(texts[side])]
-        count = Counter(k for k in keys if k)
-        if not any(c >= RECUR_MIN for c in count.values()):
-            continue
-        clause_keys = [{_key(c) for c in clauses(t, langs[other])} - {""} for t in texts[other]]
-        clause_count = Counter(c for cs in clause_keys for c in cs)
-        by_bead: dict[int, list[int]] = defaultdict(list)
-        for j, k in enumerate(where[other]):
-            by_bead[int(k)].append(j)
-        together: Counter = Counter()
-        for i, key in enumerate(keys):
-            if count.get(key, 0) < RECUR_MIN:
-                continue
-            near = {c for k in (where[side][i] - 1, where[side][i], where[side][i] + 1)
-                    for j in by_bead.get(int(k), ()) for c in clause_keys[j]}
-            together.update((key, c) for c in near if clause_count[c] >= RECUR_MIN)
-        for (key, c), n in together.items():
-            if n >= RECUR_MIN and n >= RECUR_SHARE * max(count[key], clause_count[c]):
-                pairs |= {(key, c), (c, key)}  # the two sides' keys never meet: either order reads one way
-    return lambda sentence, clause: bool(pairs) and (_key(sentence), _key(clause)) in pairs
-
-
-#: ``sounds(zh, en)``: how well a name of the Chinese text sounds like one of the English, 0-1 (a bool reads
-#: as 0 / 1): ``SOUND_RATIO`` or more is the same name.
-Sounds = Callable[[str, str], float]
-
-
-def _named(sounds: Sounds, sentence: str, lang: str, other_text: str, other_lang: str, end: bool | None) -> float:
-    """How well ``sentence`` (in ``lang``) shares a name, by sound, with the last (``end``) or first two clauses
-    of ``other_text`` (in the other language), or anywhere in it (``end`` None): ``sounds``' score."""
-    edge = other_text if end is None else edge_texts(other_text, other_lang, end)[-1]
-    return sounds(sentence, edge) if lang.startswith("zh") else sounds(edge, sentence)
-
-
-def _sounds_across(sounds: Sounds, sentence: str, lang: str, join: str, own: str, other_lang: str,
-                   end: bool) -> bool:
-    """Whether ``sentence``'s name, by sound, belongs to the far pair (``join``, its facing clauses) rather than
-    its own (``own``, anywhere): the same name there (``SOUND_RATIO``) and not here, or a likeness of at least
-    ``SOUND_NEAR`` there and ``SOUND_GAP`` better than any here (书巴业 ~ Shubael 0.8, ~ Hashabiah 0.67)."""
-    far = float(_named(sounds, sentence, lang, join, other_lang, end))
-    if far < min(SOUND_RATIO, SOUND_NEAR):
-        return False
-    mine = float(_named(sounds, sentence, lang, own, other_lang, None))
-    # a likeness only for a Chinese name alone: an English sentence's names against any three characters of a
-    # Chinese pair find 0.75 by chance (Trinket, MAC-Test 007)
-    return (far >= SOUND_RATIO > mine) or (
-        _name_alone(sentence, lang) and far >= SOUND_NEAR and far - mine >= SOUND_GAP)
-
-
-def _name_alone(sentence: str, lang: str) -> bool:
-    """Whether ``sentence`` is Chinese with three or four characters and punctuation only (书巴业。: a name alone)."""
-    runs = _HAN.findall(sentence) if lang.startswith("zh") else []
-    return len(runs) == 1 and 3 <= len(runs[0]) <= 4
-
+__all__ = ["EDGE_CLAUSES", "Renders", "Sounds", "clauses", "edge_match", "edge_texts", "reattach_short", "recurring"]
 
 def _side_text(texts: Sequence[str], ids: Sequence[int], lang: str) -> str:
     """A bead side's sentences (consecutive ids) as one text, joined as the DP's windows are."""
@@ -232,7 +93,7 @@ def reattach_short(
     ``sounds``: ``sounds(zh, en)``, how well a name of the Chinese text sounds like one of the English, 0-1
     (``aligner.qa.translit.sound_score``): a sentence also moves when the far edge shares such a name with it
     and the near one does not (示每。 / "Shimei, he, his sons…", where the encoder sees ~0.2 either way), a name
-    alone also by likeness (``_sounds_across``). A short sentence and a facing clause that the document repeats
+    alone also by likeness (``edge_evidence.sounds_across``). A short sentence and a facing clause that the document repeats
     together render each other (``recurring``). The beads' scores and flags are kept except on the two beads a
     move changes, whose score is the cosine of their new sides (clipped to [0, 1], 6 decimals, as
     ``align.bead_score``). Returns a new list.
@@ -322,7 +183,7 @@ def reattach_short(
                 # ... or by a name that sounds alike where the encoder says nothing (NAME_NEAR_MAX_COS, not min_cos)
                 if (far < min_cos or far - near < margin) and not (
                         sounds and (far >= near or near < NAME_NEAR_MAX_COS)
-                        and _sounds_across(sounds, texts[side][m], langs[side], join, own, other, not forward)):
+                        and sounds_across(sounds, texts[side][m], langs[side], join, own, other, not forward)):
                     continue
                 na, nb = (a[:-1], (m,) + b) if forward else (a + (m,), b[1:])
                 out[k] = rescored(*with_ids(A, side, na))
@@ -376,7 +237,7 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
             if not short[side][m]:
                 continue
             own = float(cached([texts[side][m]], langs[side])[0] @ cached([texts[other][t]], langs[other])[0])
-            own = _floored(own, own, renders, texts[side][m], texts[other][t])
+            own = floored(own, own, renders, texts[side][m], texts[other][t])
             if own >= min_cos:
                 continue
             for back in (True, False):
@@ -484,8 +345,8 @@ def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, resco
                 len(scores) > 1 and scores[0][0] - scores[1][0] < config.edge_margin):
             # ... or, for a name alone, the one neighbour whose facing clause holds it by sound (哈沙比雅。 /
             # "Hashabiah, he..."; a longer sentence left alone may be a deleted translation's: it stays)
-            named = [(nb, end) for _, nb, end in scores if sounds and _name_alone(texts[side][m], langs[side])
-                     and _sounds_across(
+            named = [(nb, end) for _, nb, end in scores if sounds and name_alone(texts[side][m], langs[side])
+                     and sounds_across(
                 sounds, texts[side][m], langs[side], _side_text(texts[other], _ids(out[nb], other), langs[other]),
                 " ".join(_side_text(texts[other], _ids(out[x], other), langs[other]) for _, x, _ in scores if x != nb),
                 langs[other], end)]

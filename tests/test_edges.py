@@ -310,7 +310,7 @@ def test_moves_keep_paragraphs_and_headings(shapes, seed):
         assert breaks(got) <= breaks(beads)
 
 
-# --- formulas a document repeats (edges.recurring) ---------------------------------------------------------------
+# --- formulas a document repeats (edge_evidence.recurring) ---------------------------------------------------------------
 
 #: English lines that follow the formula's pair, each different (a refrain's neighbours are not refrains)
 AFTER = ["He called it Heaven.", "He called it Earth.", "He called it Sea.", "He called it Night."]
