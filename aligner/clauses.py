@@ -61,6 +61,17 @@ def _nchars(text: str) -> int:
     return len("".join(text.split()))
 
 
+#: Runs of Chinese characters.
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def name_alone(zh: str) -> str:
+    """The three or four Chinese characters of ``zh`` when they are all it holds besides punctuation (书巴业。: a
+    name alone, as a list of names has it), else ""."""
+    runs = _HAN_RUN.findall(zh)
+    return runs[0] if len(runs) == 1 and 3 <= len(runs[0]) <= 4 else ""
+
+
 def split_clauses(text: str, lang: str) -> list[str]:
     """``text`` cut after clause punctuation; pieces shorter than ``MIN_CLAUSE_CHARS`` join the next.
 

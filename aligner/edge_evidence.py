@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .clauses import Embed
+from .clauses import Embed, name_alone
 from .config import RECUR_COS, RECUR_MIN, RECUR_MIN_COS, RECUR_SHARE, SOUND_GAP, SOUND_NEAR, SOUND_RATIO
 from .data import Bead
 
@@ -40,8 +40,6 @@ _EN_BREAK = re.compile(r"(?:(?<=[.!?;:,])|(?<=[.!?;:,][\"'”’)\]]))\s+")
 _CLOSERS = re.compile(r"[\s”’」』）)\]】》〉\"'。！？；：，!?;:,.]+")
 #: Words of a sentence or clause, for the recurrence count (``_key``).
 _WORDS = re.compile(r"\w+")
-#: Runs of Chinese characters (a name alone is one run of three or four: 书巴业。).
-_HAN = re.compile(r"[\u4e00-\u9fff]+")
 #: Edge clauses compared: the last (first) one, and the last (first) two joined.
 EDGE_CLAUSES = 2
 
@@ -162,10 +160,4 @@ def sounds_across(sounds: Sounds, sentence: str, lang: str, join: str, own: str,
     # a likeness only for a Chinese name alone: an English sentence's names against any three characters of a
     # Chinese pair find 0.75 by chance (Trinket, MAC-Test 007)
     return (far >= SOUND_RATIO > mine) or (
-        name_alone(sentence, lang) and far >= SOUND_NEAR and far - mine >= SOUND_GAP)
-
-
-def name_alone(sentence: str, lang: str) -> bool:
-    """Whether ``sentence`` is Chinese with three or four characters and punctuation only (书巴业。: a name alone)."""
-    runs = _HAN.findall(sentence) if lang.startswith("zh") else []
-    return len(runs) == 1 and 3 <= len(runs[0]) <= 4
+        lang.startswith("zh") and bool(name_alone(sentence)) and far >= SOUND_NEAR and far - mine >= SOUND_GAP)

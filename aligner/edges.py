@@ -56,11 +56,11 @@ from typing import Sequence
 
 import numpy as np
 
-from .clauses import Embed, _nchars
+from .clauses import Embed, _nchars, name_alone
 from .config import NAME_NEAR_MAX_COS, AlignConfig
 from .data import Bead
-from .edge_evidence import (EDGE_CLAUSES, Renders, Sounds, clauses, edge_match, edge_texts, floored, name_alone,
-                            recurring, sounds_across)
+from .edge_evidence import (EDGE_CLAUSES, Renders, Sounds, clauses, edge_match, edge_texts, floored, recurring,
+                            sounds_across)
 from .embed import window_text
 
 __all__ = ["EDGE_CLAUSES", "Renders", "Sounds", "clauses", "edge_match", "edge_texts", "reattach_short", "recurring"]
@@ -302,10 +302,6 @@ def _swap_weak(out: list[Bead], texts, langs, short, heads, paras, cached: Embed
     return out
 
 
-def _ids(b: Bead, side: int) -> tuple[int, ...]:
-    return b.src_ids if side == 0 else b.tgt_ids
-
-
 def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, rescored,
                config: AlignConfig, renders: Renders | None = None, sounds: Sounds | None = None) -> list[Bead]:
     """A short sentence the DP left alone (1-0 / 0-1) joins the neighbouring pair whose facing clause renders it.
@@ -337,24 +333,24 @@ def _join_lone(out: list[Bead], texts, langs, short, heads, cached: Embed, resco
                     or len(mine) + 1 + len(theirs) > config.max_bead_total
                     or any(heads[side][i] for i in mine) or any(heads[other][j] for j in theirs)):
                 continue
-            c = edge_match(texts[side][m], langs[side], _side_text(texts[other], theirs, langs[other]),
-                           langs[other], end, cached, renders)
-            scores.append((c, nb, end))
+            text = _side_text(texts[other], theirs, langs[other])
+            scores.append((edge_match(texts[side][m], langs[side], text, langs[other], end, cached, renders), nb, end,
+                           text))
         scores.sort(reverse=True)
         if not scores or scores[0][0] < config.lone_min_cos or (
                 len(scores) > 1 and scores[0][0] - scores[1][0] < config.edge_margin):
-            # ... or, for a name alone, the one neighbour whose facing clause holds it by sound (哈沙比雅。 /
-            # "Hashabiah, he..."; a longer sentence left alone may be a deleted translation's: it stays)
-            named = [(nb, end) for _, nb, end in scores if sounds and name_alone(texts[side][m], langs[side])
-                     and sounds_across(
-                sounds, texts[side][m], langs[side], _side_text(texts[other], _ids(out[nb], other), langs[other]),
-                " ".join(_side_text(texts[other], _ids(out[x], other), langs[other]) for _, x, _ in scores if x != nb),
-                langs[other], end)]
-            if len(named) != 1 or len(scores) < 2:  # a likeness with no other neighbour to beat is no evidence
+            # ... or, for a name alone, the one of its two neighbours whose facing clause holds it by sound (哈沙比雅。 /
+            # "Hashabiah, he..."; a longer sentence left alone may be a deleted translation's, and a likeness with no
+            # other neighbour to beat is no evidence: it stays)
+            alone = (sounds is not None and len(scores) == 2 and langs[side].startswith("zh")
+                     and bool(name_alone(texts[side][m])))
+            named = [sc for sc in scores if alone and sounds_across(
+                sounds, texts[side][m], langs[side], sc[3], scores[1 - scores.index(sc)][3], langs[other], sc[2])]
+            if len(named) != 1:
                 k += 1
                 continue
-            scores = [(1.0, *named[0])]
-        _, nb, end = scores[0]
+            scores = named
+        _, nb, end, _ = scores[0]
         N = out[nb]
         mine = (N.src_ids, N.tgt_ids)[side]
         grown = mine + (m,) if end else (m,) + mine

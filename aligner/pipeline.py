@@ -97,8 +97,8 @@ def blas_limit(threads: int):
 
 def name_sounds(lexicon) -> Sounds:
     """``sounds(zh, en)`` for ``edges.reattach_short``: how well a name of the Chinese (converted to Simplified)
-    sounds like a capitalised word of the English that is no English word (``qa.translit.sound_score``, spans of
-    three characters or more down to two consonant classes), with ``lexicon``'s (``aligner.qa.Lexicon``)
+    sounds like a capitalised word of the English that is no English word (``qa.translit.sound_score``; a name alone,
+    three or four characters, down to two consonant classes), with ``lexicon``'s (``aligner.qa.Lexicon``)
     character readings and English vocabulary."""
     from .numbers import _t2s
     from .qa.softmatch import name_word

@@ -28,6 +28,7 @@ of the same document skips it: a quarter of a cached book's time).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from dataclasses import replace
@@ -347,21 +348,30 @@ def align_needed(
             return beads, SW, TW
 
 
+@functools.lru_cache(maxsize=1)
+def _look_namespace() -> str:
+    """The first look's memo namespace: this version and a hash of the search's modules (read once a process, not
+    once a document)."""
+    from pathlib import Path
+
+    from . import __version__
+    from .memo import version_of
+
+    here = Path(__file__).parent
+    files = tuple(here / f for f in ("windows.py", "align.py", "dp_numpy.py", "dp_kernels.py", "adapt.py"))
+    return f"first-look:{__version__}:{version_of('numpy', files=files)}"
+
+
 def first_look_memo(cache_dir) -> FirstLook | None:
     """A ``FirstLook`` kept in ``cache_dir``'s analysis cache (``aligner.memo``; None: no cache), keyed by
     ``look_key`` under this code's version (the search's modules hashed): the masks as packed bits."""
     if not cache_dir:
         return None
     import base64
-    from pathlib import Path
 
-    from . import __version__
-    from .memo import Memo, version_of
+    from .memo import Memo
 
-    here = Path(__file__).parent
-    code = version_of("numpy", files=tuple(here / f for f in ("windows.py", "align.py", "dp_numpy.py",
-                                                              "dp_kernels.py", "adapt.py")))
-    memo = Memo(cache_dir, f"first-look:{__version__}:{code}", flush_every=1)
+    memo = Memo(cache_dir, _look_namespace(), flush_every=1)
 
     def unpack(got) -> tuple[np.ndarray, np.ndarray] | None:
         try:

@@ -12,6 +12,7 @@ import re
 from difflib import SequenceMatcher
 from typing import Callable
 
+from ..clauses import name_alone
 from ..config import SOUND_RATIO  # noqa: F401  (the level, kept with the edge rule's; importers read it here)
 
 #: Characters of the Xinhua transliteration tables: candidate name strings are runs of these.
@@ -130,11 +131,10 @@ def sound_score(zh: str, en: str, pinyin: Callable[[str], str | None],
         return 0.0
     flat = {w.lower() for w in names}
     skels = set().union(*(_en_skeletons(w, 3) for w in names))
-    loose = set().union(*(_en_skeletons(w, least) for w in names))  # for a name alone only
+    alone = name_alone(zh)
+    loose = set().union(*(_en_skeletons(w, least) for w in names)) if alone and least < 3 else skels
     best = 0.0
-    runs = _HAN_RUN.findall(zh)
-    alone = runs[0] if len(runs) == 1 and 3 <= len(runs[0]) <= 4 else ""  # a name alone: 书巴业。
-    for run in runs:
+    for run in _HAN_RUN.findall(zh):
         for n in (2, 3, 4):
             for i in range(len(run) - n + 1):
                 py = pinyin(run[i:i + n])
