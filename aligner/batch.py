@@ -391,10 +391,10 @@ def _make_outdir(out: Path) -> list[Path]:
     when it cannot)."""
     made = []
     p = out
-    while not p.exists() and p != p.parent:
-        made.append(p)
-        p = p.parent
     try:
+        while not p.exists() and p != p.parent:  # exists() raises for a name too long (ENAMETOOLONG)
+            made.append(p)
+            p = p.parent
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         from .errors import OutputError

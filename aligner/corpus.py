@@ -7,7 +7,7 @@ A corpus is a directory with a ``manifest.json``::
        {"id": "004",
         "files": ["004_ecb1ef62764ca60e.txt"],      # paths relative to the manifest
         "languages": ["zh", "en"],
-        "layout": "alternating",                     # zh-only en-only blocks alternating mixed pair
+        "layout": "alternating",                     # zh-only en-only blocks alternating columns mixed pair
         "status": ["bilingual"],                     # see STATUSES; "damaged" may be added to any
         "title": "...", "publisher": "...", "date": "2022-01-12", "source": "...",
         "alignment": "aligned/004.tsv",              # optional: the reviewed alignment
@@ -47,7 +47,7 @@ MANIFEST_NAME = "manifest.json"
 #: Allowed status tags. Exactly one of the first five; "damaged" may be added.
 KINDS = ("bilingual", "zh-only", "en-only", "mixed", "not-parallel")
 STATUSES = KINDS + ("damaged",)
-LAYOUTS = ("zh-only", "en-only", "blocks", "alternating", "mixed", "pair")
+LAYOUTS = ("zh-only", "en-only", "blocks", "alternating", "columns", "mixed", "pair")
 #: Status kind -> the gate verdict it must get.
 EXPECTED_VERDICT = {
     "bilingual": "parallel",

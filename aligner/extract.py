@@ -58,7 +58,7 @@ ONE_PER_LINE = frozenset({"srt", "vtt"})
 _NEEDS = {"docx": "docx", "html": "trafilatura", "pdf": "pypdf", "srt": "srt", "vtt": "webvtt",
           "md": "markdown_it"}
 _PYPI = {"docx": "python-docx", "trafilatura": "trafilatura", "pypdf": "pypdf", "srt": "srt",
-         "webvtt": "webvtt-py", "markdown_it": "markdown-it-py"}
+         "webvtt": "webvtt-py", "markdown_it": "markdown-it-py", "mdit_py_plugins.footnote": "mdit-py-plugins"}
 
 _HAN_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]$")
 _HAN_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -134,10 +134,11 @@ def one_line(text: str) -> str:
     return out
 
 
-def _lib(fmt: str):
+def _lib(fmt: str, name: str | None = None):
+    """The module ``name`` (default: the library that reads format ``fmt``), or MissingExtraError naming it."""
     import importlib
 
-    name = _NEEDS[fmt]
+    name = name or _NEEDS[fmt]
     try:
         return importlib.import_module(name)
     except ImportError:
@@ -177,7 +178,7 @@ def _docx(data: bytes, path: str, max_bytes: int) -> list[str]:
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors on a damaged file
         raise InputError(f"not a readable Word document ({type(e).__name__}: {e})", path=path) from None
     out: list[str] = []
-    _docx_blocks(doc, out)
+    _docx_blocks(doc.element.body, out)
     out.extend(_docx_footnotes(doc))
     return out
 
@@ -194,21 +195,55 @@ def _check_zip(data: bytes, path: str, max_bytes: int) -> None:
                          "input limit (raise --max-input-mb)", path=path)
 
 
-def _docx_blocks(container, out: list[str]) -> None:
-    """Paragraphs and tables in document order; a merged cell once; nested tables inside their cell."""
-    from docx.table import Table
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+#: Block-level elements whose children are read in order: the body, tables, rows, cells, content controls, custom
+#: XML, a text box's content and the chosen branch of an alternate content (``mc:Fallback`` repeats it: skipped).
+_DOCX_CONTAINERS = frozenset({_W + t for t in ("body", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml",
+                                               "txbxContent", "smartTag", "ins", "moveTo")}
+                             | {_MC + "AlternateContent", _MC + "Choice"})
+#: Inside a paragraph: text removed by a tracked change (deletion, the old place of a move), the duplicate
+#: rendering of a text box for old readers, and property records of tracked changes.
+_DOCX_SKIP = frozenset({_W + "del", _W + "moveFrom", _MC + "Fallback", _W + "rPrChange", _W + "pPrChange",
+                        _W + "instrText", _W + "delText", _W + "delInstrText"})
+_DOCX_CHARS = {_W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 
-    for block in container.iter_inner_content():
-        if isinstance(block, Table):
-            for row in block.rows:
-                seen = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # a merged cell is repeated across the columns it spans
-                        continue
-                    seen.add(id(cell._tc))
-                    _docx_blocks(cell, out)
+
+def _docx_blocks(container, out: list[str]) -> None:
+    """The text of every paragraph under ``container`` (an lxml element of the document body), in document order.
+
+    Reads the XML itself, not python-docx's ``Paragraph.text``, which leaves out the text of tracked insertions,
+    content controls, smart tags, simple fields and text boxes: the document is read as it now stands (insertions
+    in, deletions out). Table cells in order, a merged cell once (it is one ``w:tc``); a text box's paragraphs
+    after the paragraph that anchors it.
+    """
+    for child in container:
+        tag = child.tag
+        if tag == _W + "p":
+            parts: list[str] = []
+            boxes: list = []
+            _docx_runs(child, parts, boxes)
+            out.append("".join(parts))
+            for box in boxes:
+                _docx_blocks(box, out)
+        elif tag in _DOCX_CONTAINERS:
+            _docx_blocks(child, out)
+
+
+def _docx_runs(el, parts: list[str], boxes: list) -> None:
+    """Append the visible text under paragraph element ``el`` to ``parts``; collect its text boxes in ``boxes``."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _DOCX_SKIP:
+            continue
+        if tag == _W + "t":
+            parts.append(child.text or "")
+        elif tag in _DOCX_CHARS:
+            parts.append(_DOCX_CHARS[tag])
+        elif tag == _W + "txbxContent":
+            boxes.append(child)
         else:
-            out.append(block.text)
+            _docx_runs(child, parts, boxes)
 
 
 def _docx_footnotes(doc) -> list[str]:
@@ -367,7 +402,11 @@ def _script(line: str) -> int:
 # ---------------------------------------------------------------------------
 # subtitles
 # ---------------------------------------------------------------------------
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+#: Cue markup, and only that: SRT's <i> <b> <u> <s> <font ...>, WebVTT's <c.class> <v Speaker> <lang xx> <ruby> <rt>
+#: and cue timestamps <00:01.000>, ASS overrides {\\an8}. Text between other angle brackets is text ("x < y and
+#: y > z", "<10 yuan>"; red team 0.3.10: every <...> span was removed).
+_TAG = re.compile(r"</?(?:[ibus]|ruby|rt)>|<font(?:\s[^<>]*)?>|</font>|</?c(?:\.[\w-]+)*>|<v(?:\.[\w-]+)*\s[^<>]+>|</v>"
+                  r"|<lang\s[\w-]+>|</lang>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^}]*\}", re.IGNORECASE)
 
 
 def _srt(text: str, path: str, max_bytes: int) -> list[str]:
@@ -387,8 +426,9 @@ def _vtt(text: str, path: str, max_bytes: int) -> list[str]:
     except Exception as e:  # MalformedFileError, MalformedCaptionError
         raise InputError(f"not a valid WebVTT subtitle file ({type(e).__name__}: {_short_error(e)})",
                          path=path) from None
-    # WebVTT cue text has character references (&amp; &lt; &nbsp; &lrm;): decoded after the tags go
-    return [line for c in cues for line in _cue_lines(html.unescape(_TAG.sub("", c.text)))]
+    # WebVTT cue text has character references (&amp; &lt; &nbsp; &lrm;): decoded after the tags go. The raw text:
+    # webvtt's ``text`` removes any <...> span, a stray "<" of a hand-written file and the text after it included
+    return [line for c in cues for line in _cue_lines(html.unescape(_TAG.sub("", c.raw_text)))]
 
 
 #: A parser's message past this many characters is cut (srt quotes the whole unparsed rest of the file).
@@ -425,12 +465,18 @@ _FRONT_MATTER = re.compile(r"\A---\n.*?\n(---|\.\.\.)\n", re.S)
 
 def _markdown(text: str, path: str, max_bytes: int) -> list[str]:
     markdown_it = _lib("md")
-    md = markdown_it.MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    footnote = _lib("md", "mdit_py_plugins.footnote")
+    # footnotes: without the plugin a definition with no space in it ([^1]: 注释文字。) is a link reference
+    # definition, dropped, while the English one ([^1]: Note text.) stays text (red team 0.3.10)
+    md = (markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).enable("table")
+          .enable("strikethrough"))
     tokens = md.parse(_FRONT_MATTER.sub("", text))
     out = []
-    for tok in tokens:  # every paragraph, heading, list item and table cell holds one inline token
+    for tok in tokens:  # every paragraph, heading, list item, table cell and footnote holds one inline token
         if tok.type == "inline":
             out.append(_inline_text(tok.children or []))
+        elif tok.type == "html_block":  # <div>我们去公园散步了。</div>: its text, markup removed (was dropped)
+            out.extend(_html_text(tok.content))
     return out
 
 

@@ -195,7 +195,7 @@ def signature(config: AlignConfig, model: str, presplit_input: bool, qa_config=N
     ``seg``: ``presplit`` when every side was cut one sentence a line, else the segmenter
     (``zh-rules+en-punkt``), a side that was cut by lines saying so (``zh-lines+en-punkt``: Chinese
     subtitles beside an English text); ``sides``: the ``Side``s, whose ``cut`` tells. The last field
-    names the calibrated QA model's version (``qa:mqm-dev-3``), or ``qa:rules`` when ``qa_config`` (an
+    names the calibrated QA model's version (``qa:mqm-dev-4``), or ``qa:rules`` when ``qa_config`` (an
     ``aligner.qa_config.QAConfig``, default when None) turns it off.
     """
     from .qa_config import QAConfig
@@ -277,8 +277,10 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
         raise InputError(f"the same file is given as source and target: {p2}", path=p1)
     l1, paras1 = read_whole(p1, config.max_input_bytes)
     l2, paras2 = read_whole(p2, config.max_input_bytes)
-    for p, lay in ((p1, l1), (p2, l2)):
-        if lay.kind == "empty":
+    for p, lay, paras in ((p1, l1, paras1), (p2, l2, paras2)):
+        # each file is one side: its language is the whole file's, so lines each too short to have one (是。/
+        # 不。/ 好。, or "Hello.") still make a side (red team 0.3.10: "no Chinese or English text", exit 2)
+        if lay.kind == "empty" and side_language(paras) is None:
             raise NotParallelError("no Chinese or English text: nothing to align against", path=p)
     # Each file is one side, every line of it (issue 15): the language is the file's, not the line's.
     g1, g2 = (src_lang, side_language(paras2)) if src_lang else pair_languages(paras1, paras2, (l1, l2))
@@ -288,9 +290,9 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
         name = {"zh": "Chinese", "en": "English"}[g1]
         raise NotParallelError(f"both files are {name}; nothing to align against", path=p2)
     names = {"zh": "Chinese", "en": "English"}
-    if text_of(l1, g1) is None:
+    if text_of(l1, g1) is None and not (l1.kind == "empty" and side_language(paras1) == g1):
         raise NotParallelError(f"has no {names[g1]} text" + (f" (--src-lang {g1})" if src_lang else ""), path=p1)
-    if text_of(l2, g2) is None:
+    if text_of(l2, g2) is None and not (l2.kind == "empty" and side_language(paras2) == g2):
         raise NotParallelError(f"has no {names[g2]} text", path=p2)
     t1, t2 = Text(g1, p1, paras1), Text(g2, p2, paras2)
     notes = tuple(f"{p}: {lay.describe()}" for p, lay in ((p1, l1), (p2, l2)))

@@ -60,7 +60,7 @@ class Layout:
     """How a single input file is laid out, and its paragraphs per language.
 
     ``kind`` is one of ``zh-only``, ``en-only``, ``blocks``, ``alternating``,
-    ``mixed``, ``empty``; ``zh`` and ``en`` hold the paragraphs of each language
+    ``columns`` (``zh<TAB>en`` a line), ``mixed``, ``empty``; ``zh`` and ``en`` hold the paragraphs of each language
     (``None`` when the language is absent).
     """
 
@@ -211,11 +211,19 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
             candidates.append((enc, data.decode(enc)))
         except UnicodeDecodeError:
             continue
-    if len(candidates) == 2:
-        candidates.sort(key=lambda c: -_legacy_plausibility(c[1]))
+    if len(candidates) == 2:  # by the non-ASCII part: English lines must not outvote the Chinese ones
+        candidates.sort(key=lambda c: (-_chinese_plausibility(c[1]), -_legacy_plausibility(c[1])))
     if candidates:
         enc, text = candidates[0]
-        if _legacy_plausibility(text) < 0.5:
+        if _latin1_like(data) and (_chinese_plausibility(text) < LATIN1_MAX_CHINESE or _inside_words(text)):
+            at = next(i for i, b in enumerate(data) if b >= 0x80)
+            raise DecodeError(
+                f"cannot decode: not valid UTF-8 at byte offset {utf8_error.start}; it reads as Latin-1 / "
+                f"Windows-1252 text ({data[max(0, at - 12):at + 12].decode('cp1252', 'replace')!r}), not "
+                "Chinese; convert the file to UTF-8",
+                path=path,
+            )
+        if _legacy_plausibility(text) < 0.5 or _chinese_plausibility(text) < 0.5:
             raise DecodeError(
                 f"not valid UTF-8 at byte offset {utf8_error.start}, and not plausible "
                 "GB18030 or Big5 text either",
@@ -263,6 +271,49 @@ def _utf8_chinese_run(data: bytes) -> tuple[int, int, str] | None:
         if han >= 1 and good >= MIXED_UTF8_MIN_CHARS:
             return m.start(), m.end(), text[:20]
     return None
+
+
+#: A legacy decoding whose non-ASCII part is at least this plausible (``_chinese_plausibility``) is Chinese even when
+#: its bytes also look like Latin-1 (a single Chinese word between ASCII letters).
+LATIN1_MAX_CHINESE = 0.9
+#: Bytes of Windows-1252 text that are letters (À-ÿ less × and ÷) or its usual punctuation (curly quotes, dashes,
+#: ellipsis, no-break space, ©, °, ·): an English, French or German file saved by an old editor.
+_LATIN1_BYTES = frozenset(set(range(0xC0, 0x100)) - {0xD7, 0xF7}) | {0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97,
+                                                                     0xA0, 0xA9, 0xAB, 0xB0, 0xB7, 0xBB}
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
+
+
+def _latin1_like(data: bytes) -> bool:
+    """Whether ``data`` (not UTF-8) reads as Latin-1 / Windows-1252 text: every byte above 0x7F a letter or usual
+    punctuation of it, none in a run of three or more (Chinese in GBK or Big5 is two bytes a character, and its
+    words run to four bytes and more; "Hélène" has one byte at a time). Red team 0.3.10: "Hélène" read as GB18030
+    gave "H閘鑞e", silently."""
+    high = [b for b in data if b >= 0x80]
+    return bool(high) and all(b in _LATIN1_BYTES for b in high) and not _HIGH_RUN.search(data)
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _inside_words(text: str) -> bool:
+    """Whether every run of non-ASCII characters of ``text`` sits inside a Latin word, letters on both sides
+    ("Ang閘ique": the é of "Angélique" read as GB18030, with the letter after it)."""
+    runs = list(_NON_ASCII_RUN.finditer(text))
+    return bool(runs) and all(0 < m.start() and m.end() < len(text) and text[m.start() - 1].isascii()
+                              and text[m.start() - 1].isalpha() and text[m.end()].isascii()
+                              and text[m.end()].isalpha() for m in runs)
+
+
+def _chinese_plausibility(text: str) -> float:
+    """Share of the non-ASCII characters of ``text`` that are common Chinese text (frequent Han, CJK and general
+    punctuation, full-width forms); 1.0 without any. Private-use characters (bytes of another encoding) count against."""
+    common = _common_chars()
+    rest = [c for c in text if ord(c) >= 0x80]
+    if not rest:
+        return 1.0
+    good = sum(1 for c in rest if c in common or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+               or "\u2010" <= c <= "\u203a")  # dashes, quotes, the ellipsis: in GB2312 and Big5 alike
+    return good / len(rest)
 
 
 def _legacy_plausibility(text: str) -> float:
@@ -408,8 +459,14 @@ def detect_layout(text: str, path: str = "<text>", encoding: str = "utf-8", one_
     """Split a file's text into its Chinese and English paragraphs and name the layout.
 
     Paragraphs with no clear language (dates, numbers, punctuation) join the
-    language of the paragraph before them (or after, at the start).
+    language of the paragraph before them (or after, at the start). A file of
+    two tab-separated columns, one language each (``zh<TAB>en`` a line, as
+    parallel corpora are shared), is the layout ``columns``: each cell a
+    sentence, each column one side (``columns``).
     """
+    cols = columns(text, path, encoding)
+    if cols is not None:
+        return cols
     paras = split_paragraphs(text)
     langs = [paragraph_lang(p.text) for p in paras]
     # Neutral paragraphs take the language of a neighbour.
@@ -450,6 +507,45 @@ def detect_layout(text: str, path: str = "<text>", encoding: str = "utf-8", one_
         n_paragraphs=len(paras),
         one_per_line=one_per_line,
     )
+
+
+#: Share of a file's non-empty lines that must hold exactly one tab between two non-empty cells for it to be read
+#: as two columns, and share of each column's letters that must be its language.
+COLUMNS_MIN_LINES = 0.9
+COLUMNS_MIN_SHARE = 0.7
+
+
+def columns(text: str, path: str = "<text>", encoding: str = "utf-8") -> Layout | None:
+    """The ``columns`` layout of a file whose lines are ``cell<TAB>cell``, one column Chinese and the other
+    English, or None. Each cell is a paragraph of its column's language at its line, and a sentence as it stands
+    (``one_per_line``); a line without a tab (a title) goes to its own language. Red team 0.3.10: such a file was
+    read line by line, each whole line given one language, and ``check`` called the result parallel."""
+    lines = [(no, ln) for no, ln in enumerate(text.split("\n"), 1) if ln.strip()]
+    rows = [(no, ln.split("\t")) for no, ln in lines]
+    two = [(no, c) for no, c in rows if len(c) == 2 and c[0].strip() and c[1].strip()]
+    tabbed = sum(1 for _, c in rows if len(c) == 2)  # a row may leave a cell empty (an omission)
+    if len(two) < 2 or tabbed < COLUMNS_MIN_LINES * len(lines) or any(len(c) > 2 for _, c in rows):
+        return None
+    langs = []
+    for k in (0, 1):
+        zh = sum(lang_weights(c[k])[0] for _, c in two)
+        en = sum(lang_weights(c[k])[1] for _, c in two)
+        if zh + en == 0 or max(zh, en) < COLUMNS_MIN_SHARE * (zh + en):
+            return None
+        langs.append("zh" if zh >= en else "en")
+    if langs[0] == langs[1]:
+        return None
+    side: dict[str, list[Paragraph]] = {"zh": [], "en": []}
+    for no, cells in rows:
+        if len(cells) == 2:
+            for lang, cell in zip(langs, cells):
+                if cell.strip():
+                    side[lang].append(Paragraph(cell.strip(), no))
+        else:  # a line without a tab: its own language (or the first column's, with none)
+            side[paragraph_lang(cells[0]) or langs[0]].append(Paragraph(cells[0].strip(), no))
+    log.info("%s: columns (%s | %s)", path, *langs)
+    return Layout(kind="columns", zh=Text("zh", path, tuple(side["zh"])), en=Text("en", path, tuple(side["en"])),
+                  encoding=encoding, n_paragraphs=len(side["zh"]) + len(side["en"]), one_per_line=True)
 
 
 #: Paragraphs lighter than this (Han chars, or Latin letters / 3) don't define the layout.

@@ -203,6 +203,76 @@ def test_docx_inner_line_breaks_join(tmp_path):
     assert read_text(tmp_path / "a.docx").text.splitlines() == ["俄罗斯与美国举行对话。", "Russia and the US held talks."]
 
 
+_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+       'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+       'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+       'xmlns:v="urn:schemas-microsoft-com:vml"')
+
+
+def _docx_with_body(path, body_xml: str):
+    """A Word document whose body is ``body_xml`` (WordprocessingML, prefixes w, mc, wps, v), as Word saves it."""
+    from lxml import etree
+
+    d = docx.Document()
+    body = d.element.body
+    for el in list(body):
+        if not el.tag.endswith("}sectPr"):
+            body.remove(el)
+    for i, el in enumerate(etree.fromstring(f"<w:body {_NS}>{body_xml}</w:body>")):
+        body.insert(i, el)
+    d.save(path)
+    return path
+
+
+def _r(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+_BOX = f"<w:txbxContent><w:p>{_r('文本框里的话。')}</w:p></w:txbxContent>"
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # red team 0.3.10: python-docx's Paragraph.text dropped each of these silently (exit 0), and the text lost
+        # was then flagged as the translator's omission
+        (f'<w:p>{_r("他说")}<w:ins w:id="1" w:author="A">{_r("你好")}</w:ins>{_r("。")}</w:p>', ["他说你好。"]),
+        (f'<w:p>{_r("价格")}<w:del w:id="1" w:author="A"><w:r><w:delText>是一千</w:delText></w:r></w:del>'
+         f'<w:ins w:id="2" w:author="A">{_r("为一千二百")}</w:ins>{_r("元。")}</w:p>', ["价格为一千二百元。"]),
+        (f'<w:p><w:moveFrom w:id="1" w:author="A">{_r("旧处。")}</w:moveFrom>{_r("甲。")}</w:p>'
+         f'<w:p><w:moveTo w:id="2" w:author="A">{_r("旧处。")}</w:moveTo></w:p>', ["甲。", "旧处。"]),
+        (f'<w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent><w:p>{_r("控件里的段落。")}</w:p>'
+         '</w:sdtContent></w:sdt>', ["控件里的段落。"]),
+        (f'<w:p>{_r("她")}<w:sdt><w:sdtContent>{_r("笑了")}</w:sdtContent></w:sdt>{_r("。")}</w:p>', ["她笑了。"]),
+        (f'<w:p><w:smartTag w:uri="u" w:element="place">{_r("北京")}</w:smartTag>{_r("很冷。")}</w:p>',
+         ["北京很冷。"]),
+        (f'<w:p>{_r("见第")}<w:fldSimple w:instr=" PAGE ">{_r("3")}</w:fldSimple>{_r("页。")}</w:p>', ["见第3页。"]),
+        # a complex field: its result is read, its code (instrText) is not
+        (f'<w:p>{_r("见")}<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF x </w:instrText>'
+         f'</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>{_r("上文")}<w:r><w:fldChar w:fldCharType="end"/>'
+         f'</w:r>{_r("。")}</w:p>', ["见上文。"]),
+        # a text box: its paragraphs after the anchoring one; Word's copy for old readers (mc:Fallback) not again
+        (f'<w:p>{_r("正文。")}<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>{_BOX}'
+         f'</wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>{_BOX}</v:textbox>'
+         f'</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>', ["正文。", "文本框里的话。"]),
+        (f'<w:p>{_r("正文。")}<w:r><w:pict><v:shape><v:textbox>{_BOX}</v:textbox></v:shape></w:pict></w:r></w:p>',
+         ["正文。", "文本框里的话。"]),
+        # a cell merged down two rows: Word keeps its text in the first row's cell only
+        (f'<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p>{_r("合并。")}</w:p></w:tc>'
+         f'<w:tc><w:p>{_r("甲。")}</w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>'
+         f'<w:tc><w:p>{_r("乙。")}</w:p></w:tc></w:tr></w:tbl>', ["合并。", "甲。", "乙。"]),
+    ],
+    ids=["insertion", "deletion-and-insertion", "move", "block-content-control", "inline-content-control",
+         "smart-tag", "simple-field", "complex-field", "text-box-alternate-content", "text-box-vml",
+         "vertical-merge"],
+)
+def test_docx_reads_the_text_as_it_now_stands(tmp_path, body, expected):
+    from aligner.read import read_text
+
+    path = _docx_with_body(tmp_path / "a.docx", f"{body}<w:p>{_r('Done.')}</w:p>")
+    assert read_text(path).text.splitlines() == expected + ["Done."]
+
+
 # ---------------------------------------------------------------------------
 # web pages
 # ---------------------------------------------------------------------------
@@ -373,6 +443,40 @@ def test_webvtt_character_references_are_decoded(tmp_path):
     assert sentences(loaded)[1] == ["The park & the lake <3"]  # &nbsp; is a space, collapsed as every space
 
 
+@pytest.mark.parametrize(
+    "cue, expected",
+    [
+        ("<i>Hello</i> <b>there</b>, <font color=\"#ff0\">friend</font>.", "Hello there, friend."),
+        ("{\\an8}<u>Top</u> line.", "Top line."),
+        # red team 0.3.10: every <...> span was removed, text and all
+        ("If x < y and y > z, it holds.", "If x < y and y > z, it holds."),
+        ("The price is <10 yuan>.", "The price is <10 yuan>."),
+        ("他说<不>行。", "他说<不>行。"),
+    ],
+)
+def test_srt_removes_cue_markup_not_text_in_angle_brackets(tmp_path, cue, expected):
+    from aligner.read import read_text
+
+    srt = f"1\n00:00:00,000 --> 00:00:02,000\n{cue}\n"
+    assert read_text(write(tmp_path / "a.srt", srt)).text.splitlines() == [expected]
+
+
+@pytest.mark.parametrize(
+    "cue, expected",
+    [
+        ("<v Roger Bingham>We are in New York City</v>", "We are in New York City"),
+        ("<c.yellow.bg>Yellow</c> and <lang en-GB>colour</lang> <00:00:01.500>now", "Yellow and colour now"),
+        ("<ruby>漢<rt>kan</rt></ruby>字", "漢kan字"),
+        ("If x &lt; y, then x < y + 1 > x.", "If x < y, then x < y + 1 > x."),
+    ],
+)
+def test_webvtt_removes_cue_markup_not_text_in_angle_brackets(tmp_path, cue, expected):
+    from aligner.read import read_text
+
+    vtt = f"WEBVTT\n\n00:00.000 --> 00:02.000\n{cue}\n"
+    assert read_text(write(tmp_path / "a.vtt", vtt)).text.splitlines() == [expected]
+
+
 def test_a_broken_subtitle_file_gets_a_short_message(cli, tmp_path):
     # red team (stop 22): srt quoted the whole unparsed file (9 KB on one line)
     f = write(tmp_path / "t.srt", "just text, no cues\n" * 500)
@@ -450,7 +554,27 @@ def test_markdown_markup_stripped_paragraphs_kept(tmp_path):
         "分析人士认为，前景不容乐观。",
         "Analysts believe the outlook is bleak.",
         "中文", "English", "对话共识难觅。", "Hard to reach consensus.",
+        "网页标记 raw html",  # a raw HTML block's text, as a browser shows it (dropped before 0.3.11)
     ]
+
+
+@pytest.mark.parametrize(
+    "md, expected",
+    [
+        # red team 0.3.10: raw HTML blocks were dropped, and a footnote definition with no space in it ([^1]:
+        # 注释文字。) read as a link reference definition, dropped, while the English one stayed text
+        ("今天天气很好[^1]。\n\n<div>我们去公园散步了。</div>\n\n她笑了。\n\n[^1]: 注释文字。\n",
+         ["今天天气很好。", "我们去公园散步了。", "她笑了。", "注释文字。"]),
+        ("The weather is nice[^1].\n\n<div>We went for a walk.</div>\n\nShe smiled.\n\n[^1]: Note text.\n",
+         ["The weather is nice.", "We went for a walk.", "She smiled.", "Note text."]),
+        ("<p>第一段。</p>\n<p>第二段。</p>\n\n<!-- 注释 -->\n\n正文。\n", ["第一段。", "第二段。", "正文。"]),
+    ],
+    ids=["zh", "en", "html-paragraphs-and-a-comment"],
+)
+def test_markdown_keeps_html_blocks_and_footnotes(tmp_path, md, expected):
+    from aligner.read import read_text
+
+    assert read_text(write(tmp_path / "a.md", md)).text.splitlines() == expected
 
 
 # ---------------------------------------------------------------------------

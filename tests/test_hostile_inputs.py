@@ -18,6 +18,7 @@ import errno
 import importlib.util
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -129,6 +130,39 @@ def test_h05b_legacy_chinese_encodings_are_told_apart(name, encoding):
     d = decode((HOSTILE / name).read_bytes(), name)
     assert d.encoding == encoding
     assert "中文" in d.text
+
+
+@pytest.mark.parametrize(
+    "line, needle",
+    [
+        # é + l read as GB18030 is 閘: "H閘鑞e", silently (red team 0.3.10)
+        ("Hélène is happy today.", "reads as Latin-1 / Windows-1252 text"),
+        ("They walked in the rain with Angélique.", "reads as Latin-1"),  # one common Han inside a Latin word
+        # accents and Windows-1252 punctuation that are no GB18030 or Big5 at all: refused as before
+        ("Zoë and François met at the café – “naïve”, he said…", "(nor UTF-16, GB18030 or Big5)"),
+    ],
+)
+def test_h05c_latin1_that_also_decodes_as_gb18030_is_refused(line, needle):
+    data = (line + "\nShe went to the park.\n").encode("cp1252")
+    with pytest.raises(DecodeError, match=re.escape(needle)) as e:
+        decode(data, "en.txt")
+    assert "convert the file to UTF-8" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        # a short Big5 line among English lines: the English no longer outvotes it (read as GB18030, private-use
+        # characters, then "English text only"; red team 0.3.10)
+        ("颱風來了。\n\nThe typhoon is coming.\n", "big5"),
+        ("颱風來了。\n來源：CNA\n", "big5"),
+        ("今天天气很好。\n\nThe weather is nice today.\n", "gb18030"),
+        ("他在A座B层。\n", "gb18030"),  # Chinese between Latin letters is still Chinese
+    ],
+)
+def test_h05d_legacy_chinese_beside_english_is_read_right(text, encoding):
+    d = decode(text.encode(encoding), "x.txt")
+    assert d.encoding == encoding and d.text == text
 
 
 def test_h06_mixed_gbk_and_utf8(cli, tmp_path):
@@ -285,6 +319,23 @@ def test_h12b_no_text_as_one_side_of_a_pair(cli, name):
     f = HOSTILE / name
     res = cli("align", HOSTILE / "zh.txt", f)
     assert_clean_failure(res, EXIT_NOT_PARALLEL, str(f))
+
+
+@pytest.mark.parametrize(
+    "zh, en",
+    [
+        ("你好。\n", "Hello.\n"),  # "Hello." alone weighs 5/3 letters, under a paragraph's 2
+        ("是。\n不。\n好。\n", "Yes.\nNo.\nGood.\n"),  # each line too short to have a language, the file not
+    ],
+)
+def test_h12c_a_pair_of_very_short_files_is_aligned(zh, en, tmp_path):
+    """Red team 0.3.10: refused with 'no Chinese or English text' (exit 2). In a pair each file is one side, its
+    language the whole file's."""
+    from aligner.pipeline import load_sides
+
+    loaded = load_sides([write(tmp_path / "zh.txt", zh), write(tmp_path / "en.txt", en)], presplit_input=True)
+    assert [x.text for x in loaded.src.sentences] == zh.split()
+    assert [x.text for x in loaded.tgt.sentences] == en.split()
 
 
 def test_h13_emoji_and_zwj_sequences_stay_whole():
@@ -474,6 +525,28 @@ def test_h26c_output_permission_denied(cli, canned, tmp_path, monkeypatch):
     out = tmp_path / "out.tsv"
     assert_clean_failure(cli("align", HOSTILE / "zh.txt", HOSTILE / "en.txt", "-o", out), EXIT_OUTPUT,
                          str(out), "permission denied", output=out)
+
+
+def test_h26e_output_name_too_long_is_an_output_error(cli, canned, tmp_path):
+    """Red team 0.3.10: Python's is_dir() raises for a name past the file system's 255 bytes (ENAMETOOLONG): that
+    was an internal error (exit 70); it is a refused output (exit 5), and so is a batch directory of that name."""
+    out = tmp_path / ("文" * 86 + ".tsv")  # 262 bytes
+    assert_clean_failure(cli("align", HOSTILE / "zh.txt", HOSTILE / "en.txt", "-o", out), EXIT_OUTPUT,
+                         str(out), "too long")
+    tsv = tmp_path / "a.tsv"
+    assert cli("align", HOSTILE / "zh.txt", HOSTILE / "en.txt", "-o", tsv).exit_code == 0
+    assert_clean_failure(cli("report", tsv, "-f", "tmx", "-o", out.with_suffix(".tmx")), EXIT_OUTPUT, "too long")
+    outdir = tmp_path / ("文" * 90)  # refused before any entry is aligned
+    assert_clean_failure(cli("batch", REPO / "corpus", "-o", outdir), EXIT_OUTPUT, "too long")
+
+
+def test_h26f_output_name_near_the_limit_is_written(cli, canned, tmp_path):
+    """A valid 244-byte name: its temporary file (".NAME.XXXXXXXX.part") must not be too long itself."""
+    out = tmp_path / ("文" * 80 + ".tsv")
+    res = cli("align", HOSTILE / "zh.txt", HOSTILE / "en.txt", "-o", out)
+    assert res.exit_code == 0, res.output
+    assert out.read_text(encoding="utf-8").count("今天天气很好。") == 1
+    assert [f.name for f in tmp_path.iterdir()] == [out.name]  # no temporary file left
 
 
 def test_h26d_output_replaces_old_file_only_when_complete(cli, canned, tmp_path, monkeypatch):

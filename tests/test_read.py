@@ -120,3 +120,35 @@ def test_bom_utf16_roundtrip_in_detect_layout():
 ])
 def test_short_lines_that_alternate_are_an_alternating_layout(text, kind):
     assert detect_layout(text).kind == kind
+
+
+# --- two tab-separated columns, one language each (red team 0.3.10) -----------------------------------------------
+@pytest.mark.parametrize(
+    "text, zh, en",
+    [
+        ("今天天气很好。\tThe weather is nice today.\n他说你好。\tHe said hello.\n",
+         [("今天天气很好。", 1), ("他说你好。", 2)], [("The weather is nice today.", 1), ("He said hello.", 2)]),
+        # English first; a title line without a tab goes to its language; a row with an empty cell
+        ("Walks\n" + "The weather is nice.\t天气很好。\n" * 9 + "She smiled.\t\n",
+         [("天气很好。", n) for n in range(2, 11)],
+         [("Walks", 1)] + [("The weather is nice.", n) for n in range(2, 11)] + [("She smiled.", 11)]),
+    ],
+)
+def test_two_columns_are_two_sides_a_cell_a_sentence(text, zh, en):
+    lay = detect_layout(text)
+    assert lay.kind == "columns" and lay.one_per_line
+    assert [(p.text, p.line) for p in lay.zh.paragraphs] == zh
+    assert [(p.text, p.line) for p in lay.en.paragraphs] == en
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天天气很好。\t他说你好。\n我们去公园。\t她笑了。\n",  # both columns Chinese
+        "甲\tA\tB\n乙\tC\tD\n",  # three columns (our own TSV output is read as text, not as two columns)
+        "今天天气很好。\tThe weather is nice today.\n他说你好。\n我们去公园。\nHe said hello.\n",  # few tabs
+        "今天天气很好。\tThe weather is nice today.\n",  # one line
+    ],
+)
+def test_not_two_columns(text):
+    assert detect_layout(text).kind != "columns"
