@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.3.10"
+__version__ = "0.3.11"
 
 _API = ("align_files", "align_texts", "check_files", "read_tsv", "TsvRecord")
 

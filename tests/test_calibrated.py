@@ -7,6 +7,7 @@ an encoder; the end-to-end check on real embeddings is marked slow.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +21,10 @@ from aligner.qa.calibrated import (
     DivergenceModel,
     ModelFileError,
     SideModel,
+    document_logit,
     evidence_words,
     hint_rows,
+    is_free,
     load_model,
     merge_flags,
     severity_of,
@@ -348,3 +351,72 @@ def test_an_english_name_is_quoted_only_when_unrendered(matcher, zh, quoted, not
     en = "This is a very powerful undercurrent, a powerful tendency in the United States and in Europe as well."
     words = evidence_words(BeadPair(zh, en), False, matcher, soft=unmatched(zh, en, matcher))
     assert all(w in words for w in quoted) and not any(w in words for w in not_quoted)
+
+
+# --- the free-translation gate: a document's median logit shrunk by its size (mqm-dev-4) --------------------------
+
+@pytest.mark.parametrize(
+    "p, prior, pseudo, expected",
+    [
+        ([0.5] * 4, -3.0, 0.0, 0.0),  # no pseudo beads: the plain median logit (before mqm-dev-4)
+        ([0.5] * 10, -3.0, 10.0, -1.5),  # ten beads against ten pseudo beads: halfway to the prior
+        ([0.5] * 990, -3.0, 10.0, -0.03),  # a book: its own median, nearly
+        ([], -3.0, 10.0, -3.0),  # no beads: the prior
+        ([0.1, 0.5, 0.9], -2.0, 1.0, -0.5),  # median logit 0: (3 * 0 + 1 * -2) / 4
+    ],
+)
+def test_document_logit_shrinks_the_median_towards_the_prior(p, prior, pseudo, expected):
+    assert document_logit(np.array(p), prior, pseudo) == pytest.approx(expected)
+
+
+def test_a_short_document_is_judged_mostly_by_the_prior_a_long_one_by_its_own_beads():
+    """The same median logit (-2.5, above the gate -2.8) reads as free over 150 beads, but not over 10: shrunk by
+    10 pseudo beads at the prior -3.3 it is (10 * -2.5 + 10 * -3.3) / 20 = -2.9 (150 beads: -2.55)."""
+    m = replace(side_model(np.zeros(N)), free_median_logit=-2.8, free_prior_logit=-3.3, free_pseudo_beads=10.0)
+    p = 1 / (1 + np.exp(2.5))  # logit -2.5
+    assert document_logit(np.full(10, p), -3.3, 0.0) == pytest.approx(-2.5)  # the plain median: free
+    assert not is_free(np.full(10, p), m)
+    assert is_free(np.full(150, p), m)
+    assert is_free(np.full(10, p), replace(m, free_pseudo_beads=0.0))  # before mqm-dev-4
+
+
+def test_a_document_with_low_cosines_is_free_whatever_its_size():
+    """A short literary passage: the shrinkage judges it by the prior (not free), its median bead cosine (under
+    nearly every rated document's) says free."""
+    m = replace(side_model(np.zeros(N)), free_median_logit=-2.8, free_prior_logit=-3.3, free_pseudo_beads=10.0,
+                free_below_cos=0.6)
+    p = np.full(10, 1 / (1 + np.exp(2.5)))  # logit -2.5: shrunk -2.9, under the gate
+    assert not is_free(p, m, doc_cos=0.7)
+    assert is_free(p, m, doc_cos=0.5)
+    assert not is_free(p, replace(m, free_below_cos=-1.0), doc_cos=0.5)  # no floor (before mqm-dev-4)
+
+
+@pytest.mark.parametrize("field, value", [("free_pseudo_beads", -1.0), ("free_pseudo_beads", "10"),
+                                          ("free_prior_logit", float("nan")), ("free_prior_logit", True),
+                                          ("free_below_cos", float("inf")), ("free_below_cos", None)])
+def test_model_file_with_a_bad_shrinkage_is_refused(tmp_path: Path, field, value):
+    d = json.loads(MODEL_PATH.read_text())
+    d["zh"][field] = value
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    with pytest.raises(ModelFileError, match=rf"m\.json zh: {field}"):
+        load_model(str(p))
+
+
+def test_model_file_without_a_shrinkage_keeps_the_plain_median(tmp_path: Path):
+    """A model file from before mqm-dev-4 has none of the three fields: no pseudo beads, no cosine floor."""
+    d = json.loads(MODEL_PATH.read_text())
+    for side in ("zh", "en"):
+        del d[side]["free_prior_logit"], d[side]["free_pseudo_beads"], d[side]["free_below_cos"]
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps(d))
+    m = load_model(str(p))
+    assert m.zh.free_pseudo_beads == 0.0 and m.en.free_pseudo_beads == 0.0
+    assert m.zh.free_below_cos == -1.0
+
+
+def test_shipped_model_shrinks_by_document_size_and_has_a_cosine_floor():
+    m = load_model()
+    for sm in (m.zh, m.en):
+        assert sm.free_pseudo_beads > 0 and sm.free_prior_logit < sm.free_median_logit
+        assert 0.0 < sm.free_below_cos < 1.0

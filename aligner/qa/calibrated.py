@@ -16,7 +16,12 @@ Chinese-side beads lie, 0.5% on the English side; info: 8% and 10%). A
 document whose beads' median logit is above what the rated documents show (a
 free literary or interview translation, where most words of a clean pair
 have no dictionary rendering) gets no warnings from a side model: it was not
-fitted on such text (``free_median_logit``). A side model with a
+fitted on such text (``free_median_logit``). That median is first shrunk
+towards the rated documents' typical one by ``free_pseudo_beads`` beads
+(``document_logit``): a ten-segment story whose translation drops clauses in
+four segments is not thereby a free translation. A document whose median bead
+cosine is below nearly every rated one's (``free_below_cos``) is free whatever
+its size: a short literary passage. A side model with a
 ``hint_share`` (the English one) gives hints (info) in every Chinese→English
 document, but only to the document's most likely beads, at most that share of them
 (``hint_rows``): the human references of the rated TED talks read as free
@@ -55,8 +60,11 @@ class SideModel:
     intercept: float
     warning: float  # probability at or above which a flag is a warning
     info: float  # probability at or above which a flag is info
-    free_median_logit: float  # a document whose beads' median logit is above this gets no warnings from this model
+    free_median_logit: float  # a document whose (shrunk) median logit is above this gets no warnings from this model
     hint_share: float | None = None  # None, or the largest share of a document's beads hinted (info), its likeliest
+    free_prior_logit: float = 0.0  # the rated documents' typical median logit, which a short document's is shrunk to
+    free_pseudo_beads: float = 0.0  # how many beads' weight that prior has (0: the plain median, as before mqm-dev-4)
+    free_below_cos: float = -1.0  # a document whose median bead cosine is below this is free whatever its size
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """(n,) probabilities for the (n, n_features) float64 feature matrix ``X``."""
@@ -79,6 +87,13 @@ class ModelFileError(ValueError):
     """The shipped model file does not match this code (feature names or layout)."""
 
 
+def _finite(x, what: str) -> float:
+    """``x`` as a float, or ModelFileError when it is not a finite number (a string or a bool is not)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise ModelFileError(f"{what} {x!r} is not a finite number")
+    return float(x)
+
+
 def _side(d: dict, n: int, where: str) -> SideModel:
     arrs = [np.asarray(d[k], float) for k in ("mean", "scale", "coef")]
     if any(a.shape != (n,) for a in arrs):
@@ -87,8 +102,14 @@ def _side(d: dict, n: int, where: str) -> SideModel:
     if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float))
                               or not 0.0 < share <= 1.0):
         raise ModelFileError(f"{where}: hint_share {share!r} is neither null nor a number in (0, 1]")
+    # absent in model files before mqm-dev-4: the plain median
+    prior = _finite(d.get("free_prior_logit", 0.0), f"{where}: free_prior_logit")
+    beads = _finite(d.get("free_pseudo_beads", 0.0), f"{where}: free_pseudo_beads")
+    if beads < 0:
+        raise ModelFileError(f"{where}: free_pseudo_beads {beads!r} is negative")
+    least = _finite(d.get("free_below_cos", -1.0), f"{where}: free_below_cos")
     return SideModel(*arrs, float(d["intercept"]), float(d["warning"]), float(d["info"]),
-                     float(d["free_median_logit"]), None if share is None else float(share))
+                     float(d["free_median_logit"]), None if share is None else float(share), prior, beads, least)
 
 
 @lru_cache(maxsize=4)
@@ -106,6 +127,29 @@ def load_model(path: str | None = None) -> DivergenceModel:
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(np.asarray(p, float), 1e-9, 1 - 1e-9)
     return np.log(p / (1 - p))
+
+
+def document_logit(p: np.ndarray, prior: float, pseudo_beads: float) -> float:
+    """A document's median logit over its (n,) bead probabilities ``p``, shrunk towards ``prior``.
+
+    ``(n * median + pseudo_beads * prior) / (n + pseudo_beads)``: the median of a handful of beads says
+    little about what kind of translation a document is (a ten-segment news story whose machine
+    translation drops clauses in four of them has the median of a free literary text), so a short
+    document is judged mostly by the rated documents' typical median, a book-length one by its own.
+    """
+    p = np.asarray(p, float)
+    if not len(p):
+        return float(prior)
+    n = len(p)
+    return float((n * np.median(_logit(p)) + pseudo_beads * prior) / (n + pseudo_beads))
+
+
+def is_free(p: np.ndarray, m: SideModel, doc_cos: float = 1.0) -> bool:
+    """Whether a document with (n,) bead probabilities ``p`` under side model ``m`` reads as freer than the
+    rated ones: its ``document_logit`` above ``m.free_median_logit``, or its median bead cosine ``doc_cos`` below
+    ``m.free_below_cos`` (a short literary passage, which the shrinkage alone would judge by the prior)."""
+    return (document_logit(p, m.free_prior_logit, m.free_pseudo_beads) > m.free_median_logit
+            or doc_cos < m.free_below_cos)
 
 
 def severity_of(p: float, m: SideModel) -> str | None:
@@ -317,10 +361,11 @@ def calibrated_flags(ctx, model: DivergenceModel | None = None) -> Calibrated:
     side_models = direction_models(model, src.lang)
     # a translation freer throughout than the rated ones (literary, interview): probabilities, no warnings (and no
     # hints either from a side model without a hint share)
-    free = {lang: float(np.median(_logit(P[lang]))) > m.free_median_logit for lang, m in side_models.items()}
-    for lang, is_free in free.items():
-        if is_free:
-            log.info("calibrated model: the %s side reads as a free translation throughout (median logit above %.2f): "
+    doc_cos = float(ev.features["zh"][0, feature_names().index("doc_cos")])  # the same on both sides
+    free = {lang: is_free(P[lang], m, doc_cos) for lang, m in side_models.items()}
+    for lang, reads_free in free.items():
+        if reads_free:
+            log.info("calibrated model: the %s side reads as a free translation throughout (shrunk median logit above %.2f): "
                      "%s from it", lang, side_models[lang].free_median_logit,
                      "hints only" if side_models[lang].hint_share is not None else "no flags")
     matcher = lexicon.matcher
