@@ -1,7 +1,8 @@
 """Read stage: bytes -> decoded text -> paragraphs -> per-language ``Text``.
 
-Handles UTF-8 (with or without BOM), UTF-16/32 (with or without BOM),
-GB18030/GBK, Big5, CRLF and CR line ends, paragraphs separated by blank lines
+Decoding (UTF-8 with or without BOM, UTF-16/32 with or without BOM,
+GB18030/GBK, Big5, Latin-1 refused) is ``aligner.decoding``'s; this module
+handles CRLF and CR line ends, paragraphs separated by blank lines
 or by single newlines, and bilingual files in several layouts:
 
 ``zh-only`` / ``en-only``
@@ -16,7 +17,6 @@ or by single newlines, and bilingual files in several layouts:
 
 from __future__ import annotations
 
-import codecs
 import logging
 import os
 import re
@@ -26,7 +26,8 @@ from pathlib import Path
 from . import extract
 from .config import MAX_INPUT_BYTES
 from .data import Paragraph, Text
-from .errors import DecodeError, InputError, InputTooLargeError
+from .decoding import Decoded, decode
+from .errors import InputError, InputTooLargeError
 from .inputs import StdinDocument, regular_file
 
 log = logging.getLogger(__name__)
@@ -41,18 +42,6 @@ MIN_LANG_WEIGHT = 2.0
 
 #: Median length (characters) of the lines of a hard-wrapped paragraph, at least.
 WRAPPED_LINE_MIN = 30
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """Decoded file text with the encoding that was used (or the document format it was extracted from).
-
-    ``one_per_line``: each line is a sentence (subtitles: ``--presplit`` implied).
-    """
-
-    text: str
-    encoding: str
-    one_per_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,250 +117,6 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> byt
     if len(data) > max_bytes:
         raise InputTooLargeError(f"file is above the {_mib(max_bytes)} input limit", path=str(path))
     return data
-
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """Guess UTF-16 without BOM from the NUL pattern of mostly-ASCII or CJK text."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    even = data[0::2]
-    odd = data[1::2]
-    n = len(even)
-    z_even = even.count(0) / n
-    z_odd = odd.count(0) / n
-    if z_odd > 0.3 and z_even < 0.05:
-        return "utf-16-le"
-    if z_even > 0.3 and z_odd < 0.05:
-        return "utf-16-be"
-    # Chinese text has no NULs in UTF-16: accept an endianness that gives common text.
-    for enc in ("utf-16-le", "utf-16-be"):  # judged on a sample; decode() checks the whole
-        if _legacy_plausibility(data[:200_000].decode(enc, "replace")) >= 0.9:
-            return enc
-    return None
-
-
-def decode(data: bytes, path: str = "<bytes>") -> Decoded:
-    """Decode input bytes; raise ``DecodeError`` naming the file and byte offset.
-
-    Order: BOM; strict UTF-8; UTF-16 without BOM (NUL pattern); then the
-    legacy Chinese encodings GB18030 and Big5, chosen by charset-normalizer
-    where both decode.
-    """
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(data[len(bom):].decode(enc), enc + " (BOM)")
-            except UnicodeDecodeError as e:
-                raise DecodeError(
-                    f"starts with a {enc} byte-order mark but is not valid {enc} at byte offset "
-                    f"{e.start + len(bom)}",
-                    path=path,
-                ) from None
-    try:
-        text = data.decode("utf-8")
-        if "\x00" not in text:
-            return Decoded(text, "utf-8")
-        # NULs: UTF-16 without BOM (ASCII-heavy text is valid UTF-8), else binary.
-        utf8_error = UnicodeDecodeError("utf-8", data, data.index(0), data.index(0) + 1, "NUL byte")
-    except UnicodeDecodeError as e:
-        utf8_error = e
-        if e.end == len(data) and e.reason == "unexpected end of data" and len(data) - e.start < 4:
-            # A file cut off in the middle of its last character (a truncated download).
-            try:
-                text = data[:e.start].decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-            else:
-                if "\x00" not in text:
-                    log.warning("%s: ends in the middle of a UTF-8 character (truncated file?); "
-                                "the incomplete last character is dropped", path)
-                    return Decoded(text, "utf-8")
-    enc16 = _utf16_without_bom(data)
-    if enc16:
-        try:
-            return Decoded(data.decode(enc16), enc16)
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in data:
-        raise DecodeError(
-            f"binary data (NUL byte at offset {data.index(0)}): not a text file", path=path
-        )
-    candidates = []
-    for enc in ("gb18030", "big5"):
-        try:
-            candidates.append((enc, data.decode(enc)))
-        except UnicodeDecodeError:
-            continue
-    if len(candidates) == 2:  # by the non-ASCII part: English lines must not outvote the Chinese ones
-        candidates.sort(key=lambda c: (-_chinese_plausibility(c[1]), -_legacy_plausibility(c[1])))
-    if candidates:
-        enc, text = candidates[0]
-        if _latin1_like(data) and (_chinese_plausibility(text) < LATIN1_MAX_CHINESE or _inside_words(text)):
-            at = next(i for i, b in enumerate(data) if b >= 0x80)
-            raise DecodeError(
-                f"cannot decode: not valid UTF-8 at byte offset {utf8_error.start}; it reads as Latin-1 / "
-                f"Windows-1252 text ({data[max(0, at - 12):at + 12].decode('cp1252', 'replace')!r}), not "
-                "Chinese; convert the file to UTF-8",
-                path=path,
-            )
-        if _legacy_plausibility(text) < 0.5 or _chinese_plausibility(text) < 0.5:
-            raise DecodeError(
-                f"not valid UTF-8 at byte offset {utf8_error.start}, and not plausible "
-                "GB18030 or Big5 text either",
-                path=path,
-            )
-        run = _utf8_chinese_run(data)
-        if run is not None:  # read as legacy, that run would be mojibake (今天天气 -> 浠婂ぉ澶╂皵)
-            start, end, sample = run
-            raise DecodeError(
-                f"cannot decode: mixed encodings: not valid UTF-8 at byte offset {utf8_error.start}, "
-                f"yet bytes {start}-{end} are UTF-8 Chinese ({sample!r}) inside {enc} text; "
-                "convert the file to one encoding (UTF-8)",
-                path=path,
-            )
-        return Decoded(text, enc)
-    raise DecodeError(
-        f"cannot decode: not valid UTF-8 at byte offset {utf8_error.start} "
-        "(nor UTF-16, GB18030 or Big5); convert the file to UTF-8",
-        path=path,
-    )
-
-
-#: A run of multi-byte UTF-8 sequences (2-, 3- and 4-byte characters).
-_UTF8_MULTIBYTE_RUN = re.compile(rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+")
-#: Characters of such a run that are common Chinese text (frequent Han or CJK punctuation), at least:
-#: GBK/GB18030/Big5 renderings of MAC-Test's and the seeds' Chinese (214k characters) have no run with
-#: more than one, a UTF-8 word inside legacy text has one per character.
-MIXED_UTF8_MIN_CHARS = 2
-
-
-def _utf8_chinese_run(data: bytes) -> tuple[int, int, str] | None:
-    """The first run of bytes that is UTF-8 Chinese text, in data that is not UTF-8 as a whole:
-    (start offset, end offset, the text), or None. Legacy Chinese bytes form such runs only by
-    chance, of rare characters (see ``MIXED_UTF8_MIN_CHARS``)."""
-    common = _common_chars()
-    for m in _UTF8_MULTIBYTE_RUN.finditer(data):
-        if m.end() - m.start() < 2 * MIXED_UTF8_MIN_CHARS:
-            continue
-        try:
-            text = m.group().decode("utf-8")
-        except UnicodeDecodeError:  # surrogates, overlong forms
-            continue
-        han = sum(1 for c in text if c in common)
-        good = han + sum(1 for c in text if "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
-        if han >= 1 and good >= MIXED_UTF8_MIN_CHARS:
-            return m.start(), m.end(), text[:20]
-    return None
-
-
-#: A legacy decoding whose non-ASCII part is at least this plausible (``_chinese_plausibility``) is Chinese even when
-#: its bytes also look like Latin-1 (a single Chinese word between ASCII letters).
-LATIN1_MAX_CHINESE = 0.9
-#: Bytes of Windows-1252 text that are letters (À-ÿ less × and ÷) or its usual punctuation (curly quotes, dashes,
-#: ellipsis, no-break space, ©, °, ·): an English, French or German file saved by an old editor.
-_LATIN1_BYTES = frozenset(set(range(0xC0, 0x100)) - {0xD7, 0xF7}) | {0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97,
-                                                                     0xA0, 0xA9, 0xAB, 0xB0, 0xB7, 0xBB}
-_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
-
-
-def _latin1_like(data: bytes) -> bool:
-    """Whether ``data`` (not UTF-8) reads as Latin-1 / Windows-1252 text: every byte above 0x7F a letter or usual
-    punctuation of it, none in a run of three or more (Chinese in GBK or Big5 is two bytes a character, and its
-    words run to four bytes and more; "Hélène" has one byte at a time). Red team 0.3.10: "Hélène" read as GB18030
-    gave "H閘鑞e", silently."""
-    high = [b for b in data if b >= 0x80]
-    return bool(high) and all(b in _LATIN1_BYTES for b in high) and not _HIGH_RUN.search(data)
-
-
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
-
-
-def _inside_words(text: str) -> bool:
-    """Whether every run of non-ASCII characters of ``text`` sits inside a Latin word, letters on both sides
-    ("Ang閘ique": the é of "Angélique" read as GB18030, with the letter after it)."""
-    runs = list(_NON_ASCII_RUN.finditer(text))
-    return bool(runs) and all(0 < m.start() and m.end() < len(text) and text[m.start() - 1].isascii()
-                              and text[m.start() - 1].isalpha() and text[m.end()].isascii()
-                              and text[m.end()].isalpha() for m in runs)
-
-
-def _chinese_plausibility(text: str) -> float:
-    """Share of the non-ASCII characters of ``text`` that are common Chinese text (frequent Han, CJK and general
-    punctuation, full-width forms); 1.0 without any. Private-use characters (bytes of another encoding) count against."""
-    common = _common_chars()
-    rest = [c for c in text if ord(c) >= 0x80]
-    if not rest:
-        return 1.0
-    good = sum(1 for c in rest if c in common or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
-               or "\u2010" <= c <= "\u203a")  # dashes, quotes, the ellipsis: in GB2312 and Big5 alike
-    return good / len(rest)
-
-
-def _legacy_plausibility(text: str) -> float:
-    """Share of characters that are common text (Han in the common blocks, ASCII, CJK punctuation)."""
-    if not text:
-        return 0.0
-    good = 0
-    for ch in text:
-        o = ord(ch)
-        if o < 0x80 or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF:
-            good += 1
-    # Big5 text read as GB18030 (and the reverse) gives rare Han: weigh by frequency.
-    return good / len(text) * _common_han_share(text)
-
-
-def _common_han_share(text: str) -> float:
-    """Fraction of Han characters that are among the most frequent (jieba's dictionary chars)."""
-    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    if not han:
-        return 1.0
-    common = _common_chars()
-    return sum(1 for c in han if c in common) / len(han)
-
-
-def _common_chars() -> frozenset[str]:
-    # Characters of CJK words frequent in jieba's dictionary plus their Traditional forms.
-    return _COMMON_CHARS_CACHE.get()
-
-
-class _CommonChars:
-    """Lazily built set of frequent Han characters (Simplified and Traditional)."""
-
-    def __init__(self) -> None:
-        self._value: frozenset[str] | None = None
-
-    def get(self) -> frozenset[str]:
-        if self._value is None:
-            import jieba
-            import opencc
-
-            dict_path = Path(jieba.__file__).parent / "dict.txt"
-            counts: dict[str, int] = {}
-            with open(dict_path, encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) < 2:
-                        continue
-                    f = int(parts[1])
-                    for ch in parts[0]:
-                        counts[ch] = counts.get(ch, 0) + f
-            top = sorted(counts, key=counts.get, reverse=True)[:4000]
-            simp = "".join(top)
-            trad = opencc.OpenCC("s2t").convert(simp)
-            self._value = frozenset(simp) | frozenset(trad)
-        return self._value
-
-
-_COMMON_CHARS_CACHE = _CommonChars()
 
 
 #: Whitespace plus the invisible characters (BOM/ZWNBSP, zero-width space/joiners) that make no text.
@@ -509,7 +254,7 @@ def detect_layout(text: str, path: str = "<text>", encoding: str = "utf-8", one_
     )
 
 
-#: Share of a file's non-empty lines that must hold exactly one tab between two non-empty cells for it to be read
+#: Share of a file's non-empty lines that must hold exactly one tab (two cells, one may be empty) for it to be read
 #: as two columns, and share of each column's letters that must be its language.
 COLUMNS_MIN_LINES = 0.9
 COLUMNS_MIN_SHARE = 0.7
