@@ -115,10 +115,11 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
         except UnicodeDecodeError:
             continue
     if len(candidates) == 2:  # by the non-ASCII part: English lines must not outvote the Chinese ones
-        candidates.sort(key=lambda c: (-_chinese_plausibility(c[1]), -_legacy_plausibility(c[1])))
+        candidates.sort(key=lambda c: (-_chinese_plausibility(c[1]), -_common_han(c[1]), -_legacy_plausibility(c[1])))
     if candidates:
         enc, text = candidates[0]
-        if _latin1_like(data) and (_chinese_plausibility(text) < LATIN1_MAX_CHINESE or _inside_words(text)):
+        if _latin1_like(data) and (_chinese_plausibility(text) < LATIN1_MAX_CHINESE or _inside_words(text)
+                                   or _common_han(text) < LATIN1_MIN_HAN):
             at = next(i for i, b in enumerate(data) if b >= 0x80)
             raise DecodeError(
                 f"cannot decode: not valid UTF-8 at byte offset {utf8_error.start}; it reads as Latin-1 / "
@@ -179,43 +180,78 @@ def _utf8_chinese_run(data: bytes) -> tuple[int, int, str] | None:
 #: A legacy decoding whose non-ASCII part is at least this plausible (``_chinese_plausibility``) is Chinese even when
 #: its bytes also look like Latin-1 (a single Chinese word between ASCII letters).
 LATIN1_MAX_CHINESE = 0.9
-#: Bytes of Windows-1252 text that are letters (À-ÿ less × and ÷) or its usual punctuation (curly quotes, dashes,
-#: ellipsis, no-break space, ©, °, ·): an English, French or German file saved by an old editor.
-_LATIN1_BYTES = frozenset(set(range(0xC0, 0x100)) - {0xD7, 0xF7}) | {0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97,
-                                                                     0xA0, 0xA9, 0xAB, 0xB0, 0xB7, 0xBB}
+#: ... and holds at least this many frequent Han characters ("¡Hola!" read as Big5 is "？ola!": none).
+LATIN1_MIN_HAN = 1
+#: Bytes Windows-1252 defines (an English, French, German or Spanish file saved by an old editor), and those of
+#: them that are letters (À-ÿ but × ÷, ƒ Š Œ Ž š œ ž Ÿ).
+_CP1252_BYTES = frozenset(range(0x80, 0x100)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_CP1252_LETTERS = frozenset(set(range(0xC0, 0x100)) - {0xD7, 0xF7}) | {0x83, 0x8A, 0x8C, 0x8E, 0x9A, 0x9C, 0x9E, 0x9F}
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 
 
 def _latin1_like(data: bytes) -> bool:
-    """Whether ``data`` (not UTF-8) reads as Latin-1 / Windows-1252 text: every byte above 0x7F a letter or usual
-    punctuation of it, none in a run of three or more (Chinese in GBK or Big5 is two bytes a character, and its
-    words run to four bytes and more; "Hélène" has one byte at a time). Red team 0.3.10: "Hélène" read as GB18030
-    gave "H閘鑞e", silently."""
-    high = [b for b in data if b >= 0x80]
-    return bool(high) and all(b in _LATIN1_BYTES for b in high) and not _HIGH_RUN.search(data)
+    """Whether ``data`` (not UTF-8) reads as Latin-1 / Windows-1252 text: every byte above 0x7F one cp1252
+    defines, none in a run of three or more (Chinese in GBK or Big5 is two bytes a character, its words four and
+    more), a letter (é) always beside a letter, and no two signs or punctuation marks side by side (° then ¦ is
+    Big5's 隻, no Latin text). Red team 0.3.10: "Hélène" read as GB18030 gave "H閘鑞e", silently."""
+    n = len(data)
+
+    def letter(k: int) -> bool:
+        return 0 <= k < n and (chr(data[k]).isascii() and chr(data[k]).isalpha() or data[k] in _CP1252_LETTERS)
+
+    seen = False
+    for k, b in enumerate(data):
+        if b < 0x80:
+            continue
+        seen = True
+        if b not in _CP1252_BYTES:
+            return False
+        if b in _CP1252_LETTERS:
+            if not (letter(k - 1) or letter(k + 1)):
+                return False
+        elif any(0 <= x < n and data[x] >= 0x80 and data[x] not in _CP1252_LETTERS for x in (k - 1, k + 1)):
+            return False
+    return seen and not _HIGH_RUN.search(data)
 
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def _inside_words(text: str) -> bool:
-    """Whether every run of non-ASCII characters of ``text`` sits inside a Latin word, letters on both sides
-    ("Ang閘ique": the é of "Angélique" read as GB18030, with the letter after it)."""
+    """Whether every run of non-ASCII characters of ``text`` is joined to a Latin word, a letter right before or
+    after it ("Ang閘ique", "渦vre": the é of "Angélique", the œ of "œuvre", read as GB18030 with the letter after)."""
+    def letter(k: int) -> bool:
+        return 0 <= k < len(text) and text[k].isascii() and text[k].isalpha()
+
     runs = list(_NON_ASCII_RUN.finditer(text))
-    return bool(runs) and all(0 < m.start() and m.end() < len(text) and text[m.start() - 1].isascii()
-                              and text[m.start() - 1].isalpha() and text[m.end()].isascii()
-                              and text[m.end()].isalpha() for m in runs)
+    return bool(runs) and all(letter(m.start() - 1) or letter(m.end()) for m in runs)
+
+
+def _neutral(c: str) -> bool:
+    """A character both GBK and Big5 hold outside Chinese text: Latin letters with diacritics (pinyin ā é ǚ),
+    Greek, Cyrillic, general punctuation, letterlike symbols (℃), number forms, arrows, mathematical signs,
+    enclosed numbers (①), box drawing (═) and shapes (★ ●). It tells neither reading from the other."""
+    o = ord(c)
+    return 0x80 <= o <= 0x4FF or 0x2000 <= o <= 0x27BF
+
+
+def _common_han(text: str) -> int:
+    """How many characters of ``text`` are frequent Han (a tie-break between two equally plausible readings)."""
+    common = _common_chars()
+    return sum(1 for c in text if c in common)
 
 
 def _chinese_plausibility(text: str) -> float:
-    """Share of the non-ASCII characters of ``text`` that are common Chinese text (frequent Han, CJK and general
-    punctuation, full-width forms); 1.0 without any. Private-use characters (bytes of another encoding) count against."""
+    """Share of the non-ASCII characters of ``text`` that are common Chinese text (frequent Han, CJK punctuation,
+    full-width forms), leaving out the ``_neutral`` ones; 1.0 without any. Rare Han, Bopomofo and private-use
+    characters (the bytes of another encoding) count against. Red team 0.3.11: counting pinyin letters and
+    symbols against a reading read a GBK vocabulary list (学生 xuéshēng) as Big5 and refused a GBK notice of
+    ① ℃ ★ as no Chinese."""
     common = _common_chars()
-    rest = [c for c in text if ord(c) >= 0x80]
+    rest = [c for c in text if ord(c) >= 0x80 and not _neutral(c)]
     if not rest:
         return 1.0
-    good = sum(1 for c in rest if c in common or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
-               or "\u2010" <= c <= "\u203a")  # dashes, quotes, the ellipsis: in GB2312 and Big5 alike
+    good = sum(1 for c in rest if c in common or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
     return good / len(rest)
 
 

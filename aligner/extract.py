@@ -198,70 +198,125 @@ def _check_zip(data: bytes, path: str, max_bytes: int) -> None:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 #: Block-level elements whose children are read in order: the body, tables, rows, cells, content controls, custom
-#: XML, a text box's content and the chosen branch of an alternate content (``mc:Fallback`` repeats it: skipped).
-_DOCX_CONTAINERS = frozenset({_W + t for t in ("body", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml",
-                                               "txbxContent", "smartTag", "ins", "moveTo")}
-                             | {_MC + "AlternateContent", _MC + "Choice"})
-#: Inside a paragraph: text removed by a tracked change (deletion, the old place of a move), the duplicate
-#: rendering of a text box for old readers, and property records of tracked changes.
-_DOCX_SKIP = frozenset({_W + "del", _W + "moveFrom", _MC + "Fallback", _W + "rPrChange", _W + "pPrChange",
-                        _W + "instrText", _W + "delText", _W + "delInstrText"})
-_DOCX_CHARS = {_W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+#: XML, a text box's content, tracked insertions.
+_DOCX_CONTAINERS = frozenset(_W + t for t in ("body", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml",
+                                              "txbxContent", "smartTag", "ins", "moveTo", "footnote", "endnote"))
+#: Never read: text removed by a tracked change (deletion, the old place of a move), a field's code, the phonetic
+#: guide of ruby text (拼音 over 中), property records (a content control's or a tracked change's).
+_DOCX_SKIP = frozenset({_W + "del", _W + "moveFrom", _W + "rPrChange", _W + "pPrChange", _W + "instrText",
+                        _W + "delText", _W + "delInstrText", _W + "rt", _W + "sdtPr", _W + "sdtEndPr",
+                        _MC + "Fallback"})
+_DOCX_CHARS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+_OFF = ("0", "false", "off")
+
+
+class _DocxText:
+    """The visible text of WordprocessingML, read from its XML (python-docx's ``Paragraph.text`` leaves out the text
+    of tracked insertions, content controls, smart tags, fields and text boxes): the document as it now stands,
+    insertions in and deletions out. Table cells in order, a merged cell once (it is one ``w:tc``); a text box's
+    paragraphs after the paragraph that anchors it; of an alternate content (``mc:AlternateContent``) its first
+    choice only. Left out as Word does not show them: hidden runs (``w:vanish``), a field's code (only its result
+    shows, nested fields too), a content control's placeholder ("Click here to enter text."), and a generated
+    table of contents (its headings and page numbers repeat the body's)."""
+
+    def __init__(self) -> None:
+        self.fields: list[bool] = []  # one entry per open complex field: True once its result has begun
+        self.out: list[str] = []
+
+    def blocks(self, container) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == _W + "p":
+                parts: list[str] = []
+                boxes: list = []
+                self.runs(child, parts, boxes)
+                self.out.append("".join(parts))
+                for box in boxes:
+                    self.blocks(box)
+            elif tag == _MC + "AlternateContent":
+                choice = child.find(_MC + "Choice")
+                if choice is not None:
+                    self.blocks(choice)
+            elif tag == _W + "sdt" and _sdt_hidden(child):
+                continue
+            elif tag in _DOCX_CONTAINERS:
+                self.blocks(child)
+
+    def runs(self, el, parts: list[str], boxes: list) -> None:
+        """Append the visible text under paragraph element ``el`` to ``parts``; collect its text boxes."""
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _DOCX_SKIP:
+                continue
+            if tag == _W + "t":
+                if all(self.fields):  # not inside a field's code
+                    parts.append(child.text or "")
+            elif tag in _DOCX_CHARS:
+                if all(self.fields):
+                    parts.append(_DOCX_CHARS[tag])
+            elif tag == _W + "fldChar":
+                kind = child.get(_W + "fldCharType")
+                if kind == "begin":
+                    self.fields.append(False)
+                elif kind == "separate" and self.fields:
+                    self.fields[-1] = True
+                elif kind == "end" and self.fields:
+                    self.fields.pop()
+            elif tag == _W + "txbxContent":
+                boxes.append(child)
+            elif tag == _MC + "AlternateContent":
+                choice = child.find(_MC + "Choice")
+                if choice is not None:
+                    self.runs(choice, parts, boxes)
+            elif tag == _W + "r" and _hidden_run(child):
+                continue
+            elif tag == _W + "sdt" and _sdt_hidden(child):
+                continue
+            else:
+                self.runs(child, parts, boxes)
+
+
+def _hidden_run(r) -> bool:
+    """Whether run ``r`` is hidden text (``w:rPr/w:vanish``, not switched off)."""
+    v = r.find(f"{_W}rPr/{_W}vanish")
+    return v is not None and v.get(_W + "val", "true").lower() not in _OFF
+
+
+def _sdt_hidden(sdt) -> bool:
+    """Whether a content control shows nothing of the document's text: its placeholder ("Click here to enter
+    text."), or a generated table of contents."""
+    pr = sdt.find(_W + "sdtPr")
+    if pr is None:
+        return False
+    plc = pr.find(_W + "showingPlcHdr")
+    if plc is not None and plc.get(_W + "val", "true").lower() not in _OFF:
+        return True
+    gallery = pr.find(f"{_W}docPartObj/{_W}docPartGallery")
+    return gallery is not None and (gallery.get(_W + "val") or "").lower() == "table of contents"
 
 
 def _docx_blocks(container, out: list[str]) -> None:
-    """The text of every paragraph under ``container`` (an lxml element of the document body), in document order.
-
-    Reads the XML itself, not python-docx's ``Paragraph.text``, which leaves out the text of tracked insertions,
-    content controls, smart tags, simple fields and text boxes: the document is read as it now stands (insertions
-    in, deletions out). Table cells in order, a merged cell once (it is one ``w:tc``); a text box's paragraphs
-    after the paragraph that anchors it.
-    """
-    for child in container:
-        tag = child.tag
-        if tag == _W + "p":
-            parts: list[str] = []
-            boxes: list = []
-            _docx_runs(child, parts, boxes)
-            out.append("".join(parts))
-            for box in boxes:
-                _docx_blocks(box, out)
-        elif tag in _DOCX_CONTAINERS:
-            _docx_blocks(child, out)
-
-
-def _docx_runs(el, parts: list[str], boxes: list) -> None:
-    """Append the visible text under paragraph element ``el`` to ``parts``; collect its text boxes in ``boxes``."""
-    for child in el:
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _DOCX_SKIP:
-            continue
-        if tag == _W + "t":
-            parts.append(child.text or "")
-        elif tag in _DOCX_CHARS:
-            parts.append(_DOCX_CHARS[tag])
-        elif tag == _W + "txbxContent":
-            boxes.append(child)
-        else:
-            _docx_runs(child, parts, boxes)
+    """The text of every paragraph under ``container`` (an lxml element of a Word part), in order (``_DocxText``)."""
+    reader = _DocxText()
+    reader.blocks(container)
+    out.extend(reader.out)
 
 
 def _docx_footnotes(doc) -> list[str]:
-    """The footnotes' text (python-docx has no API for them: read their part's XML)."""
+    """The footnotes' and endnotes' text, read as the body (python-docx has no API for them: their parts' XML)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from lxml import etree
 
-    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    out = []
-    for rel in doc.part.rels.values():
-        if rel.reltype != RT.FOOTNOTES or rel.is_external:
-            continue
-        root = etree.fromstring(rel.target_part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
-        for note in root.iter(f"{w}footnote"):
-            if note.get(f"{w}type") in ("separator", "continuationSeparator", "continuationNotice"):
+    out: list[str] = []
+    for reltype, tag in ((RT.FOOTNOTES, "footnote"), (RT.ENDNOTES, "endnote")):
+        for rel in doc.part.rels.values():
+            if rel.reltype != reltype or rel.is_external:
                 continue
-            for p in note.iter(f"{w}p"):
-                out.append("".join(t.text or "" for t in p.iter(f"{w}t")))
+            root = etree.fromstring(rel.target_part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+            for note in root.iter(_W + tag):
+                if note.get(_W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
+                    continue
+                _docx_blocks(note, out)
     return out
 
 
@@ -402,11 +457,22 @@ def _script(line: str) -> int:
 # ---------------------------------------------------------------------------
 # subtitles
 # ---------------------------------------------------------------------------
-#: Cue markup, and only that: SRT's <i> <b> <u> <s> <font ...>, WebVTT's <c.class> <v Speaker> <lang xx> <ruby> <rt>
-#: and cue timestamps <00:01.000>, ASS overrides {\\an8}. Text between other angle brackets is text ("x < y and
-#: y > z", "<10 yuan>"; red team 0.3.10: every <...> span was removed).
-_TAG = re.compile(r"</?(?:[ibus]|ruby|rt)>|<font(?:\s[^<>]*)?>|</font>|</?c(?:\.[\w-]+)*>|<v(?:\.[\w-]+)*\s[^<>]+>|</v>"
-                  r"|<lang\s[\w-]+>|</lang>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>|\{\\[^}]*\}", re.IGNORECASE)
+#: Cue markup, and only that: SRT's <i> <b> <u> <s> <font ...> <br>, WebVTT's tags with their classes (<i.foreign>,
+#: <c.yellow>, <v.loud Speaker>, <lang.x en>, <ruby>), <span ...>, cue timestamps <00:01.000>, ASS overrides
+#: {\\an8}. Text between other angle brackets is text ("x < y and y > z", "<10 yuan>"; red team 0.3.10: every <...>
+#: span was removed). A ruby's reading (<rt>kan</rt>) goes with its tag: it annotates the text, it is not text.
+_CLS = r"(?:\.[\w-]+)*"
+_TAG = re.compile(rf"</?(?:[ibus]|ruby|c){_CLS}\s*/?>|<font(?:\s[^<>]*)?>|</font>|<span(?:\s[^<>]*)?>|</span>"
+                  rf"|<v{_CLS}\s[^<>]+>|</v>|<lang{_CLS}\s[\w-]+>|</lang>|<(?:\d+:)?\d{{2}}:\d{{2}}\.\d{{3}}>"
+                  r"|\{\\[^}]*\}", re.IGNORECASE)
+#: A ruby reading, up to its closing tag or the next tag; a line break inside a cue.
+_RUBY_TEXT = re.compile(rf"<rt{_CLS}>[^<]*(?:</rt>)?", re.IGNORECASE)
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _cue_text(text: str) -> str:
+    """A cue's text with its markup removed (``_TAG``), ruby readings dropped and <br> a line break."""
+    return _TAG.sub("", _RUBY_TEXT.sub("", _BREAK.sub("\n", text)))
 
 
 def _srt(text: str, path: str, max_bytes: int) -> list[str]:
@@ -416,7 +482,7 @@ def _srt(text: str, path: str, max_bytes: int) -> list[str]:
     except Exception as e:  # srt.SRTParseError and ValueError on bad timestamps
         raise InputError(f"not a valid SRT subtitle file ({type(e).__name__}: {_short_error(e)})",
                          path=path) from None
-    return [line for c in cues for line in _cue_lines(_TAG.sub("", c.content))]
+    return [line for c in cues for line in _cue_lines(_cue_text(c.content))]
 
 
 def _vtt(text: str, path: str, max_bytes: int) -> list[str]:
@@ -428,7 +494,7 @@ def _vtt(text: str, path: str, max_bytes: int) -> list[str]:
                          path=path) from None
     # WebVTT cue text has character references (&amp; &lt; &nbsp; &lrm;): decoded after the tags go. The raw text:
     # webvtt's ``text`` removes any <...> span, a stray "<" of a hand-written file and the text after it included
-    return [line for c in cues for line in _cue_lines(html.unescape(_TAG.sub("", c.raw_text)))]
+    return [line for c in cues for line in _cue_lines(html.unescape(_cue_text(c.raw_text)))]
 
 
 #: A parser's message past this many characters is cut (srt quotes the whole unparsed rest of the file).
@@ -468,8 +534,10 @@ def _markdown(text: str, path: str, max_bytes: int) -> list[str]:
     footnote = _lib("md", "mdit_py_plugins.footnote")
     # footnotes: without the plugin a definition with no space in it ([^1]: 注释文字。) is a link reference
     # definition, dropped, while the English one ([^1]: Note text.) stays text (red team 0.3.10)
-    md = (markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).enable("table")
-          .enable("strikethrough"))
+    # its tail rule would move the definitions to the end and drop those nothing refers to (red team 0.3.11):
+    # without it each definition is read where it stands
+    md = (markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).disable("footnote_tail")
+          .enable("table").enable("strikethrough"))
     tokens = md.parse(_FRONT_MATTER.sub("", text))
     out = []
     for tok in tokens:  # every paragraph, heading, list item, table cell and footnote holds one inline token

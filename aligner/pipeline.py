@@ -30,7 +30,7 @@ from .headings import rejoin as rejoin_heads
 from .headings import Split as HeadSplit
 from .headings import split as split_heads
 from .inputs import regular_file, same_file
-from .read import pair_languages, read_document, read_whole, side_language, text_of
+from .read import MIN_FILE_WEIGHT, file_weight, pair_languages, read_document, read_whole, side_language, text_of
 from .segment import SEGMENTER_ID, Segmenter, cuts_notes, heading_spans, presplit, segment_memo, span_flags
 from .units import Units
 from .units import expand as expand_units
@@ -280,7 +280,7 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
     for p, lay, paras in ((p1, l1, paras1), (p2, l2, paras2)):
         # each file is one side: its language is the whole file's, so lines each too short to have one (是。/
         # 不。/ 好。, or "Hello.") still make a side (red team 0.3.10: "no Chinese or English text", exit 2)
-        if lay.kind == "empty" and side_language(paras) is None:
+        if lay.kind == "empty" and (side_language(paras) is None or file_weight(paras) < MIN_FILE_WEIGHT):
             raise NotParallelError("no Chinese or English text: nothing to align against", path=p)
     # Each file is one side, every line of it (issue 15): the language is the file's, not the line's.
     g1, g2 = (src_lang, side_language(paras2)) if src_lang else pair_languages(paras1, paras2, (l1, l2))
@@ -295,7 +295,10 @@ def _load_sides(paths, seg: Segmenter, src_lang, presplit_input: bool, config: A
     if text_of(l2, g2) is None and not (l2.kind == "empty" and side_language(paras2) == g2):
         raise NotParallelError(f"has no {names[g2]} text", path=p2)
     t1, t2 = Text(g1, p1, paras1), Text(g2, p2, paras2)
-    notes = tuple(f"{p}: {lay.describe()}" for p, lay in ((p1, l1), (p2, l2)))
+    notes = tuple(f"{p}: {lay.describe()}" if lay.kind != "empty" else
+                  f"{p}: {len(paras)} line{'s' if len(paras) != 1 else ''}, too short to tell a language line by line; "
+                  f"{names[g]} as a whole"
+                  for p, lay, paras, g in ((p1, l1, paras1, g1), (p2, l2, paras2, g2)))
     return Loaded(cut_for(l1)(t1), cut_for(l2)(t2), "pair", notes,
                   presplit_input or (l1.one_per_line and l2.one_per_line))
 

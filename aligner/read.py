@@ -260,13 +260,21 @@ COLUMNS_MIN_LINES = 0.9
 COLUMNS_MIN_SHARE = 0.7
 
 
+def _cells(line: str) -> list[str]:
+    """A line's tab-separated cells, empty ones at its end dropped past the second (a tab typed after each line)."""
+    cells = line.split("\t")
+    while len(cells) > 2 and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
 def columns(text: str, path: str = "<text>", encoding: str = "utf-8") -> Layout | None:
     """The ``columns`` layout of a file whose lines are ``cell<TAB>cell``, one column Chinese and the other
     English, or None. Each cell is a paragraph of its column's language at its line, and a sentence as it stands
     (``one_per_line``); a line without a tab (a title) goes to its own language. Red team 0.3.10: such a file was
     read line by line, each whole line given one language, and ``check`` called the result parallel."""
     lines = [(no, ln) for no, ln in enumerate(text.split("\n"), 1) if ln.strip()]
-    rows = [(no, ln.split("\t")) for no, ln in lines]
+    rows = [(no, _cells(ln)) for no, ln in lines]
     two = [(no, c) for no, c in rows if len(c) == 2 and c[0].strip() and c[1].strip()]
     tabbed = sum(1 for _, c in rows if len(c) == 2)  # a row may leave a cell empty (an omission)
     if len(two) < 2 or tabbed < COLUMNS_MIN_LINES * len(lines) or any(len(c) > 2 for _, c in rows):
@@ -385,6 +393,16 @@ def read_whole(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> tup
     """
     d = read_text(path, max_bytes)
     return detect_layout(d.text, str(path), d.encoding, d.one_per_line), tuple(split_paragraphs(d.text))
+
+
+#: Letters a whole file needs (Han count 1, Latin letters 1/3) to be one side of a pair when no line of it has a
+#: language of its own (``MIN_LANG_WEIGHT``): "Hello." (5/3) is a side, "456 a" (1/3) is not.
+MIN_FILE_WEIGHT = 1.0
+
+
+def file_weight(paragraphs) -> float:
+    """The letters of a whole file, Han and Latin (``lang_weights``) together."""
+    return sum(sum(lang_weights(p.text)) for p in paragraphs)
 
 
 def side_language(paragraphs: tuple[Paragraph, ...] | list[Paragraph]) -> str | None:

@@ -261,10 +261,31 @@ _BOX = f"<w:txbxContent><w:p>{_r('文本框里的话。')}</w:p></w:txbxContent>
         (f'<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p>{_r("合并。")}</w:p></w:tc>'
          f'<w:tc><w:p>{_r("甲。")}</w:p></w:tc></w:tr><w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>'
          f'<w:tc><w:p>{_r("乙。")}</w:p></w:tc></w:tr></w:tbl>', ["合并。", "甲。", "乙。"]),
+        # red team 0.3.11: what Word does not show stays out
+        (f'<w:p>{_r("见")}<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> IF </w:instrText></w:r>'
+         f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> MERGEFIELD g </w:instrText></w:r>'
+         f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{_r("«g»")}<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+         f'<w:r><w:instrText> = "f" "女士" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+         f'{_r("女士")}<w:r><w:fldChar w:fldCharType="end"/></w:r>{_r("。")}</w:p>', ["见女士。"]),
+        (f'<w:p>{_r("看得见")}<w:r><w:rPr><w:vanish/></w:rPr><w:t>HIDDEN</w:t></w:r>'
+         f'<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>的字。</w:t></w:r></w:p>', ["看得见的字。"]),
+        (f'<w:p>{_r("我是")}<w:r><w:ruby><w:rt>{_r("zhōng")}</w:rt><w:rubyBase>{_r("中")}</w:rubyBase></w:ruby>'
+         f'</w:r>{_r("国人。")}</w:p>', ["我是中国人。"]),
+        (f'<w:p>{_r("姓名：")}<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+         f'{_r("Click here to enter text.")}</w:sdtContent></w:sdt></w:p>', ["姓名："]),
+        (f'<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr>'
+         f'<w:sdtContent><w:p>{_r("目录")}</w:p><w:p>{_r("第一章 风雪")}<w:r><w:tab/></w:r>{_r("3")}</w:p>'
+         f'</w:sdtContent></w:sdt><w:p>{_r("第一章 风雪")}</w:p>', ["第一章 风雪"]),
+        (f'<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:t>甲</w:t></mc:Choice>'
+         f'<mc:Choice Requires="w14"><w:t>甲</w:t></mc:Choice><mc:Fallback><w:t>甲</w:t></mc:Fallback>'
+         f'</mc:AlternateContent></w:r>{_r("乙。")}</w:p>', ["甲乙。"]),
+        (f'<w:p>{_r("a")}<w:r><w:ptab w:relativeTo="margin" w:alignment="right" w:leader="none"/></w:r>{_r("b")}'
+         '</w:p>', ["a b"]),
     ],
     ids=["insertion", "deletion-and-insertion", "move", "block-content-control", "inline-content-control",
          "smart-tag", "simple-field", "complex-field", "text-box-alternate-content", "text-box-vml",
-         "vertical-merge"],
+         "vertical-merge", "nested-fields", "hidden-text", "ruby", "placeholder", "table-of-contents",
+         "two-choices", "positional-tab"],
 )
 def test_docx_reads_the_text_as_it_now_stands(tmp_path, body, expected):
     from aligner.read import read_text
@@ -448,6 +469,7 @@ def test_webvtt_character_references_are_decoded(tmp_path):
     [
         ("<i>Hello</i> <b>there</b>, <font color=\"#ff0\">friend</font>.", "Hello there, friend."),
         ("{\\an8}<u>Top</u> line.", "Top line."),
+        ("<span style=\"color:red\">Red</span> <b >text</b >.", "Red text."),
         # red team 0.3.10: every <...> span was removed, text and all
         ("If x < y and y > z, it holds.", "If x < y and y > z, it holds."),
         ("The price is <10 yuan>.", "The price is <10 yuan>."),
@@ -466,7 +488,10 @@ def test_srt_removes_cue_markup_not_text_in_angle_brackets(tmp_path, cue, expect
     [
         ("<v Roger Bingham>We are in New York City</v>", "We are in New York City"),
         ("<c.yellow.bg>Yellow</c> and <lang en-GB>colour</lang> <00:00:01.500>now", "Yellow and colour now"),
-        ("<ruby>漢<rt>kan</rt></ruby>字", "漢kan字"),
+        ("<ruby>漢<rt>kan</rt></ruby>字", "漢字"),  # a ruby's reading annotates the text: not text (0.3.11)
+        # red team 0.3.11: tags with classes, <br>, <span> were left in the text
+        ("<i.foreign>Bonjour</i>, <b.loud>said</b> <lang.x en>he</lang>.", "Bonjour, said he."),
+        ("<v.first.loud Esme>It's a blue apple tree!</v>", "It's a blue apple tree!"),
         ("If x &lt; y, then x < y + 1 > x.", "If x < y, then x < y + 1 > x."),
     ],
 )
@@ -568,8 +593,11 @@ def test_markdown_markup_stripped_paragraphs_kept(tmp_path):
         ("The weather is nice[^1].\n\n<div>We went for a walk.</div>\n\nShe smiled.\n\n[^1]: Note text.\n",
          ["The weather is nice.", "We went for a walk.", "She smiled.", "Note text."]),
         ("<p>第一段。</p>\n<p>第二段。</p>\n\n<!-- 注释 -->\n\n正文。\n", ["第一段。", "第二段。", "正文。"]),
+        # a definition nothing refers to is text too (red team 0.3.11: dropped), each where it stands
+        ("Text[^2].\n\n[^1]: Unreferenced note.\n\n[^2]: Note.\n\nMore.\n",
+         ["Text.", "Unreferenced note.", "Note.", "More."]),
     ],
-    ids=["zh", "en", "html-paragraphs-and-a-comment"],
+    ids=["zh", "en", "html-paragraphs-and-a-comment", "unreferenced-footnote"],
 )
 def test_markdown_keeps_html_blocks_and_footnotes(tmp_path, md, expected):
     from aligner.read import read_text

@@ -140,6 +140,9 @@ def test_h05b_legacy_chinese_encodings_are_told_apart(name, encoding):
         ("They walked in the rain with Angélique.", "reads as Latin-1"),  # one common Han inside a Latin word
         # accents and Windows-1252 punctuation that are no GB18030 or Big5 at all: refused as before
         ("Zoë and François met at the café – “naïve”, he said…", "(nor UTF-16, GB18030 or Big5)"),
+        # red team 0.3.11: œ and ¡ were not counted as Windows-1252 (read as GB18030 / Big5)
+        ("Everyone praised her whole œuvre that evening.", "reads as Latin-1"),
+        ("¡Hola! said the man from Madrid.", "reads as Latin-1"),
     ],
 )
 def test_h05c_latin1_that_also_decodes_as_gb18030_is_refused(line, needle):
@@ -158,6 +161,11 @@ def test_h05c_latin1_that_also_decodes_as_gb18030_is_refused(line, needle):
         ("颱風來了。\n來源：CNA\n", "big5"),
         ("今天天气很好。\n\nThe weather is nice today.\n", "gb18030"),
         ("他在A座B层。\n", "gb18030"),  # Chinese between Latin letters is still Chinese
+        # red team 0.3.11: pinyin letters and symbols counted against the GBK reading (read as Big5, or refused)
+        ("学生 xuéshēng student\n老师 lǎoshī teacher\n朋友 péngyou friend\n", "gb18030"),
+        ("你好！我叫李明。\nNǐ hǎo! Wǒ jiào Lǐ Míng.\n", "gb18030"),
+        ("① 温度 25℃ ② 面积 3×4 ③ 速度 ≥ 5 km/h\n注意：★★★ → ●○■□\n", "gb18030"),
+        ("他說：“一隻鳥。”\nHe said: 'A bird.'\n", "big5"),
     ],
 )
 def test_h05d_legacy_chinese_beside_english_is_read_right(text, encoding):
@@ -336,6 +344,14 @@ def test_h12c_a_pair_of_very_short_files_is_aligned(zh, en, tmp_path):
     loaded = load_sides([write(tmp_path / "zh.txt", zh), write(tmp_path / "en.txt", en)], presplit_input=True)
     assert [x.text for x in loaded.src.sentences] == zh.split()
     assert [x.text for x in loaded.tgt.sentences] == en.split()
+
+
+def test_h12d_a_file_of_numbers_and_one_letter_is_no_side(cli, tmp_path):
+    """Red team 0.3.11: '123 / 456 a' against 是。 was aligned as English; a pair's file needs a letter weight of
+    MIN_FILE_WEIGHT (three Latin letters or one Han character) as a whole."""
+    f = write(tmp_path / "num.txt", "123\n456 a\n")
+    assert_clean_failure(cli("align", f, write(tmp_path / "zh.txt", "是。\n")), EXIT_NOT_PARALLEL, str(f),
+                         "nothing to align against")
 
 
 def test_h13_emoji_and_zwj_sequences_stay_whole():

@@ -129,6 +129,9 @@ def test_short_lines_that_alternate_are_an_alternating_layout(text, kind):
         ("今天天气很好。\tThe weather is nice today.\n他说你好。\tHe said hello.\n",
          [("今天天气很好。", 1), ("他说你好。", 2)], [("The weather is nice today.", 1), ("He said hello.", 2)]),
         # English first; a title line without a tab goes to its language; a row with an empty cell
+        # a tab after each line (red team 0.3.11: read as three columns, then not as columns at all)
+        ("今天天气很好。\tThe weather is nice today.\t\n他说你好。\tHe said hello.\t\n",
+         [("今天天气很好。", 1), ("他说你好。", 2)], [("The weather is nice today.", 1), ("He said hello.", 2)]),
         ("Walks\n" + "The weather is nice.\t天气很好。\n" * 9 + "She smiled.\t\n",
          [("天气很好。", n) for n in range(2, 11)],
          [("Walks", 1)] + [("The weather is nice.", n) for n in range(2, 11)] + [("She smiled.", 11)]),
