@@ -136,7 +136,7 @@ class SentenceTransformerEncoder:
             except ImportError as e:
                 raise ModelError(
                     f"model {self.name!r} needs the sentence-transformers backend: "
-                    "pip install 'aligner[st]'"
+                    "pip install 'aligner[st]' (in a checkout: pip install -e '.[st]')"
                 ) from e
             if self.download:
                 self._model = _download(SentenceTransformer, self.name, str(self.path), self.device)
@@ -261,9 +261,20 @@ def _resolve_st_path(name: str, allow_download: bool = False) -> tuple[Path | st
         raise ModelError(
             f"model {name!r} ({hub_id}) is not on disk (not in the Hugging Face cache {_hf_hub_dir()}). "
             f"Rerun with --allow-download (or {ALLOW_DOWNLOAD_ENV}=1) to let sentence-transformers fetch it "
-            f"once into that cache, or get it {_how_to_get(hub_id)}"
+            f"once into that cache, or get it {_how_to_get(hub_id)}{_st_missing()}"
         )
     return hub_id, True
+
+
+def _st_missing() -> str:
+    """A note for a model message when the sentence-transformers backend is not installed either ('' when it is):
+    the user learns both at once (red team 0.3.11: the second only after --allow-download)."""
+    import importlib.util
+
+    if importlib.util.find_spec("sentence_transformers") is not None:
+        return ""
+    return ("; it also needs the sentence-transformers backend, which is not installed: pip install 'aligner[st]' "
+            "(in a checkout: pip install -e '.[st]')")
 
 
 def _download(SentenceTransformer, name: str, hub_id: str, device: str | None):

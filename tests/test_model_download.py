@@ -39,6 +39,20 @@ def test_refused_without_permission(no_model):
     assert "huggingface-cli download sentence-transformers/LaBSE" in msg and str(no_model / "hf") in msg
 
 
+@pytest.mark.parametrize("installed", [True, False])
+def test_refusal_names_the_missing_backend_too(no_model, monkeypatch, installed):
+    """A new user (0.3.11): without sentence-transformers the first message said only 'rerun with
+    --allow-download', and the rerun then asked for the extra. Both come at once now, and only when missing."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: (
+        real(name, *a) if name != "sentence_transformers" else (object() if installed else None)))
+    with pytest.raises(ModelError) as e:
+        get_encoder("labse")
+    assert ("pip install -e '.[st]'" in str(e.value)) is not installed
+
+
 @pytest.mark.parametrize("value", ["1", "true", "YES"])
 def test_offline_refuses_even_with_permission(no_model, monkeypatch, value):
     monkeypatch.setenv("HF_HUB_OFFLINE", value)
