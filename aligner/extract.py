@@ -230,6 +230,9 @@ class _DocxText:
                 parts: list[str] = []
                 boxes: list = []
                 self.runs(child, parts, boxes)
+                # a field's code ends with its paragraph (its result may go on, a table of contents'): a field
+                # left open by a damaged file hides no more than that paragraph's text
+                self.fields = [True] * len(self.fields)
                 self.out.append("".join(parts))
                 for box in boxes:
                     self.blocks(box)

@@ -267,6 +267,9 @@ _BOX = f"<w:txbxContent><w:p>{_r('文本框里的话。')}</w:p></w:txbxContent>
          f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{_r("«g»")}<w:r><w:fldChar w:fldCharType="end"/></w:r>'
          f'<w:r><w:instrText> = "f" "女士" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
          f'{_r("女士")}<w:r><w:fldChar w:fldCharType="end"/></w:r>{_r("。")}</w:p>', ["见女士。"]),
+        # a field begun and never separated nor ended (a damaged file): only its own paragraph's rest is code
+        (f'<w:p>{_r("甲")}<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF x </w:instrText>'
+         f'</w:r></w:p><w:p>{_r("乙。")}</w:p>', ["甲", "乙。"]),
         (f'<w:p>{_r("看得见")}<w:r><w:rPr><w:vanish/></w:rPr><w:t>HIDDEN</w:t></w:r>'
          f'<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>的字。</w:t></w:r></w:p>', ["看得见的字。"]),
         (f'<w:p>{_r("我是")}<w:r><w:ruby><w:rt>{_r("zhōng")}</w:rt><w:rubyBase>{_r("中")}</w:rubyBase></w:ruby>'
@@ -284,7 +287,7 @@ _BOX = f"<w:txbxContent><w:p>{_r('文本框里的话。')}</w:p></w:txbxContent>
     ],
     ids=["insertion", "deletion-and-insertion", "move", "block-content-control", "inline-content-control",
          "smart-tag", "simple-field", "complex-field", "text-box-alternate-content", "text-box-vml",
-         "vertical-merge", "nested-fields", "hidden-text", "ruby", "placeholder", "table-of-contents",
+         "vertical-merge", "nested-fields", "unclosed-field", "hidden-text", "ruby", "placeholder", "table-of-contents",
          "two-choices", "positional-tab"],
 )
 def test_docx_reads_the_text_as_it_now_stands(tmp_path, body, expected):
