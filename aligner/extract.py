@@ -223,6 +223,22 @@ class _DocxText:
         self.fields: list[bool] = []  # one entry per open complex field: True once its result has begun
         self.out: list[str] = []
 
+    def shown(self) -> bool:
+        """Whether text here shows: not a result nested in an enclosing field's code (a field's own code is
+        ``w:instrText``, skipped; a text run in the code of a field with no enclosing one is a damaged file's,
+        shown)."""
+        return all(self.fields[:-1])
+
+    def field_char(self, mark) -> None:
+        """Follow a ``w:fldChar``: a field begins (its code), its result begins (``separate``), or it ends."""
+        kind = mark.get(_W + "fldCharType")
+        if kind == "begin":
+            self.fields.append(False)
+        elif kind == "separate" and self.fields:
+            self.fields[-1] = True
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+
     def blocks(self, container) -> None:
         for child in container:
             tag = child.tag
@@ -231,7 +247,7 @@ class _DocxText:
                 boxes: list = []
                 self.runs(child, parts, boxes)
                 # a field's code ends with its paragraph (its result may go on, a table of contents'): a field
-                # left open by a damaged file hides no more than that paragraph's text
+                # left open by a damaged file hides no more than the rest of that paragraph's nested results
                 self.fields = [True] * len(self.fields)
                 self.out.append("".join(parts))
                 for box in boxes:
@@ -252,19 +268,13 @@ class _DocxText:
             if not isinstance(tag, str) or tag in _DOCX_SKIP:
                 continue
             if tag == _W + "t":
-                if all(self.fields):  # not inside a field's code
+                if self.shown():
                     parts.append(child.text or "")
             elif tag in _DOCX_CHARS:
-                if all(self.fields):
+                if self.shown():
                     parts.append(_DOCX_CHARS[tag])
             elif tag == _W + "fldChar":
-                kind = child.get(_W + "fldCharType")
-                if kind == "begin":
-                    self.fields.append(False)
-                elif kind == "separate" and self.fields:
-                    self.fields[-1] = True
-                elif kind == "end" and self.fields:
-                    self.fields.pop()
+                self.field_char(child)
             elif tag == _W + "txbxContent":
                 boxes.append(child)
             elif tag == _MC + "AlternateContent":
@@ -272,7 +282,8 @@ class _DocxText:
                 if choice is not None:
                     self.runs(choice, parts, boxes)
             elif tag == _W + "r" and _hidden_run(child):
-                continue
+                for mark in child.iter(_W + "fldChar"):  # a hidden run may still open or close a field
+                    self.field_char(mark)
             elif tag == _W + "sdt" and _sdt_hidden(child):
                 continue
             else:
@@ -468,8 +479,9 @@ _CLS = r"(?:\.[\w-]+)*"
 _TAG = re.compile(rf"</?(?:[ibus]|ruby|c){_CLS}\s*/?>|<font(?:\s[^<>]*)?>|</font>|<span(?:\s[^<>]*)?>|</span>"
                   rf"|<v{_CLS}\s[^<>]+>|</v>|<lang{_CLS}\s[\w-]+>|</lang>|<(?:\d+:)?\d{{2}}:\d{{2}}\.\d{{3}}>"
                   r"|\{\\[^}]*\}", re.IGNORECASE)
-#: A ruby reading, up to its closing tag or the next tag; a line break inside a cue.
-_RUBY_TEXT = re.compile(rf"<rt{_CLS}>[^<]*(?:</rt>)?", re.IGNORECASE)
+#: A ruby reading up to its closing tag (or the ruby's end), a fallback parenthesis (<rp>(</rp>); a line break.
+#: A "<rt>" with neither after it is text (red team 0.3.11: it took the rest of the cue).
+_RUBY_TEXT = re.compile(rf"<rt{_CLS}>[^<]*(?:</rt>|(?=</ruby>))|<rp{_CLS}>[^<]*</rp>", re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
@@ -539,13 +551,21 @@ def _markdown(text: str, path: str, max_bytes: int) -> list[str]:
     # definition, dropped, while the English one ([^1]: Note text.) stays text (red team 0.3.10)
     # its tail rule would move the definitions to the end and drop those nothing refers to (red team 0.3.11):
     # without it each definition is read where it stands
+    # and a link reference definition ([旁白]: 很久很久以前…, no space in it) would be dropped: read as text
     md = (markdown_it.MarkdownIt("commonmark").use(footnote.footnote_plugin).disable("footnote_tail")
-          .enable("table").enable("strikethrough"))
-    tokens = md.parse(_FRONT_MATTER.sub("", text))
+          .disable("reference").enable("table").enable("strikethrough"))
+    env: dict = {}
+    tokens = md.parse(_FRONT_MATTER.sub("", text), env)
+    notes = env.get("footnotes", {}).get("list", {})
     out = []
     for tok in tokens:  # every paragraph, heading, list item, table cell and footnote holds one inline token
         if tok.type == "inline":
             out.append(_inline_text(tok.children or []))
+            # an inline footnote (^[...]) is kept aside by the plugin: its text after the paragraph that holds it
+            for c in tok.children or []:
+                note = notes.get(c.meta.get("id")) if c.type == "footnote_ref" and c.meta else None
+                if note and note.get("tokens") is not None:
+                    out.append(_inline_text(note["tokens"]))
         elif tok.type == "html_block":  # <div>我们去公园散步了。</div>: its text, markup removed (was dropped)
             out.extend(_html_text(tok.content))
     return out

@@ -267,9 +267,14 @@ _BOX = f"<w:txbxContent><w:p>{_r('文本框里的话。')}</w:p></w:txbxContent>
          f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{_r("«g»")}<w:r><w:fldChar w:fldCharType="end"/></w:r>'
          f'<w:r><w:instrText> = "f" "女士" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
          f'{_r("女士")}<w:r><w:fldChar w:fldCharType="end"/></w:r>{_r("。")}</w:p>', ["见女士。"]),
-        # a field begun and never separated nor ended (a damaged file): only its own paragraph's rest is code
+        # a field begun and never separated nor ended (a damaged file): its code is instrText, the text after it
+        # shows (red team 0.3.11: the rest of the paragraph, then of the document, was lost)
         (f'<w:p>{_r("甲")}<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF x </w:instrText>'
-         f'</w:r></w:p><w:p>{_r("乙。")}</w:p>', ["甲", "乙。"]),
+         f'</w:r>{_r("丙")}</w:p><w:p>{_r("乙。")}</w:p>', ["甲丙", "乙。"]),
+        # a field whose "separate" mark sits in a hidden run: its result shows
+        (f'<w:p>{_r("见")}<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF x </w:instrText></w:r>'
+         f'<w:r><w:rPr><w:vanish/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>{_r("上文")}'
+         f'<w:r><w:fldChar w:fldCharType="end"/></w:r>{_r("。")}</w:p>', ["见上文。"]),
         (f'<w:p>{_r("看得见")}<w:r><w:rPr><w:vanish/></w:rPr><w:t>HIDDEN</w:t></w:r>'
          f'<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>的字。</w:t></w:r></w:p>', ["看得见的字。"]),
         (f'<w:p>{_r("我是")}<w:r><w:ruby><w:rt>{_r("zhōng")}</w:rt><w:rubyBase>{_r("中")}</w:rubyBase></w:ruby>'
@@ -287,7 +292,7 @@ _BOX = f"<w:txbxContent><w:p>{_r('文本框里的话。')}</w:p></w:txbxContent>
     ],
     ids=["insertion", "deletion-and-insertion", "move", "block-content-control", "inline-content-control",
          "smart-tag", "simple-field", "complex-field", "text-box-alternate-content", "text-box-vml",
-         "vertical-merge", "nested-fields", "unclosed-field", "hidden-text", "ruby", "placeholder", "table-of-contents",
+         "vertical-merge", "nested-fields", "unclosed-field", "hidden-separate", "hidden-text", "ruby", "placeholder", "table-of-contents",
          "two-choices", "positional-tab"],
 )
 def test_docx_reads_the_text_as_it_now_stands(tmp_path, body, expected):
@@ -477,6 +482,8 @@ def test_webvtt_character_references_are_decoded(tmp_path):
         ("If x < y and y > z, it holds.", "If x < y and y > z, it holds."),
         ("The price is <10 yuan>.", "The price is <10 yuan>."),
         ("他说<不>行。", "他说<不>行。"),
+        ("The <rt> tag and more words.", "The <rt> tag and more words."),  # no ruby: text (red team 0.3.11)
+        ("<ruby>漢<rp>(</rp><rt>kan</rt><rp>)</rp></ruby>字", "漢字"),
     ],
 )
 def test_srt_removes_cue_markup_not_text_in_angle_brackets(tmp_path, cue, expected):
@@ -599,8 +606,11 @@ def test_markdown_markup_stripped_paragraphs_kept(tmp_path):
         # a definition nothing refers to is text too (red team 0.3.11: dropped), each where it stands
         ("Text[^2].\n\n[^1]: Unreferenced note.\n\n[^2]: Note.\n\nMore.\n",
          ["Text.", "Unreferenced note.", "Note.", "More."]),
+        # red team 0.3.11: an inline footnote's text was dropped, and a line read as a link reference definition
+        ("我们去了公园^[这是一个内联脚注。]。\n\n[旁白]: 很久很久以前，有一座山。\n",
+         ["我们去了公园。", "这是一个内联脚注。", "[旁白]: 很久很久以前，有一座山。"]),
     ],
-    ids=["zh", "en", "html-paragraphs-and-a-comment", "unreferenced-footnote"],
+    ids=["zh", "en", "html-paragraphs-and-a-comment", "unreferenced-footnote", "inline-footnote-and-link-label"],
 )
 def test_markdown_keeps_html_blocks_and_footnotes(tmp_path, md, expected):
     from aligner.read import read_text

@@ -143,6 +143,7 @@ def test_h05b_legacy_chinese_encodings_are_told_apart(name, encoding):
         # red team 0.3.11: œ and ¡ were not counted as Windows-1252 (read as GB18030 / Big5)
         ("Everyone praised her whole œuvre that evening.", "reads as Latin-1"),
         ("¡Hola! said the man from Madrid.", "reads as Latin-1"),
+        ("She walked to the école every morning.", "reads as Latin-1"),  # a word that starts with é
     ],
 )
 def test_h05c_latin1_that_also_decodes_as_gb18030_is_refused(line, needle):
@@ -166,6 +167,15 @@ def test_h05c_latin1_that_also_decodes_as_gb18030_is_refused(line, needle):
         ("你好！我叫李明。\nNǐ hǎo! Wǒ jiào Lǐ Míng.\n", "gb18030"),
         ("① 温度 25℃ ② 面积 3×4 ③ 速度 ≥ 5 km/h\n注意：★★★ → ●○■□\n", "gb18030"),
         ("他說：“一隻鳥。”\nHe said: 'A bird.'\n", "big5"),
+        # red team 0.3.11, second pass: kana, Russian and box drawing beside GBK Chinese; a single Chinese word glued
+        # to Latin letters in a mostly English file; a short Big5 clause with a rare character
+        ("凤姐命：“请ラーメン进来罢。”\n", "gb18030"),
+        ("Москва 莫斯科\nспасибо 谢谢\nкнига 书\n", "gb18030"),
+        ("┌──────┬──────┐\n│ 名称 │ 数量 │\n└──────┴──────┘\n", "gb18030"),
+        ("Item: T恤\nSize: XL\nColor: red\n", "gb18030"),
+        ("Chart type: K线\nPeriod: daily\n", "gb18030"),
+        ("Let's go to the 卡拉OK tonight.\n", "big5"),
+        ("一句就露餡了\n", "big5"),
     ],
 )
 def test_h05d_legacy_chinese_beside_english_is_read_right(text, encoding):
