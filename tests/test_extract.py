@@ -606,11 +606,11 @@ def test_markdown_markup_stripped_paragraphs_kept(tmp_path):
         # a definition nothing refers to is text too (red team 0.3.11: dropped), each where it stands
         ("Text[^2].\n\n[^1]: Unreferenced note.\n\n[^2]: Note.\n\nMore.\n",
          ["Text.", "Unreferenced note.", "Note.", "More."]),
-        # red team 0.3.11: an inline footnote's text was dropped, and a line read as a link reference definition
-        ("我们去了公园^[这是一个内联脚注。]。\n\n[旁白]: 很久很久以前，有一座山。\n",
-         ["我们去了公园。", "这是一个内联脚注。", "[旁白]: 很久很久以前，有一座山。"]),
+        # red team 0.3.11: an inline footnote's text was dropped; a link reference definition stays markup
+        ("我们去了公园^[这是一个内联脚注。]。\n\n见[资料][1]。\n\n[1]: https://example.org/a\n",
+         ["我们去了公园。", "这是一个内联脚注。", "见资料。"]),
     ],
-    ids=["zh", "en", "html-paragraphs-and-a-comment", "unreferenced-footnote", "inline-footnote-and-link-label"],
+    ids=["zh", "en", "html-paragraphs-and-a-comment", "unreferenced-footnote", "inline-footnote-and-link-reference"],
 )
 def test_markdown_keeps_html_blocks_and_footnotes(tmp_path, md, expected):
     from aligner.read import read_text
