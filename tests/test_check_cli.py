@@ -138,3 +138,25 @@ def test_check_lists_findings_up_to_show(show, listed, more):
         assert text.count(more) == 2  # findings and stale corrections alike
     else:
         assert "more" not in text
+
+
+def test_check_takes_the_alignment_options_align_takes(tmp_path, monkeypatch):
+    """A new user (0.3.11): `check` could not align a document the way a TSV made with non-default options was:
+    it had no --t2s, --max-bead, --skip-cost or --window-slack. They reach its config as they reach align's."""
+    import aligner.gate
+
+    seen = {}
+
+    def fake_judge(*args, config, **kwargs):
+        seen["config"] = config
+        raise KeyboardInterrupt  # stop here: the config is what is under test
+
+    monkeypatch.setattr(aligner.gate, "judge", fake_judge)
+    zh, en = tmp_path / "zh.txt", tmp_path / "en.txt"
+    zh.write_text("今天天气很好。\n", encoding="utf-8")
+    en.write_text("The weather is nice today.\n", encoding="utf-8")
+    r = run("check", zh, en, "--no-t2s", "--max-bead", "3", "--skip-cost", "0.5", "--window-slack", "inf",
+            "--no-cache")
+    assert r.exit_code == 130, r.output
+    cfg = seen["config"]
+    assert (cfg.t2s, cfg.max_bead, cfg.skip_cost, cfg.window_slack) == (False, 3, 0.5, float("inf"))

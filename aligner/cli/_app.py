@@ -188,6 +188,15 @@ MAX_INPUT_OPTION = typer.Option(_D.max_input_bytes / 2**20, "--max-input-mb", mi
                                 help="Refuse input files above this size (MiB).")
 NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Do not read or write the caches (embeddings and analysis.sqlite).")
 PRESPLIT_OPTION = typer.Option(False, "--presplit", help="Input is one sentence per line: no segmentation.")
+#: The alignment's own options, on ``align`` and ``check`` alike: a gate must be able to align a document the way
+#: its TSV was made (a new user, 0.3.11: ``check`` had none of them).
+T2S_OPTION = typer.Option(_D.t2s, "--t2s/--no-t2s", help="Convert Traditional to Simplified for matching.")
+MAX_BEAD_OPTION = typer.Option(_D.max_bead, "--max-bead", min=1, max=8, help="Widest side of a bead.")
+SKIP_COST_OPTION = typer.Option(_D.skip_cost, "--skip-cost", min=0.0, callback=finite,
+                                help="Cost of an unaligned sentence.")
+WINDOW_SLACK_OPTION = typer.Option(_D.window_slack, "--window-slack", min=0.0, callback=number,
+                                   help="Embed merged-bead windows only for beads within this cost of the best "
+                                        "alignment from sentence vectors ('inf': every window; slower).")
 MIN_SCORE_OPTION = typer.Option(None, "--min-score", min=0.0, max=1.0, show_default=False, callback=number,
                                 help="TMX/XLIFF: only pairs scoring at least this (0-1).")
 

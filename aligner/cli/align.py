@@ -8,31 +8,30 @@ from typing import Optional
 
 import typer
 
-from ..config import AlignConfig
 from ._app import (
     CACHE_DIR_OPTION,
     Lang,
+    MAX_BEAD_OPTION,
     MAX_INPUT_OPTION,
     MIN_SCORE_OPTION,
     MODEL_OPTION,
     ALLOW_DOWNLOAD_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
+    SKIP_COST_OPTION,
     SRC_LOCALE_OPTION,
+    T2S_OPTION,
     TGT_LOCALE_OPTION,
+    WINDOW_SLACK_OPTION,
     app,
     build_config,
     document_paths,
     emit,
-    finite,
-    number,
     guarded,
     progress_bar,
     say_wrote,
     setup_logging,
 )
-
-_D = AlignConfig()
 
 
 class Fmt(str, Enum):
@@ -64,13 +63,10 @@ def align(
     allow_download: bool = ALLOW_DOWNLOAD_OPTION,
     cache_dir: Optional[Path] = CACHE_DIR_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
-    t2s: bool = typer.Option(_D.t2s, "--t2s/--no-t2s", help="Convert Traditional to Simplified for matching."),
-    max_bead: int = typer.Option(_D.max_bead, "--max-bead", min=1, max=8, help="Widest side of a bead."),
-    skip_cost: float = typer.Option(_D.skip_cost, "--skip-cost", min=0.0, callback=finite,
-                                   help="Cost of an unaligned sentence."),
-    window_slack: float = typer.Option(_D.window_slack, "--window-slack", min=0.0, callback=number,
-                                       help="Embed merged-bead windows only for beads within this cost of the best "
-                                            "alignment from sentence vectors ('inf': every window; slower)."),
+    t2s: bool = T2S_OPTION,
+    max_bead: int = MAX_BEAD_OPTION,
+    skip_cost: float = SKIP_COST_OPTION,
+    window_slack: float = WINDOW_SLACK_OPTION,
     max_input_mb: float = MAX_INPUT_OPTION,
     min_score: Optional[float] = MIN_SCORE_OPTION,
     exclude_flagged: Optional[str] = typer.Option(

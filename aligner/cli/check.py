@@ -13,11 +13,15 @@ from ..config import CHECK_SHOW
 from ._app import (
     CACHE_DIR_OPTION,
     Lang,
+    MAX_BEAD_OPTION,
     MAX_INPUT_OPTION,
     MODEL_OPTION,
     ALLOW_DOWNLOAD_OPTION,
     NO_CACHE_OPTION,
     PRESPLIT_OPTION,
+    SKIP_COST_OPTION,
+    T2S_OPTION,
+    WINDOW_SLACK_OPTION,
     app,
     build_config,
     document_paths,
@@ -126,12 +130,17 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every verdict."),
     show: int = typer.Option(CHECK_SHOW, "--show", min=0, metavar="N",
                              help="List at most N findings per document (0: all); the rest are counted."),
-    src_lang: Optional[Lang] = typer.Option(None, "--src-lang", help="Source language of a bilingual file."),
+    src_lang: Optional[Lang] = typer.Option(None, "--src-lang",
+                                            help="Source language of a bilingual file (default zh)."),
     presplit: bool = PRESPLIT_OPTION,
     model: str = MODEL_OPTION,
     allow_download: bool = ALLOW_DOWNLOAD_OPTION,
     cache_dir: Optional[Path] = CACHE_DIR_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
+    t2s: bool = T2S_OPTION,
+    max_bead: int = MAX_BEAD_OPTION,
+    skip_cost: float = SKIP_COST_OPTION,
+    window_slack: float = WINDOW_SLACK_OPTION,
     max_input_mb: float = MAX_INPUT_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar; only failing documents."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each stage and its timing."),
@@ -148,7 +157,8 @@ def check(
         from ..errors import InputError
         from ..gate import check_corpus, judge, overall_exit
 
-        cfg = build_config(model, cache_dir, no_cache, allow_download=allow_download, max_input_mb=max_input_mb)
+        cfg = build_config(model, cache_dir, no_cache, t2s, max_input_mb, allow_download, max_bead=max_bead,
+                           skip_cost=skip_cost, window_slack=window_slack)
         corpus_mode = tgt is None and _is_corpus(src)
         if not corpus_mode and (changed_since or ids):
             raise InputError("--changed-since and --id apply to a corpus (a directory or manifest.json)")
