@@ -57,7 +57,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return "utf-16-be"
     # Chinese text has no NULs in UTF-16: accept an endianness that gives common text.
     for enc in ("utf-16-le", "utf-16-be"):  # judged on a sample; decode() checks the whole
-        if _legacy_plausibility(data[:200_000].decode(enc, "replace")) >= 0.9:
+        if _legacy_plausibility(data[:200_000].decode(enc, "replace"), neutral=False) >= 0.9:
             return enc
     return None
 
@@ -118,12 +118,13 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
         candidates.sort(key=lambda c: (-_chinese_plausibility(c[1]), -_common_han(c[1]), -_legacy_plausibility(c[1])))
     if candidates:
         enc, text = candidates[0]
-        if _latin1_like(data) and (_common_han(text) < LATIN1_MIN_HAN or _letters_eaten(data) >= LATIN1_EATEN):
+        if _latin1_like(data) and (_letters_eaten(data) >= LATIN1_EATEN
+                                   or (_common_han(text) < LATIN1_MIN_HAN and not _symbols_only(text))):
             at = next(i for i, b in enumerate(data) if b >= 0x80)
             raise DecodeError(
                 f"cannot decode: not valid UTF-8 at byte offset {utf8_error.start}; it reads as Latin-1 / "
-                f"Windows-1252 text ({data[max(0, at - 12):at + 12].decode('cp1252', 'replace')!r}), not "
-                "Chinese; convert the file to UTF-8",
+                f"Windows-1252 text ({data[max(0, at - 12):at + 12].decode('cp1252', 'replace')!r}) rather than "
+                f"{enc} Chinese; convert the file to UTF-8",
                 path=path,
             )
         if _legacy_plausibility(text) < 0.5 or _chinese_plausibility(text) < 0.5:
@@ -183,9 +184,12 @@ LATIN1_MIN_HAN = 1
 #: Red team 0.3.11: judging by the reading's plausibility and by runs joined to Latin words refused a third of
 #: mostly-English GBK files with "T恤", "K线" or "卡拉OK", and short Big5 clauses with one rare character.
 LATIN1_EATEN = 0.5
+#: Windows-1252 signs that European text hardly uses (¤ ¦ ¨ ª ¬ ¯ ´ ¸ º), and that are first bytes of Big5's commonest
+#: characters (一 了 人, A4xx): a file holding one is no Latin-1 text (red team 0.3.11: Big5 點了點頭 was refused).
+_RARE_SIGNS = frozenset({0xA4, 0xA6, 0xA8, 0xAA, 0xAC, 0xAF, 0xB4, 0xB8, 0xBA})
 #: Bytes Windows-1252 defines (an English, French, German or Spanish file saved by an old editor), and those of
 #: them that are letters (À-ÿ but × ÷, ƒ Š Œ Ž š œ ž Ÿ).
-_CP1252_BYTES = frozenset(range(0x80, 0x100)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_CP1252_BYTES = frozenset(range(0x80, 0x100)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D} - _RARE_SIGNS
 _CP1252_LETTERS = frozenset(set(range(0xC0, 0x100)) - {0xD7, 0xF7}) | {0x83, 0x8A, 0x8C, 0x8E, 0x9A, 0x9C, 0x9E, 0x9F}
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 
@@ -239,6 +243,12 @@ def _neutral(c: str) -> bool:
     return 0x80 <= o <= 0x4FF or 0x2040 <= o <= 0x27BF or 0x3040 <= o <= 0x30FF
 
 
+def _symbols_only(text: str) -> bool:
+    """Whether every non-ASCII character of ``text`` is ``_neutral`` (an English file saved as GBK with one "°C" or
+    "★": no Chinese to judge, and nothing a Latin-1 reading would explain better; red team 0.3.11)."""
+    return all(_neutral(c) for c in text if ord(c) >= 0x80)
+
+
 def _common_han(text: str) -> int:
     """How many characters of ``text`` are frequent Han (a tie-break between two equally plausible readings)."""
     common = _common_chars()
@@ -260,9 +270,12 @@ def _chinese_plausibility(text: str) -> float:
     return good / len(rest)
 
 
-def _legacy_plausibility(text: str) -> float:
-    """Share of characters that are common text (Han in the common blocks, ASCII, CJK punctuation)."""
-    text = "".join(c for c in text if not _neutral(c))  # a Russian or Japanese word list in GBK is Chinese text too
+def _legacy_plausibility(text: str, neutral: bool = True) -> float:
+    """Share of characters that are common text (Han in the common blocks, ASCII, CJK punctuation); with
+    ``neutral``, ``_neutral`` characters left out (a Russian or Japanese word list in GBK is Chinese text too).
+    Not for UTF-16 (``_utf16_without_bom``): there an ASCII letter and a space make a U+20xx "symbol"."""
+    if neutral:
+        text = "".join(c for c in text if not _neutral(c))
     if not text:
         return 0.0
     good = 0

@@ -422,13 +422,22 @@ def _markdown(text: str, path: str, max_bytes: int) -> list[str]:
     for tok in tokens:  # every paragraph, heading, list item, table cell and footnote holds one inline token
         if tok.type == "inline":
             out.append(_inline_text(tok.children or []))
-            # an inline footnote (^[...]) is kept aside by the plugin: its text after the paragraph that holds it
-            for c in tok.children or []:
-                note = notes.get(c.meta.get("id")) if c.type == "footnote_ref" and c.meta else None
-                if note and note.get("tokens") is not None:
-                    out.append(_inline_text(note["tokens"]))
+            out.extend(_inline_notes(tok.children or [], notes))
         elif tok.type == "html_block":  # <div>我们去公园散步了。</div>: its text, markup removed (was dropped)
             out.extend(_html_text(tok.content))
+    return out
+
+
+def _inline_notes(children, notes: dict) -> list[str]:
+    """The text of the inline footnotes (``^[...]``) that ``children`` refer to, each after the text that refers to
+    it, a note's own inline notes after it: the footnote plugin keeps their tokens aside (``notes``, its
+    ``env["footnotes"]["list"]``), which only its tail rule, off here, would write out."""
+    out: list[str] = []
+    for c in children:
+        note = notes.get(c.meta.get("id")) if c.type == "footnote_ref" and c.meta else None
+        if note and note.get("tokens") is not None:
+            out.append(_inline_text(note["tokens"]))
+            out.extend(_inline_notes(note["tokens"], notes))
     return out
 
 

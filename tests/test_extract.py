@@ -609,8 +609,10 @@ def test_markdown_markup_stripped_paragraphs_kept(tmp_path):
         # red team 0.3.11: an inline footnote's text was dropped; a link reference definition stays markup
         ("我们去了公园^[这是一个内联脚注。]。\n\n见[资料][1]。\n\n[1]: https://example.org/a\n",
          ["我们去了公园。", "这是一个内联脚注。", "见资料。"]),
+        ("嵌套^[外层 ^[内层] 结束]文字。\n", ["嵌套文字。", "外层 结束", "内层"]),  # a note inside a note
     ],
-    ids=["zh", "en", "html-paragraphs-and-a-comment", "unreferenced-footnote", "inline-footnote-and-link-reference"],
+    ids=["zh", "en", "html-paragraphs-and-a-comment", "unreferenced-footnote", "inline-footnote-and-link-reference",
+         "nested-inline-footnotes"],
 )
 def test_markdown_keeps_html_blocks_and_footnotes(tmp_path, md, expected):
     from aligner.read import read_text

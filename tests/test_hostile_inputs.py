@@ -176,11 +176,24 @@ def test_h05c_latin1_that_also_decodes_as_gb18030_is_refused(line, needle):
         ("Chart type: K线\nPeriod: daily\n", "gb18030"),
         ("Let's go to the 卡拉OK tonight.\n", "big5"),
         ("一句就露餡了\n", "big5"),
+        # red team 0.3.11, third pass: an English file saved as GBK with one symbol; a short Big5 clause whose
+        # bytes alternate with ASCII letters (點 is C2 'I')
+        ("The reaction runs at 25°C for an hour.\n", "gb18030"),
+        ("Rated ★Top pick. See →next page.\n", "gb18030"),
+        ("點了點頭", "big5"),
     ],
 )
 def test_h05d_legacy_chinese_beside_english_is_read_right(text, encoding):
     d = decode(text.encode(encoding), "x.txt")
     assert d.encoding == encoding and d.text == text
+
+
+@pytest.mark.parametrize("line", ["Hañ!", "itç wa", "was are ™ on"])
+def test_h05e_short_windows_1252_is_no_utf16(line):
+    """Red team 0.3.11: read as UTF-16-LE an ASCII letter and a space make a U+20xx sign, which the plausibility
+    of GBK and Big5 leaves out; UTF-16 without a BOM is judged on every character."""
+    with pytest.raises(DecodeError, match="UTF-8"):
+        decode(line.encode("cp1252"), "x.txt")
 
 
 def test_h06_mixed_gbk_and_utf8(cli, tmp_path):
