@@ -114,12 +114,16 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
             candidates.append((enc, data.decode(enc)))
         except UnicodeDecodeError:
             continue
-    if len(candidates) == 2:  # by the non-ASCII part: English lines must not outvote the Chinese ones
-        candidates.sort(key=lambda c: (-_chinese_plausibility(c[1]), -_common_han(c[1]), -_legacy_plausibility(c[1])))
+    # each reading scored once (a long file is scanned per score): (Chinese part, frequent Han, whole text)
+    scores = {enc: (_chinese_plausibility(text), _common_han(text), _legacy_plausibility(text))
+              for enc, text in candidates}
+    # by the non-ASCII part first: English lines must not outvote the Chinese ones
+    candidates.sort(key=lambda c: tuple(-x for x in scores[c[0]]))
     if candidates:
         enc, text = candidates[0]
+        chinese, han, legacy = scores[enc]
         if _latin1_like(data) and (_letters_eaten(data) >= LATIN1_EATEN
-                                   or (_common_han(text) < LATIN1_MIN_HAN and not _symbols_only(text))):
+                                   or (han < LATIN1_MIN_HAN and not _symbols_only(text))):
             at = next(i for i, b in enumerate(data) if b >= 0x80)
             raise DecodeError(
                 f"cannot decode: not valid UTF-8 at byte offset {utf8_error.start}; it reads as Latin-1 / "
@@ -127,7 +131,7 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
                 f"{enc} Chinese; convert the file to UTF-8",
                 path=path,
             )
-        if _legacy_plausibility(text) < 0.5 or _chinese_plausibility(text) < 0.5:
+        if legacy < 0.5 or chinese < 0.5:
             raise DecodeError(
                 f"not valid UTF-8 at byte offset {utf8_error.start}, and not plausible "
                 "GB18030 or Big5 text either",
@@ -199,10 +203,12 @@ def _latin1_like(data: bytes) -> bool:
     defines, none in a run of three or more (Chinese in GBK or Big5 is two bytes a character, its words four and
     more), a letter (é) always beside a letter, and no two signs or punctuation marks side by side (° then ¦ is
     Big5's 隻, no Latin text). Red team 0.3.10: "Hélène" read as GB18030 gave "H閘鑞e", silently."""
+    if _HIGH_RUN.search(data):  # first: a Chinese text fails here at once, not after a scan of every byte
+        return False
     n = len(data)
 
     def letter(k: int) -> bool:
-        return 0 <= k < n and (chr(data[k]).isascii() and chr(data[k]).isalpha() or data[k] in _CP1252_LETTERS)
+        return 0 <= k < n and (_ascii_letter(data[k]) or data[k] in _CP1252_LETTERS)
 
     seen = False
     for k, b in enumerate(data):
@@ -216,9 +222,12 @@ def _latin1_like(data: bytes) -> bool:
                 return False
         elif any(0 <= x < n and data[x] >= 0x80 and data[x] not in _CP1252_LETTERS for x in (k - 1, k + 1)):
             return False
-    return seen and not _HIGH_RUN.search(data)
+    return seen
 
 
+def _ascii_letter(b: int) -> bool:
+    """Whether byte ``b`` is an ASCII letter."""
+    return 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A
 
 
 def _letters_eaten(data: bytes) -> float:
@@ -230,7 +239,7 @@ def _letters_eaten(data: bytes) -> float:
     if not high:
         return 0.0
     eaten = sum(1 for k in high if data[k] in _CP1252_LETTERS and (k == 0 or data[k - 1] < 0x80)
-                and k + 1 < len(data) and chr(data[k + 1]).isascii() and chr(data[k + 1]).isalpha())
+                and k + 1 < len(data) and _ascii_letter(data[k + 1]))
     return eaten / len(high)
 
 
@@ -265,9 +274,13 @@ def _chinese_plausibility(text: str) -> float:
     rest = [c for c in text if ord(c) >= 0x80 and not _neutral(c)]
     if not rest:
         return 1.0
-    good = sum(1 for c in rest if c in common or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
-               or "\u2010" <= c <= "\u203a")
+    good = sum(1 for c in rest if c in common or _chinese_punct(c))
     return good / len(rest)
+
+
+def _chinese_punct(c: str) -> bool:
+    """CJK punctuation, full-width forms, and the dashes, quotes and ellipsis Chinese text uses (U+2010-203A)."""
+    return "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or "\u2010" <= c <= "\u203a"
 
 
 def _legacy_plausibility(text: str, neutral: bool = True) -> float:
@@ -278,12 +291,7 @@ def _legacy_plausibility(text: str, neutral: bool = True) -> float:
         text = "".join(c for c in text if not _neutral(c))
     if not text:
         return 0.0
-    good = 0
-    for ch in text:
-        o = ord(ch)
-        if o < 0x80 or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF \
-                or 0x2010 <= o <= 0x203A:
-            good += 1
+    good = sum(1 for c in text if c < "\x80" or "\u4e00" <= c <= "\u9fff" or _chinese_punct(c))
     # Big5 text read as GB18030 (and the reverse) gives rare Han: weigh by frequency.
     return good / len(text) * _common_han_share(text)
 

@@ -104,10 +104,14 @@ class _DocxText:
                 self.runs(child, parts, boxes)
 
 
+def _on(flag) -> bool:
+    """Whether an on/off property element is present and on (``w:val`` absent, or not "0" / "false" / "off")."""
+    return flag is not None and flag.get(_W + "val", "true").lower() not in _OFF
+
+
 def _hidden_run(r) -> bool:
     """Whether run ``r`` is hidden text (``w:rPr/w:vanish``, not switched off)."""
-    v = r.find(f"{_W}rPr/{_W}vanish")
-    return v is not None and v.get(_W + "val", "true").lower() not in _OFF
+    return _on(r.find(f"{_W}rPr/{_W}vanish"))
 
 
 def _sdt_hidden(sdt) -> bool:
@@ -116,8 +120,7 @@ def _sdt_hidden(sdt) -> bool:
     pr = sdt.find(_W + "sdtPr")
     if pr is None:
         return False
-    plc = pr.find(_W + "showingPlcHdr")
-    if plc is not None and plc.get(_W + "val", "true").lower() not in _OFF:
+    if _on(pr.find(_W + "showingPlcHdr")):
         return True
     gallery = pr.find(f"{_W}docPartObj/{_W}docPartGallery")
     return gallery is not None and (gallery.get(_W + "val") or "").lower() == "table of contents"
